@@ -1,0 +1,406 @@
+"""The economy: goods, primary inputs, pollutants, councils and federations.
+
+Plain pydantic v2 data classes with validation. Every cross-reference (a good named in a
+technique, a federation named by a council, ...) is checked when the economy is built, and
+every problem is reported with the path of the offending field, e.g.
+``worker_councils[3].techniques[0].inputs['steel']: unknown good``.
+
+The mathematics (matrices, LPs) live elsewhere; this module only describes and validates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+__all__ = [
+    "ConsumerCouncil",
+    "Economy",
+    "EconomyValidationError",
+    "Federation",
+    "FederationLevel",
+    "Good",
+    "GoodKind",
+    "Pollutant",
+    "PrimaryInput",
+    "PrimaryInputKind",
+    "Problem",
+    "Technique",
+    "WorkerCouncil",
+    "economy_json_schema",
+    "load_economy",
+    "parse_economy",
+    "save_economy",
+]
+
+Identifier = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^\s].*$",
+        description="Identifier, unique within its kind; must not start with whitespace.",
+    ),
+]
+NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+Quantities = dict[str, NonNegative]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=False)
+
+
+class GoodKind(StrEnum):
+    """What a good is for."""
+
+    PRIVATE = "private"
+    """Consumed by consumer councils."""
+    PUBLIC = "public"
+    """Requested by federations and consumed jointly by their members."""
+    INTERMEDIATE = "intermediate"
+    """Used only as an input to production."""
+
+
+class PrimaryInputKind(StrEnum):
+    """A primary input is not produced in the plan period."""
+
+    LABOUR = "labour"
+    NATURAL_RESOURCE = "natural_resource"
+
+
+class FederationLevel(StrEnum):
+    """Nesting levels of federations of neighbourhood councils."""
+
+    NEIGHBOURHOOD = "neighbourhood"
+    CITY = "city"
+    REGION = "region"
+    NATION = "nation"
+
+
+class Good(_Model):
+    """A produced good."""
+
+    id: Identifier
+    name: str = ""
+    kind: GoodKind = GoodKind.PRIVATE
+    unit: str = ""
+    stock: NonNegative = Field(
+        0.0,
+        description="Quantity available this period without production (inventories, "
+        "imports already contracted). It lowers the net output the plan must provide.",
+    )
+    shortfall_penalty: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] | None = Field(
+        None,
+        description="Social cost per unit of unmet demand. None: the economy's default.",
+    )
+
+
+class PrimaryInput(_Model):
+    """Labour of one kind, or a natural resource."""
+
+    id: Identifier
+    name: str = ""
+    kind: PrimaryInputKind = PrimaryInputKind.LABOUR
+    unit: str = ""
+    availability: NonNegative | None = Field(
+        None, description="Total available this period; None means not limited."
+    )
+    weight: NonNegative = Field(
+        1.0, description="Social cost of one unit (e.g. 1 for an hour of labour)."
+    )
+
+
+class Pollutant(_Model):
+    """An emission whose total may be capped by federations."""
+
+    id: Identifier
+    name: str = ""
+    unit: str = ""
+    weight: NonNegative = Field(
+        0.0, description="Social damage per unit emitted, charged in the objective."
+    )
+
+
+class Technique(_Model):
+    """One way of producing: coefficients per unit of activity."""
+
+    id: Identifier
+    outputs: Quantities = Field(description="Good -> output per unit of activity.")
+    inputs: Quantities = Field(
+        default_factory=dict, description="Good -> input per unit of activity."
+    )
+    primary_inputs: Quantities = Field(
+        default_factory=dict, description="Primary input -> use per unit of activity."
+    )
+    emissions: Quantities = Field(
+        default_factory=dict, description="Pollutant -> emission per unit of activity."
+    )
+    capacity: NonNegative | None = Field(
+        None, description="Largest activity this period; None means not limited."
+    )
+
+
+class WorkerCouncil(_Model):
+    """A workplace and the techniques it can operate."""
+
+    id: Identifier
+    name: str = ""
+    federation: str | None = Field(
+        None, description="Federation in which the workplace is located (for pollution caps)."
+    )
+    techniques: list[Technique] = Field(min_length=1)
+
+
+class ConsumerCouncil(_Model):
+    """A neighbourhood consumer council and its consumption requests."""
+
+    id: Identifier
+    name: str = ""
+    members: Annotated[int, Field(ge=1)] = 1
+    effort_rating: NonNegative = Field(
+        1.0, description="Mean effort and sacrifice rating of the members (1 = average)."
+    )
+    federation: str | None = None
+    requests: Quantities = Field(default_factory=dict, description="Good -> quantity requested.")
+
+
+class Federation(_Model):
+    """A federation of neighbourhood councils, nested in a tree."""
+
+    id: Identifier
+    name: str = ""
+    level: FederationLevel = FederationLevel.NEIGHBOURHOOD
+    parent: str | None = None
+    public_requests: Quantities = Field(
+        default_factory=dict, description="Public good -> quantity requested."
+    )
+    pollution_caps: Quantities = Field(
+        default_factory=dict,
+        description="Pollutant -> cap on emissions of the worker councils located in this "
+        "federation or any federation below it.",
+    )
+
+
+class Problem(_Model):
+    """One validation problem: where it is and what is wrong."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+class EconomyValidationError(ValueError):
+    """The economy is invalid; ``problems`` names every offending field."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"invalid economy ({len(self.problems)} problem(s)):\n{lines}")
+
+
+class Economy(_Model):
+    """A whole economy for one planning period."""
+
+    name: str = "economy"
+    description: str = ""
+    goods: list[Good] = Field(min_length=1)
+    primary_inputs: list[PrimaryInput] = Field(min_length=1)
+    pollutants: list[Pollutant] = Field(default_factory=list)
+    worker_councils: list[WorkerCouncil] = Field(min_length=1)
+    consumer_councils: list[ConsumerCouncil] = Field(default_factory=list)
+    federations: list[Federation] = Field(default_factory=list)
+    default_shortfall_penalty: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] = Field(
+        1e6,
+        description="Social cost per unit of unmet demand for goods without their own "
+        "penalty. Must exceed every sensible price: a price equal to it signals a shortfall.",
+    )
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Economy:
+        problems = list(_reference_problems(self))
+        if problems:
+            raise EconomyValidationError(problems)
+        return self
+
+    # Convenience look-ups -------------------------------------------------------------
+    def good_ids(self) -> list[str]:
+        return [g.id for g in self.goods]
+
+    def techniques(self) -> list[tuple[WorkerCouncil, Technique]]:
+        """Every (council, technique) pair, in declaration order."""
+        return [(wc, t) for wc in self.worker_councils for t in wc.techniques]
+
+    def federation_ancestors(self) -> dict[str, list[str]]:
+        """Federation id -> itself followed by its ancestors up to the root."""
+        parent = {f.id: f.parent for f in self.federations}
+        chains: dict[str, list[str]] = {}
+        for fid in parent:
+            chain = [fid]
+            while (up := parent[chain[-1]]) is not None:
+                chain.append(up)
+            chains[fid] = chain
+        return chains
+
+
+def _duplicates(ids: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    dup: list[str] = []
+    for i in ids:
+        if i in seen and i not in dup:
+            dup.append(i)
+        seen.add(i)
+    return dup
+
+
+def _unknown(
+    field: str, quantities: Mapping[str, float], known: set[str], what: str
+) -> Iterable[Problem]:
+    for key in quantities:
+        if key not in known:
+            yield Problem(field=f"{field}[{key!r}]", message=f"unknown {what} {key!r}")
+
+
+def _reference_problems(eco: Economy) -> Iterable[Problem]:
+    """Every cross-reference problem in ``eco``; field-level checks are pydantic's."""
+    for field, ids in (
+        ("goods", [g.id for g in eco.goods]),
+        ("primary_inputs", [p.id for p in eco.primary_inputs]),
+        ("pollutants", [p.id for p in eco.pollutants]),
+        ("worker_councils", [w.id for w in eco.worker_councils]),
+        ("consumer_councils", [c.id for c in eco.consumer_councils]),
+        ("federations", [f.id for f in eco.federations]),
+        ("worker_councils[*].techniques", [t.id for _, t in eco.techniques()]),
+    ):
+        for d in _duplicates(ids):
+            yield Problem(field=field, message=f"duplicate id {d!r}")
+    clash = {g.id for g in eco.goods} & {p.id for p in eco.primary_inputs}
+    for c in sorted(clash):
+        yield Problem(field="primary_inputs", message=f"id {c!r} is also a good's id")
+
+    goods = {g.id for g in eco.goods}
+    kind = {g.id: g.kind for g in eco.goods}
+    primaries = {p.id for p in eco.primary_inputs}
+    pollutants = {p.id for p in eco.pollutants}
+    feds = {f.id for f in eco.federations}
+
+    for i, wc in enumerate(eco.worker_councils):
+        if wc.federation is not None and wc.federation not in feds:
+            yield Problem(
+                field=f"worker_councils[{i}].federation",
+                message=f"unknown federation {wc.federation!r}",
+            )
+        for j, t in enumerate(wc.techniques):
+            base = f"worker_councils[{i}].techniques[{j}]"
+            yield from _unknown(f"{base}.outputs", t.outputs, goods, "good")
+            yield from _unknown(f"{base}.inputs", t.inputs, goods, "good")
+            yield from _unknown(f"{base}.primary_inputs", t.primary_inputs, primaries, "primary input")
+            yield from _unknown(f"{base}.emissions", t.emissions, pollutants, "pollutant")
+            if not any(v > 0 for v in t.outputs.values()):
+                yield Problem(field=f"{base}.outputs", message="a technique must output some good")
+
+    for i, cc in enumerate(eco.consumer_councils):
+        if cc.federation is not None and cc.federation not in feds:
+            yield Problem(
+                field=f"consumer_councils[{i}].federation",
+                message=f"unknown federation {cc.federation!r}",
+            )
+        yield from _unknown(f"consumer_councils[{i}].requests", cc.requests, goods, "good")
+        for g in cc.requests:
+            if g in kind and kind[g] is not GoodKind.PRIVATE:
+                yield Problem(
+                    field=f"consumer_councils[{i}].requests[{g!r}]",
+                    message=f"good {g!r} is {kind[g].value}; consumer councils request "
+                    "private goods (public goods are requested by federations)",
+                )
+
+    for i, f in enumerate(eco.federations):
+        if f.parent is not None and f.parent not in feds:
+            yield Problem(field=f"federations[{i}].parent", message=f"unknown federation {f.parent!r}")
+        yield from _unknown(f"federations[{i}].public_requests", f.public_requests, goods, "good")
+        for g in f.public_requests:
+            if g in kind and kind[g] is not GoodKind.PUBLIC:
+                yield Problem(
+                    field=f"federations[{i}].public_requests[{g!r}]",
+                    message=f"good {g!r} is {kind[g].value}, not public",
+                )
+        yield from _unknown(f"federations[{i}].pollution_caps", f.pollution_caps, pollutants, "pollutant")
+
+    yield from _federation_cycles(eco)
+
+
+def _federation_cycles(eco: Economy) -> Iterable[Problem]:
+    parent = {f.id: f.parent for f in eco.federations}
+    index = {f.id: i for i, f in enumerate(eco.federations)}
+    reported: set[str] = set()
+    for start in parent:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node in parent and node not in path:
+            path.append(node)
+            node = parent[node]
+        if node is not None and node in path:
+            cycle = path[path.index(node) :]
+            if not reported.intersection(cycle):
+                reported.update(cycle)
+                first = min(cycle, key=index.__getitem__)
+                yield Problem(
+                    field=f"federations[{index[first]}].parent",
+                    message="federation tree has a cycle: " + " -> ".join([*cycle, cycle[0]]),
+                )
+
+
+def _pydantic_problems(err: ValidationError) -> list[Problem]:
+    problems: list[Problem] = []
+    for e in err.errors():
+        ctx_error = e.get("ctx", {}).get("error")
+        if isinstance(ctx_error, EconomyValidationError):
+            problems.extend(ctx_error.problems)
+            continue
+        field = ""
+        for part in e["loc"]:
+            if isinstance(part, int):
+                field += f"[{part}]"
+            elif field and isinstance(part, str) and not part.isidentifier():
+                field += f"[{part!r}]"
+            else:
+                field += ("." if field else "") + str(part)
+        problems.append(Problem(field=field, message=e["msg"]))
+    return problems
+
+
+def parse_economy(data: Mapping[str, Any] | str | bytes) -> Economy:
+    """Build an economy from a mapping or JSON text.
+
+    Raises
+    ------
+    EconomyValidationError
+        With one :class:`Problem` per offending field.
+    """
+    try:
+        if isinstance(data, (str, bytes)):
+            return Economy.model_validate_json(data)
+        return Economy.model_validate(data)
+    except ValidationError as err:
+        raise EconomyValidationError(_pydantic_problems(err)) from None
+
+
+def load_economy(path: str | Path) -> Economy:
+    """Read an economy from a JSON file (see :func:`parse_economy`)."""
+    return parse_economy(Path(path).read_bytes())
+
+
+def save_economy(economy: Economy, path: str | Path) -> None:
+    """Write an economy as indented JSON, leaving out fields at their defaults."""
+    Path(path).write_text(economy.model_dump_json(indent=1, exclude_defaults=True) + "\n")
+
+
+def economy_json_schema() -> str:
+    """The JSON schema of an economy file."""
+    return json.dumps(Economy.model_json_schema(), indent=2) + "\n"

@@ -1,0 +1,146 @@
+"""Everything that talks to HiGHS directly: instances, threads, method options, statuses."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import highspy
+
+from .status import Method, SolutionStatus, TerminationCondition
+
+__all__ = [
+    "AUTO_IPM_ABOVE_COLUMNS",
+    "apply_options",
+    "configure_threads",
+    "method_options",
+    "new_highs",
+    "outcome_from_highs",
+    "resolved_method",
+    "stdout_to_stderr",
+]
+
+# Chosen from benchmarks/bench_round_lp.py: dual simplex wins on small LPs (and gives exact
+# vertex duals); on larger sparse IO LPs the interior point method is far faster.
+AUTO_IPM_ABOVE_COLUMNS = 20_000
+
+_lock = threading.Lock()
+_threads: int | None = None
+
+
+def configure_threads(threads: int) -> None:
+    """Set the number of HiGHS threads for this process.
+
+    HiGHS starts one task scheduler per process, so the count can be chosen only once,
+    before the first solve; asking again for a different count is an error rather than
+    being silently ignored.
+    """
+    global _threads
+    if threads < 1:
+        raise ValueError(f"threads: must be >= 1, got {threads}")
+    with _lock:
+        if _threads is not None and _threads != threads:
+            raise RuntimeError(
+                f"threads: HiGHS threads already set to {_threads} in this process; "
+                "they can be set only once"
+            )
+        _threads = threads
+
+
+@contextlib.contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Send file descriptor 1 to stderr for the duration (HiGHS writes its banner there)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def new_highs() -> highspy.Highs:
+    """A silent HiGHS instance using this process's thread count."""
+    global _threads
+    with _lock:
+        # Keep stdout clean for machine-readable output: HiGHS greets on stdout.
+        with stdout_to_stderr():
+            h = highspy.Highs()
+        if _threads is None:
+            _threads = max(1, min(os.cpu_count() or 1, 8))
+        threads = _threads
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", threads)
+    return h
+
+
+def apply_options(
+    h: highspy.Highs, method: Method, n_cols: int, time_limit: float | None
+) -> None:
+    """Reset ``h`` to this process's defaults, then set the method and time limit."""
+    h.resetOptions()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", _threads or 1)
+    for key, value in method_options(method, n_cols).items():
+        h.setOptionValue(key, value)
+    h.setOptionValue("time_limit", float(time_limit) if time_limit else highspy.kHighsInf)
+
+
+def method_options(method: Method, n_cols: int) -> dict[str, Any]:
+    """HiGHS options for ``method`` on a problem with ``n_cols`` columns."""
+    if method is Method.AUTO:
+        method = Method.IPM if n_cols > AUTO_IPM_ABOVE_COLUMNS else Method.SIMPLEX
+    if method is Method.CHOOSE:
+        return {"solver": "choose"}
+    if method is Method.SIMPLEX:
+        return {"solver": "simplex", "simplex_strategy": 1}  # dual simplex
+    if method is Method.IPM:
+        return {"solver": "ipm", "run_crossover": "on"}
+    return {"solver": "pdlp"}
+
+
+def resolved_method(method: Method, n_cols: int) -> Method:
+    """The concrete method ``AUTO`` stands for on a problem of this size."""
+    if method is Method.AUTO:
+        return Method.IPM if n_cols > AUTO_IPM_ABOVE_COLUMNS else Method.SIMPLEX
+    return method
+
+
+_TERMINATION = {
+    highspy.HighsModelStatus.kOptimal: TerminationCondition.OPTIMAL,
+    highspy.HighsModelStatus.kInfeasible: TerminationCondition.PROVEN_INFEASIBLE,
+    highspy.HighsModelStatus.kUnbounded: TerminationCondition.UNBOUNDED,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: TerminationCondition.INFEASIBLE_OR_UNBOUNDED,
+    highspy.HighsModelStatus.kTimeLimit: TerminationCondition.MAX_TIME_LIMIT,
+    highspy.HighsModelStatus.kIterationLimit: TerminationCondition.ITERATION_LIMIT,
+    highspy.HighsModelStatus.kInterrupt: TerminationCondition.INTERRUPTED,
+    highspy.HighsModelStatus.kHighsInterrupt: TerminationCondition.INTERRUPTED,
+    highspy.HighsModelStatus.kLoadError: TerminationCondition.ERROR,
+    highspy.HighsModelStatus.kModelError: TerminationCondition.ERROR,
+    highspy.HighsModelStatus.kPresolveError: TerminationCondition.ERROR,
+    highspy.HighsModelStatus.kSolveError: TerminationCondition.ERROR,
+    highspy.HighsModelStatus.kPostsolveError: TerminationCondition.ERROR,
+    highspy.HighsModelStatus.kMemoryLimit: TerminationCondition.ERROR,
+}
+
+
+def outcome_from_highs(h: highspy.Highs) -> tuple[TerminationCondition, SolutionStatus]:
+    """Termination condition and solution status of the last ``run()``."""
+    model_status = h.getModelStatus()
+    termination = _TERMINATION.get(model_status, TerminationCondition.UNKNOWN)
+    primal = h.getInfo().primal_solution_status  # 0 none, 1 infeasible, 2 feasible
+    if termination is TerminationCondition.OPTIMAL:
+        solution = SolutionStatus.OPTIMAL
+    elif primal == 2:
+        solution = SolutionStatus.FEASIBLE
+    elif primal == 1:
+        solution = SolutionStatus.INFEASIBLE
+    else:
+        solution = SolutionStatus.NO_SOLUTION
+    return termination, solution

@@ -1,0 +1,109 @@
+"""Vectorised path: the round's CSC arrays passed straight to ``highspy.Highs.passModel``.
+
+This is the path for large economies: the hand-over costs one copy of the arrays, and a
+new round only changes bounds, so HiGHS keeps its basis for a warm start.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from .highs_backend import apply_options, new_highs, outcome_from_highs, resolved_method
+from .round_lp import RoundInputs, RoundLP
+from .status import Method, SolutionStatus, TerminationCondition
+
+__all__ = ["HighsRoundModel", "RawSolution"]
+
+
+@dataclass
+class RawSolution:
+    """What a solver path returns, as arrays in the LP's row and column order.
+
+    ``row_dual`` and ``col_dual`` follow HiGHS's convention for a minimisation: the
+    derivative of the objective with respect to the row bound / the reduced cost.
+    """
+
+    termination: TerminationCondition
+    solution: SolutionStatus
+    method: Method
+    objective: float | None
+    col_value: np.ndarray | None
+    row_dual: np.ndarray | None
+    col_dual: np.ndarray | None
+    solve_seconds: float
+    iterations: int = 0
+
+
+def _finite(a: np.ndarray) -> np.ndarray:
+    # HiGHS reads any |bound| >= kHighsInf as infinite; numpy's inf is such a value.
+    return np.clip(np.asarray(a, dtype=float), -highspy.kHighsInf, highspy.kHighsInf)
+
+
+class HighsRoundModel:
+    """A round LP loaded into one HiGHS instance, re-solvable with new bounds.
+
+    Parameters
+    ----------
+    lp
+        The round's sparse description.
+    """
+
+    def __init__(self, lp: RoundLP) -> None:
+        self.lp = lp
+        self.highs = new_highs()
+        model = highspy.HighsLp()
+        model.num_col_ = lp.n_cols
+        model.num_row_ = lp.n_rows
+        model.col_cost_ = lp.cost
+        model.col_lower_ = _finite(lp.col_lower)
+        model.col_upper_ = _finite(lp.col_upper)
+        model.row_lower_ = _finite(lp.row_lower)
+        model.row_upper_ = _finite(lp.row_upper)
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.start_ = lp.matrix.indptr
+        model.a_matrix_.index_ = lp.matrix.indices
+        model.a_matrix_.value_ = lp.matrix.data
+        status = self.highs.passModel(model)
+        if status == highspy.HighsStatus.kError:
+            raise RuntimeError("HiGHS rejected the round LP")
+
+    def update(self, inputs: RoundInputs) -> None:
+        """Change the round's bounds in place; the structure and the basis are kept."""
+        self.lp = self.lp.with_inputs(inputs)
+        rows = np.arange(self.lp.n_rows, dtype=np.int32)
+        cols = np.arange(self.lp.n_cols, dtype=np.int32)
+        self.highs.changeRowsBounds(
+            self.lp.n_rows, rows, _finite(self.lp.row_lower), _finite(self.lp.row_upper)
+        )
+        self.highs.changeColsBounds(
+            self.lp.n_cols, cols, _finite(self.lp.col_lower), _finite(self.lp.col_upper)
+        )
+
+    def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> RawSolution:
+        """Run HiGHS with ``method``; a ``time_limit`` in seconds is honoured."""
+        h = self.highs
+        apply_options(h, method, self.lp.n_cols, time_limit)
+        start = time.perf_counter()
+        h.run()
+        seconds = time.perf_counter() - start
+        termination, solution = outcome_from_highs(h)
+        info = h.getInfo()
+        sol = h.getSolution()
+        has_primal = solution in (SolutionStatus.OPTIMAL, SolutionStatus.FEASIBLE)
+        iterations = max(info.simplex_iteration_count, 0) + max(info.ipm_iteration_count, 0)
+        iterations += max(info.pdlp_iteration_count, 0)
+        return RawSolution(
+            termination=termination,
+            solution=solution,
+            method=resolved_method(method, self.lp.n_cols),
+            objective=info.objective_function_value if has_primal else None,
+            col_value=np.asarray(sol.col_value) if has_primal else None,
+            row_dual=np.asarray(sol.row_dual) if sol.dual_valid else None,
+            col_dual=np.asarray(sol.col_dual) if sol.dual_valid else None,
+            solve_seconds=seconds,
+            iterations=iterations,
+        )

@@ -1,0 +1,70 @@
+"""Input-output mathematics as small pure functions (Leontief open model).
+
+Conventions: ``A[i, j]`` is the input of good ``i`` per unit of output of good ``j``;
+``L = (I - A)^-1``; ``x = L y`` is gross output for final demand ``y``; with a primary-input
+coefficient row ``l``, ``v = l L`` are the (labour) values of the goods.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+__all__ = [
+    "gross_output",
+    "leontief_inverse",
+    "spectral_radius",
+    "technical_coefficients",
+    "total_factor_content",
+]
+
+Matrix = np.ndarray | sp.sparray
+
+
+def technical_coefficients(flows: Matrix, gross_output: np.ndarray) -> np.ndarray:
+    """``A = Z diag(x)^-1``; columns of zero-output sectors are zero."""
+    z = flows.toarray() if sp.issparse(flows) else np.asarray(flows, dtype=float)
+    x = np.asarray(gross_output, dtype=float)
+    inv = np.divide(1.0, x, out=np.zeros_like(x), where=x != 0)
+    return z * inv[np.newaxis, :]
+
+
+def leontief_inverse(coefficients: Matrix) -> np.ndarray:
+    """``L = (I - A)^-1`` as a dense array."""
+    a = coefficients.toarray() if sp.issparse(coefficients) else np.asarray(coefficients, dtype=float)
+    return np.linalg.inv(np.eye(a.shape[0]) - a)
+
+
+def _i_minus(a: Matrix) -> sp.csc_array:
+    return (sp.eye_array(a.shape[0], format="csc") - sp.csc_array(a)).tocsc()
+
+
+def gross_output(coefficients: Matrix, final_demand: np.ndarray) -> np.ndarray:
+    """``x`` solving ``(I - A) x = y`` (a sparse solve; no inverse is formed)."""
+    return np.asarray(spla.spsolve(_i_minus(coefficients), np.asarray(final_demand, dtype=float)))
+
+
+def total_factor_content(coefficients: Matrix, direct: np.ndarray) -> np.ndarray:
+    """``v = l (I - A)^-1``: direct plus indirect use of a primary input per unit of each good.
+
+    With labour coefficients ``l`` these are labour values; with compensation per unit of
+    output they are the "employment cost effects" of published IO tables.
+    """
+    lhs = _i_minus(coefficients).T.tocsc()
+    return np.asarray(spla.spsolve(lhs, np.asarray(direct, dtype=float)))
+
+
+def spectral_radius(coefficients: Matrix) -> float:
+    """Perron root of a non-negative square matrix (< 1 means productive, Hawkins-Simon)."""
+    n = coefficients.shape[0]
+    if n == 0:
+        return 0.0
+    if n <= 1500:
+        a = coefficients.toarray() if sp.issparse(coefficients) else np.asarray(coefficients, dtype=float)
+        return float(np.max(np.abs(np.linalg.eigvals(a))))
+    a = sp.csc_array(coefficients)
+    if a.nnz == 0:
+        return 0.0
+    vals = spla.eigs(a.astype(float), k=1, which="LM", return_eigenvectors=False, tol=1e-8)
+    return float(np.abs(vals[0]))
