@@ -1,0 +1,74 @@
+"""Command line: real processes, exit codes, no tracebacks for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "examples"
+
+
+def parplan(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "solver.cli", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_solve_json_is_clean_json_with_prices() -> None:
+    run = parplan("solve", str(EXAMPLES / "small_town.json"), "--json")
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)  # nothing but JSON on stdout
+    assert result["termination"] == "optimal"
+    assert result["prices"] == pytest.approx({"bread": 1.3, "steel": 3.0, "park": 8.0})
+    assert result["pollution_prices"] == [
+        {"federation": "city", "pollutant": "smoke", "price": pytest.approx(1.0)}
+    ]
+
+
+def test_solve_human_readable() -> None:
+    run = parplan("solve", "--example", "hahnel-corn")
+    assert run.returncode == 0, run.stderr
+    assert "termination  optimal" in run.stdout
+    assert "seed-corn" in run.stdout and "feasible     every request is met" in run.stdout
+
+
+def test_invalid_economy_names_the_field_without_traceback(tmp_path: Path) -> None:
+    data = json.loads((EXAMPLES / "small_town.json").read_text())
+    data["worker_councils"][1]["techniques"][0]["inputs"]["steal"] = 1
+    data["primary_inputs"][0]["availability"] = -3
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    run = parplan("solve", str(bad))
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    assert "primary_inputs[0].availability" in run.stderr
+
+
+def test_infeasible_hard_round_prints_the_report(tmp_path: Path) -> None:
+    data = json.loads((EXAMPLES / "small_town.json").read_text())
+    data["primary_inputs"][0]["availability"] = 200
+    path = tmp_path / "short.json"
+    path.write_text(json.dumps(data))
+    run = parplan("solve", str(path), "--hard")
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "termination  proven_infeasible" in run.stdout
+    assert "FEASIBILITY:" in run.stdout
+
+
+def test_missing_file_and_unknown_example() -> None:
+    run = parplan("solve", "no-such-file.json")
+    assert run.returncode == 2 and "no-such-file.json" in run.stderr
+    run = parplan("solve", "--example", "atlantis")
+    assert run.returncode == 2 and "unknown example 'atlantis'" in run.stderr
+
+
+def test_schema_and_check() -> None:
+    run = parplan("schema")
+    assert run.returncode == 0 and json.loads(run.stdout)["title"] == "Economy"
+    run = parplan("check", str(EXAMPLES / "small_town.json"))
+    assert run.returncode == 0 and "every requested good can be produced" in run.stdout

@@ -1,0 +1,70 @@
+"""Input-output mathematics against textbook and published tables (known_examples.md)."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.testing import assert_allclose
+
+from solver.leontief import (
+    gross_output,
+    leontief_inverse,
+    spectral_radius,
+    technical_coefficients,
+    total_factor_content,
+)
+
+
+def test_miller_blair_table_2_3() -> None:
+    z = np.array([[150.0, 500.0], [200.0, 100.0]])
+    x = np.array([1000.0, 2000.0])
+    a = technical_coefficients(z, x)
+    assert_allclose(a, [[0.15, 0.25], [0.20, 0.05]])
+    assert_allclose(leontief_inverse(a), [[1.25412541, 0.330033], [0.2640264, 1.12211221]], rtol=1e-5)
+    assert_allclose(gross_output(a, np.array([600.0, 1500.0])), [1247.52, 1841.58], rtol=1e-5)
+    assert_allclose(total_factor_content(a, np.array([0.30, 0.25])), [0.442244, 0.379538], rtol=1e-5)
+
+
+def test_lay_three_sector_open_model() -> None:
+    c = np.array([[0.50, 0.40, 0.20], [0.20, 0.30, 0.10], [0.10, 0.10, 0.30]])
+    x = gross_output(sp.csc_array(c), np.array([50.0, 30.0, 20.0]))
+    assert_allclose(x, [6100 / 27, 3200 / 27, 700 / 9], rtol=1e-12)
+
+
+def test_pymrio_small_mrio_stressor_multipliers() -> None:
+    z = np.array(
+        [
+            [10, 5, 1, 6, 5, 7],
+            [0, 2, 0, 0, 5, 3],
+            [10, 3, 20, 4, 2, 0],
+            [5, 0, 0, 1, 10, 9],
+            [0, 10, 1, 0, 20, 1],
+            [5, 0, 0, 1, 10, 10],
+        ],
+        dtype=float,
+    )
+    x = np.array([51, 15, 58, 50, 52, 39], dtype=float)
+    f = np.array([[20, 1, 42, 4, 20, 5], [5, 4, 11, 8, 2, 10]], dtype=float)
+    a = technical_coefficients(z, x)
+    published = [
+        [0.896638324101429, 1.7965474933011258, 1.1666796580507097,
+         0.3013124703668342, 1.4371886818255364, 0.7177624711634629],
+        [0.3004620527704837, 0.9052387706892087, 0.311411003349379,
+         0.23778766312079253, 0.5331560745059157, 0.6031791628984159],
+    ]
+    for row, expected in zip(f, published, strict=True):
+        assert_allclose(total_factor_content(a, row / x), expected, rtol=1e-12)
+
+
+def test_zero_output_sector_has_a_zero_column() -> None:
+    a = technical_coefficients(np.array([[1.0, 2.0], [3.0, 0.0]]), np.array([10.0, 0.0]))
+    assert_allclose(a, [[0.1, 0.0], [0.3, 0.0]])
+
+
+def test_spectral_radius_dense_and_sparse() -> None:
+    a = np.array([[0.15, 0.25], [0.20, 0.05]])
+    assert abs(spectral_radius(a) - max(abs(np.linalg.eigvals(a)))) < 1e-12
+    rng = np.random.default_rng(1)
+    big = sp.random_array((1600, 1600), density=0.004, random_state=rng, format="csc") * 0.3
+    dense = max(abs(np.linalg.eigvals(big.toarray())))
+    assert abs(spectral_radius(big) - dense) < 1e-6

@@ -1,0 +1,117 @@
+"""Production graph: structure, reachability from primary inputs, productivity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from solver import ProductionError, check_production, load_economy, parse_economy, solve_round
+from solver.production import production_graph, technology_matrices
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "examples"
+
+
+def small_town() -> dict[str, Any]:
+    return json.loads((EXAMPLES / "small_town.json").read_text())
+
+
+def test_matrices_follow_the_techniques() -> None:
+    tech = technology_matrices(load_economy(EXAMPLES / "small_town.json"))
+    assert tech.goods == ["bread", "steel", "park"]
+    assert tech.techniques == ["steel-coal", "steel-electric", "bake", "keep-park"]
+    assert tech.net_output.toarray().tolist() == [
+        [0, 0, 1, 0],
+        [1, 1, -0.1, -1],
+        [0, 0, 0, 1],
+    ]
+    assert tech.primary_use.toarray().tolist() == [[2, 3, 1, 5], [0, 0, 0, 2]]
+    assert tech.emissions.toarray().tolist() == [[1, 0, 0, 0]]
+    assert tech.council.tolist() == [0, 0, 1, 2]
+    assert np.isinf(tech.capacity).all()
+
+
+def test_graph_nodes_and_weighted_edges() -> None:
+    graph = production_graph(technology_matrices(load_economy(EXAMPLES / "small_town.json")))
+    assert graph.nodes[("technique", "bake")]["kind"] == "technique"
+    assert graph.edges[("good", "steel"), ("technique", "bake")]["weight"] == 0.1
+    assert graph.edges[("technique", "steel-coal"), ("pollutant", "smoke")]["weight"] == 1
+    assert graph.edges[("primary", "land"), ("technique", "keep-park")]["weight"] == 2
+    assert graph.number_of_edges() == 4 + 5 + 2 + 1  # outputs + primary uses + inputs + emission
+
+
+def test_small_town_is_productive() -> None:
+    report = check_production(load_economy(EXAMPLES / "small_town.json"))
+    assert report.ok
+    assert report.spectral_radius is None  # two techniques for steel: not a square system
+
+
+def test_requested_good_without_a_route_from_primary_inputs() -> None:
+    data = small_town()
+    data["goods"].append({"id": "cake"})
+    data["worker_councils"].append(
+        {  # cake only from cake: a closed loop that never touches a primary input
+            "id": "magic",
+            "techniques": [{"id": "cake-from-cake", "outputs": {"cake": 2}, "inputs": {"cake": 1}}],
+        }
+    )
+    data["consumer_councils"][0]["requests"]["cake"] = 5
+    report = check_production(parse_economy(data))
+    assert report.unreachable == ["cake"]
+    with pytest.raises(ProductionError, match=r"goods\['cake'\]: requested but cannot be produced"):
+        solve_round(parse_economy(data))
+
+
+def test_non_productive_coefficients_name_the_goods() -> None:
+    # Leontief system: iron needs 0.6 coal, coal needs 2 iron: spectral radius sqrt(1.2) > 1.
+    data = {
+        "goods": [{"id": "iron"}, {"id": "coal"}, {"id": "bread"}],
+        "primary_inputs": [{"id": "labour"}],
+        "worker_councils": [
+            {"id": "mill", "techniques": [
+                {"id": "smelt", "outputs": {"iron": 1}, "inputs": {"coal": 0.6}, "primary_inputs": {"labour": 1}}
+            ]},
+            {"id": "mine", "techniques": [
+                {"id": "dig", "outputs": {"coal": 1}, "inputs": {"iron": 2}, "primary_inputs": {"labour": 1}}
+            ]},
+            {"id": "bakery", "techniques": [
+                {"id": "bake", "outputs": {"bread": 1}, "primary_inputs": {"labour": 1}}
+            ]},
+        ],
+        "consumer_councils": [{"id": "c", "requests": {"bread": 1, "iron": 1}}],
+    }
+    report = check_production(parse_economy(data))
+    assert report.spectral_radius == pytest.approx(np.sqrt(1.2))
+    assert report.unsustainable == ["iron", "coal"]
+    assert report.unreachable == []
+    with pytest.raises(ProductionError) as info:
+        solve_round(parse_economy(data))
+    message = str(info.value)
+    assert "not productive (spectral radius of the input coefficients 1.09545 >= 1)" in message
+    assert "'iron', 'coal'" in message and "bread" not in message
+    # A second technique for coal that needs no iron makes the economy productive again.
+    data["worker_councils"][1]["techniques"].append(
+        {"id": "dig-by-hand", "outputs": {"coal": 1}, "primary_inputs": {"labour": 3}}
+    )
+    assert check_production(parse_economy(data)).ok
+
+
+def test_leontief_square_case_reports_the_spectral_radius() -> None:
+    a = [[0.15, 0.25], [0.20, 0.05]]
+    data = {
+        "goods": [{"id": "g0"}, {"id": "g1"}],
+        "primary_inputs": [{"id": "labour"}],
+        "worker_councils": [
+            {"id": f"w{j}", "techniques": [{
+                "id": f"t{j}", "outputs": {f"g{j}": 2.0},  # output scale must not matter
+                "inputs": {f"g{i}": 2.0 * a[i][j] for i in range(2)}, "primary_inputs": {"labour": 1},
+            }]}
+            for j in range(2)
+        ],
+    }
+    report = check_production(parse_economy(data))
+    assert report.ok
+    assert report.spectral_radius == pytest.approx(max(abs(np.linalg.eigvals(np.array(a)))))
