@@ -60,11 +60,14 @@ def spectral_radius(coefficients: Matrix) -> float:
     n = coefficients.shape[0]
     if n == 0:
         return 0.0
-    if n <= 1500:
-        a = coefficients.toarray() if sp.issparse(coefficients) else np.asarray(coefficients, dtype=float)
-        return float(np.max(np.abs(np.linalg.eigvals(a))))
-    a = sp.csc_array(coefficients)
-    if a.nnz == 0:
-        return 0.0
-    vals = spla.eigs(a.astype(float), k=1, which="LM", return_eigenvectors=False, tol=1e-8)
-    return float(np.abs(vals[0]))
+    if n > 200:
+        a = sp.csc_array(coefficients, dtype=float)
+        if a.nnz == 0:
+            return 0.0
+        try:
+            vals = spla.eigs(a, k=1, which="LM", return_eigenvectors=False, tol=1e-10)
+            return float(np.abs(vals[0]))
+        except spla.ArpackNoConvergence:
+            pass  # e.g. several eigenvalues of equal modulus: fall back to the dense solver
+    dense = coefficients.toarray() if sp.issparse(coefficients) else np.asarray(coefficients, dtype=float)
+    return float(np.max(np.abs(np.linalg.eigvals(dense))))

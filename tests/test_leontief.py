@@ -64,7 +64,9 @@ def test_zero_output_sector_has_a_zero_column() -> None:
 def test_spectral_radius_dense_and_sparse() -> None:
     a = np.array([[0.15, 0.25], [0.20, 0.05]])
     assert abs(spectral_radius(a) - max(abs(np.linalg.eigvals(a)))) < 1e-12
+    # A non-negative matrix whose columns all sum to c has Perron root exactly c.
     rng = np.random.default_rng(1)
-    big = sp.random_array((1600, 1600), density=0.004, random_state=rng, format="csc") * 0.3
-    dense = max(abs(np.linalg.eigvals(big.toarray())))
-    assert abs(spectral_radius(big) - dense) < 1e-6
+    big = sp.random_array((5000, 5000), density=0.002, random_state=rng, format="csc")
+    big = big + sp.eye_array(5000, format="csc")  # no empty column
+    big = big @ sp.diags_array(0.6 / np.asarray(big.sum(axis=0)).ravel())
+    assert abs(spectral_radius(big) - 0.6) < 1e-9
