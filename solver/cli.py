@@ -17,7 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from .economy import Economy, EconomyValidationError, economy_json_schema, load_economy, save_economy
+from .economy import (
+    Economy,
+    EconomyValidationError,
+    economy_json_schema,
+    load_economy,
+    save_economy,
+)
 from .highs_backend import configure_threads
 from .production import ProductionError, check_production
 from .results import RoundResult
@@ -55,7 +61,9 @@ def _fmt(v: float | None) -> str:
 
 
 def _print_result(eco: Economy, result: RoundResult, top: int) -> None:
-    print(f"economy      {eco.name}: {len(result.goods)} goods, {len(result.techniques)} techniques")
+    print(
+        f"economy      {eco.name}: {len(result.goods)} goods, {len(result.techniques)} techniques"
+    )
     print(f"termination  {result.termination.value}")
     print(f"solution     {result.solution.value}")
     print(f"method       {result.method.value} ({result.path} path), {result.solve_seconds:.3f} s")
@@ -125,7 +133,11 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     eco = _load(args)
     report = check_production(eco)
-    radius = "n/a (not a square Leontief system)" if report.spectral_radius is None else f"{report.spectral_radius:.6g}"
+    radius = (
+        "n/a (not a square Leontief system)"
+        if report.spectral_radius is None
+        else f"{report.spectral_radius:.6g}"
+    )
     print(f"economy          {eco.name}")
     print(f"spectral radius  {radius}")
     if report.ok:
@@ -160,7 +172,8 @@ def _cmd_import_io(args: argparse.Namespace) -> int:
 def _cmd_examples(args: argparse.Namespace) -> int:
     for name, path in sorted(bundled_examples().items()):
         eco = load_economy(path)
-        print(f"{name:<20} {len(eco.goods):>5} goods  {eco.description.splitlines()[0] if eco.description else ''}")
+        summary = eco.description.splitlines()[0] if eco.description else ""
+        print(f"{name:<20} {len(eco.goods):>5} goods  {summary}")
     return EXIT_OK
 
 
@@ -172,7 +185,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="parplan",
-        description="Participatory planning solver: the round's social-cost LP and its shadow prices.",
+        description="Participatory planning solver: the round's social-cost LP and its prices.",
     )
     p.add_argument("--threads", type=int, default=None, help="HiGHS threads for this process")
     sub = p.add_subparsers(dest="command", required=True)
@@ -192,7 +205,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--method", choices=[m.value for m in Method], default=Method.AUTO.value)
     s.add_argument("--path", choices=[m.value for m in Path], default=Path.VECTORISED.value)
     s.add_argument("--time-limit", type=float, default=None, metavar="SECONDS")
-    s.add_argument("--hard", action="store_true", help="requests are hard constraints (no shortfall)")
+    s.add_argument(
+        "--hard", action="store_true", help="requests are hard constraints (no shortfall)"
+    )
     s.add_argument("--no-check", action="store_true", help="skip the production-graph checks")
     s.add_argument("--top", type=int, default=30, help="goods to list (0: all)")
     s.set_defaults(func=_cmd_solve)

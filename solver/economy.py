@@ -300,7 +300,9 @@ def _reference_problems(eco: Economy) -> Iterable[Problem]:
             base = f"worker_councils[{i}].techniques[{j}]"
             yield from _unknown(f"{base}.outputs", t.outputs, goods, "good")
             yield from _unknown(f"{base}.inputs", t.inputs, goods, "good")
-            yield from _unknown(f"{base}.primary_inputs", t.primary_inputs, primaries, "primary input")
+            yield from _unknown(
+                f"{base}.primary_inputs", t.primary_inputs, primaries, "primary input"
+            )
             yield from _unknown(f"{base}.emissions", t.emissions, pollutants, "pollutant")
             if not any(v > 0 for v in t.outputs.values()):
                 yield Problem(field=f"{base}.outputs", message="a technique must output some good")
@@ -322,7 +324,9 @@ def _reference_problems(eco: Economy) -> Iterable[Problem]:
 
     for i, f in enumerate(eco.federations):
         if f.parent is not None and f.parent not in feds:
-            yield Problem(field=f"federations[{i}].parent", message=f"unknown federation {f.parent!r}")
+            yield Problem(
+                field=f"federations[{i}].parent", message=f"unknown federation {f.parent!r}"
+            )
         yield from _unknown(f"federations[{i}].public_requests", f.public_requests, goods, "good")
         for g in f.public_requests:
             if g in kind and kind[g] is not GoodKind.PUBLIC:
@@ -330,7 +334,9 @@ def _reference_problems(eco: Economy) -> Iterable[Problem]:
                     field=f"federations[{i}].public_requests[{g!r}]",
                     message=f"good {g!r} is {kind[g].value}, not public",
                 )
-        yield from _unknown(f"federations[{i}].pollution_caps", f.pollution_caps, pollutants, "pollutant")
+        yield from _unknown(
+            f"federations[{i}].pollution_caps", f.pollution_caps, pollutants, "pollutant"
+        )
 
     yield from _federation_cycles(eco)
 

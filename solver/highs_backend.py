@@ -80,9 +80,7 @@ def new_highs() -> highspy.Highs:
     return h
 
 
-def apply_options(
-    h: highspy.Highs, method: Method, n_cols: int, time_limit: float | None
-) -> None:
+def apply_options(h: highspy.Highs, method: Method, n_cols: int, time_limit: float | None) -> None:
     """Reset ``h`` to this process's defaults, then set the method and time limit."""
     h.resetOptions()
     h.setOptionValue("output_flag", False)

@@ -32,7 +32,11 @@ def technical_coefficients(flows: Matrix, gross_output: np.ndarray) -> np.ndarra
 
 def leontief_inverse(coefficients: Matrix) -> np.ndarray:
     """``L = (I - A)^-1`` as a dense array."""
-    a = coefficients.toarray() if sp.issparse(coefficients) else np.asarray(coefficients, dtype=float)
+    a = (
+        coefficients.toarray()
+        if sp.issparse(coefficients)
+        else np.asarray(coefficients, dtype=float)
+    )
     return np.linalg.inv(np.eye(a.shape[0]) - a)
 
 
@@ -69,5 +73,9 @@ def spectral_radius(coefficients: Matrix) -> float:
             return float(np.abs(vals[0]))
         except spla.ArpackNoConvergence:
             pass  # e.g. several eigenvalues of equal modulus: fall back to the dense solver
-    dense = coefficients.toarray() if sp.issparse(coefficients) else np.asarray(coefficients, dtype=float)
+    dense = (
+        coefficients.toarray()
+        if sp.issparse(coefficients)
+        else np.asarray(coefficients, dtype=float)
+    )
     return float(np.max(np.abs(np.linalg.eigvals(dense))))

@@ -69,9 +69,7 @@ class TechnologyMatrices:
         return (self.outputs - self.inputs).tocsc()
 
 
-def _coefficients(
-    rows: dict[str, int], per_technique: list[dict[str, float]]
-) -> sp.csc_array:
+def _coefficients(rows: dict[str, int], per_technique: list[dict[str, float]]) -> sp.csc_array:
     """Stack one mapping per technique into a (len(rows) x techniques) CSC array."""
     counts = np.fromiter((len(m) for m in per_technique), dtype=np.int64, count=len(per_technique))
     indptr = np.zeros(len(per_technique) + 1, dtype=np.int64)
@@ -102,9 +100,15 @@ def technology_matrices(economy: Economy) -> TechnologyMatrices:
         councils=list(council_index),
         outputs=_coefficients(good_row, [t.outputs for t in techs]),
         inputs=_coefficients(good_row, [t.inputs for t in techs]),
-        primary_use=_coefficients({p: i for i, p in enumerate(primaries)}, [t.primary_inputs for t in techs]),
-        emissions=_coefficients({p: i for i, p in enumerate(pollutants)}, [t.emissions for t in techs]),
-        capacity=np.array([np.inf if t.capacity is None else t.capacity for t in techs], dtype=float),
+        primary_use=_coefficients(
+            {p: i for i, p in enumerate(primaries)}, [t.primary_inputs for t in techs]
+        ),
+        emissions=_coefficients(
+            {p: i for i, p in enumerate(pollutants)}, [t.emissions for t in techs]
+        ),
+        capacity=np.array(
+            [np.inf if t.capacity is None else t.capacity for t in techs], dtype=float
+        ),
         council=np.array([council_index[wc.id] for wc, _ in pairs], dtype=np.int64),
     )
 
@@ -163,7 +167,10 @@ class ProductionReport:
 
     def problems(self) -> list[Problem]:
         out = [
-            Problem(field=f"goods[{g!r}]", message="requested but cannot be produced from primary inputs")
+            Problem(
+                field=f"goods[{g!r}]",
+                message="requested but cannot be produced from primary inputs",
+            )
             for g in self.unreachable
         ]
         if self.unsustainable:
@@ -173,11 +180,14 @@ class ProductionReport:
                 else ""
             )
             names = ", ".join(repr(g) for g in self.unsustainable[:20])
-            more = f" and {len(self.unsustainable) - 20} more" if len(self.unsustainable) > 20 else ""
+            more = (
+                f" and {len(self.unsustainable) - 20} more" if len(self.unsustainable) > 20 else ""
+            )
             out.append(
                 Problem(
                     field="worker_councils[*].techniques[*].inputs",
-                    message="input coefficients are not productive" + radius
+                    message="input coefficients are not productive"
+                    + radius
                     + f": these goods cannot be produced sustainably: {names}{more}",
                 )
             )

@@ -94,7 +94,10 @@ class RoundResult:
             return []
         scale = np.maximum(1.0, np.abs(self.required))
         short = np.flatnonzero(self.shortfall > SHORTFALL_TOL * scale)
-        return [Shortfall(self.goods[i], float(self.required[i]), float(self.shortfall[i])) for i in short]
+        return [
+            Shortfall(self.goods[i], float(self.required[i]), float(self.shortfall[i]))
+            for i in short
+        ]
 
     def prices(self) -> dict[str, float]:
         return _named(self.goods, self.price)
@@ -122,12 +125,16 @@ class RoundResult:
             "rents": self.rents(),
             "pollution_prices": [
                 {"federation": f, "pollutant": e, "price": _num(p)}
-                for (f, e), p in zip(self.cap_rows, _list(self.pollution_price, len(self.cap_rows)), strict=True)
+                for (f, e), p in zip(
+                    self.cap_rows, _list(self.pollution_price, len(self.cap_rows)), strict=True
+                )
             ],
             "activities": self.activities(),
             "capacity_rents": {
                 t: _num(r)
-                for t, r in zip(self.techniques, _list(self.capacity_rent, len(self.techniques)), strict=True)
+                for t, r in zip(
+                    self.techniques, _list(self.capacity_rent, len(self.techniques)), strict=True
+                )
                 if r is not None and r > 0
             },
             "councils": [
@@ -201,7 +208,9 @@ def _assign_ratios(lp: RoundLP, result: RoundResult) -> None:
     weight plus the pollution prices of every capped federation the technique lies in.
     """
     tech = lp.tech
-    assert result.price is not None and result.rent is not None and result.pollution_price is not None
+    assert (
+        result.price is not None and result.rent is not None and result.pollution_price is not None
+    )
     weights = lp.cost[lp.technique_cols]  # w.B + phi.E per unit of activity
     benefit_unit = tech.outputs.T @ result.price
     cost_unit = (
@@ -214,5 +223,7 @@ def _assign_ratios(lp: RoundLP, result: RoundResult) -> None:
         result.technique_ratio = np.where(cost_unit > 0, benefit_unit / cost_unit, np.nan)
     if result.activity is not None:
         n = len(tech.councils)
-        result.council_benefit = np.bincount(tech.council, benefit_unit * result.activity, minlength=n)
+        result.council_benefit = np.bincount(
+            tech.council, benefit_unit * result.activity, minlength=n
+        )
         result.council_cost = np.bincount(tech.council, cost_unit * result.activity, minlength=n)

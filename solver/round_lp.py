@@ -198,8 +198,12 @@ def round_inputs(economy: Economy, tech: TechnologyMatrices | None = None) -> Ro
     availability = np.array(
         [INF if p.availability is None else p.availability for p in economy.primary_inputs]
     )
-    caps = np.array([q for f in economy.federations for q in f.pollution_caps.values()], dtype=float)
-    return RoundInputs(demand=demand, availability=availability, capacity=tech.capacity.copy(), caps=caps)
+    caps = np.array(
+        [q for f in economy.federations for q in f.pollution_caps.values()], dtype=float
+    )
+    return RoundInputs(
+        demand=demand, availability=availability, capacity=tech.capacity.copy(), caps=caps
+    )
 
 
 def _cap_structure(
@@ -210,7 +214,10 @@ def _cap_structure(
     fed_index = {f.id: i for i, f in enumerate(economy.federations)}
     # council -> federation it is located in (or -1); federation -> ancestors (incl. itself)
     located = np.array(
-        [fed_index.get(wc.federation, -1) if wc.federation else -1 for wc in economy.worker_councils],
+        [
+            fed_index.get(wc.federation, -1) if wc.federation else -1
+            for wc in economy.worker_councils
+        ],
         dtype=np.int64,
     )
     ancestors = economy.federation_ancestors()
@@ -227,7 +234,9 @@ def _cap_structure(
     )
     subtree = (within @ tech_in_fed).tocsr()  # federation x techniques located in its subtree
     row_fed = np.array([fed_index[f] for f, _ in cap_rows], dtype=np.int64)
-    members = sp.csr_array(subtree[row_fed, :]) if cap_rows else sp.csr_array((0, len(tech.techniques)))
+    members = (
+        sp.csr_array(subtree[row_fed, :]) if cap_rows else sp.csr_array((0, len(tech.techniques)))
+    )
     members.data[:] = 1.0
     cap_pollutant = np.array([pollutant_index[e] for _, e in cap_rows], dtype=np.int64)
     return cap_rows, cap_pollutant, members
@@ -238,9 +247,7 @@ def build_round_lp(economy: Economy, tech: TechnologyMatrices | None = None) -> 
     tech = tech or technology_matrices(economy)
     cap_rows, cap_pollutant, members = _cap_structure(economy, tech)
     n_goods = len(tech.goods)
-    cap_matrix = (
-        members.multiply(tech.emissions.tocsr()[cap_pollutant, :]) if cap_rows else members
-    )
+    cap_matrix = members.multiply(tech.emissions.tocsr()[cap_pollutant, :]) if cap_rows else members
     matrix = sp.vstack(
         [
             sp.hstack([tech.net_output, sp.eye_array(n_goods, format="csc")]),
@@ -256,7 +263,9 @@ def build_round_lp(economy: Economy, tech: TechnologyMatrices | None = None) -> 
     tech_cost = tech.primary_use.T @ weights + (tech.emissions.T @ damage if len(damage) else 0.0)
     penalty = np.array(
         [
-            economy.default_shortfall_penalty if g.shortfall_penalty is None else g.shortfall_penalty
+            economy.default_shortfall_penalty
+            if g.shortfall_penalty is None
+            else g.shortfall_penalty
             for g in economy.goods
         ]
     )

@@ -65,7 +65,9 @@ class RoundSolver:
         result = assign_result(self.lp, raw, self.path.value)
         if raw.termination in _INFEASIBLE and not self.lp.inputs.elastic:
             elastic = HighsRoundModel(self.lp.with_inputs(replace(self.lp.inputs, elastic=True)))
-            report = assign_result(elastic.lp, elastic.solve(Method(method), time_limit), "vectorised")
+            report = assign_result(
+                elastic.lp, elastic.solve(Method(method), time_limit), "vectorised"
+            )
             result.shortfall = report.shortfall
             result.shortfalls_from_elastic_resolve = True
             result.notes.append(

@@ -52,8 +52,11 @@ def test_federation_ancestors() -> None:
             "worker_councils[1].techniques[0].inputs['steal']: unknown good 'steal'",
         ),
         (
-            lambda d: d["worker_councils"][0]["techniques"][0]["primary_inputs"].update({"labor": 1}),
-            "worker_councils[0].techniques[0].primary_inputs['labor']: unknown primary input 'labor'",
+            lambda d: d["worker_councils"][0]["techniques"][0]["primary_inputs"].update(
+                {"labor": 1}
+            ),
+            "worker_councils[0].techniques[0].primary_inputs['labor']: "
+            "unknown primary input 'labor'",
         ),
         (
             lambda d: d["worker_councils"][0]["techniques"][0]["emissions"].update({"soot": 1}),
@@ -61,7 +64,8 @@ def test_federation_ancestors() -> None:
         ),
         (
             lambda d: d["worker_councils"][1]["techniques"][0]["inputs"].update({"steel": -0.1}),
-            "worker_councils[1].techniques[0].inputs.steel: Input should be greater than or equal to 0",
+            "worker_councils[1].techniques[0].inputs.steel: "
+            "Input should be greater than or equal to 0",
         ),
         (
             lambda d: d["worker_councils"][0]["techniques"][0].update({"capacity": -5}),

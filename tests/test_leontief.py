@@ -20,9 +20,13 @@ def test_miller_blair_table_2_3() -> None:
     x = np.array([1000.0, 2000.0])
     a = technical_coefficients(z, x)
     assert_allclose(a, [[0.15, 0.25], [0.20, 0.05]])
-    assert_allclose(leontief_inverse(a), [[1.25412541, 0.330033], [0.2640264, 1.12211221]], rtol=1e-5)
+    assert_allclose(
+        leontief_inverse(a), [[1.25412541, 0.330033], [0.2640264, 1.12211221]], rtol=1e-5
+    )
     assert_allclose(gross_output(a, np.array([600.0, 1500.0])), [1247.52, 1841.58], rtol=1e-5)
-    assert_allclose(total_factor_content(a, np.array([0.30, 0.25])), [0.442244, 0.379538], rtol=1e-5)
+    assert_allclose(
+        total_factor_content(a, np.array([0.30, 0.25])), [0.442244, 0.379538], rtol=1e-5
+    )
 
 
 def test_lay_three_sector_open_model() -> None:
@@ -47,10 +51,22 @@ def test_pymrio_small_mrio_stressor_multipliers() -> None:
     f = np.array([[20, 1, 42, 4, 20, 5], [5, 4, 11, 8, 2, 10]], dtype=float)
     a = technical_coefficients(z, x)
     published = [
-        [0.896638324101429, 1.7965474933011258, 1.1666796580507097,
-         0.3013124703668342, 1.4371886818255364, 0.7177624711634629],
-        [0.3004620527704837, 0.9052387706892087, 0.311411003349379,
-         0.23778766312079253, 0.5331560745059157, 0.6031791628984159],
+        [
+            0.896638324101429,
+            1.7965474933011258,
+            1.1666796580507097,
+            0.3013124703668342,
+            1.4371886818255364,
+            0.7177624711634629,
+        ],
+        [
+            0.3004620527704837,
+            0.9052387706892087,
+            0.311411003349379,
+            0.23778766312079253,
+            0.5331560745059157,
+            0.6031791628984159,
+        ],
     ]
     for row, expected in zip(f, published, strict=True):
         assert_allclose(total_factor_content(a, row / x), expected, rtol=1e-12)

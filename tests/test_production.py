@@ -71,15 +71,34 @@ def test_non_productive_coefficients_name_the_goods() -> None:
         "goods": [{"id": "iron"}, {"id": "coal"}, {"id": "bread"}],
         "primary_inputs": [{"id": "labour"}],
         "worker_councils": [
-            {"id": "mill", "techniques": [
-                {"id": "smelt", "outputs": {"iron": 1}, "inputs": {"coal": 0.6}, "primary_inputs": {"labour": 1}}
-            ]},
-            {"id": "mine", "techniques": [
-                {"id": "dig", "outputs": {"coal": 1}, "inputs": {"iron": 2}, "primary_inputs": {"labour": 1}}
-            ]},
-            {"id": "bakery", "techniques": [
-                {"id": "bake", "outputs": {"bread": 1}, "primary_inputs": {"labour": 1}}
-            ]},
+            {
+                "id": "mill",
+                "techniques": [
+                    {
+                        "id": "smelt",
+                        "outputs": {"iron": 1},
+                        "inputs": {"coal": 0.6},
+                        "primary_inputs": {"labour": 1},
+                    }
+                ],
+            },
+            {
+                "id": "mine",
+                "techniques": [
+                    {
+                        "id": "dig",
+                        "outputs": {"coal": 1},
+                        "inputs": {"iron": 2},
+                        "primary_inputs": {"labour": 1},
+                    }
+                ],
+            },
+            {
+                "id": "bakery",
+                "techniques": [
+                    {"id": "bake", "outputs": {"bread": 1}, "primary_inputs": {"labour": 1}}
+                ],
+            },
         ],
         "consumer_councils": [{"id": "c", "requests": {"bread": 1, "iron": 1}}],
     }
@@ -105,10 +124,17 @@ def test_leontief_square_case_reports_the_spectral_radius() -> None:
         "goods": [{"id": "g0"}, {"id": "g1"}],
         "primary_inputs": [{"id": "labour"}],
         "worker_councils": [
-            {"id": f"w{j}", "techniques": [{
-                "id": f"t{j}", "outputs": {f"g{j}": 2.0},  # output scale must not matter
-                "inputs": {f"g{i}": 2.0 * a[i][j] for i in range(2)}, "primary_inputs": {"labour": 1},
-            }]}
+            {
+                "id": f"w{j}",
+                "techniques": [
+                    {
+                        "id": f"t{j}",
+                        "outputs": {f"g{j}": 2.0},  # output scale must not matter
+                        "inputs": {f"g{i}": 2.0 * a[i][j] for i in range(2)},
+                        "primary_inputs": {"labour": 1},
+                    }
+                ],
+            }
             for j in range(2)
         ],
     }

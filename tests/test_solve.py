@@ -18,7 +18,6 @@ from numpy.testing import assert_allclose
 
 from solver import (
     Method,
-    Path as SolverPath,
     RoundSolver,
     SolutionStatus,
     TerminationCondition,
@@ -26,6 +25,9 @@ from solver import (
     load_economy,
     parse_economy,
     solve_round,
+)
+from solver import (
+    Path as SolverPath,
 )
 from solver.highs_backend import configure_threads
 from solver.leontief import gross_output, total_factor_content
@@ -113,11 +115,19 @@ def kantorovich(path: SolverPath) -> Any:
                     "id": "plant",
                     "techniques": [
                         *[
-                            {"id": f"{m}-part{k}", "outputs": {f"part{k}": rate}, "primary_inputs": {m: 1}}
+                            {
+                                "id": f"{m}-part{k}",
+                                "outputs": {f"part{k}": rate},
+                                "primary_inputs": {m: 1},
+                            }
                             for m, (_, r1, r2) in machines.items()
                             for k, rate in ((1, r1), (2, r2))
                         ],
-                        {"id": "assemble", "outputs": {"set": 1}, "inputs": {"part1": 1, "part2": 1}},
+                        {
+                            "id": "assemble",
+                            "outputs": {"set": 1},
+                            "inputs": {"part1": 1, "part2": 1},
+                        },
                     ],
                 }
             ],
@@ -140,7 +150,9 @@ def test_kantorovich_machine_example(path: SolverPath) -> None:
     prices = result.prices()
     assert prices["part1"] == pytest.approx(2 / 3)
     assert prices["part2"] == pytest.approx(1 / 3)
-    assert result.rents() == pytest.approx({"milling": 20 / 3, "turret": 40 / 3, "automatic": 80 / 3})
+    assert result.rents() == pytest.approx(
+        {"milling": 20 / 3, "turret": 40 / 3, "automatic": 80 / 3}
+    )
 
 
 @pytest.mark.parametrize("path", PATHS)
