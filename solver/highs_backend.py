@@ -118,7 +118,7 @@ _TERMINATION = {
     highspy.HighsModelStatus.kTimeLimit: TerminationCondition.MAX_TIME_LIMIT,
     highspy.HighsModelStatus.kIterationLimit: TerminationCondition.ITERATION_LIMIT,
     highspy.HighsModelStatus.kInterrupt: TerminationCondition.INTERRUPTED,
-    highspy.HighsModelStatus.kHighsInterrupt: TerminationCondition.INTERRUPTED,
+    getattr(highspy.HighsModelStatus, "kHighsInterrupt", -1): TerminationCondition.INTERRUPTED,
     highspy.HighsModelStatus.kLoadError: TerminationCondition.ERROR,
     highspy.HighsModelStatus.kModelError: TerminationCondition.ERROR,
     highspy.HighsModelStatus.kPresolveError: TerminationCondition.ERROR,

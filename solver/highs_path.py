@@ -76,7 +76,7 @@ class HighsRoundModel:
         self.lp = self.lp.with_inputs(inputs)
         rows = np.arange(self.lp.n_rows, dtype=np.int32)
         cols = np.arange(self.lp.n_cols, dtype=np.int32)
-        self.highs.changeRowsBounds(
+        self.highs.changeRowsBounds(  # type: ignore[attr-defined]
             self.lp.n_rows, rows, _finite(self.lp.row_lower), _finite(self.lp.row_upper)
         )
         self.highs.changeColsBounds(

@@ -7,6 +7,8 @@ coefficient row ``l``, ``v = l L`` are the (labour) values of the goods.
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
@@ -19,12 +21,18 @@ __all__ = [
     "total_factor_content",
 ]
 
-Matrix = np.ndarray | sp.sparray
+Matrix: TypeAlias = np.ndarray | sp.sparray
+
+
+def _dense(m: Matrix) -> np.ndarray:
+    if isinstance(m, np.ndarray):
+        return np.asarray(m, dtype=float)
+    return np.asarray(m.toarray(), dtype=float)
 
 
 def technical_coefficients(flows: Matrix, gross_output: np.ndarray) -> np.ndarray:
     """``A = Z diag(x)^-1``; columns of zero-output sectors are zero."""
-    z = flows.toarray() if sp.issparse(flows) else np.asarray(flows, dtype=float)
+    z = _dense(flows)
     x = np.asarray(gross_output, dtype=float)
     inv = np.divide(1.0, x, out=np.zeros_like(x), where=x != 0)
     return z * inv[np.newaxis, :]
@@ -32,11 +40,7 @@ def technical_coefficients(flows: Matrix, gross_output: np.ndarray) -> np.ndarra
 
 def leontief_inverse(coefficients: Matrix) -> np.ndarray:
     """``L = (I - A)^-1`` as a dense array."""
-    a = (
-        coefficients.toarray()
-        if sp.issparse(coefficients)
-        else np.asarray(coefficients, dtype=float)
-    )
+    a = _dense(coefficients)
     return np.linalg.inv(np.eye(a.shape[0]) - a)
 
 
@@ -73,9 +77,5 @@ def spectral_radius(coefficients: Matrix) -> float:
             return float(np.abs(vals[0]))
         except spla.ArpackNoConvergence:
             pass  # e.g. several eigenvalues of equal modulus: fall back to the dense solver
-    dense = (
-        coefficients.toarray()
-        if sp.issparse(coefficients)
-        else np.asarray(coefficients, dtype=float)
-    )
+    dense = _dense(coefficients)
     return float(np.max(np.abs(np.linalg.eigvals(dense))))
