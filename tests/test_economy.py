@@ -142,3 +142,8 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_malformed_json_is_a_validation_error() -> None:
     with pytest.raises(EconomyValidationError, match="Invalid JSON"):
         parse_economy('{"goods": [')
+
+
+def test_committed_schema_file_matches_the_model() -> None:
+    committed = (EXAMPLES.parent / "economy.schema.json").read_text()
+    assert committed == economy_json_schema(), "regenerate: parplan schema > solver/economy.schema.json"
