@@ -86,9 +86,10 @@ def _print_result(eco: Economy, result: RoundResult, top: int) -> None:
     assert result.price is not None and result.activity is not None
     n = len(result.goods)
     shown = n if top <= 0 else min(top, n)
-    print(f"\n{'good':<30} {'price':>12}")
+    names = {g.id: g.name for g in eco.goods}
+    print(f"\n{'good':<30} {'price':>12}  name")
     for g, p in list(zip(result.goods, result.price.tolist(), strict=True))[:shown]:
-        print(f"{g:<30} {p:>12.6g}")
+        print(f"{g:<30} {p:>12.6g}  {names.get(g, '')}")
     if shown < n:
         print(f"... {n - shown} more goods (--top 0 shows all, --json gives everything)")
     print(f"\n{'primary input':<30} {'rent':>12}")

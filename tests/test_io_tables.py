@@ -1,0 +1,236 @@
+"""Input-output table import: published tables reproduced through the round's LP."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from solver import Economy, solve_round
+from solver.io_tables import (
+    TABLE_FORMATS,
+    IOTable,
+    IOTableError,
+    economy_from_io_table,
+    io_table_summary,
+    read_io_table,
+)
+from solver.leontief import gross_output, total_factor_content
+from solver.production import technology_matrices
+from solver.status import TerminationCondition
+
+DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+RTOL = 1e-6
+
+
+class Solved(NamedTuple):
+    price: np.ndarray
+    activity: np.ndarray
+    objective: float
+
+
+def _solve(economy: Economy) -> Solved:
+    """Solve with the default method (dual simplex at these sizes) and check the outcome."""
+    result = solve_round(economy, check=True)
+    assert result.termination is TerminationCondition.OPTIMAL
+    assert result.feasible
+    assert result.price is not None and result.activity is not None
+    assert result.objective is not None
+    return Solved(result.price, result.activity, result.objective)
+
+
+def _theory(table: IOTable, primary: str) -> tuple[np.ndarray, np.ndarray]:
+    """Labour values v = l (I - A)^-1 and gross output L y."""
+    v = total_factor_content(table.A, table.primary_coefficients(primary))
+    return v, gross_output(table.A, table.y)
+
+
+# --------------------------------------------------------------------------------------
+# Published tables
+# --------------------------------------------------------------------------------------
+def test_eurostat_germany_1995_employment_multipliers() -> None:
+    table = read_io_table(DATA / "eurostat_germany_1995", "eurostat-beutel")
+    assert table.n == 6
+    assert any("P1 row is used" in note for note in table.notes)
+    result = _solve(economy_from_io_table(table, "employment"))
+    v, x = _theory(table, "employment")
+    published = [0.0326, 0.0162, 0.0207, 0.0237, 0.0112, 0.0242]
+    assert_allclose(result.price, published, rtol=0, atol=5e-5)
+    assert_allclose(result.price, v, rtol=RTOL)
+    assert_allclose(result.activity, x, rtol=RTOL)
+    assert_allclose(x, table.x, rtol=RTOL)  # the P1 row balances
+    assert result.objective == pytest.approx(36428, rel=1e-3)
+    assert_allclose(
+        np.diag(np.linalg.inv(np.eye(6) - table.A))[:3], [1.0339, 1.4292, 1.0289], atol=5e-5
+    )
+
+
+def test_ons_2010_employment_cost_effects() -> None:
+    table = read_io_table(DATA / "uk_ons_ioat_2010", "ons-2010")
+    assert table.n == 127
+    assert any("negative final demand" in note for note in table.notes)
+    with (DATA / "uk_ons_ioat_2010" / "published_multipliers_and_effects_product.csv").open(
+        newline=""
+    ) as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["uk_row_label"] for r in rows] == table.labels
+    published = np.array([float(r["Employment cost effects"]) for r in rows])
+    result = _solve(economy_from_io_table(table, "compensation"))
+    v, x = _theory(table, "compensation")
+    assert_allclose(result.price, published, rtol=RTOL)
+    assert_allclose(result.price, v, rtol=RTOL)
+    assert_allclose(result.activity, x, rtol=RTOL)
+    assert_allclose(x, table.x, rtol=RTOL)
+
+
+def test_wiod_usa_2014_hours() -> None:
+    table = read_io_table(DATA / "wiod2016_usa_niot_sea", "wiod-2014")
+    assert table.n == 55 and "U" not in table.sectors
+    assert any("zero gross output" in note and "U" in note for note in table.notes)
+    result = _solve(economy_from_io_table(table, "hours"))
+    v, _ = _theory(table, "hours")
+    assert_allclose(result.price, v, rtol=RTOL)
+    assert_allclose(result.activity, table.x, rtol=RTOL)
+    assert result.objective == pytest.approx(float(v @ table.y), rel=RTOL)
+    assert result.objective == pytest.approx(262_614, rel=1e-4)
+
+
+def test_bea_2007_make_use() -> None:
+    table = read_io_table(DATA / "bea_2007_detail_389", "bea-2007")
+    assert table.n == 387
+    notes = "\n".join(table.notes)
+    assert "S00402" in notes and "S00300" in notes and "zero output" in notes
+    assert "negative final demand" in notes
+    assert "negative coefficient" in notes
+    assert (table.A < 0).any() and (table.y < 0).any()
+    economy = economy_from_io_table(table, "compensation")
+    assert len(economy.goods) == 387
+    assert "byproduct" in economy.description and "stocks" in economy.description
+    # Byproducts and stocks make the LP's rows exactly (I - A) x >= y.
+    tech = technology_matrices(economy)
+    assert_allclose(tech.net_output.toarray(), np.eye(387) - table.A, rtol=0, atol=1e-15)
+    result = _solve(economy)
+    v, x = _theory(table, "compensation")
+    assert_allclose(result.price, v, rtol=RTOL)
+    assert_allclose(result.activity, x, rtol=RTOL)
+
+
+# --------------------------------------------------------------------------------------
+# Generic layout
+# --------------------------------------------------------------------------------------
+def _write(path: Path, rows: list[list[object]]) -> None:
+    with path.open("w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def _miller_blair(d: Path) -> Path:
+    """Miller & Blair (2009) Table 2.3 in the generic layout."""
+    d.mkdir(parents=True, exist_ok=True)
+    _write(d / "flows.csv", [["code", "s1", "s2"], ["s1", 150, 500], ["s2", 200, 100]])
+    _write(
+        d / "final_demand.csv",
+        [["code", "households", "exports"], ["s2", 1200, 500], ["s1", 350, ""]],
+    )
+    _write(d / "gross_output.csv", [["code", "value"], ["s1", 1000], ["s2", 2000]])
+    _write(d / "primary_inputs.csv", [["name", "s1", "s2"], ["labour", 0.30 * 1000, 0.25 * 2000]])
+    _write(d / "labels.csv", [["code", "label"], ["s1", "Agriculture"], ["s2", "Manufacturing"]])
+    _write(d / "units.csv", [["quantity", "unit"], ["output", "USD"], ["labour", "hours"]])
+    return d
+
+
+def test_miller_blair_generic(tmp_path: Path) -> None:
+    table = read_io_table(_miller_blair(tmp_path / "mb"))
+    assert table.sectors == ["s1", "s2"] and table.labels == ["Agriculture", "Manufacturing"]
+    assert_allclose(table.A, [[0.15, 0.25], [0.20, 0.05]], rtol=1e-12)
+    assert_allclose(table.y, [350, 1700])
+    assert table.units["labour"] == "hours" and table.notes == []
+    result = _solve(economy_from_io_table(table, "labour"))
+    assert_allclose(result.price, [0.442244, 0.379538], rtol=1e-5)
+    assert_allclose(result.activity, [1000, 2000], rtol=RTOL)
+    assert "sectors: 2" in io_table_summary(table)
+
+
+def test_negative_entries_byproduct_and_stock(tmp_path: Path) -> None:
+    d = tmp_path / "neg"
+    d.mkdir()
+    _write(d / "coefficients.csv", [["code", "a", "b"], ["a", 0.1, -0.05], ["b", 0.3, 0.2]])
+    _write(d / "final_demand.csv", [["code", "fd"], ["a", 100], ["b", -10]])
+    _write(d / "primary_inputs.csv", [["name", "a", "b"], ["labour", 50, 40]])
+    table = read_io_table(d)
+    assert any("computed as x = L y" in n for n in table.notes)
+    assert any("negative coefficient" in n for n in table.notes)
+    v, x = _theory(table, "labour")
+    result = _solve(economy_from_io_table(table, "labour"))
+    assert_allclose(result.price, v, rtol=RTOL)
+    assert_allclose(result.activity, x, rtol=RTOL)
+    clipped = economy_from_io_table(
+        table, "labour", negative_demand="clip", negative_coefficients="clip"
+    )
+    assert clipped.goods[1].stock == 0
+    assert clipped.worker_councils[1].techniques[0].outputs == {"b": 1.0}
+    assert "clipped" in clipped.description
+
+
+def test_formats_registry() -> None:
+    assert set(TABLE_FORMATS) == {"generic", "eurostat-beutel", "ons-2010", "wiod-2014", "bea-2007"}
+    with pytest.raises(IOTableError, match="unknown table format"):
+        read_io_table(DATA, "nope")
+
+
+def test_error_non_numeric_cell(tmp_path: Path) -> None:
+    d = _miller_blair(tmp_path / "mb")
+    _write(d / "flows.csv", [["code", "s1", "s2"], ["s1", 150, 500], ["s2", "2OO", 100]])
+    with pytest.raises(IOTableError, match=r"flows\.csv, row 3 \('s2'\), column 2 \('s1'\): '2OO'"):
+        read_io_table(d)
+
+
+def test_error_mismatched_codes(tmp_path: Path) -> None:
+    d = _miller_blair(tmp_path / "mb")
+    _write(d / "final_demand.csv", [["code", "households"], ["s1", 350], ["s3", 1700]])
+    with pytest.raises(
+        IOTableError, match=r"final_demand\.csv, row 3: sector code 's3'.*missing: \['s2'\]"
+    ):
+        read_io_table(d)
+    d = _miller_blair(tmp_path / "mb2")
+    _write(d / "flows.csv", [["code", "s1", "s2"], ["s2", 150, 500], ["s1", 200, 100]])
+    with pytest.raises(IOTableError, match=r"flows\.csv, row 2 \('s2'\), column 2 \('s1'\)"):
+        read_io_table(d)
+
+
+def test_error_not_square(tmp_path: Path) -> None:
+    d = _miller_blair(tmp_path / "mb")
+    _write(d / "flows.csv", [["code", "s1", "s2"], ["s1", 150, 500]])
+    with pytest.raises(IOTableError, match=r"flows\.csv: not square"):
+        read_io_table(d)
+
+
+def test_error_missing_file(tmp_path: Path) -> None:
+    d = _miller_blair(tmp_path / "mb")
+    (d / "gross_output.csv").unlink()
+    with pytest.raises(IOTableError, match=r"gross_output\.csv: file not found"):
+        read_io_table(d)
+    (d / "flows.csv").unlink()
+    with pytest.raises(IOTableError, match=r"flows\.csv or coefficients\.csv: file not found"):
+        read_io_table(d)
+
+
+def test_zero_output_sector(tmp_path: Path) -> None:
+    d = _miller_blair(tmp_path / "mb")
+    _write(
+        d / "flows.csv",
+        [["code", "s1", "s2", "z"], ["s1", 150, 500, 0], ["s2", 200, 100, 0], ["z", 0, 0, 0]],
+    )
+    _write(d / "gross_output.csv", [["code", "value"], ["s1", 1000], ["s2", 2000], ["z", 0]])
+    _write(d / "final_demand.csv", [["code", "f"], ["s1", 350], ["s2", 1700], ["z", 0]])
+    _write(d / "primary_inputs.csv", [["name", "s1", "s2", "z"], ["labour", 300, 500, 0]])
+    _write(d / "labels.csv", [["code", "label"], ["s1", "A"], ["s2", "M"], ["z", "Zero"]])
+    table = read_io_table(d)
+    assert table.sectors == ["s1", "s2"]
+    assert any("zero gross output: z (Zero)" in n for n in table.notes)
+    _write(d / "final_demand.csv", [["code", "f"], ["s1", 350], ["s2", 1700], ["z", 5]])
+    with pytest.raises(IOTableError, match="'z' has zero gross output but final demand 5"):
+        read_io_table(d)
