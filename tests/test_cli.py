@@ -87,7 +87,8 @@ def test_import_io_then_solve_reproduces_labour_values(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     run = parplan("solve", str(out), "--json")
     assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout)["prices"] == pytest.approx({"a": 0.442244, "b": 0.379538}, rel=1e-5)
+    prices = json.loads(run.stdout)["prices"]
+    assert prices == pytest.approx({"a": 0.442244, "b": 0.379538}, rel=1e-5)
 
 
 def test_import_io_bad_cell_is_named(tmp_path: Path) -> None:

@@ -146,4 +146,5 @@ def test_malformed_json_is_a_validation_error() -> None:
 
 def test_committed_schema_file_matches_the_model() -> None:
     committed = (EXAMPLES.parent / "economy.schema.json").read_text()
-    assert committed == economy_json_schema(), "regenerate: parplan schema > solver/economy.schema.json"
+    hint = "regenerate it: parplan schema > solver/economy.schema.json"
+    assert committed == economy_json_schema(), hint
