@@ -74,14 +74,19 @@ def test_schema_and_check() -> None:
     assert run.returncode == 0 and "every requested good can be produced" in run.stdout
 
 
-def test_import_io_then_solve_reproduces_labour_values(tmp_path: Path) -> None:
+def miller_blair_table(tmp_path: Path, flows: str = "code,a,b\na,150,500\nb,200,100\n") -> Path:
+    """Miller & Blair table 2.3 in the generic layout, labour coefficients 0.30 and 0.25."""
     folder = tmp_path / "table"
     folder.mkdir()
-    # Miller & Blair table 2.3 with labour coefficients 0.30, 0.25 (absolute: l * x)
-    (folder / "flows.csv").write_text("code,a,b\na,150,500\nb,200,100\n")
+    (folder / "flows.csv").write_text(flows)
     (folder / "final_demand.csv").write_text("code,households\na,350\nb,1700\n")
     (folder / "gross_output.csv").write_text("code,value\na,1000\nb,2000\n")
-    (folder / "primary_inputs.csv").write_text("name,a,b\nlabour,300,500\n")
+    (folder / "primary_inputs.csv").write_text("name,a,b\nlabour,300,500\n")  # l * x
+    return folder
+
+
+def test_import_io_then_solve_reproduces_labour_values(tmp_path: Path) -> None:
+    folder = miller_blair_table(tmp_path)
     out = tmp_path / "eco.json"
     run = parplan("import-io", str(folder), "--primary", "labour", "-o", str(out))
     assert run.returncode == 0, run.stderr
@@ -92,12 +97,7 @@ def test_import_io_then_solve_reproduces_labour_values(tmp_path: Path) -> None:
 
 
 def test_import_io_bad_cell_is_named(tmp_path: Path) -> None:
-    folder = tmp_path / "table"
-    folder.mkdir()
-    (folder / "flows.csv").write_text("code,a,b\na,150,lots\nb,200,100\n")
-    (folder / "final_demand.csv").write_text("code,households\na,350\nb,1700\n")
-    (folder / "gross_output.csv").write_text("code,value\na,1000\nb,2000\n")
-    (folder / "primary_inputs.csv").write_text("name,a,b\nlabour,300,500\n")
+    folder = miller_blair_table(tmp_path, flows="code,a,b\na,150,lots\nb,200,100\n")
     run = parplan("import-io", str(folder))
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "flows.csv" in run.stderr and "lots" in run.stderr
