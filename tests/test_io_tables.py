@@ -23,7 +23,7 @@ from solver.leontief import gross_output, total_factor_content
 from solver.production import technology_matrices
 from solver.status import TerminationCondition
 
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+DATA = Path(__file__).resolve().parent / "data"  # vendored from ../shared/data
 RTOL = 1e-6
 
 
