@@ -1,0 +1,166 @@
+"""The economy of Hahnel and Szczepanczyk's published planning simulations (pequod-cljs).
+
+Five categories of goods with the same number of goods in each: private goods, intermediate
+goods, natural resources, labour types and public goods, laid out in that order in one flat
+price vector. Worker councils are Cobb-Douglas producers of private, intermediate or public
+goods (a third of the councils each, the same number per product); consumer councils have
+Cobb-Douglas utility and a fixed income; natural resources and labour are in fixed supply.
+Parameter draws follow the source as summarised in ``benchmarks/reference/pequod_model.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .councils import (
+    CobbDouglasConsumers,
+    CobbDouglasWorkers,
+    WorkerProposals,
+    cobb_douglas_demand,
+    cobb_douglas_supply,
+)
+
+__all__ = ["CATEGORIES", "PequodEconomy", "pequod_economy", "supply_and_demand"]
+
+CATEGORIES = ("private", "intermediate", "nature", "labour", "public")
+
+
+@dataclass(frozen=True)
+class PequodEconomy:
+    """A Pequod economy: councils as arrays, fixed supplies, the flat price layout.
+
+    Attributes
+    ----------
+    goods_per_category
+        Number of goods in each of the five categories.
+    consumers, workers
+        The councils.
+    fixed_supply
+        Supply of each natural resource and labour type.
+    initial_price
+        Every price starts here (700 in the published runs).
+    """
+
+    goods_per_category: int
+    consumers: CobbDouglasConsumers
+    workers: CobbDouglasWorkers
+    fixed_supply: float = 1000.0
+    initial_price: float = 700.0
+
+    @property
+    def n_items(self) -> int:
+        return 5 * self.goods_per_category
+
+    def category(self, name: str) -> slice:
+        """The slice of the flat price vector that holds a category."""
+        i = CATEGORIES.index(name)
+        n = self.goods_per_category
+        return slice(i * n, (i + 1) * n)
+
+    def labels(self) -> list[str]:
+        return [f"{cat}-{j + 1}" for cat in CATEGORIES for j in range(self.goods_per_category)]
+
+
+def pequod_economy(
+    n_workers: int = 3000,
+    n_consumers: int = 3000,
+    goods_per_category: int = 10,
+    *,
+    near_increasing_returns_share: float = 0.0,
+    seed: int = 0,
+) -> PequodEconomy:
+    """Draw a Pequod economy as in the published runs (3,000 + 3,000 councils, 10 goods each).
+
+    Parameters
+    ----------
+    n_workers
+        Worker councils; a third produce each of private, intermediate and public goods,
+        the same number per product (``n_workers`` must be a multiple of ``3 * goods``).
+    n_consumers
+        Consumer councils, each of 10 members with income 5000.
+    goods_per_category
+        Goods in each of the five categories.
+    near_increasing_returns_share
+        Share of worker councils whose every exponent is raised by 0.1 (the source's stress
+        case, "toothaches").
+    seed
+        Seed of the random generator.
+    """
+    n = goods_per_category
+    if n_workers % (3 * n):
+        raise ValueError(f"n_workers: must be a multiple of 3 x {n} goods, got {n_workers}")
+    rng = np.random.default_rng(seed)
+    layout = {cat: i * n for i, cat in enumerate(CATEGORIES)}
+
+    # Which good each council produces: industry 0 private, 1 intermediate, 2 public.
+    per_product = n_workers // (3 * n)
+    product = np.concatenate(
+        [
+            np.repeat(layout[cat] + np.arange(n), per_product)
+            for cat in ("private", "intermediate", "public")
+        ]
+    )
+
+    # Inputs: 1-4 intermediate goods, 1-2 natural resources, 1-2 labour types, distinct.
+    def subsets(count_max: int, offset: int) -> list[np.ndarray]:
+        sizes = rng.integers(1, count_max + 1, size=n_workers)
+        keys = rng.random((n_workers, n)).argsort(axis=1)
+        return [np.sort(keys[w, : sizes[w]]) + offset for w in range(n_workers)]
+
+    chosen = [
+        np.concatenate(parts)
+        for parts in zip(
+            subsets(4, layout["intermediate"]),
+            subsets(2, layout["nature"]),
+            subsets(2, layout["labour"]),
+            strict=True,
+        )
+    ]
+    counts = np.array([len(c) for c in chosen])
+    indptr = np.concatenate([[0], np.cumsum(counts)])
+    indices = np.concatenate(chosen)
+    per_input_n = np.repeat(counts, counts)
+    exps = rng.uniform(0.75 / per_input_n, 0.85 / per_input_n)
+    stressed = rng.random(n_workers) < near_increasing_returns_share
+    exps = exps + 0.1 * np.repeat(stressed, counts)
+    exponents = sp.csr_array((exps, indices, indptr), shape=(n_workers, 5 * n))
+
+    workers = CobbDouglasWorkers(
+        product=product,
+        exponents=exponents,
+        a=rng.uniform(4.0, 6.0, n_workers),
+        c=rng.uniform(0.05, 0.1, n_workers),
+        s=np.ones(n_workers),
+        k=rng.uniform(3.0, 4.0, n_workers),
+    )
+    consumers = CobbDouglasConsumers(
+        income=np.full(n_consumers, 5000.0),
+        private_weights=rng.uniform(0.025, 0.05, (n_consumers, n)),
+        public_weights=rng.uniform(0.025, 0.05, (n_consumers, n)),
+    )
+    return PequodEconomy(goods_per_category=n, consumers=consumers, workers=workers)
+
+
+def supply_and_demand(
+    economy: PequodEconomy, prices: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, WorkerProposals]:
+    """Supply and demand of every item at ``prices``, as the board aggregates them.
+
+    Produced goods are supplied by their producers; intermediate goods, natural resources
+    and labour are demanded as inputs by every worker council; private and public goods by
+    the consumer councils; natural resources and labour are in fixed supply.
+    """
+    proposals = cobb_douglas_supply(economy.workers, prices)
+    supply = np.bincount(economy.workers.product, proposals.output, minlength=economy.n_items)
+    demand = np.asarray(proposals.inputs.sum(axis=0)).ravel()
+    fixed = np.r_[economy.category("nature"), economy.category("labour")]
+    supply[fixed] = economy.fixed_supply
+    private, public = cobb_douglas_demand(
+        economy.consumers, prices[economy.category("private")], prices[economy.category("public")]
+    )
+    demand[economy.category("private")] += private
+    demand[economy.category("public")] += public
+    return supply, demand, proposals
