@@ -186,10 +186,16 @@ def main(argv: list[str] | None = None) -> int:
                 row.status = result.termination.value
                 if result.termination is TerminationCondition.OPTIMAL and result.shortfalls():
                     row.note = f"{len(result.shortfalls())} shortfalls"
-                duals = _duals(result) if result.termination is TerminationCondition.OPTIMAL else None
-                if duals is not None and reference is None and path is Path.VECTORISED:
-                    if name in ("simplex", "ipm"):
-                        reference = (name, duals)
+                duals = (
+                    _duals(result) if result.termination is TerminationCondition.OPTIMAL else None
+                )
+                if (
+                    duals is not None
+                    and reference is None
+                    and path is Path.VECTORISED
+                    and name in ("simplex", "ipm")
+                ):
+                    reference = (name, duals)
                 if duals is not None and reference is not None:
                     diff = float(np.max(np.abs(duals - reference[1])))
                     row.dual_diff = f"{diff:.1e}" + (

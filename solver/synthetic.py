@@ -277,9 +277,7 @@ def synthetic_economy(
     n_cap = min(len(dirty_chosen), max(2, n // 200))
     for g in rng.choice(dirty_chosen, size=n_cap, replace=False) if n_cap else []:
         capacity[int(chosen[g])] = _CAPACITY * float(gross[g])
-    council_fed = (
-        rng.integers(0, n_federations, size=n) if n_federations else np.full(n, -1)
-    )
+    council_fed = rng.integers(0, n_federations, size=n) if n_federations else np.full(n, -1)
     caps: dict[int, dict[str, float]] = {}
     if n_pollutants and n_federations:
         # Emissions of each federation's subtree in the unconstrained plan, pollutant 0.
@@ -376,7 +374,9 @@ def synthetic_economy(
             }
             for i, p in enumerate(prim_ids)
         ],
-        "pollutants": [{"id": e, "weight": float(w)} for e, w in zip(pol_ids, pol_weight, strict=True)],
+        "pollutants": [
+            {"id": e, "weight": float(w)} for e, w in zip(pol_ids, pol_weight, strict=True)
+        ],
         "worker_councils": worker_councils,
         "consumer_councils": consumer_councils,
         "federations": federation_data,
