@@ -273,7 +273,11 @@ def synthetic_economy(
     if n_resources >= 2:
         availability[n_labour + 1] = _SECOND_RESOURCE_LIMIT * need[n_labour + 1]
     capacity: list[float | None] = [None] * n_t
-    dirty_chosen = np.flatnonzero(dirty_ok[chosen] & (gross > 0)) if k_tech > 1 else []
+    dirty_chosen: np.ndarray = (
+        np.flatnonzero(dirty_ok[chosen] & (gross > 0))
+        if k_tech > 1
+        else np.zeros(0, dtype=np.int64)
+    )
     n_cap = min(len(dirty_chosen), max(2, n // 200))
     for g in rng.choice(dirty_chosen, size=n_cap, replace=False) if n_cap else []:
         capacity[int(chosen[g])] = _CAPACITY * float(gross[g])
