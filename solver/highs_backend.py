@@ -24,11 +24,12 @@ __all__ = [
     "stdout_to_stderr",
 ]
 
-# From benchmarks/results/round_lp.md (synthetic IO economies, 2 cores): at 4,000 columns dual
-# simplex and IPM both take about 0.2 s, and simplex gives vertex duals; at 40,000 columns IPM
-# takes 6.4 s against 41 s for simplex and 11 s for PDLP; at 400,000 IPM 215 s, PDLP 363 s,
-# simplex unfinished after 300 s. PDLP's duals were off by up to 2.4e-4.
-AUTO_IPM_ABOVE_COLUMNS = 20_000
+# From benchmarks/results/round_lp*.md (synthetic IO economies, 2 cores): at 4,000 columns dual
+# simplex and IPM both take about 0.2 s; from 8,000 columns on IPM (with crossover, so the
+# duals are still those of a vertex) is faster: 0.54 vs 0.71 s at 8,000, 3.3 vs 6.0 s at
+# 20,000, 6.4 vs 41 s at 40,000, and simplex ended with status unknown at 28,000 and 400,000
+# columns. PDLP was slower than IPM at every size measured and its duals were off by 2.4e-4.
+AUTO_IPM_ABOVE_COLUMNS = 5_000
 
 _lock = threading.Lock()
 _threads: int | None = None
