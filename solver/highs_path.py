@@ -88,9 +88,15 @@ class HighsRoundModel:
         h = self.highs
         apply_options(h, method, self.lp.n_cols, time_limit)
         start = time.perf_counter()
-        h.run()
+        run_status = h.run()
         seconds = time.perf_counter() - start
         termination, solution = outcome_from_highs(h)
+        if run_status == highspy.HighsStatus.kError and termination is TerminationCondition.UNKNOWN:
+            # HiGHS gave up (e.g. a singular basis in simplex) without setting a model status.
+            out_of_time = time_limit is not None and seconds >= 0.99 * time_limit
+            termination = (
+                TerminationCondition.MAX_TIME_LIMIT if out_of_time else TerminationCondition.ERROR
+            )
         info = h.getInfo()
         sol = h.getSolution()
         has_primal = solution in (SolutionStatus.OPTIMAL, SolutionStatus.FEASIBLE)
