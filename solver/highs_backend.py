@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import highspy
+import numpy as np
+import scipy.sparse as sp
 
 from .status import Method, SolutionStatus, TerminationCondition
 
@@ -17,6 +19,9 @@ __all__ = [
     "AUTO_IPM_ABOVE_COLUMNS",
     "apply_options",
     "configure_threads",
+    "finite",
+    "highs_lp",
+    "highs_threads",
     "method_options",
     "new_highs",
     "outcome_from_highs",
@@ -83,11 +88,44 @@ def new_highs() -> highspy.Highs:
     return h
 
 
+def highs_threads() -> int:
+    """The HiGHS thread count of this process (fixed by the first instance)."""
+    return _threads or 1
+
+
+def finite(a: np.ndarray) -> np.ndarray:
+    """Bounds as HiGHS reads them: any |bound| >= kHighsInf is infinite."""
+    return np.clip(np.asarray(a, dtype=float), -highspy.kHighsInf, highspy.kHighsInf)
+
+
+def highs_lp(
+    matrix: sp.csc_array,
+    cost: np.ndarray,
+    col_lower: np.ndarray,
+    col_upper: np.ndarray,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+) -> highspy.HighsLp:
+    """A ``HighsLp`` holding the CSC arrays as they are (no per-element hand-over)."""
+    model = highspy.HighsLp()
+    model.num_row_, model.num_col_ = matrix.shape
+    model.col_cost_ = np.asarray(cost, dtype=float)
+    model.col_lower_ = finite(col_lower)
+    model.col_upper_ = finite(col_upper)
+    model.row_lower_ = finite(row_lower)
+    model.row_upper_ = finite(row_upper)
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = matrix.indptr
+    model.a_matrix_.index_ = matrix.indices
+    model.a_matrix_.value_ = matrix.data
+    return model
+
+
 def apply_options(h: highspy.Highs, method: Method, n_cols: int, time_limit: float | None) -> None:
     """Reset ``h`` to this process's defaults, then set the method and time limit."""
     h.resetOptions()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", _threads or 1)
+    h.setOptionValue("threads", highs_threads())
     for key, value in method_options(method, n_cols).items():
         h.setOptionValue(key, value)
     h.setOptionValue("time_limit", float(time_limit) if time_limit else highspy.kHighsInf)

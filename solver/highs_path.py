@@ -12,7 +12,14 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from .highs_backend import apply_options, new_highs, outcome_from_highs, resolved_method
+from .highs_backend import (
+    apply_options,
+    finite,
+    highs_lp,
+    new_highs,
+    outcome_from_highs,
+    resolved_method,
+)
 from .round_lp import RoundInputs, RoundLP
 from .status import Method, SolutionStatus, TerminationCondition
 
@@ -38,11 +45,6 @@ class RawSolution:
     iterations: int = 0
 
 
-def _finite(a: np.ndarray) -> np.ndarray:
-    # HiGHS reads any |bound| >= kHighsInf as infinite; numpy's inf is such a value.
-    return np.clip(np.asarray(a, dtype=float), -highspy.kHighsInf, highspy.kHighsInf)
-
-
 class HighsRoundModel:
     """A round LP loaded into one HiGHS instance, re-solvable with new bounds.
 
@@ -55,18 +57,7 @@ class HighsRoundModel:
     def __init__(self, lp: RoundLP) -> None:
         self.lp = lp
         self.highs = new_highs()
-        model = highspy.HighsLp()
-        model.num_col_ = lp.n_cols
-        model.num_row_ = lp.n_rows
-        model.col_cost_ = lp.cost
-        model.col_lower_ = _finite(lp.col_lower)
-        model.col_upper_ = _finite(lp.col_upper)
-        model.row_lower_ = _finite(lp.row_lower)
-        model.row_upper_ = _finite(lp.row_upper)
-        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        model.a_matrix_.start_ = lp.matrix.indptr
-        model.a_matrix_.index_ = lp.matrix.indices
-        model.a_matrix_.value_ = lp.matrix.data
+        model = highs_lp(lp.matrix, lp.cost, lp.col_lower, lp.col_upper, lp.row_lower, lp.row_upper)
         status = self.highs.passModel(model)
         if status == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS rejected the round LP")
@@ -77,10 +68,10 @@ class HighsRoundModel:
         rows = np.arange(self.lp.n_rows, dtype=np.int32)
         cols = np.arange(self.lp.n_cols, dtype=np.int32)
         self.highs.changeRowsBounds(  # type: ignore[attr-defined]
-            self.lp.n_rows, rows, _finite(self.lp.row_lower), _finite(self.lp.row_upper)
+            self.lp.n_rows, rows, finite(self.lp.row_lower), finite(self.lp.row_upper)
         )
         self.highs.changeColsBounds(
-            self.lp.n_cols, cols, _finite(self.lp.col_lower), _finite(self.lp.col_upper)
+            self.lp.n_cols, cols, finite(self.lp.col_lower), finite(self.lp.col_upper)
         )
 
     def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> RawSolution:

@@ -230,23 +230,18 @@ def _sustainable_goods(tech: TechnologyMatrices) -> np.ndarray:
     """
     import highspy
 
-    from .highs_backend import new_highs
+    from .highs_backend import highs_lp, new_highs
 
     net = tech.net_output
     n_goods, n_tech = net.shape
-    matrix = sp.hstack([net, -sp.eye_array(n_goods, format="csc")], format="csc")
-    lp = highspy.HighsLp()
-    lp.num_col_ = n_tech + n_goods
-    lp.num_row_ = n_goods
-    lp.col_cost_ = np.concatenate([np.zeros(n_tech), -np.ones(n_goods)])
-    lp.col_lower_ = np.zeros(n_tech + n_goods)
-    lp.col_upper_ = np.concatenate([np.full(n_tech, highspy.kHighsInf), np.ones(n_goods)])
-    lp.row_lower_ = np.zeros(n_goods)
-    lp.row_upper_ = np.full(n_goods, highspy.kHighsInf)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = matrix.indptr
-    lp.a_matrix_.index_ = matrix.indices
-    lp.a_matrix_.value_ = matrix.data
+    lp = highs_lp(
+        sp.hstack([net, -sp.eye_array(n_goods, format="csc")], format="csc"),
+        cost=np.concatenate([np.zeros(n_tech), -np.ones(n_goods)]),
+        col_lower=np.zeros(n_tech + n_goods),
+        col_upper=np.concatenate([np.full(n_tech, highspy.kHighsInf), np.ones(n_goods)]),
+        row_lower=np.zeros(n_goods),
+        row_upper=np.full(n_goods, highspy.kHighsInf),
+    )
     h = new_highs()
     h.passModel(lp)
     h.run()

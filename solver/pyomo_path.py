@@ -19,7 +19,13 @@ from pyomo.contrib.solver.common.results import SolutionStatus as PyomoSolutionS
 from pyomo.contrib.solver.common.results import TerminationCondition as PyomoTermination
 from pyomo.contrib.solver.solvers.highs import Highs as PyomoHighs
 
-from .highs_backend import method_options, new_highs, resolved_method, stdout_to_stderr
+from .highs_backend import (
+    highs_threads,
+    method_options,
+    new_highs,
+    resolved_method,
+    stdout_to_stderr,
+)
 from .highs_path import RawSolution
 from .round_lp import RoundInputs, RoundLP
 from .status import Method, SolutionStatus, TerminationCondition
@@ -138,8 +144,6 @@ class PyomoRoundModel:
 
     def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> RawSolution:
         """Solve through Pyomo's persistent HiGHS interface."""
-        from .highs_backend import _threads  # set by new_highs() above
-
         start = time.perf_counter()
         with stdout_to_stderr():
             results = self.solver.solve(
@@ -147,7 +151,7 @@ class PyomoRoundModel:
                 load_solutions=False,
                 raise_exception_on_nonoptimal_result=False,
                 time_limit=time_limit,
-                threads=_threads,
+                threads=highs_threads(),
                 solver_options=method_options(method, self.lp.n_cols),
             )
         seconds = time.perf_counter() - start
