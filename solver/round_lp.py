@@ -74,18 +74,14 @@ class RoundLP:
         ``(federation id, pollutant id)`` of each pollution-cap row.
     cap_pollutant
         Pollutant index of each cap row.
-    cap_members
-        ``cap_rows x techniques`` 0/1 matrix: technique located in the capped federation.
     """
 
     matrix: sp.csc_array
     cost: np.ndarray
     inputs: RoundInputs
     tech: TechnologyMatrices
-    shortfall_penalty: np.ndarray
     cap_rows: list[tuple[str, str]]
     cap_pollutant: np.ndarray
-    cap_members: sp.csr_array
 
     # Layout ----------------------------------------------------------------------------
     @property
@@ -127,6 +123,11 @@ class RoundLP:
     @property
     def shortfall_cols(self) -> slice:
         return slice(self.n_techniques, self.n_cols)
+
+    @property
+    def shortfall_penalty(self) -> np.ndarray:
+        """Social cost per unit of unmet demand, per good."""
+        return self.cost[self.shortfall_cols]
 
     @property
     def row_names(self) -> list[str]:
@@ -275,10 +276,8 @@ def build_round_lp(economy: Economy, tech: TechnologyMatrices | None = None) -> 
         cost=np.concatenate([np.asarray(tech_cost, dtype=float), penalty]),
         inputs=inputs,
         tech=tech,
-        shortfall_penalty=penalty,
         cap_rows=cap_rows,
         cap_pollutant=cap_pollutant,
-        cap_members=members,
     )
     _check_shapes(lp, inputs)
     return lp
