@@ -14,56 +14,67 @@ import numpy as np
 import scipy.sparse as sp
 
 __all__ = [
-    "CobbDouglasConsumers",
     "CobbDouglasWorkers",
+    "Consumers",
+    "LinearWorkers",
+    "PermitSuppliers",
     "WorkerProposals",
-    "cobb_douglas_demand",
+    "ces_demand",
+    "cobb_douglas_effort_cost",
     "cobb_douglas_supply",
+    "linear_supply",
+    "permit_supply",
 ]
 
 
 @dataclass(frozen=True)
-class CobbDouglasConsumers:
-    """Consumer councils with Cobb-Douglas utility over private and public goods.
+class Consumers:
+    """Consumer councils (or federations) with CES utility ``sum_j w_j x_j^((s-1)/s)``.
 
     Attributes
     ----------
-    income
-        Budget of each council, shape ``(C,)``.
-    private_weights, public_weights
-        Utility exponents, shapes ``(C, n_private)`` and ``(C, n_public)``; they need not sum
-        to one (demand divides by their sum).
+    budget
+        What each council may spend at indicative prices, shape ``(C,)``.
+    weights
+        ``(C, n_items)`` sparse CSR matrix of utility weights over the flat item vector; a
+        council only asks for the items it weights.
+    elasticity
+        Elasticity of substitution of each council, shape ``(C,)``; 1 is Cobb-Douglas.
     """
 
-    income: np.ndarray
-    private_weights: np.ndarray
-    public_weights: np.ndarray
+    budget: np.ndarray
+    weights: sp.csr_array
+    elasticity: np.ndarray
 
     @property
     def n(self) -> int:
-        return int(self.income.shape[0])
+        return int(self.budget.shape[0])
 
 
-def cobb_douglas_demand(
-    consumers: CobbDouglasConsumers, private_prices: np.ndarray, public_prices: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Total demand for private goods and for public goods.
+def ces_demand(
+    consumers: Consumers, prices: np.ndarray, extra_income: np.ndarray | None = None
+) -> sp.csr_array:
+    """Every council's utility-maximising request at ``prices``, a ``(C, n_items)`` CSR array.
 
-    A council spends the share ``w_j / sum(w)`` of its income on good ``j``. A public good's
-    price is shared by all ``N`` councils (each pays ``p / N``), so each council asks for
-    ``I w_j / sum(w) / (p_j / N)`` and the board compares supply with the mean of those
-    requests, which is the total spending on the good divided by its full price.
+    With weights ``w``, elasticity ``sigma`` and budget ``I`` a council asks for::
 
-    Returns
-    -------
-    private, public
-        Total private demand ``(n_private,)`` and public demand ``(n_public,)``.
+        x_j = I w_j^sigma p_j^-sigma / sum_k w_k^sigma p_k^(1 - sigma)
+
+    so it spends its whole budget; with ``sigma = 1`` (Cobb-Douglas) it spends the share
+    ``w_j / sum(w)`` on good ``j``. A public good enters like any other: a federation's
+    request is what its budget buys at the good's full price, and Pequod's rule (each of
+    ``N`` councils pays ``p / N`` and the board compares supply with the mean request) gives
+    the same total.
     """
-    total_weight = consumers.private_weights.sum(axis=1) + consumers.public_weights.sum(axis=1)
-    share = consumers.income / total_weight  # money per unit of weight, per council
-    private_spending = share @ consumers.private_weights
-    public_spending = share @ consumers.public_weights
-    return private_spending / private_prices, public_spending / public_prices
+    w = consumers.weights
+    rows = np.repeat(np.arange(consumers.n), np.diff(w.indptr))
+    sigma = consumers.elasticity[rows]
+    p = prices[w.indices]
+    numerator = w.data**sigma * p ** (-sigma)
+    denominator = np.bincount(rows, numerator * p, minlength=consumers.n)
+    income = consumers.budget if extra_income is None else consumers.budget + extra_income
+    scale = np.divide(income, denominator, out=np.zeros(consumers.n), where=denominator > 0)
+    return sp.csr_array((numerator * scale[rows], w.indices.copy(), w.indptr.copy()), shape=w.shape)
 
 
 @dataclass(frozen=True)
@@ -122,6 +133,11 @@ class WorkerProposals:
     effort: np.ndarray
 
 
+def cobb_douglas_effort_cost(workers: CobbDouglasWorkers, effort: np.ndarray) -> np.ndarray:
+    """Disutility ``s e^k`` of each council's effort, in the unit of prices."""
+    return workers.s * effort**workers.k
+
+
 def cobb_douglas_supply(workers: CobbDouglasWorkers, prices: np.ndarray) -> WorkerProposals:
     """Each council's profit-maximising proposal at ``prices`` (closed form).
 
@@ -155,3 +171,87 @@ def cobb_douglas_supply(workers: CobbDouglasWorkers, prices: np.ndarray) -> Work
     inputs = sp.csr_array((x, b.indices.copy(), b.indptr.copy()), shape=b.shape)
     effort = (lam * c * q / (s * k)) ** (1.0 / k)
     return WorkerProposals(output=q, inputs=inputs, effort=effort)
+
+
+@dataclass(frozen=True)
+class LinearWorkers:
+    """Worker councils' techniques, each run at a level chosen against an effort cost.
+
+    A technique turns inputs into outputs in fixed proportions, up to its capacity ``K``.
+    Running it at level ``x`` costs its council effort ``E x^2 / (2 K)``: the marginal cost
+    of effort rises linearly from zero to ``E`` at full capacity. The council runs it where
+    that marginal effort cost meets the unit margin (revenue minus social cost at indicative
+    prices), so supply responds smoothly to prices between idle and full capacity.
+
+    Attributes
+    ----------
+    outputs, inputs
+        ``(T, n_items)`` sparse CSR arrays per unit of activity; inputs include primary
+        inputs and pollution permits.
+    unit_cost
+        ``(T,)`` social cost per unit of activity that the board does not price (emissions
+        of pollutants valued at their fixed weights).
+    capacity
+        ``(T,)`` largest activity level, finite.
+    effort_at_capacity
+        ``(T,)`` marginal cost of effort ``E`` at full capacity, in the unit of prices.
+    council
+        ``(T,)`` index of the worker council that runs each technique.
+    """
+
+    outputs: sp.csr_array
+    inputs: sp.csr_array
+    unit_cost: np.ndarray
+    capacity: np.ndarray
+    effort_at_capacity: np.ndarray
+    council: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return int(self.capacity.shape[0])
+
+    def effort_cost(self, activity: np.ndarray) -> np.ndarray:
+        """Effort cost ``E x^2 / (2 K)`` of running each technique at ``activity``."""
+        return self.effort_at_capacity * activity**2 / (2.0 * self.capacity)
+
+
+def linear_supply(workers: LinearWorkers, prices: np.ndarray) -> np.ndarray:
+    """The activity level each council proposes for each technique at ``prices``.
+
+    ``x = K clip(margin / E, 0, 1)`` with ``margin = outputs.p - inputs.p - unit_cost``;
+    a technique without effort cost runs at capacity as soon as its margin is positive.
+    """
+    margin = workers.outputs @ prices - workers.inputs @ prices - workers.unit_cost
+    effort = workers.effort_at_capacity
+    share = np.divide(margin, effort, out=np.where(margin > 0, 1.0, 0.0), where=effort > 0)
+    return workers.capacity * np.clip(share, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class PermitSuppliers:
+    """Consumer councils that sell permissions to pollute (the pequod-plus model).
+
+    Each supplier maximises ``(p z)^j - z^k / 5``: income from selling ``z`` permits at the
+    pollutant's price ``p`` against the disutility of the exposure, ``k > j``. The income
+    ``p z`` is added to the owner's budget.
+
+    Attributes
+    ----------
+    item
+        ``(P,)`` index of the pollutant in the flat item vector.
+    owner
+        ``(P,)`` index of the consumer council that sells.
+    j, k
+        ``(P,)`` utility of income and disutility of exposure exponents.
+    """
+
+    item: np.ndarray
+    owner: np.ndarray
+    j: np.ndarray
+    k: np.ndarray
+
+
+def permit_supply(suppliers: PermitSuppliers, prices: np.ndarray) -> np.ndarray:
+    """Permits each supplier offers at ``prices``: ``z = (5 j p^j / k)^(1 / (k - j))``."""
+    j, k = suppliers.j, suppliers.k
+    return (5.0 * j * prices[suppliers.item] ** j / k) ** (1.0 / (k - j))

@@ -154,6 +154,12 @@ class WorkerCouncil(_Model):
         None, description="Federation in which the workplace is located (for pollution caps)."
     )
     techniques: list[Technique] = Field(min_length=1)
+    effort_cost_share: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] = Field(
+        0.5,
+        description="Planning simulation: marginal cost of effort when a technique runs at "
+        "capacity, as a share of its unit social cost. The council runs each technique where "
+        "that rising effort cost meets the margin at indicative prices.",
+    )
 
 
 class ConsumerCouncil(_Model):
@@ -167,6 +173,14 @@ class ConsumerCouncil(_Model):
     )
     federation: str | None = None
     requests: Quantities = Field(default_factory=dict, description="Good -> quantity requested.")
+    preferences: Quantities = Field(
+        default_factory=dict,
+        description="Planning simulation: private good -> utility weight. Empty means the "
+        "requests serve as weights.",
+    )
+    substitution_elasticity: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] = Field(
+        1.0, description="Planning simulation: CES elasticity of substitution (1 = Cobb-Douglas)."
+    )
 
 
 class Federation(_Model):
@@ -183,6 +197,16 @@ class Federation(_Model):
         default_factory=dict,
         description="Pollutant -> cap on emissions of the worker councils located in this "
         "federation or any federation below it.",
+    )
+    public_preferences: Quantities = Field(
+        default_factory=dict,
+        description="Planning simulation: public good -> utility weight. Empty means the "
+        "public requests serve as weights.",
+    )
+    budget_share: Annotated[float, Field(ge=0.0, lt=1.0)] | None = Field(
+        None,
+        description="Share of its members' incomes that the federation spends on public goods. "
+        "None means 0.1 when it wants public goods, else 0.",
     )
 
 
@@ -220,6 +244,12 @@ class Economy(_Model):
         1e6,
         description="Social cost per unit of unmet demand for goods without their own "
         "penalty. Must exceed every sensible price: a price equal to it signals a shortfall.",
+    )
+    consumption_budget: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] | None = Field(
+        None,
+        description="Planning: value of the social product available for consumption, shared "
+        "among consumer councils by effort rating x members; it fixes the unit of prices. None "
+        "means the total labour availability (one unit per hour).",
     )
 
     @model_validator(mode="after")
@@ -321,6 +351,14 @@ def _reference_problems(eco: Economy) -> Iterable[Problem]:
                     message=f"good {g!r} is {kind[g].value}; consumer councils request "
                     "private goods (public goods are requested by federations)",
                 )
+        yield from _unknown(f"consumer_councils[{i}].preferences", cc.preferences, goods, "good")
+        for g in cc.preferences:
+            if g in kind and kind[g] is not GoodKind.PRIVATE:
+                yield Problem(
+                    field=f"consumer_councils[{i}].preferences[{g!r}]",
+                    message=f"good {g!r} is {kind[g].value}; consumer councils weigh "
+                    "private goods (public goods are weighed by federations)",
+                )
 
     for i, f in enumerate(eco.federations):
         if f.parent is not None and f.parent not in feds:
@@ -332,6 +370,15 @@ def _reference_problems(eco: Economy) -> Iterable[Problem]:
             if g in kind and kind[g] is not GoodKind.PUBLIC:
                 yield Problem(
                     field=f"federations[{i}].public_requests[{g!r}]",
+                    message=f"good {g!r} is {kind[g].value}, not public",
+                )
+        yield from _unknown(
+            f"federations[{i}].public_preferences", f.public_preferences, goods, "good"
+        )
+        for g in f.public_preferences:
+            if g in kind and kind[g] is not GoodKind.PUBLIC:
+                yield Problem(
+                    field=f"federations[{i}].public_preferences[{g!r}]",
                     message=f"good {g!r} is {kind[g].value}, not public",
                 )
         yield from _unknown(

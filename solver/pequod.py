@@ -16,14 +16,17 @@ import numpy as np
 import scipy.sparse as sp
 
 from .councils import (
-    CobbDouglasConsumers,
     CobbDouglasWorkers,
+    Consumers,
+    PermitSuppliers,
     WorkerProposals,
-    cobb_douglas_demand,
+    ces_demand,
     cobb_douglas_supply,
+    permit_supply,
 )
+from .market import Market
 
-__all__ = ["CATEGORIES", "PequodEconomy", "pequod_economy", "supply_and_demand"]
+__all__ = ["CATEGORIES", "PequodEconomy", "pequod_economy", "pequod_market", "supply_and_demand"]
 
 CATEGORIES = ("private", "intermediate", "nature", "labour", "public")
 
@@ -37,7 +40,10 @@ class PequodEconomy:
     goods_per_category
         Number of goods in each of the five categories.
     consumers, workers
-        The councils.
+        The councils; consumers weigh private and public goods in the flat item vector.
+    permits
+        With a pollutant (pequod-plus): every consumer council sells pollution permissions,
+        the last item of the flat vector.
     fixed_supply
         Supply of each natural resource and labour type.
     initial_price
@@ -45,14 +51,15 @@ class PequodEconomy:
     """
 
     goods_per_category: int
-    consumers: CobbDouglasConsumers
+    consumers: Consumers
     workers: CobbDouglasWorkers
+    permits: PermitSuppliers | None = None
     fixed_supply: float = 1000.0
     initial_price: float = 700.0
 
     @property
     def n_items(self) -> int:
-        return 5 * self.goods_per_category
+        return 5 * self.goods_per_category + (1 if self.permits is not None else 0)
 
     def category(self, name: str) -> slice:
         """The slice of the flat price vector that holds a category."""
@@ -61,7 +68,8 @@ class PequodEconomy:
         return slice(i * n, (i + 1) * n)
 
     def labels(self) -> list[str]:
-        return [f"{cat}-{j + 1}" for cat in CATEGORIES for j in range(self.goods_per_category)]
+        labels = [f"{cat}-{j + 1}" for cat in CATEGORIES for j in range(self.goods_per_category)]
+        return labels + (["pollutant-1"] if self.permits is not None else [])
 
 
 def pequod_economy(
@@ -70,6 +78,8 @@ def pequod_economy(
     goods_per_category: int = 10,
     *,
     near_increasing_returns_share: float = 0.0,
+    pollutant: bool = False,
+    consumer_goods: int | None = None,
     seed: int = 0,
 ) -> PequodEconomy:
     """Draw a Pequod economy as in the published runs (3,000 + 3,000 councils, 10 goods each).
@@ -86,6 +96,14 @@ def pequod_economy(
     near_increasing_returns_share
         Share of worker councils whose every exponent is raised by 0.1 (the source's stress
         case, "toothaches").
+    pollutant
+        Add pequod-plus's pollutant: every worker council uses it as one more input (its
+        exponent a tenth of the others') and every consumer council sells permissions.
+        Unlike the source, which compares demand with the *mean* permissions per council,
+        the board compares it with their total.
+    consumer_goods
+        Private and public goods each consumer council weighs (``None``: all of them, as
+        published); fewer make sparse requests for very large economies.
     seed
         Seed of the random generator.
     """
@@ -110,23 +128,25 @@ def pequod_economy(
         keys = rng.random((n_workers, n)).argsort(axis=1)
         return [np.sort(keys[w, : sizes[w]]) + offset for w in range(n_workers)]
 
-    chosen = [
-        np.concatenate(parts)
-        for parts in zip(
-            subsets(4, layout["intermediate"]),
-            subsets(2, layout["nature"]),
-            subsets(2, layout["labour"]),
-            strict=True,
-        )
+    groups = [
+        subsets(4, layout["intermediate"]),
+        subsets(2, layout["nature"]),
+        subsets(2, layout["labour"]),
     ]
+    if pollutant:
+        groups.append([np.array([5 * n])] * n_workers)
+    chosen = [np.concatenate(parts) for parts in zip(*groups, strict=True)]
     counts = np.array([len(c) for c in chosen])
     indptr = np.concatenate([[0], np.cumsum(counts)])
     indices = np.concatenate(chosen)
     per_input_n = np.repeat(counts, counts)
     exps = rng.uniform(0.75 / per_input_n, 0.85 / per_input_n)
+    if pollutant:
+        exps[indices == 5 * n] /= 10.0
     stressed = rng.random(n_workers) < near_increasing_returns_share
     exps = exps + 0.1 * np.repeat(stressed, counts)
-    exponents = sp.csr_array((exps, indices, indptr), shape=(n_workers, 5 * n))
+    n_items = 5 * n + (1 if pollutant else 0)
+    exponents = sp.csr_array((exps, indices, indptr), shape=(n_workers, n_items))
 
     workers = CobbDouglasWorkers(
         product=product,
@@ -136,12 +156,34 @@ def pequod_economy(
         s=np.ones(n_workers),
         k=rng.uniform(3.0, 4.0, n_workers),
     )
-    consumers = CobbDouglasConsumers(
-        income=np.full(n_consumers, 5000.0),
-        private_weights=rng.uniform(0.025, 0.05, (n_consumers, n)),
-        public_weights=rng.uniform(0.025, 0.05, (n_consumers, n)),
+    final = np.r_[layout["private"] + np.arange(n), layout["public"] + np.arange(n)]
+    if consumer_goods is None or consumer_goods >= 2 * n:
+        cols = np.tile(final, (n_consumers, 1))
+    else:
+        cols = np.sort(rng.random((n_consumers, 2 * n)).argsort(axis=1)[:, :consumer_goods], axis=1)
+        cols = final[cols]
+    weights = sp.csr_array(
+        (
+            rng.uniform(0.025, 0.05, cols.size),
+            cols.ravel(),
+            np.arange(0, cols.size + 1, cols.shape[1]),
+        ),
+        shape=(n_consumers, n_items),
     )
-    return PequodEconomy(goods_per_category=n, consumers=consumers, workers=workers)
+    consumers = Consumers(
+        budget=np.full(n_consumers, 5000.0), weights=weights, elasticity=np.ones(n_consumers)
+    )
+    permits = None
+    if pollutant:
+        permits = PermitSuppliers(
+            item=np.full(n_consumers, 5 * n),
+            owner=np.arange(n_consumers),
+            j=rng.choice([0.11, 0.13, 0.15, 0.17, 0.19], n_consumers),
+            k=rng.choice([1.11, 1.13, 1.15, 1.17, 1.19], n_consumers),
+        )
+    return PequodEconomy(
+        goods_per_category=n, consumers=consumers, workers=workers, permits=permits
+    )
 
 
 def supply_and_demand(
@@ -149,18 +191,47 @@ def supply_and_demand(
 ) -> tuple[np.ndarray, np.ndarray, WorkerProposals]:
     """Supply and demand of every item at ``prices``, as the board aggregates them.
 
-    Produced goods are supplied by their producers; intermediate goods, natural resources
-    and labour are demanded as inputs by every worker council; private and public goods by
-    the consumer councils; natural resources and labour are in fixed supply.
+    Produced goods are supplied by their producers; intermediate goods, natural resources,
+    labour (and the pollutant) are demanded as inputs by every worker council; private and
+    public goods by the consumer councils; natural resources and labour are in fixed supply,
+    pollution permissions are sold by consumer councils, whose income grows by their value.
     """
     proposals = cobb_douglas_supply(economy.workers, prices)
     supply = np.bincount(economy.workers.product, proposals.output, minlength=economy.n_items)
     demand = np.asarray(proposals.inputs.sum(axis=0)).ravel()
     fixed = np.r_[economy.category("nature"), economy.category("labour")]
     supply[fixed] = economy.fixed_supply
-    private, public = cobb_douglas_demand(
-        economy.consumers, prices[economy.category("private")], prices[economy.category("public")]
-    )
-    demand[economy.category("private")] += private
-    demand[economy.category("public")] += public
+    extra = None
+    if economy.permits is not None:
+        z = permit_supply(economy.permits, prices)
+        supply += np.bincount(economy.permits.item, z, minlength=economy.n_items)
+        extra = z * prices[economy.permits.item]
+    demand += np.asarray(ces_demand(economy.consumers, prices, extra).sum(axis=0)).ravel()
     return supply, demand, proposals
+
+
+def pequod_market(economy: PequodEconomy) -> Market:
+    """The Pequod economy as a :class:`~solver.market.Market` for planning sessions."""
+    kinds = {
+        "private": "private",
+        "intermediate": "intermediate",
+        "nature": "natural_resource",
+        "labour": "labour",
+        "public": "public",
+    }
+    item_kinds = [kinds[cat] for cat in CATEGORIES for _ in range(economy.goods_per_category)]
+    if economy.permits is not None:
+        item_kinds.append("permit")
+    fixed = np.zeros(economy.n_items)
+    fixed[economy.category("nature")] = economy.fixed_supply
+    fixed[economy.category("labour")] = economy.fixed_supply
+    return Market(
+        name="pequod" + ("-pollutant" if economy.permits is not None else ""),
+        labels=economy.labels(),
+        kinds=item_kinds,
+        fixed_supply=fixed,
+        initial_prices=np.full(economy.n_items, economy.initial_price),
+        consumers=economy.consumers,
+        cobb_douglas=economy.workers,
+        permits=economy.permits,
+    )

@@ -7,10 +7,34 @@ economy and the same proposals.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
-__all__ = ["TatonnementState", "relative_excess", "tatonnement_step"]
+from .board_lp import (
+    BoardLPResult,
+    WorkerColumns,
+    elastic_supply,
+    final_demand,
+    solve_board_lp,
+    worker_columns,
+)
+from .market import Market, Proposals
+from .status import Method
+
+__all__ = [
+    "PRICE_RULES",
+    "BoardLP",
+    "Hybrid",
+    "PriceRule",
+    "RuleStep",
+    "Tatonnement",
+    "TatonnementState",
+    "make_rule",
+    "relative_excess",
+    "tatonnement_step",
+    "trust_region",
+]
 
 
 def relative_excess(supply: np.ndarray, demand: np.ndarray) -> np.ndarray:
@@ -51,3 +75,261 @@ def tatonnement_step(
     surplus = supply - demand
     factor = np.where(surplus > 0, 1.0 - delta, np.where(surplus < 0, 1.0 + delta, 1.0))
     return prices * factor, TatonnementState(previous_step=np.minimum(0.25, rho))
+
+
+# --------------------------------------------------------------------------------------
+# Pluggable rules: one object per planning session, holding the rule's memory.
+
+
+@dataclass(frozen=True)
+class RuleStep:
+    """The next indicative prices, and the round LP's outcome when the rule solved one."""
+
+    prices: np.ndarray
+    lp: BoardLPResult | None = None
+
+
+class PriceRule(Protocol):
+    """How the board moves from one round's prices and proposals to the next prices."""
+
+    name: str
+
+    def next_prices(
+        self,
+        market: Market,
+        prices: np.ndarray,
+        proposals: Proposals,
+        supply: np.ndarray,
+        demand: np.ndarray,
+    ) -> RuleStep: ...
+
+
+class Tatonnement:
+    """The published rule of Hahnel and Szczepanczyk (:func:`tatonnement_step`)."""
+
+    name = "tatonnement"
+
+    def __init__(self) -> None:
+        self._state: TatonnementState | None = None
+
+    def next_prices(
+        self,
+        market: Market,
+        prices: np.ndarray,
+        proposals: Proposals,
+        supply: np.ndarray,
+        demand: np.ndarray,
+    ) -> RuleStep:
+        state = self._state or TatonnementState.initial(prices.shape[0])
+        new, self._state = tatonnement_step(prices, supply, demand, state)
+        return RuleStep(prices=new)
+
+
+def _secant(
+    new_q: np.ndarray,
+    old_q: np.ndarray,
+    new_p: np.ndarray,
+    old_p: np.ndarray,
+    default: float,
+    bounds: tuple[float, float],
+) -> np.ndarray:
+    """Arc elasticity ``d ln q / d ln p`` between two rounds, ``default`` where undefined."""
+    ok = (new_q > 0) & (old_q > 0) & (new_p > 0) & (old_p > 0)
+    dlp = np.zeros_like(new_p)
+    dlq = np.zeros_like(new_q)
+    dlp[ok] = np.log(new_p[ok] / old_p[ok])
+    dlq[ok] = np.log(new_q[ok] / old_q[ok])
+    ok &= np.abs(dlp) > 1e-3
+    out = np.full(new_q.shape, default)
+    out[ok] = np.clip(dlq[ok] / dlp[ok], *bounds)
+    return out
+
+
+class BoardLP:
+    """The ``lp`` rule: the next prices are the shadow prices of the board's round LP.
+
+    The LP (:mod:`solver.board_lp`) combines every worker proposal received so far against
+    the consumers' requests; its duals are damped, ``p <- (1 - damping) p + damping dual``,
+    and kept within the LP's trust region. Demand elasticities start at the Cobb-Douglas
+    value -1 and are then estimated from the last two rounds (arc elasticities, clipped).
+
+    Parameters
+    ----------
+    damping
+        Weight of the new duals.
+    grid_ratio, grid_steps
+        Price grid of the demand steps: precision ``grid_ratio - 1``, trust region
+        ``grid_ratio ** grid_steps``.
+    demand_elasticity, permit_elasticity
+        Elasticities assumed before two rounds allow an estimate.
+    estimate_elasticities
+        Estimate elasticities from the rounds (else keep the assumed ones).
+    memory
+        Rounds of worker proposals kept as columns (``None``: all).
+    aggregate
+        One column per product and round instead of one per Cobb-Douglas council.
+    method, time_limit
+        HiGHS method and time limit per LP.
+    """
+
+    name = "lp"
+
+    def __init__(
+        self,
+        *,
+        damping: float = 0.5,
+        grid_ratio: float = 1.005,
+        grid_steps: int = 40,
+        demand_elasticity: float = -1.0,
+        permit_elasticity: float = 0.5,
+        estimate_elasticities: bool = True,
+        memory: int | None = None,
+        aggregate: bool = False,
+        method: Method = Method.AUTO,
+        time_limit: float | None = None,
+    ) -> None:
+        if not 0.0 < damping <= 1.0:
+            raise ValueError(f"damping: must be in (0, 1], got {damping}")
+        if grid_ratio <= 1.0 or grid_steps < 1:
+            raise ValueError("grid_ratio must exceed 1 and grid_steps be at least 1")
+        self.damping = damping
+        self.grid_ratio = grid_ratio
+        self.grid_steps = grid_steps
+        self.demand_elasticity = demand_elasticity
+        self.permit_elasticity = permit_elasticity
+        self.estimate_elasticities = estimate_elasticities
+        self.memory = memory
+        self.aggregate = aggregate
+        self.method = method
+        self.time_limit = time_limit
+        self.history: list[WorkerColumns] = []
+        self._previous: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def elasticities(
+        self,
+        demand: np.ndarray,
+        permits: np.ndarray,
+        prices: np.ndarray,
+        previous: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Demand and permit-supply elasticities: assumed, or arc estimates from ``previous``."""
+        n = prices.shape[0]
+        eps_d = np.full(n, self.demand_elasticity)
+        eps_p = np.full(n, self.permit_elasticity)
+        if self.estimate_elasticities and previous is not None:
+            old_d, old_s, old_p = previous
+            eps_d = _secant(demand, old_d, prices, old_p, self.demand_elasticity, (-4.0, -0.25))
+            eps_p = _secant(permits, old_s, prices, old_p, self.permit_elasticity, (0.05, 4.0))
+        return eps_d, eps_p
+
+    def observe(
+        self, market: Market, prices: np.ndarray, proposals: Proposals
+    ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+        """Keep a round's worker proposals as columns and its requests for elasticities."""
+        if market.cobb_douglas is not None:
+            self.history.append(worker_columns(market, proposals, aggregate=self.aggregate))
+        if self.memory is not None:
+            self.history = self.history[-self.memory :]
+        requests = final_demand(proposals, market.n_items)
+        permits = elastic_supply(market, proposals)
+        previous = self._previous
+        self._previous = (requests, permits, prices)
+        return requests, permits, previous
+
+    def next_prices(
+        self,
+        market: Market,
+        prices: np.ndarray,
+        proposals: Proposals,
+        supply: np.ndarray,
+        demand: np.ndarray,
+    ) -> RuleStep:
+        requests, permits, previous = self.observe(market, prices, proposals)
+        eps_d, eps_p = self.elasticities(requests, permits, prices, previous)
+        result = solve_board_lp(
+            self.history,
+            market,
+            requests,
+            permits,
+            prices,
+            demand_elasticity=eps_d,
+            permit_elasticity=eps_p,
+            grid_ratio=self.grid_ratio,
+            grid_steps=self.grid_steps,
+            method=self.method,
+            time_limit=self.time_limit,
+        )
+        target = trust_region(result.prices, prices, self.grid_ratio**self.grid_steps)
+        new = (1.0 - self.damping) * prices + self.damping * target
+        return RuleStep(prices=new, lp=result)
+
+
+def trust_region(target: np.ndarray, prices: np.ndarray, box: float) -> np.ndarray:
+    """Clip ``target`` to ``[p / box, p * box + (box - 1) mean(p)]``.
+
+    The additive term lets a price that starts near zero (a pollution permit whose cap did
+    not bind at the first prices) reach its level in a few rounds instead of creeping up by
+    a factor per round.
+    """
+    scale = float(np.mean(prices)) if prices.size else 0.0
+    return np.clip(target, prices / box, prices * box + (box - 1.0) * scale)
+
+
+PRICE_RULES = ("lp", "tatonnement", "hybrid")
+
+
+def make_rule(name: str, **options: Any) -> PriceRule:
+    """A fresh price rule by name (see :data:`PRICE_RULES`)."""
+    if name == "tatonnement":
+        return Tatonnement(**options)
+    if name == "lp":
+        return BoardLP(**options)
+    if name == "hybrid":
+        return Hybrid(**options)
+    raise ValueError(f"rule: unknown price rule {name!r}; choose one of {', '.join(PRICE_RULES)}")
+
+
+class Hybrid:
+    """Tatonnement while the excesses are large, then the board's LP.
+
+    Early rounds give the master LP only one proposal per council, so its duals swing; the
+    published tatonnement rule moves every price by its own excess instead. The hybrid
+    plays tatonnement until the largest relative excess falls below ``switch_below`` (or
+    for at most ``max_tatonnement_rounds``), collecting every proposal as LP columns, and
+    then lets the LP rule finish with that history.
+    """
+
+    name = "hybrid"
+
+    def __init__(
+        self,
+        *,
+        switch_below: float = 0.3,
+        max_tatonnement_rounds: int = 10,
+        **lp_options: Any,
+    ) -> None:
+        self.switch_below = switch_below
+        self.max_tatonnement_rounds = max_tatonnement_rounds
+        self._tatonnement = Tatonnement()
+        self._lp = BoardLP(**lp_options)
+        self._rounds = 0
+        self._switched = False
+
+    def next_prices(
+        self,
+        market: Market,
+        prices: np.ndarray,
+        proposals: Proposals,
+        supply: np.ndarray,
+        demand: np.ndarray,
+    ) -> RuleStep:
+        self._rounds += 1
+        excess = float(relative_excess(supply, demand).max(initial=0.0))
+        if not self._switched and (
+            excess < self.switch_below or self._rounds > self.max_tatonnement_rounds
+        ):
+            self._switched = True
+        if self._switched:
+            return self._lp.next_prices(market, prices, proposals, supply, demand)
+        self._lp.observe(market, prices, proposals)
+        return self._tatonnement.next_prices(market, prices, proposals, supply, demand)

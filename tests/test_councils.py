@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
 from solver.councils import (
-    CobbDouglasConsumers,
     CobbDouglasWorkers,
-    cobb_douglas_demand,
+    Consumers,
+    LinearWorkers,
+    PermitSuppliers,
+    ces_demand,
     cobb_douglas_supply,
+    linear_supply,
+    permit_supply,
 )
 
 
@@ -70,20 +75,74 @@ def test_supply_rises_with_the_output_price_under_decreasing_returns() -> None:
     assert (high > low).all()
 
 
-def test_cobb_douglas_demand_spends_the_budget() -> None:
+def consumers(rng: np.random.Generator, elasticity: float) -> Consumers:
+    weights = sp.csr_array(rng.uniform(0.5, 2.0, (3, 5)))
+    return Consumers(
+        budget=np.array([5000.0, 10000.0, 2500.0]),
+        weights=weights,
+        elasticity=np.full(3, elasticity),
+    )
+
+
+@pytest.mark.parametrize("sigma", [0.5, 1.0, 2.5])
+def test_ces_demand_spends_the_budget_on_the_utility_maximising_bundle(sigma: float) -> None:
     rng = np.random.default_rng(5)
-    cc = CobbDouglasConsumers(
-        income=np.array([5000.0, 10000.0]),
-        private_weights=rng.uniform(0.025, 0.05, (2, 3)),
-        public_weights=rng.uniform(0.025, 0.05, (2, 2)),
-    )
-    private_p, public_p = np.array([10.0, 20.0, 40.0]), np.array([1000.0, 3000.0])
-    private, public = cobb_douglas_demand(cc, private_p, public_p)
-    assert np.isclose(private @ private_p + public @ public_p, 15000.0)
-    # doubling one council's income doubles what it alone would buy
-    alone = CobbDouglasConsumers(cc.income[:1], cc.private_weights[:1], cc.public_weights[:1])
-    twice = CobbDouglasConsumers(2 * cc.income[:1], cc.private_weights[:1], cc.public_weights[:1])
+    cc = consumers(rng, sigma)
+    prices = np.array([10.0, 20.0, 40.0, 1000.0, 3000.0])
+    x = ces_demand(cc, prices).toarray()
+    assert_allclose(x @ prices, cc.budget, rtol=1e-12)
+    # first-order conditions of max sum_j w_j x_j^((sigma-1)/sigma): the marginal utility
+    # per unit of money, w_j x_j^(-1/sigma) / p_j, is the same for every good
+    w = cc.weights.toarray()
+    ratio = w * x ** (-1.0 / sigma) / prices
+    assert_allclose(ratio, ratio[:, :1] * np.ones_like(ratio), rtol=1e-10)
+    if sigma == 1.0:  # Cobb-Douglas: budget shares equal the normalised weights
+        assert_allclose(x * prices / cc.budget[:, None], w / w.sum(axis=1, keepdims=True))
+
+
+def test_doubling_a_budget_doubles_the_request() -> None:
+    rng = np.random.default_rng(6)
+    cc = consumers(rng, 0.7)
+    prices = np.array([10.0, 20.0, 40.0, 1000.0, 3000.0])
+    doubled = Consumers(cc.budget * np.array([2.0, 1.0, 1.0]), cc.weights, cc.elasticity)
     assert_allclose(
-        cobb_douglas_demand(twice, private_p, public_p)[0],
-        2 * cobb_douglas_demand(alone, private_p, public_p)[0],
+        ces_demand(doubled, prices)[[0]].toarray(), 2 * ces_demand(cc, prices)[[0]].toarray()
     )
+    assert_allclose(
+        ces_demand(doubled, prices)[[1]].toarray(), ces_demand(cc, prices)[[1]].toarray()
+    )
+
+
+def test_linear_supply_meets_the_rising_effort_cost_up_to_capacity() -> None:
+    # one good (price 3) from one input (price 1) per unit; capacity 10, effort cost at
+    # capacity E: margin 2, so the level is 10 * 2 / E, at most 10
+    outputs = sp.csr_array(np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]]))
+    inputs = sp.csr_array(np.array([[0.0, 1.0], [0.0, 1.0], [0.0, 1.0]]))
+    workers_ = LinearWorkers(
+        outputs=outputs,
+        inputs=inputs,
+        unit_cost=np.zeros(3),
+        capacity=np.full(3, 10.0),
+        effort_at_capacity=np.array([4.0, 1.0, 0.0]),
+        council=np.arange(3),
+    )
+    x = linear_supply(workers_, np.array([3.0, 1.0]))
+    assert_allclose(x, [5.0, 10.0, 10.0])
+    # the marginal effort cost E x / K equals the margin where the council is not at capacity
+    assert np.isclose(4.0 * x[0] / 10.0, 2.0)
+    assert_allclose(workers_.effort_cost(x), [4.0 * 25 / 20, 100 / 20, 0.0])
+    # no margin, no activity
+    assert_allclose(linear_supply(workers_, np.array([1.0, 1.0])), 0.0)
+
+
+def test_permit_supply_maximises_income_utility_minus_exposure() -> None:
+    s = PermitSuppliers(
+        item=np.zeros(2, dtype=np.int64),
+        owner=np.arange(2),
+        j=np.array([0.15, 0.11]),
+        k=np.array([1.15, 1.19]),
+    )
+    p = np.array([40.0])
+    z = permit_supply(s, p)
+    # derivative of (p z)^j - z^k / 5 vanishes at z
+    assert_allclose(s.j * p[0] ** s.j * z ** (s.j - 1) - s.k * z ** (s.k - 1) / 5, 0.0, atol=1e-12)

@@ -1,0 +1,287 @@
+"""The facilitation board's round LP: a master LP over every proposal received so far.
+
+The board knows the councils' proposals, not their utilities or production functions. Its
+LP is the Dantzig-Wolfe master of the planning problem (Malinvaud 1967; see
+``../shared/reference/planning_theory.md``, section 3):
+
+* **Worker councils.** Every proposal a Cobb-Douglas worker council has made is a column:
+  its use of every item (inputs minus outputs) and the effort cost the council states for
+  it. The LP may combine each council's proposals convexly (``sum of weights <= 1``; less
+  than one scales the council down). Linear councils state their techniques and how fast
+  their effort cost rises, so each technique enters directly, as steps of activity up to
+  its capacity, each at its marginal effort cost (exact at the grid points).
+* **Consumer councils and federations.** Their total request of each good, with the
+  budgets fixed, responds to the good's own price with a constant elasticity (``-1``, the
+  Cobb-Douglas value, until two rounds give an arc estimate). It enters as steps over a
+  geometric price grid ``p g^k``, ``|k| <= K``, each valued at its price (the Takayama-Judge
+  construction), so the LP weighs what consumers want against what production costs.
+* **Fixed supplies.** Primary inputs and pollution caps bound their rows; permits that
+  consumer councils sell respond to their price like demand, with the opposite sign.
+
+The LP maximises the value of the demand steps taken minus the effort of the proposals used,
+subject to every item's balance. The duals of the balances are the next indicative prices;
+as proposals accumulate, the columns describe each council's possibilities better and the
+duals converge to the prices of the optimal plan. The grid's range ``g^K`` is a trust region
+(boxstep): no price moves by more than that factor in one round.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .councils import cobb_douglas_effort_cost
+from .highs_backend import apply_options, highs_lp, new_highs, outcome_from_highs
+from .market import Market, Proposals
+from .status import Method, SolutionStatus, TerminationCondition
+
+__all__ = [
+    "BoardLPResult",
+    "WorkerColumns",
+    "elastic_supply",
+    "final_demand",
+    "solve_board_lp",
+    "technique_steps",
+    "worker_columns",
+]
+
+
+@dataclass(frozen=True)
+class WorkerColumns:
+    """One round's worker proposals as master-LP columns.
+
+    Attributes
+    ----------
+    use
+        ``(U, n_items)`` CSR: each unit's use of every item (inputs minus outputs).
+    effort
+        ``(U,)`` effort cost each unit states for its proposal.
+    """
+
+    use: sp.csr_array
+    effort: np.ndarray
+
+
+def worker_columns(
+    market: Market, proposals: Proposals, *, aggregate: bool = False
+) -> WorkerColumns:
+    """The worker councils' proposals of one round as columns.
+
+    One unit per council (Cobb-Douglas) or technique (linear); with ``aggregate``, the
+    Cobb-Douglas councils that make the same product are summed into one unit, which keeps
+    the LP small (one column per product and round) at the price of a coarser description.
+    """
+    n = market.n_items
+    if market.cobb_douglas is not None:
+        cd, prop = market.cobb_douglas, proposals.cobb_douglas
+        if prop is None:
+            raise ValueError("proposals: Cobb-Douglas worker councils made no proposal")
+        outputs = sp.csr_array((prop.output, (np.arange(cd.n), cd.product)), shape=(cd.n, n))
+        use = sp.csr_array(prop.inputs - outputs)
+        effort = cobb_douglas_effort_cost(cd, prop.effort)
+        if aggregate:
+            onehot = sp.csr_array((np.ones(cd.n), (cd.product, np.arange(cd.n))), shape=(n, cd.n))
+            use = sp.csr_array(onehot @ use)
+            effort = onehot @ effort
+        return WorkerColumns(use=use, effort=effort)
+    lin = market.linear
+    assert lin is not None
+    x = proposals.linear_activity
+    if x is None:
+        raise ValueError("proposals: linear_activity is missing")
+    x = np.asarray(x, dtype=float)
+    return WorkerColumns(
+        use=sp.csr_array(sp.diags_array(x) @ (lin.inputs - lin.outputs)),
+        effort=lin.effort_cost(x),
+    )
+
+
+def technique_steps(
+    market: Market, prices: np.ndarray, grid: np.ndarray
+) -> tuple[sp.csc_array, np.ndarray, np.ndarray] | None:
+    """Linear councils' techniques as LP columns: steps of activity on the price grid.
+
+    A linear council runs technique ``t`` at ``x(m) = K min(1, m / E)`` when its unit
+    margin is ``m``, so the activity between the margins ``m0 g^(k-1)`` and ``m0 g^k`` comes
+    forward at the marginal effort cost of their geometric midpoint. ``m0`` is the current
+    margin (or a tenth of ``E`` for an idle technique), so the steps are as fine, relative
+    to the quantity, as the demand steps. Returns the ``(n_items, columns)`` use matrix, the
+    costs (effort plus fixed unit cost) and the upper bounds, or ``None`` without linear
+    councils.
+    """
+    lin = market.linear
+    if lin is None:
+        return None
+    margin = lin.outputs @ prices - lin.inputs @ prices - lin.unit_cost
+    effort = lin.effort_at_capacity
+    centre = np.where(margin > 0.1 * effort, margin, 0.1 * effort)
+    has_effort = effort > 0
+    cumulative = lin.capacity[:, None] * np.minimum(
+        1.0,
+        np.divide(
+            centre[:, None] * grid[None, :],
+            effort[:, None],
+            out=np.ones((lin.n, grid.size)),
+            where=has_effort[:, None],
+        ),
+    )
+    quantity = np.diff(cumulative, axis=1, prepend=0.0)
+    half = np.sqrt(grid[1] / grid[0]) if grid.size > 1 else 1.0
+    step_cost = centre[:, None] * np.r_[grid[0] / 2.0, grid[1:] / half][None, :]
+    step_cost[~has_effort, :] = 0.0
+    keep = quantity > 0
+    technique = np.repeat(np.arange(lin.n), grid.size).reshape(lin.n, -1)[keep]
+    use = sp.csr_array(lin.inputs - lin.outputs)
+    columns = sp.csc_array(use[technique, :].T)
+    cost = step_cost[keep] + lin.unit_cost[technique]
+    return columns, cost, quantity[keep]
+
+
+def final_demand(proposals: Proposals, n_items: int) -> np.ndarray:
+    """Total request of every item by consumer councils and federations."""
+    demand = np.asarray(proposals.consumer_requests.sum(axis=0)).ravel()
+    if proposals.federation_requests is not None:
+        demand = demand + np.asarray(proposals.federation_requests.sum(axis=0)).ravel()
+    return demand.reshape(n_items)
+
+
+def elastic_supply(market: Market, proposals: Proposals) -> np.ndarray:
+    """Permits offered by consumer councils, per item."""
+    if market.permits is None or proposals.permits is None:
+        return np.zeros(market.n_items)
+    return np.bincount(market.permits.item, proposals.permits, minlength=market.n_items)
+
+
+@dataclass(frozen=True)
+class BoardLPResult:
+    """Prices that clear the board's master LP, and how the LP ended."""
+
+    prices: np.ndarray
+    termination: TerminationCondition
+    solution: SolutionStatus
+    seconds: float
+    n_rows: int
+    n_cols: int
+
+
+def _steps(level: np.ndarray, elasticity: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Quantity ``level * g^(k eps)`` at every grid point (rows: items)."""
+    return level[:, None] * grid[None, :] ** elasticity[:, None]
+
+
+def solve_board_lp(
+    history: list[WorkerColumns],
+    market: Market,
+    demand: np.ndarray,
+    permits: np.ndarray,
+    prices: np.ndarray,
+    *,
+    demand_elasticity: np.ndarray,
+    permit_elasticity: np.ndarray,
+    grid_ratio: float = 1.01,
+    grid_steps: int = 40,
+    method: Method = Method.AUTO,
+    time_limit: float | None = None,
+) -> BoardLPResult:
+    """Solve the master LP; its balance duals are the next indicative prices.
+
+    Parameters
+    ----------
+    history
+        Cobb-Douglas worker proposals of the rounds so far, each round with the same units.
+    market
+        The market, for the techniques of linear councils (:func:`technique_steps`).
+    demand, permits
+        This round's total requests and offered permits per item.
+    prices
+        The round's indicative prices, the centre of the grid.
+    demand_elasticity, permit_elasticity
+        Own-price elasticity of each item's demand (negative) and permit supply.
+    grid_ratio, grid_steps
+        Price grid ``p g^k`` for ``|k| <= grid_steps``: steps of ``g - 1`` (the precision of
+        the clearing prices) over a trust region of ``g^grid_steps``.
+    """
+    n = market.n_items
+    fixed_supply = market.fixed_supply
+    n_units = history[0].use.shape[0] if history else 0
+    g = float(grid_ratio)
+    grid = g ** np.arange(-grid_steps, grid_steps + 1, dtype=float)
+    half = np.sqrt(g)
+
+    columns: list[sp.csc_array] = []
+    costs: list[np.ndarray] = []
+    uppers: list[np.ndarray] = []
+    if history:
+        use = sp.vstack([h.use for h in history], format="csr")
+        convexity = sp.hstack([sp.eye_array(n_units, format="csr")] * len(history))
+        columns.append(sp.vstack([use.T, convexity], format="csc"))
+        costs.append(np.concatenate([h.effort for h in history]))
+        uppers.append(np.full(use.shape[0], np.inf))
+    techniques = technique_steps(market, prices, grid)
+    if techniques is not None:
+        use_t, cost_t, upper_t = techniques
+        columns.append(sp.vstack([use_t, sp.csc_array((n_units, use_t.shape[1]))], format="csc"))
+        costs.append(cost_t)
+        uppers.append(upper_t)
+
+    def item_steps(level: np.ndarray, elasticity: np.ndarray, sign: float) -> None:
+        items = np.flatnonzero(level > 0)
+        if not items.size:
+            return
+        cumulative = _steps(level[items], elasticity[items], grid)
+        if sign > 0:  # demand: the step between p_k and p_k+1 is taken below their midpoint
+            quantity = -np.diff(cumulative, axis=1, append=0.0)
+            cost = -prices[items, None] * np.r_[grid[:-1] * half, grid[-1]][None, :]
+        else:  # elastic supply: the step up to p_k comes forward above its midpoint
+            quantity = np.diff(cumulative, axis=1, prepend=0.0)
+            cost = prices[items, None] * np.r_[grid[0], grid[1:] / half][None, :]
+        keep = quantity > 0
+        rows = np.repeat(items, len(grid)).reshape(len(items), -1)[keep]
+        columns.append(
+            sp.csc_array(
+                (np.full(rows.size, sign), (rows, np.arange(rows.size))),
+                shape=(n + n_units, rows.size),
+            )
+        )
+        costs.append(cost[keep])
+        uppers.append(quantity[keep])
+
+    item_steps(demand, demand_elasticity, 1.0)
+    item_steps(permits, permit_elasticity, -1.0)
+
+    matrix = sp.hstack(columns, format="csc") if columns else sp.csc_array((n + n_units, 0))
+    matrix.sum_duplicates()
+    cost = np.concatenate(costs) if costs else np.zeros(0)
+    upper = np.concatenate(uppers) if uppers else np.zeros(0)
+    lp = highs_lp(
+        matrix,
+        cost,
+        np.zeros(cost.size),
+        upper,
+        np.full(n + n_units, -np.inf),
+        np.r_[np.asarray(fixed_supply, dtype=float), np.ones(n_units)],
+    )
+    h = new_highs()
+    apply_options(h, method, cost.size, time_limit)
+    h.passModel(lp)
+    start = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - start
+    termination, solution = outcome_from_highs(h)
+    new = prices.copy()
+    sol = h.getSolution()
+    if termination is TerminationCondition.OPTIMAL and sol.dual_valid:
+        dual = -np.asarray(sol.row_dual)[:n]
+        touched = np.diff(matrix.tocsr().indptr)[:n] > 0
+        new[touched] = dual[touched]
+    return BoardLPResult(
+        prices=new,
+        termination=termination,
+        solution=solution,
+        seconds=seconds,
+        n_rows=n + n_units,
+        n_cols=int(cost.size),
+    )

@@ -1,0 +1,269 @@
+"""From an :class:`~solver.economy.Economy` to the market that a planning session runs on.
+
+Items are the economy's goods, its primary inputs and one pollution permit per federation
+cap (a worker council needs a permit of every cap whose territory contains it). Worker
+councils run their techniques against a rising effort cost; consumer councils and
+federations maximise CES utility within budgets that come from effort ratings:
+
+    income_c = rating_c x members_c x (consumption budget / sum of rating x members)
+
+where the consumption budget is the value of the social product available for consumption
+(``Economy.consumption_budget``; by default the total labour availability, so that prices
+are in hours). A federation spends the share ``budget_share`` of its members' incomes on
+public goods, and its members keep the rest for private goods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import scipy.sparse as sp
+
+from .councils import Consumers, LinearWorkers
+from .economy import Economy, EconomyValidationError, PrimaryInputKind, Problem
+from .market import Market
+from .production import TechnologyMatrices, technology_matrices
+from .round_lp import build_round_lp
+from .solve import RoundSolver
+
+__all__ = ["DEFAULT_FEDERATION_SHARE", "Budgets", "consumer_budgets", "market_from_economy"]
+
+DEFAULT_FEDERATION_SHARE = 0.1
+
+
+@dataclass(frozen=True)
+class Budgets:
+    """What each consumer council and federation may spend at indicative prices.
+
+    Attributes
+    ----------
+    income
+        Each consumer council's income from its members' effort ratings.
+    private
+        The part of its income a council spends on private goods.
+    federation
+        What each federation spends on public goods.
+    federation_share
+        The share of its members' incomes each federation spends.
+    """
+
+    income: np.ndarray
+    private: np.ndarray
+    federation: np.ndarray
+    federation_share: np.ndarray
+
+
+def consumption_budget(economy: Economy) -> float:
+    """Value of the social product available for consumption, in the unit of prices."""
+    if economy.consumption_budget is not None:
+        return economy.consumption_budget
+    hours = sum(
+        p.availability or 0.0 for p in economy.primary_inputs if p.kind is PrimaryInputKind.LABOUR
+    )
+    return hours if hours > 0 else float(sum(cc.members for cc in economy.consumer_councils))
+
+
+def consumer_budgets(economy: Economy) -> Budgets:
+    """Budgets from effort and sacrifice ratings (see the module docstring)."""
+    ccs = economy.consumer_councils
+    rated = np.array([cc.effort_rating * cc.members for cc in ccs], dtype=float)
+    if not ccs or rated.sum() <= 0:
+        raise EconomyValidationError(
+            [
+                Problem(
+                    field="consumer_councils",
+                    message="planning needs consumer councils with a positive effort rating",
+                )
+            ]
+        )
+    income = rated * consumption_budget(economy) / rated.sum()
+    fed_index = {f.id: i for i, f in enumerate(economy.federations)}
+    share = np.array(
+        [
+            f.budget_share
+            if f.budget_share is not None
+            else (DEFAULT_FEDERATION_SHARE if (f.public_preferences or f.public_requests) else 0.0)
+            for f in economy.federations
+        ],
+        dtype=float,
+    )
+    ancestors = economy.federation_ancestors()
+    paid = np.zeros(len(ccs))
+    federation = np.zeros(len(economy.federations))
+    problems = []
+    for c, cc in enumerate(ccs):
+        if cc.federation is None:
+            continue
+        chain = [fed_index[f] for f in ancestors[cc.federation]]
+        paid[c] = share[chain].sum()
+        federation[chain] += share[chain] * income[c]
+        if paid[c] >= 1.0:
+            problems.append(
+                Problem(
+                    field=f"consumer_councils[{c}].federation",
+                    message=f"the federations above this council take {paid[c]:.0%} of its "
+                    "income (budget_share must sum to less than 1)",
+                )
+            )
+    if problems:
+        raise EconomyValidationError(problems)
+    return Budgets(
+        income=income, private=income * (1.0 - paid), federation=federation, federation_share=share
+    )
+
+
+def _weights(rows: list[dict[str, float]], index: dict[str, int], n_items: int) -> sp.csr_array:
+    counts = [len(r) for r in rows]
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    cols = np.fromiter((index[g] for r in rows for g in r), dtype=np.int64, count=int(indptr[-1]))
+    vals = np.fromiter((v for r in rows for v in r.values()), dtype=float, count=int(indptr[-1]))
+    w = sp.csr_array((vals, cols, indptr), shape=(len(rows), n_items))
+    w.eliminate_zeros()
+    return w
+
+
+def _planning_problems(economy: Economy, tech: TechnologyMatrices) -> list[Problem]:
+    problems = [
+        Problem(
+            field=f"primary_inputs[{i}].availability",
+            message="planning needs a finite availability (the supply councils can draw on)",
+        )
+        for i, p in enumerate(economy.primary_inputs)
+        if p.availability is None
+    ]
+    t = 0
+    for w, wc in enumerate(economy.worker_councils):
+        for j, _technique in enumerate(wc.techniques):
+            if not np.isfinite(tech.capacity[t]):
+                problems.append(
+                    Problem(
+                        field=f"worker_councils[{w}].techniques[{j}].capacity",
+                        message="planning needs a finite capacity (supply rises with effort "
+                        "up to it)",
+                    )
+                )
+            t += 1
+    for c, cc in enumerate(economy.consumer_councils):
+        if not (cc.preferences or cc.requests):
+            problems.append(
+                Problem(
+                    field=f"consumer_councils[{c}].preferences",
+                    message="planning needs preferences (or requests to serve as weights)",
+                )
+            )
+    return problems
+
+
+def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Market:
+    """The planning market of ``economy``, with simulated councils.
+
+    Parameters
+    ----------
+    economy
+        A validated economy; planning also needs finite availabilities and capacities, and
+        consumer councils with preferences (or requests).
+    initial_prices
+        ``"cost"``: the first prices are the shadow prices of the economy's round LP for its
+        stated requests (labour values plus rents); ``"uniform"``: every price is 1.
+
+    Raises
+    ------
+    EconomyValidationError
+        Naming every field that planning cannot work with.
+    """
+    tech = technology_matrices(economy)
+    problems = _planning_problems(economy, tech)
+    if problems:
+        raise EconomyValidationError(problems)
+    budgets = consumer_budgets(economy)
+    lp = build_round_lp(economy, tech)
+    n_goods, n_primary, n_caps = len(tech.goods), len(tech.primary_inputs), len(lp.cap_rows)
+    n = n_goods + n_primary + n_caps
+    labels = (
+        list(tech.goods) + list(tech.primary_inputs) + [f"permit:{e}@{f}" for f, e in lp.cap_rows]
+    )
+    kinds = (
+        [g.kind.value for g in economy.goods]
+        + [p.kind.value for p in economy.primary_inputs]
+        + ["permit"] * n_caps
+    )
+    fixed = np.concatenate(
+        [
+            np.array([g.stock for g in economy.goods], dtype=float),
+            np.array([p.availability for p in economy.primary_inputs], dtype=float),
+            lp.inputs.caps.astype(float),
+        ]
+    )
+
+    # Technique coefficients in item space: rows of the round LP are goods | primary | caps.
+    resource_use = lp.matrix[n_goods:, : len(tech.techniques)]
+    outputs = sp.vstack([tech.outputs, sp.csc_array((n_primary + n_caps, tech.outputs.shape[1]))])
+    inputs = sp.vstack([tech.inputs, resource_use])
+    damage = np.array([p.weight for p in economy.pollutants], dtype=float)
+    unit_cost = tech.emissions.T @ damage if damage.size else np.zeros(len(tech.techniques))
+
+    if initial_prices not in ("cost", "uniform"):
+        raise ValueError(f"initial_prices: 'cost' or 'uniform', got {initial_prices!r}")
+    start = np.ones(n)
+    if initial_prices == "cost":
+        # One unit of every good: the duals are then the cost prices of all goods.
+        unit_demand = replace(lp.inputs, demand=np.ones(n_goods))
+        result = RoundSolver(lp.with_inputs(unit_demand)).solve()
+        if result.has_duals:
+            assert result.price is not None and result.rent is not None
+            weights = np.array([p.weight for p in economy.primary_inputs], dtype=float)
+            caps = (
+                result.pollution_price if result.pollution_price is not None else np.zeros(n_caps)
+            )
+            start = np.concatenate([result.price, weights + result.rent, caps])
+            start = np.maximum(start, floor_of(start))
+
+    effort_share = np.array([wc.effort_cost_share for wc in economy.worker_councils], dtype=float)[
+        tech.council
+    ]
+    out_csr, in_csr = sp.csr_array(outputs.T), sp.csr_array(inputs.T)
+    unit_social_cost = in_csr @ start + unit_cost
+    workers = LinearWorkers(
+        outputs=out_csr,
+        inputs=in_csr,
+        unit_cost=np.asarray(unit_cost, dtype=float),
+        capacity=tech.capacity.astype(float),
+        effort_at_capacity=effort_share * np.maximum(unit_social_cost, floor_of(start)),
+        council=np.asarray(tech.council),
+    )
+
+    index = {label: i for i, label in enumerate(labels)}
+    ccs = economy.consumer_councils
+    consumers = Consumers(
+        budget=budgets.private,
+        weights=_weights([cc.preferences or cc.requests for cc in ccs], index, n),
+        elasticity=np.array([cc.substitution_elasticity for cc in ccs], dtype=float),
+    )
+    feds = economy.federations
+    federations = None
+    if feds:
+        federations = Consumers(
+            budget=budgets.federation,
+            weights=_weights([f.public_preferences or f.public_requests for f in feds], index, n),
+            elasticity=np.ones(len(feds)),
+        )
+    return Market(
+        name=economy.name,
+        labels=labels,
+        kinds=kinds,
+        fixed_supply=fixed,
+        initial_prices=start,
+        consumers=consumers,
+        federations=federations,
+        linear=workers,
+        consumer_ids=[cc.id for cc in ccs],
+        federation_ids=[f.id for f in feds],
+        worker_ids=[wc.id for wc in economy.worker_councils],
+        technique_ids=list(tech.techniques),
+    )
+
+
+def floor_of(prices: np.ndarray) -> float:
+    """A small positive price, a thousandth of the mean, for costs that would be zero."""
+    return 1e-3 * max(float(np.mean(np.abs(prices))), 1e-12)

@@ -1,0 +1,288 @@
+"""The economy as the facilitation board sees it: items, councils' proposals, their sums.
+
+Every priced thing is an *item* in one flat vector: goods (private, public, intermediate),
+primary inputs (labour, natural resources) and pollution permits (one per pollution cap,
+or one per pollutant where consumer councils sell permissions). Councils are held as arrays
+(see :mod:`solver.councils`), so a round with a million councils is a few sparse products.
+
+A :class:`Proposals` is what all councils proposed in one round; it is also the exchange
+format for councils that are not simulated (requests of consumer councils, activity levels
+of worker councils' techniques).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from .councils import (
+    CobbDouglasWorkers,
+    Consumers,
+    LinearWorkers,
+    PermitSuppliers,
+    WorkerProposals,
+    ces_demand,
+    cobb_douglas_supply,
+    linear_supply,
+    permit_supply,
+)
+
+__all__ = [
+    "ITEM_KINDS",
+    "Evaluation",
+    "Market",
+    "Proposals",
+    "evaluate",
+    "permit_income",
+    "simulated_proposals",
+    "supply_and_demand",
+]
+
+ITEM_KINDS = ("private", "public", "intermediate", "labour", "natural_resource", "permit")
+
+
+@dataclass(frozen=True)
+class Market:
+    """Items, fixed supplies and the councils of an economy, ready for planning rounds.
+
+    Attributes
+    ----------
+    name
+        Name of the economy.
+    labels, kinds
+        Label and kind (one of :data:`ITEM_KINDS`) of every item.
+    fixed_supply
+        Supply that no council proposes: stocks of goods, availability of primary inputs,
+        pollution caps.
+    initial_prices
+        Indicative prices of the first round (all positive).
+    consumers
+        Consumer councils; their requests are for private goods (and public goods in the
+        Pequod layout, where every council pays its share of a public good).
+    federations
+        Federations as buyers of public goods, or ``None``.
+    cobb_douglas, linear
+        Worker councils of either form (``linear`` holds techniques, several per council).
+    permits
+        Consumer councils selling pollution permissions, or ``None``.
+    consumer_ids, federation_ids, worker_ids
+        Ids of the councils, for feedback; ``None`` means numbered.
+    """
+
+    name: str
+    labels: list[str]
+    kinds: list[str]
+    fixed_supply: np.ndarray
+    initial_prices: np.ndarray
+    consumers: Consumers
+    federations: Consumers | None = None
+    cobb_douglas: CobbDouglasWorkers | None = None
+    linear: LinearWorkers | None = None
+    permits: PermitSuppliers | None = None
+    consumer_ids: list[str] | None = None
+    federation_ids: list[str] | None = None
+    worker_ids: list[str] | None = None
+    technique_ids: list[str] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.labels)
+        if len(self.kinds) != n or self.fixed_supply.shape != (n,):
+            raise ValueError("labels, kinds and fixed_supply must have one entry per item")
+        if self.initial_prices.shape != (n,) or not np.all(self.initial_prices > 0):
+            raise ValueError("initial_prices: one positive price per item")
+        if (self.cobb_douglas is None) == (self.linear is None):
+            raise ValueError("a market has worker councils of exactly one form")
+
+    @property
+    def n_items(self) -> int:
+        return len(self.labels)
+
+    @property
+    def n_workers(self) -> int:
+        """Number of worker councils (not techniques)."""
+        if self.cobb_douglas is not None:
+            return self.cobb_douglas.n
+        assert self.linear is not None
+        if self.worker_ids is not None:
+            return len(self.worker_ids)
+        return int(self.linear.council.max()) + 1 if self.linear.n else 0
+
+    def items_of(self, *kinds: str) -> np.ndarray:
+        """Indices of the items of the given kinds."""
+        return np.flatnonzero(np.isin(np.asarray(self.kinds), kinds))
+
+
+@dataclass(frozen=True)
+class Proposals:
+    """What every council proposes in one round.
+
+    Attributes
+    ----------
+    consumer_requests
+        ``(C, n_items)`` CSR array of consumer councils' requests.
+    federation_requests
+        ``(F, n_items)`` CSR array of federations' public-good requests, or ``None``.
+    cobb_douglas
+        Proposals of Cobb-Douglas worker councils, or ``None``.
+    linear_activity
+        Activity level of every technique of linear worker councils, or ``None``.
+    permits
+        Pollution permissions offered by each permit supplier, or ``None``.
+    """
+
+    consumer_requests: sp.csr_array
+    federation_requests: sp.csr_array | None = None
+    cobb_douglas: WorkerProposals | None = None
+    linear_activity: np.ndarray | None = None
+    permits: np.ndarray | None = None
+
+
+def permit_income(market: Market, permits: np.ndarray | None, prices: np.ndarray) -> np.ndarray:
+    """Income each consumer council earns by selling pollution permissions at ``prices``."""
+    if market.permits is None or permits is None:
+        return np.zeros(market.consumers.n)
+    value = permits * prices[market.permits.item]
+    return np.bincount(market.permits.owner, value, minlength=market.consumers.n)
+
+
+def simulated_proposals(market: Market, prices: np.ndarray) -> Proposals:
+    """Every simulated council's best proposal at ``prices`` (vectorised, no loop per council)."""
+    permits = permit_supply(market.permits, prices) if market.permits is not None else None
+    extra = permit_income(market, permits, prices) if permits is not None else None
+    return Proposals(
+        consumer_requests=ces_demand(market.consumers, prices, extra),
+        federation_requests=(
+            ces_demand(market.federations, prices) if market.federations is not None else None
+        ),
+        cobb_douglas=(
+            cobb_douglas_supply(market.cobb_douglas, prices)
+            if market.cobb_douglas is not None
+            else None
+        ),
+        linear_activity=linear_supply(market.linear, prices) if market.linear is not None else None,
+        permits=permits,
+    )
+
+
+def _column_sums(matrix: sp.csr_array | None, n: int) -> np.ndarray:
+    if matrix is None:
+        return np.zeros(n)
+    return np.asarray(matrix.sum(axis=0)).ravel()
+
+
+def supply_and_demand(market: Market, proposals: Proposals) -> tuple[np.ndarray, np.ndarray]:
+    """Total supply and total demand of every item, as the board aggregates the proposals."""
+    n = market.n_items
+    supply = market.fixed_supply.astype(float).copy()
+    demand = _column_sums(proposals.consumer_requests, n) + _column_sums(
+        proposals.federation_requests, n
+    )
+    if market.cobb_douglas is not None and proposals.cobb_douglas is not None:
+        supply += np.bincount(
+            market.cobb_douglas.product, proposals.cobb_douglas.output, minlength=n
+        )
+        demand += _column_sums(proposals.cobb_douglas.inputs, n)
+    if market.linear is not None and proposals.linear_activity is not None:
+        x = proposals.linear_activity
+        supply += market.linear.outputs.T @ x
+        demand += market.linear.inputs.T @ x
+    if market.permits is not None and proposals.permits is not None:
+        supply += np.bincount(market.permits.item, proposals.permits, minlength=n)
+    return supply, demand
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The board's verdict on every proposal of a round, at the round's indicative prices.
+
+    Attributes
+    ----------
+    consumer_budget_use, federation_budget_use
+        Cost of each request at indicative prices divided by the council's budget.
+    consumer_approved, federation_approved
+        Budget use within ``1 + tolerance``.
+    worker_ratio
+        Social benefit over social cost of each worker council's proposal (``nan`` when
+        it proposes nothing).
+    worker_approved
+        Ratio at least ``1 - tolerance``, or an empty proposal.
+    """
+
+    consumer_budget_use: np.ndarray
+    consumer_approved: np.ndarray
+    federation_budget_use: np.ndarray
+    federation_approved: np.ndarray
+    worker_ratio: np.ndarray
+    worker_approved: np.ndarray
+
+    @property
+    def rejected(self) -> int:
+        """Number of proposals not approved."""
+        return int(
+            (~self.consumer_approved).sum()
+            + (~self.federation_approved).sum()
+            + (~self.worker_approved).sum()
+        )
+
+
+def _budget_use(
+    requests: sp.csr_array | None, budget: np.ndarray, prices: np.ndarray
+) -> np.ndarray:
+    if requests is None:
+        return np.zeros(0)
+    cost = requests @ prices
+    return np.divide(cost, budget, out=np.where(cost > 0, np.inf, 0.0), where=budget > 0)
+
+
+def worker_benefit_and_cost(
+    market: Market, proposals: Proposals, prices: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Social benefit (outputs) and social cost (inputs, emissions) of each worker council."""
+    if market.cobb_douglas is not None:
+        cd = proposals.cobb_douglas
+        if cd is None:
+            raise ValueError("proposals: Cobb-Douglas worker councils made no proposal")
+        return cd.output * prices[market.cobb_douglas.product], cd.inputs @ prices
+    lin = market.linear
+    assert lin is not None
+    x = proposals.linear_activity
+    if x is None:
+        raise ValueError("proposals: linear_activity is missing")
+    benefit = x * (lin.outputs @ prices)
+    cost = x * (lin.inputs @ prices + lin.unit_cost)
+    n = market.n_workers
+    return (
+        np.bincount(lin.council, benefit, minlength=n),
+        np.bincount(lin.council, cost, minlength=n),
+    )
+
+
+def evaluate(
+    market: Market, proposals: Proposals, prices: np.ndarray, tolerance: float
+) -> Evaluation:
+    """Approve or reject every proposal by the rules of participatory economics.
+
+    A consumer council's or federation's request is approved when its cost at indicative
+    prices is within its budget (plus ``tolerance``); a worker council's proposal when the
+    social benefit of its outputs is at least the social cost of its inputs (ratio at least
+    ``1 - tolerance``). Budgets include income from selling pollution permissions.
+    """
+    extra = permit_income(market, proposals.permits, prices)
+    cc_use = _budget_use(proposals.consumer_requests, market.consumers.budget + extra, prices)
+    if market.federations is not None:
+        fed_use = _budget_use(proposals.federation_requests, market.federations.budget, prices)
+    else:
+        fed_use = np.zeros(0)
+    benefit, cost = worker_benefit_and_cost(market, proposals, prices)
+    idle = (benefit <= 0) & (cost <= 0)
+    ratio = np.divide(benefit, cost, out=np.where(idle, np.nan, np.inf), where=cost > 0)
+    return Evaluation(
+        consumer_budget_use=cc_use,
+        consumer_approved=cc_use <= 1.0 + tolerance,
+        federation_budget_use=fed_use,
+        federation_approved=fed_use <= 1.0 + tolerance,
+        worker_ratio=ratio,
+        worker_approved=idle | (ratio >= 1.0 - tolerance),
+    )
