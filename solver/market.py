@@ -199,10 +199,15 @@ class Evaluation:
 
     Attributes
     ----------
+    consumer_cost, consumer_budget, federation_cost, federation_budget
+        Cost of each request at indicative prices, and the council's budget (including
+        income from pollution permissions).
     consumer_budget_use, federation_budget_use
         Cost of each request at indicative prices divided by the council's budget.
     consumer_approved, federation_approved
         Budget use within ``1 + tolerance``.
+    worker_benefit, worker_cost
+        Social benefit (outputs) and social cost (inputs, emissions) at indicative prices.
     worker_ratio
         Social benefit over social cost of each worker council's proposal (``nan`` when
         it proposes nothing).
@@ -210,10 +215,16 @@ class Evaluation:
         Ratio at least ``1 - tolerance``, or an empty proposal.
     """
 
+    consumer_cost: np.ndarray
+    consumer_budget: np.ndarray
     consumer_budget_use: np.ndarray
     consumer_approved: np.ndarray
+    federation_cost: np.ndarray
+    federation_budget: np.ndarray
     federation_budget_use: np.ndarray
     federation_approved: np.ndarray
+    worker_benefit: np.ndarray
+    worker_cost: np.ndarray
     worker_ratio: np.ndarray
     worker_approved: np.ndarray
 
@@ -229,11 +240,15 @@ class Evaluation:
 
 def _budget_use(
     requests: sp.csr_array | None, budget: np.ndarray, prices: np.ndarray
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cost of each council's request at ``prices`` and its share of the budget."""
     if requests is None:
-        return np.zeros(0)
+        return np.zeros(budget.shape[0]), np.zeros(budget.shape[0])
+    if requests.shape[0] != budget.shape[0]:
+        raise ValueError(f"proposals: {requests.shape[0]} requests for {budget.shape[0]} councils")
     cost = requests @ prices
-    return np.divide(cost, budget, out=np.where(cost > 0, np.inf, 0.0), where=budget > 0)
+    use = np.divide(cost, budget, out=np.where(cost > 0, np.inf, 0.0), where=budget > 0)
+    return cost, use
 
 
 def worker_benefit_and_cost(
@@ -270,19 +285,26 @@ def evaluate(
     ``1 - tolerance``). Budgets include income from selling pollution permissions.
     """
     extra = permit_income(market, proposals.permits, prices)
-    cc_use = _budget_use(proposals.consumer_requests, market.consumers.budget + extra, prices)
-    if market.federations is not None:
-        fed_use = _budget_use(proposals.federation_requests, market.federations.budget, prices)
-    else:
-        fed_use = np.zeros(0)
+    cc_budget = market.consumers.budget + extra
+    cc_cost, cc_use = _budget_use(proposals.consumer_requests, cc_budget, prices)
+    fed_budget = market.federations.budget if market.federations is not None else np.zeros(0)
+    if market.federations is not None and proposals.federation_requests is None:
+        raise ValueError("proposals: federation_requests is missing")
+    fed_cost, fed_use = _budget_use(proposals.federation_requests, fed_budget, prices)
     benefit, cost = worker_benefit_and_cost(market, proposals, prices)
     idle = (benefit <= 0) & (cost <= 0)
     ratio = np.divide(benefit, cost, out=np.where(idle, np.nan, np.inf), where=cost > 0)
     return Evaluation(
+        consumer_cost=cc_cost,
+        consumer_budget=cc_budget,
         consumer_budget_use=cc_use,
         consumer_approved=cc_use <= 1.0 + tolerance,
+        federation_cost=fed_cost,
+        federation_budget=fed_budget,
         federation_budget_use=fed_use,
         federation_approved=fed_use <= 1.0 + tolerance,
+        worker_benefit=benefit,
+        worker_cost=cost,
         worker_ratio=ratio,
         worker_approved=idle | (ratio >= 1.0 - tolerance),
     )

@@ -27,6 +27,7 @@ __all__ = [
     "PlanningSession",
     "RoundRecord",
     "compare_prices",
+    "council_feedback",
     "run_planning",
 ]
 
@@ -279,6 +280,23 @@ class PlanResult:
             for i in order[:top]
         ]
         ev = self.evaluation
+        consumption = np.asarray(self.proposals.consumer_requests.sum(axis=0)).ravel()
+        public = (
+            np.asarray(self.proposals.federation_requests.sum(axis=0)).ravel()
+            if self.proposals.federation_requests is not None
+            else np.zeros(market.n_items)
+        )
+        plan: dict[str, Any] = {
+            "consumption": {
+                market.labels[i]: float(consumption[i]) for i in np.flatnonzero(consumption)
+            },
+            "public_goods": {market.labels[i]: float(public[i]) for i in np.flatnonzero(public)},
+        }
+        if self.proposals.linear_activity is not None and market.technique_ids is not None:
+            plan["activities"] = {
+                t: float(x)
+                for t, x in zip(market.technique_ids, self.proposals.linear_activity, strict=True)
+            }
         return {
             "economy": market.name,
             "rule": self.rule,
@@ -295,6 +313,8 @@ class PlanResult:
                 "rejected": ev.rejected,
             },
             "items": items,
+            "plan": plan,
+            "rejected_proposals": council_feedback(market, ev, only_rejected=True)[:100],
             "history": [r.summary() for r in self.rounds],
         }
 
@@ -316,11 +336,19 @@ def run_planning(
 
 
 def compare_prices(first: PlanResult, second: PlanResult) -> dict[str, Any]:
-    """How far apart two sessions' final prices are, item by item (relative difference)."""
+    """How far apart two sessions' final prices are, item by item.
+
+    Differences are relative to the larger of the two prices; items that are free in both
+    plans (in excess supply at a negligible price) agree whatever their tiny prices are.
+    """
     if first.market.labels != second.market.labels:
         raise ValueError("the two plans are for different economies")
     a, b = first.prices, second.prices
     rel = np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))
+    free = _free_items(first.final.supply, first.final.demand, a, first.tolerance) & _free_items(
+        second.final.supply, second.final.demand, b, second.tolerance
+    )
+    rel[free] = 0.0
     worst = int(np.argmax(rel))
     return {
         "rules": [first.rule, second.rule],
@@ -339,3 +367,86 @@ def compare_prices(first: PlanResult, second: PlanResult) -> dict[str, Any]:
             for label, x, y, r in zip(first.market.labels, a, b, rel, strict=True)
         ],
     }
+
+
+def council_feedback(
+    market: Market, evaluation: Evaluation, *, only_rejected: bool = False
+) -> list[dict[str, Any]]:
+    """The board's answer to every council: approved or not, why, and its ratio or budget use.
+
+    Parameters
+    ----------
+    market
+        The market the proposals were made in (for council ids).
+    evaluation
+        The board's evaluation of the round (:func:`~solver.market.evaluate`).
+    only_rejected
+        Leave out the approved proposals (for economies with millions of councils).
+    """
+    out: list[dict[str, Any]] = []
+
+    def ids(given: list[str] | None, prefix: str, n: int) -> list[str]:
+        return given if given is not None else [f"{prefix}{i}" for i in range(n)]
+
+    for kind, names, cost, budget, use, approved in (
+        (
+            "consumer",
+            ids(market.consumer_ids, "cc", evaluation.consumer_approved.size),
+            evaluation.consumer_cost,
+            evaluation.consumer_budget,
+            evaluation.consumer_budget_use,
+            evaluation.consumer_approved,
+        ),
+        (
+            "federation",
+            ids(market.federation_ids, "fed", evaluation.federation_approved.size),
+            evaluation.federation_cost,
+            evaluation.federation_budget,
+            evaluation.federation_budget_use,
+            evaluation.federation_approved,
+        ),
+    ):
+        for i in np.flatnonzero(~approved) if only_rejected else range(approved.size):
+            ok = bool(approved[i])
+            reason = (
+                f"within budget ({use[i]:.1%} used)"
+                if ok
+                else f"over budget: the request costs {cost[i]:.6g} at indicative prices, "
+                f"the budget is {budget[i]:.6g} ({use[i]:.1%})"
+            )
+            out.append(
+                {
+                    "council": names[i],
+                    "kind": kind,
+                    "approved": ok,
+                    "reason": reason,
+                    "budget_use": float(use[i]),
+                }
+            )
+    names = ids(market.worker_ids, "wc", evaluation.worker_approved.size)
+    ratio = evaluation.worker_ratio
+    for i in (
+        np.flatnonzero(~evaluation.worker_approved)
+        if only_rejected
+        else range(evaluation.worker_approved.size)
+    ):
+        ok = bool(evaluation.worker_approved[i])
+        if np.isnan(ratio[i]):
+            reason = "no activity proposed"
+        elif ok:
+            reason = f"social benefit covers social cost (ratio {ratio[i]:.4g})"
+        else:
+            reason = (
+                f"social benefit {evaluation.worker_benefit[i]:.6g} is below social cost "
+                f"{evaluation.worker_cost[i]:.6g} at indicative prices (ratio {ratio[i]:.4g} < 1)"
+            )
+        out.append(
+            {
+                "council": names[i],
+                "kind": "worker",
+                "approved": ok,
+                "reason": reason,
+                "ratio": None if np.isnan(ratio[i]) else float(ratio[i]),
+            }
+        )
+    return out

@@ -168,6 +168,9 @@ class BoardLP:
         Rounds of worker proposals kept as columns (``None``: all).
     aggregate
         One column per product and round instead of one per Cobb-Douglas council.
+    adaptive_grid
+        Refine the grid as the excesses fall: step ``clip(max excess / 2, 1e-4,
+        grid_ratio - 1)``, so the trust region shrinks with it.
     method, time_limit
         HiGHS method and time limit per LP.
     """
@@ -185,6 +188,7 @@ class BoardLP:
         estimate_elasticities: bool = True,
         memory: int | None = None,
         aggregate: bool = False,
+        adaptive_grid: bool = True,
         method: Method = Method.AUTO,
         time_limit: float | None = None,
     ) -> None:
@@ -200,6 +204,7 @@ class BoardLP:
         self.estimate_elasticities = estimate_elasticities
         self.memory = memory
         self.aggregate = aggregate
+        self.adaptive_grid = adaptive_grid
         self.method = method
         self.time_limit = time_limit
         self.history: list[WorkerColumns] = []
@@ -246,6 +251,13 @@ class BoardLP:
     ) -> RuleStep:
         requests, permits, previous = self.observe(market, prices, proposals)
         eps_d, eps_p = self.elasticities(requests, permits, prices, previous)
+        ratio = self.grid_ratio
+        if self.adaptive_grid:
+            # Steps no finer than needed: a tenth-of-a-percent grid is wasted while excesses
+            # are large, and a coarse one makes the duals hop between grid points at the end.
+            rho = relative_excess(supply, demand)
+            rho[(supply > demand) & (prices < 0.01 * prices.mean())] = 0.0
+            ratio = 1.0 + float(np.clip(0.5 * rho.max(initial=0.0), 1e-4, ratio - 1.0))
         result = solve_board_lp(
             self.history,
             market,
@@ -254,12 +266,12 @@ class BoardLP:
             prices,
             demand_elasticity=eps_d,
             permit_elasticity=eps_p,
-            grid_ratio=self.grid_ratio,
+            grid_ratio=ratio,
             grid_steps=self.grid_steps,
             method=self.method,
             time_limit=self.time_limit,
         )
-        target = trust_region(result.prices, prices, self.grid_ratio**self.grid_steps)
+        target = trust_region(result.prices, prices, ratio**self.grid_steps)
         new = (1.0 - self.damping) * prices + self.damping * target
         return RuleStep(prices=new, lp=result)
 
