@@ -1,8 +1,8 @@
-"""Command line: ``parplan solve``, ``parplan import-io``, ``parplan check``, ``parplan schema``.
+"""Command line: ``parplan plan``, ``solve``, ``import-io``, ``check``, ``schema``, ``examples``.
 
 Errors in the input are printed as one line per offending field and give exit status 2;
-a round whose requests cannot be met prints its feasibility report and gives exit status 1.
-No traceback reaches the user for bad input.
+a round whose requests cannot be met, or a planning session that does not converge, prints
+its report and gives exit status 1. No traceback reaches the user for bad input.
 """
 
 from __future__ import annotations
@@ -24,7 +24,11 @@ from .economy import (
     load_economy,
     save_economy,
 )
+from .economy_market import market_from_economy
 from .highs_backend import configure_threads
+from .market import Market
+from .planning import PlanResult, RoundRecord, compare_prices, run_planning
+from .price_rules import PRICE_RULES
 from .production import ProductionError, check_production
 from .results import RoundResult
 from .solve import Path, solve_round
@@ -33,6 +37,7 @@ from .status import Method, SolutionStatus
 __all__ = ["main"]
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
+DEFAULT_PLANNING_EXAMPLE = "planning-town"
 
 
 def bundled_examples() -> dict[str, FsPath]:
@@ -131,6 +136,147 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Progress:
+    """One line per round on stderr: a bar over ``max_rounds`` and the largest excess."""
+
+    def __init__(self, max_rounds: int, tolerance: float, enabled: bool) -> None:
+        self.max_rounds, self.tolerance, self.enabled = max_rounds, tolerance, enabled
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, record: RoundRecord) -> None:
+        if not self.enabled:
+            return
+        width = 20
+        done = min(width, round(width * record.round / self.max_rounds))
+        bar = "#" * done + "." * (width - done)
+        line = (
+            f"[{bar}] round {record.round:>4}/{self.max_rounds}  max excess "
+            f"{record.max_excess:8.4f} ({record.worst_item})  price change "
+            f"{record.price_change:7.4f}  rejected {record.rejected}  {record.seconds:.2f} s"
+        )
+        end = "\r" if self.tty else "\n"
+        print(line[:160].ljust(160 if self.tty else 0), end=end, file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.enabled and self.tty:
+            print(file=sys.stderr)
+
+
+def _planning_market(args: argparse.Namespace) -> Market:
+    if args.pequod:
+        from .pequod import pequod_economy, pequod_market
+
+        return pequod_market(pequod_economy(pollutant=args.pollutant, seed=args.seed))
+    return market_from_economy(_load(args))
+
+
+def _print_plan(result: PlanResult, top: int) -> None:
+    summary = result.to_dict(top=None)
+    last = result.final
+    print(f"economy      {summary['economy']}: {result.market.n_items} items")
+    print(f"rule         {result.rule}")
+    print(
+        f"status       {result.status.value} after {len(result.rounds)} round(s)"
+        f" (tolerance {result.tolerance:g})"
+    )
+    print(f"max excess   {last.max_excess:.4g} ({last.worst_item})")
+    seconds = sum(r.seconds for r in result.rounds)
+    print(f"time         {seconds:.2f} s")
+    c = summary["councils"]
+    print(
+        f"councils     {c['consumer']} consumer, {c['federation']} federation, "
+        f"{c['worker']} worker; {c['rejected']} proposal(s) not approved"
+    )
+    items = summary["items"]
+    shown = items if top <= 0 else items[:top]
+    print(f"\n{'item':<28} {'kind':<17} {'price':>11} {'supply':>12} {'demand':>12} {'excess':>8}")
+    for d in shown:
+        print(
+            f"{d['item'][:28]:<28} {d['kind']:<17} {d['price']:>11.5g} {d['supply']:>12.6g} "
+            f"{d['demand']:>12.6g} {d['relative_excess']:>8.4f}"
+        )
+    if len(shown) < len(items):
+        print(f"... {len(items) - len(shown)} more items (--top 0 shows all, --json gives all)")
+    for f in summary["rejected_proposals"][: top if top > 0 else None]:
+        print(f"not approved: {f['kind']} council {f['council']}: {f['reason']}")
+
+
+def _plot(result: PlanResult, path: FsPath) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as err:  # the plot extra is optional
+        raise ValueError("plot: needs matplotlib (pip install 'parplan[plot]')") from err
+    rounds = [r.round for r in result.rounds]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.semilogy(
+        rounds,
+        [max(r.max_excess, 1e-12) for r in result.rounds],
+        "o-",
+        label="largest relative excess",
+    )
+    ax.semilogy(
+        rounds,
+        [max(r.price_change, 1e-12) for r in result.rounds],
+        "s--",
+        label="largest relative price change",
+    )
+    ax.axhline(
+        result.tolerance, color="grey", lw=0.8, ls=":", label=f"tolerance {result.tolerance:g}"
+    )
+    ax.set_xlabel("round")
+    ax.set_ylabel("relative value (log scale)")
+    ax.set_title(f"{result.market.name}: rule {result.rule}, {result.status.value}")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    market = _planning_market(args)
+    progress = _Progress(args.max_rounds, args.tolerance, not args.quiet)
+    try:
+        result = run_planning(
+            market,
+            args.rule,
+            tolerance=args.tolerance,
+            max_rounds=args.max_rounds,
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    out: dict[str, Any] = result.to_dict(top=None if args.top <= 0 else args.top)
+    if args.compare:
+        other_rule = "tatonnement" if args.rule != "tatonnement" else "lp"
+        other = run_planning(
+            market, other_rule, tolerance=args.tolerance, max_rounds=max(args.max_rounds, 300)
+        )
+        comparison = compare_prices(result, other)
+        out["comparison"] = comparison
+    if args.plot:
+        _plot(result, args.plot)
+    if args.json:
+        json.dump(out, sys.stdout, indent=1, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        _print_plan(result, args.top)
+        if args.compare:
+            c = out["comparison"]
+            print(
+                f"\ncompare      {c['rules'][0]} ({c['rounds'][0]} rounds, converged "
+                f"{c['converged'][0]}) vs {c['rules'][1]} ({c['rounds'][1]} rounds, converged "
+                f"{c['converged'][1]}): prices differ by at most "
+                f"{c['max_relative_difference']:.3%} ({c['worst_item']}), "
+                f"{c['mean_relative_difference']:.3%} on average"
+            )
+        if args.plot:
+            print(f"plot         {args.plot}")
+    return EXIT_OK if result.converged else EXIT_INFEASIBLE
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     eco = _load(args)
     report = check_production(eco)
@@ -186,19 +332,52 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="parplan",
-        description="Participatory planning solver: the round's social-cost LP and its prices.",
+        description="Participatory planning solver: planning sessions, the round's LP and "
+        "its prices.",
     )
     p.add_argument("--threads", type=int, default=None, help="HiGHS threads for this process")
     sub = p.add_subparsers(dest="command", required=True)
 
-    def economy_args(sp: argparse.ArgumentParser) -> None:
+    def economy_args(sp: argparse.ArgumentParser, default: str = "germany-1995") -> None:
         sp.add_argument("economy", nargs="?", type=FsPath, help="economy JSON file")
         sp.add_argument(
             "--example",
-            default="germany-1995",
-            help="bundled example to use when no file is given (default: germany-1995; "
+            default=default,
+            help=f"bundled example to use when no file is given (default: {default}; "
             "see `parplan examples`)",
         )
+
+    pl = sub.add_parser(
+        "plan",
+        help="run a planning session with simulated councils to convergence",
+        description="Rounds of indicative prices and proposals until supply meets demand.",
+    )
+    economy_args(pl, default=DEFAULT_PLANNING_EXAMPLE)
+    pl.add_argument("--rule", choices=list(PRICE_RULES), default="lp", help="price rule")
+    pl.add_argument("--tolerance", type=float, default=0.01, help="largest relative excess")
+    pl.add_argument("--max-rounds", type=int, default=100)
+    pl.add_argument("--json", action="store_true", help="print the plan and history as JSON")
+    pl.add_argument(
+        "--plot",
+        type=FsPath,
+        default=None,
+        metavar="FILE.png",
+        help="convergence plot (largest excess and price change per round)",
+    )
+    pl.add_argument(
+        "--compare", action="store_true", help="also run tatonnement (or lp) and compare the prices"
+    )
+    pl.add_argument("--top", type=int, default=20, help="items to list (0: all)")
+    pl.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    pl.add_argument(
+        "--pequod",
+        action="store_true",
+        help="the published Pequod setting (3,000 + 3,000 councils, 50 goods) "
+        "instead of an economy file",
+    )
+    pl.add_argument("--pollutant", action="store_true", help="with --pequod: add the pollutant")
+    pl.add_argument("--seed", type=int, default=0, help="with --pequod: random seed")
+    pl.set_defaults(func=_cmd_plan)
 
     s = sub.add_parser("solve", help="solve the round's LP and print prices, rents and the plan")
     economy_args(s)

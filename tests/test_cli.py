@@ -101,3 +101,39 @@ def test_import_io_bad_cell_is_named(tmp_path: Path) -> None:
     run = parplan("import-io", str(folder))
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "flows.csv" in run.stderr and "lots" in run.stderr
+
+
+def test_plan_runs_a_session_to_convergence_with_plot_and_comparison(tmp_path: Path) -> None:
+    plot = tmp_path / "convergence.png"
+    run = parplan("plan", "--quiet", "--json", "--compare", "--plot", str(plot))
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["economy"] == "planning-town" and out["rule"] == "lp"
+    assert out["converged"] and out["max_excess"] <= 0.01
+    assert out["comparison"]["rules"] == ["lp", "tatonnement"]
+    assert out["comparison"]["max_relative_difference"] < 0.02
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plan_progress_goes_to_stderr_and_the_report_to_stdout() -> None:
+    run = parplan("plan", "--rule", "tatonnement", "--max-rounds", "300")
+    assert run.returncode == 0, run.stderr
+    assert "round    1/300" in run.stderr and "max excess" in run.stderr
+    assert "status       converged" in run.stdout
+
+
+def test_plan_that_does_not_converge_says_so_and_exits_1() -> None:
+    run = parplan("plan", "--rule", "tatonnement", "--max-rounds", "3", "--quiet")
+    assert run.returncode == 1
+    assert "status       max_rounds after 3 round(s)" in run.stdout
+
+
+def test_plan_refuses_an_economy_it_cannot_plan(tmp_path: Path) -> None:
+    path = tmp_path / "no_capacity.json"
+    path.write_text((EXAMPLES / "small_town.json").read_text())
+    run = parplan("plan", str(path))
+    assert run.returncode == 2
+    assert "error: worker_councils[0].techniques[0].capacity: planning needs a finite capacity" in (
+        run.stderr
+    )
+    assert "Traceback" not in run.stderr
