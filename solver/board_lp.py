@@ -167,11 +167,6 @@ class BoardLPResult:
     n_cols: int
 
 
-def _steps(level: np.ndarray, elasticity: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """Quantity ``level * g^(k eps)`` at every grid point (rows: items)."""
-    return level[:, None] * grid[None, :] ** elasticity[:, None]
-
-
 def solve_board_lp(
     history: list[WorkerColumns],
     market: Market,
@@ -183,6 +178,7 @@ def solve_board_lp(
     permit_elasticity: np.ndarray,
     grid_ratio: float = 1.01,
     grid_steps: int = 40,
+    item_ratio: np.ndarray | None = None,
     method: Method = Method.AUTO,
     time_limit: float | None = None,
 ) -> BoardLPResult:
@@ -203,13 +199,15 @@ def solve_board_lp(
     grid_ratio, grid_steps
         Price grid ``p g^k`` for ``|k| <= grid_steps``: steps of ``g - 1`` (the precision of
         the clearing prices) over a trust region of ``g^grid_steps``.
+    item_ratio
+        A grid ratio per item for the demand and permit steps (default ``grid_ratio``), so
+        that each item has its own trust region.
     """
     n = market.n_items
     fixed_supply = market.fixed_supply
     n_units = history[0].use.shape[0] if history else 0
     g = float(grid_ratio)
     grid = g ** np.arange(-grid_steps, grid_steps + 1, dtype=float)
-    half = np.sqrt(g)
 
     columns: list[sp.csc_array] = []
     costs: list[np.ndarray] = []
@@ -227,19 +225,25 @@ def solve_board_lp(
         costs.append(cost_t)
         uppers.append(upper_t)
 
+    ratios = np.full(n, g) if item_ratio is None else np.asarray(item_ratio, dtype=float)
+    powers = np.arange(-grid_steps, grid_steps + 1, dtype=float)
+
     def item_steps(level: np.ndarray, elasticity: np.ndarray, sign: float) -> None:
         items = np.flatnonzero(level > 0)
         if not items.size:
             return
-        cumulative = _steps(level[items], elasticity[items], grid)
+        grids = ratios[items, None] ** powers[None, :]
+        halves = np.sqrt(ratios[items, None])
+        cumulative = level[items, None] * grids ** elasticity[items, None]
         if sign > 0:  # demand: the step between p_k and p_k+1 is taken below their midpoint
             quantity = -np.diff(cumulative, axis=1, append=0.0)
-            cost = -prices[items, None] * np.r_[grid[:-1] * half, grid[-1]][None, :]
+            value = np.hstack([grids[:, :-1] * halves, grids[:, -1:]])
+            cost = -prices[items, None] * value
         else:  # elastic supply: the step up to p_k comes forward above its midpoint
             quantity = np.diff(cumulative, axis=1, prepend=0.0)
-            cost = prices[items, None] * np.r_[grid[0], grid[1:] / half][None, :]
+            cost = prices[items, None] * np.hstack([grids[:, :1], grids[:, 1:] / halves])
         keep = quantity > 0
-        rows = np.repeat(items, len(grid)).reshape(len(items), -1)[keep]
+        rows = np.repeat(items, powers.size).reshape(len(items), -1)[keep]
         columns.append(
             sp.csc_array(
                 (np.full(rows.size, sign), (rows, np.arange(rows.size))),

@@ -165,7 +165,10 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
         consumer councils with preferences (or requests).
     initial_prices
         ``"cost"``: the first prices are the shadow prices of the economy's round LP for its
-        stated requests (labour values plus rents); ``"uniform"``: every price is 1.
+        stated requests (labour values plus rents), or for one unit of every good when it
+        states none or they cannot be met; ``"uniform"``: every price is 1. Either way a
+        technique's effort cost at capacity is ``effort_cost_share`` times the cost of its
+        goods and primary inputs at the prices for one unit of every good.
 
     Raises
     ------
@@ -205,31 +208,43 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
 
     if initial_prices not in ("cost", "uniform"):
         raise ValueError(f"initial_prices: 'cost' or 'uniform', got {initial_prices!r}")
+    solver = RoundSolver(lp)
+    weights = np.array([p.weight for p in economy.primary_inputs], dtype=float)
+
+    def cost_prices(demand: np.ndarray) -> np.ndarray | None:
+        solver.update(replace(lp.inputs, demand=demand))
+        result = solver.solve()
+        if not result.has_duals or result.shortfalls():
+            return None
+        assert result.price is not None and result.rent is not None
+        caps = result.pollution_price if result.pollution_price is not None else np.zeros(n_caps)
+        prices = np.concatenate([result.price, weights + result.rent, caps])
+        return np.maximum(prices, floor_of(prices))
+
+    # One unit of every good: the cost prices of all goods (labour values plus the rents of
+    # whatever binds even then). They scale each technique's effort cost, which must not
+    # depend on the first prices chosen nor on the unit a pollutant is measured in.
+    unit_costs = cost_prices(np.ones(n_goods))
+    if unit_costs is None:
+        unit_costs = np.ones(n)
     start = np.ones(n)
     if initial_prices == "cost":
-        # One unit of every good: the duals are then the cost prices of all goods.
-        unit_demand = replace(lp.inputs, demand=np.ones(n_goods))
-        result = RoundSolver(lp.with_inputs(unit_demand)).solve()
-        if result.has_duals:
-            assert result.price is not None and result.rent is not None
-            weights = np.array([p.weight for p in economy.primary_inputs], dtype=float)
-            caps = (
-                result.pollution_price if result.pollution_price is not None else np.zeros(n_caps)
-            )
-            start = np.concatenate([result.price, weights + result.rent, caps])
-            start = np.maximum(start, floor_of(start))
+        # The duals at the stated requests also carry the rents of the limits that bind
+        # there (a pollution cap, scarce land).
+        at_requests = cost_prices(lp.inputs.demand) if lp.inputs.demand.any() else None
+        start = at_requests if at_requests is not None else unit_costs
 
     effort_share = np.array([wc.effort_cost_share for wc in economy.worker_councils], dtype=float)[
         tech.council
     ]
     out_csr, in_csr = sp.csr_array(outputs.T), sp.csr_array(inputs.T)
-    unit_social_cost = in_csr @ start + unit_cost
+    work = in_csr[:, : n_goods + n_primary] @ unit_costs[: n_goods + n_primary]
     workers = LinearWorkers(
         outputs=out_csr,
         inputs=in_csr,
         unit_cost=np.asarray(unit_cost, dtype=float),
         capacity=tech.capacity.astype(float),
-        effort_at_capacity=effort_share * np.maximum(unit_social_cost, floor_of(start)),
+        effort_at_capacity=effort_share * np.maximum(work, floor_of(unit_costs)),
         council=np.asarray(tech.council),
     )
 

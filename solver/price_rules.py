@@ -208,6 +208,8 @@ class BoardLP:
         self.method = method
         self.time_limit = time_limit
         self.history: list[WorkerColumns] = []
+        self._radius: np.ndarray | None = None
+        self._last_move: np.ndarray | None = None
         self._previous: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def elasticities(
@@ -226,6 +228,31 @@ class BoardLP:
             eps_d = _secant(demand, old_d, prices, old_p, self.demand_elasticity, (-4.0, -0.25))
             eps_p = _secant(permits, old_s, prices, old_p, self.permit_elasticity, (0.05, 4.0))
         return eps_d, eps_p
+
+    def _radii(self, n: int) -> np.ndarray:
+        if self._radius is None or self._radius.shape != (n,):
+            self._radius = np.full(n, self.grid_steps * np.log(self.grid_ratio))
+        return self._radius
+
+    def _adapt_radii(self, dual: np.ndarray, target: np.ndarray, prices: np.ndarray) -> None:
+        """Per-item trust regions, adapted like Rprop step sizes.
+
+        An item whose dual lies beyond its region in the same direction as last round gets
+        twice the radius (a price far from its level gets there in a few rounds); one whose
+        move reverses gets half (the duals hop across the clearing price).
+        """
+        radius = self._radii(prices.shape[0])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            move = np.log(np.where(target > 0, target, np.nan) / prices)
+        move = np.nan_to_num(move)
+        hit = np.abs(move) >= 0.999 * radius
+        if self._last_move is not None:
+            same = np.sign(move) * np.sign(self._last_move) > 0
+            flipped = np.sign(move) * np.sign(self._last_move) < 0
+            radius = np.where(hit & same, 2.0 * radius, radius)
+            radius = np.where(flipped, 0.5 * radius, radius)
+        self._radius = np.clip(radius, self.grid_steps * np.log1p(1e-4), np.log(8.0))
+        self._last_move = move
 
     def observe(
         self, market: Market, prices: np.ndarray, proposals: Proposals
@@ -258,6 +285,7 @@ class BoardLP:
             rho = relative_excess(supply, demand)
             rho[(supply > demand) & (prices < 0.01 * prices.mean())] = 0.0
             ratio = 1.0 + float(np.clip(0.5 * rho.max(initial=0.0), 1e-4, ratio - 1.0))
+        radius = self._radii(prices.shape[0])
         result = solve_board_lp(
             self.history,
             market,
@@ -268,16 +296,18 @@ class BoardLP:
             permit_elasticity=eps_p,
             grid_ratio=ratio,
             grid_steps=self.grid_steps,
+            item_ratio=np.exp(radius / self.grid_steps),
             method=self.method,
             time_limit=self.time_limit,
         )
-        target = trust_region(result.prices, prices, ratio**self.grid_steps)
+        target = trust_region(result.prices, prices, np.exp(radius))
+        self._adapt_radii(result.prices, target, prices)
         new = (1.0 - self.damping) * prices + self.damping * target
         return RuleStep(prices=new, lp=result)
 
 
-def trust_region(target: np.ndarray, prices: np.ndarray, box: float) -> np.ndarray:
-    """Clip ``target`` to ``[p / box, p * box + (box - 1) mean(p)]``.
+def trust_region(target: np.ndarray, prices: np.ndarray, box: float | np.ndarray) -> np.ndarray:
+    """Clip ``target`` to ``[p / box, p * box + (box - 1) mean(p)]`` (``box`` per item or not).
 
     The additive term lets a price that starts near zero (a pollution permit whose cap did
     not bind at the first prices) reach its level in a few rounds instead of creeping up by

@@ -103,8 +103,8 @@ def test_market_items_and_techniques_follow_the_economy() -> None:
     # first prices: cost prices (labour values), so steel costs 2 h and bread 1.2 h
     assert market.initial_prices[2] == pytest.approx(2.0)
     assert market.initial_prices[0] == pytest.approx(1.2)
-    # effort cost at capacity: half the unit social cost at those prices
-    assert lin.effort_at_capacity[coal] == pytest.approx(0.5 * (2.0 + market.initial_prices[6]))
+    # effort cost at capacity: half the cost of its goods and primary inputs (2 h)
+    assert lin.effort_at_capacity[coal] == pytest.approx(0.5 * 2.0)
 
 
 def test_planning_needs_finite_capacities_availabilities_and_preferences() -> None:
