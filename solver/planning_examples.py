@@ -377,6 +377,9 @@ def with_simulated_councils(
     eco.name = f"{economy.name}-planning"
     eco.description = "\n".join(
         [
+            f"Planning economy with {n_consumer_councils} simulated consumer councils, "
+            f"federations, public goods{' and a ' + pollutant + ' cap' if pollutant else ''}, "
+            f"from {economy.name}.",
             economy.description,
             f"Planning calibration (solver.planning_examples.with_simulated_councils, seed "
             f"{seed}): capacities {capacity_headroom} x observed activity; primary inputs "
