@@ -164,10 +164,6 @@ class BoardLP:
         Elasticities assumed before two rounds allow an estimate.
     estimate_elasticities
         Estimate elasticities from the rounds (else keep the assumed ones).
-    memory
-        Rounds of worker proposals kept as columns (``None``: all).
-    aggregate
-        One column per product and round instead of one per Cobb-Douglas council.
     adaptive_grid
         Refine the grid as the excesses fall: step ``clip(max excess / 2, 1e-4,
         grid_ratio - 1)``, so the trust region shrinks with it.
@@ -186,8 +182,6 @@ class BoardLP:
         demand_elasticity: float = -1.0,
         permit_elasticity: float = 0.5,
         estimate_elasticities: bool = True,
-        memory: int | None = None,
-        aggregate: bool = False,
         adaptive_grid: bool = True,
         method: Method = Method.AUTO,
         time_limit: float | None = None,
@@ -202,8 +196,6 @@ class BoardLP:
         self.demand_elasticity = demand_elasticity
         self.permit_elasticity = permit_elasticity
         self.estimate_elasticities = estimate_elasticities
-        self.memory = memory
-        self.aggregate = aggregate
         self.adaptive_grid = adaptive_grid
         self.method = method
         self.time_limit = time_limit
@@ -259,9 +251,7 @@ class BoardLP:
     ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
         """Keep a round's worker proposals as columns and its requests for elasticities."""
         if market.cobb_douglas is not None:
-            self.history.append(worker_columns(market, proposals, aggregate=self.aggregate))
-        if self.memory is not None:
-            self.history = self.history[-self.memory :]
+            self.history.append(worker_columns(market, proposals))
         requests = final_demand(proposals, market.n_items)
         permits = elastic_supply(market, proposals)
         previous = self._previous

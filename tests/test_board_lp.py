@@ -1,0 +1,102 @@
+"""The board's master LP: its duals clear the board's model of the economy."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from solver.board_lp import (
+    elastic_supply,
+    final_demand,
+    solve_board_lp,
+    technique_steps,
+    worker_columns,
+)
+from solver.councils import linear_supply
+from solver.economy import parse_economy
+from solver.economy_market import market_from_economy
+from solver.market import simulated_proposals
+from solver.pequod import pequod_economy, pequod_market
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_planning import one_good
+
+
+def test_duals_at_the_equilibrium_proposals_are_the_equilibrium_prices() -> None:
+    # one_good: bread at p = 1, labour at w = 0.75 clear the market (closed form)
+    market = market_from_economy(parse_economy(one_good()))
+    prices = np.array([1.0, 0.75])
+    proposals = simulated_proposals(market, prices)
+    assert_allclose(proposals.consumer_requests.toarray(), [[100.0, 0.0]])
+    assert_allclose(proposals.linear_activity, [100.0])
+    result = solve_board_lp(
+        [],
+        market,
+        final_demand(proposals, market.n_items),
+        elastic_supply(market, proposals),
+        prices,
+        demand_elasticity=np.full(2, -1.0),
+        permit_elasticity=np.full(2, 0.5),
+        grid_ratio=1.001,
+    )
+    assert result.termination.value == "optimal"
+    assert_allclose(result.prices, prices, rtol=2e-3)
+
+
+def test_from_wrong_prices_the_duals_point_to_the_equilibrium() -> None:
+    # demand and supply curves are exact for these councils, so one LP from prices a few
+    # per cent off lands within the grid's precision of the closed-form equilibrium, as
+    # long as that lies inside the trust region (the technique's margin 0.28 +- 22 %)
+    market = market_from_economy(parse_economy(one_good()))
+    prices = np.array([1.02, 0.74])
+    proposals = simulated_proposals(market, prices)
+    result = solve_board_lp(
+        [],
+        market,
+        final_demand(proposals, market.n_items),
+        elastic_supply(market, proposals),
+        prices,
+        demand_elasticity=np.full(2, -1.0),
+        permit_elasticity=np.full(2, 0.5),
+        grid_ratio=1.001,
+        grid_steps=200,
+    )
+    assert_allclose(result.prices, [1.0, 0.75], rtol=3e-3)
+
+
+def test_technique_steps_follow_the_councils_supply_at_the_grid_points() -> None:
+    market = market_from_economy(parse_economy(one_good()))
+    lin = market.linear
+    assert lin is not None
+    prices = np.array([1.0, 0.9])  # margin 0.1: 40 % of capacity
+    grid = 1.05 ** np.arange(-5, 6, dtype=float)
+    columns, cost, upper = technique_steps(market, prices, grid)
+    assert columns.shape == (2, grid.size)
+    assert_allclose(columns.toarray()[:, 0], [-1.0, 1.0])  # makes bread, uses labour
+    # activity offered up to each step equals the council's own supply at that margin
+    margins = 0.1 * grid
+    supplied = [linear_supply(lin, np.array([0.9 + m, 0.9]))[0] for m in margins]
+    assert_allclose(np.cumsum(upper), supplied, rtol=1e-12)
+    assert (np.diff(cost) > 0).all()  # rising marginal effort cost
+
+
+def test_worker_columns_hold_inputs_minus_outputs_and_stated_effort() -> None:
+    market = pequod_market(pequod_economy(n_workers=30, n_consumers=30, goods_per_category=2))
+    prices = market.initial_prices
+    proposals = simulated_proposals(market, prices)
+    cols = worker_columns(market, proposals)
+    cd, prop = market.cobb_douglas, proposals.cobb_douglas
+    assert cd is not None and prop is not None
+    use = cols.use.toarray()
+    own_input = prop.inputs.toarray()[np.arange(cd.n), cd.product]
+    assert_allclose(use[np.arange(cd.n), cd.product], own_input - prop.output)
+    assert_allclose(use.sum(axis=1) + prop.output, np.asarray(prop.inputs.sum(axis=1)).ravel())
+    assert_allclose(cols.effort, cd.s * prop.effort**cd.k)
+    with pytest.raises(ValueError, match="proposals"):
+        from solver.market import Proposals
+
+        worker_columns(market, Proposals(consumer_requests=proposals.consumer_requests))

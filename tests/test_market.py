@@ -1,0 +1,93 @@
+"""The board's aggregation and evaluation of proposals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose
+
+from solver.economy import load_economy
+from solver.economy_market import market_from_economy
+from solver.market import Proposals, evaluate, simulated_proposals, supply_and_demand
+from solver.pequod import pequod_economy, pequod_market
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "examples"
+
+
+def test_supply_and_demand_add_up_the_proposals() -> None:
+    market = market_from_economy(load_economy(EXAMPLES / "planning_town.json"))
+    prices = market.initial_prices
+    p = simulated_proposals(market, prices)
+    supply, demand = supply_and_demand(market, p)
+    lin = market.linear
+    assert lin is not None and p.linear_activity is not None and p.federation_requests is not None
+    x = p.linear_activity
+    assert_allclose(supply, market.fixed_supply + lin.outputs.T @ x)
+    expected = (
+        lin.inputs.T @ x
+        + np.asarray(p.consumer_requests.sum(axis=0)).ravel()
+        + np.asarray(p.federation_requests.sum(axis=0)).ravel()
+    )
+    assert_allclose(demand, expected)
+    # simulated councils spend exactly their budgets
+    ev = evaluate(market, p, prices, tolerance=1e-9)
+    assert_allclose(ev.consumer_budget_use, 1.0)
+    assert_allclose(ev.federation_budget_use[ev.federation_budget > 0], 1.0)
+    assert ev.rejected == 0
+
+
+def test_worker_councils_pass_when_benefit_covers_cost() -> None:
+    market = market_from_economy(load_economy(EXAMPLES / "planning_town.json"))
+    prices = market.initial_prices
+    p = simulated_proposals(market, prices)
+    ev = evaluate(market, p, prices, tolerance=0.0)
+    active = ~np.isnan(ev.worker_ratio)
+    assert (ev.worker_ratio[active] >= 1.0).all()
+    # a council told to run its technique at a loss is rejected
+    lin = market.linear
+    assert lin is not None
+    losing = prices.copy()
+    losing[0] = 0.5 * (lin.inputs @ prices)[lin.council == 1][0]  # bread below its cost
+    forced = Proposals(
+        consumer_requests=p.consumer_requests,
+        federation_requests=p.federation_requests,
+        linear_activity=lin.capacity.copy(),
+    )
+    ev = evaluate(market, forced, losing, tolerance=0.01)
+    bakery = (market.worker_ids or []).index("bakery")
+    assert not ev.worker_approved[bakery] and ev.worker_ratio[bakery] < 1
+
+
+def test_permit_income_enters_the_budget() -> None:
+    market = pequod_market(
+        pequod_economy(n_workers=60, n_consumers=40, goods_per_category=2, pollutant=True)
+    )
+    prices = market.initial_prices
+    p = simulated_proposals(market, prices)
+    assert p.permits is not None and market.permits is not None
+    ev = evaluate(market, p, prices, tolerance=0.0)
+    income = p.permits * prices[market.permits.item]
+    assert_allclose(ev.consumer_budget, market.consumers.budget + income)
+    assert_allclose(ev.consumer_budget_use, 1.0)
+
+
+def test_proposals_for_the_wrong_number_of_councils_are_refused() -> None:
+    market = market_from_economy(load_economy(EXAMPLES / "planning_town.json"))
+    p = simulated_proposals(market, market.initial_prices)
+    short = Proposals(
+        consumer_requests=sp.csr_array(p.consumer_requests.toarray()[:1]),
+        federation_requests=p.federation_requests,
+        linear_activity=p.linear_activity,
+    )
+    with pytest.raises(ValueError, match="proposals: 1 requests for 2 councils"):
+        evaluate(market, short, market.initial_prices, tolerance=0.01)
+    with pytest.raises(ValueError, match="proposals: federation_requests is missing"):
+        evaluate(
+            market,
+            Proposals(consumer_requests=p.consumer_requests, linear_activity=p.linear_activity),
+            market.initial_prices,
+            tolerance=0.01,
+        )
