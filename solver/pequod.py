@@ -72,6 +72,26 @@ class PequodEconomy:
         return labels + (["pollutant-1"] if self.permits is not None else [])
 
 
+_DENSE_DRAW_LIMIT = 20_000_000
+
+
+def _random_subsets(rng: np.random.Generator, rows: int, k: int, n: int) -> np.ndarray:
+    """``(rows, k)`` distinct indices below ``n`` per row, in random order.
+
+    Up to ``_DENSE_DRAW_LIMIT`` draws this argsorts a ``(rows, n)`` random matrix, the draw of
+    the published settings; beyond it (a million councils over 10^5 goods) it draws ``k``
+    indices per row and redraws the rows with a repeat, which needs ``k`` well below ``n``.
+    """
+    if rows * n <= _DENSE_DRAW_LIMIT or 2 * k > n:
+        return rng.random((rows, n)).argsort(axis=1)[:, :k]
+    out = rng.integers(0, n, size=(rows, k))
+    while True:
+        repeated = np.flatnonzero((np.diff(np.sort(out, axis=1), axis=1) == 0).any(axis=1))
+        if not repeated.size:
+            return out
+        out[repeated] = rng.integers(0, n, size=(repeated.size, k))
+
+
 def pequod_economy(
     n_workers: int = 3000,
     n_consumers: int = 3000,
@@ -125,7 +145,7 @@ def pequod_economy(
     # Inputs: 1-4 intermediate goods, 1-2 natural resources, 1-2 labour types, distinct.
     def subsets(count_max: int, offset: int) -> list[np.ndarray]:
         sizes = rng.integers(1, count_max + 1, size=n_workers)
-        keys = rng.random((n_workers, n)).argsort(axis=1)
+        keys = _random_subsets(rng, n_workers, min(count_max, n), n)
         return [np.sort(keys[w, : sizes[w]]) + offset for w in range(n_workers)]
 
     groups = [
@@ -160,7 +180,7 @@ def pequod_economy(
     if consumer_goods is None or consumer_goods >= 2 * n:
         cols = np.tile(final, (n_consumers, 1))
     else:
-        cols = np.sort(rng.random((n_consumers, 2 * n)).argsort(axis=1)[:, :consumer_goods], axis=1)
+        cols = np.sort(_random_subsets(rng, n_consumers, consumer_goods, 2 * n), axis=1)
         cols = final[cols]
     weights = sp.csr_array(
         (
