@@ -32,6 +32,9 @@ __all__ = [
 ]
 
 
+HISTORY_PRICES_UP_TO = 1000  # items; larger economies keep prices out of the JSON history
+
+
 class PlanStatus(StrEnum):
     """How a planning session ended."""
 
@@ -82,8 +85,9 @@ class RoundRecord:
     seconds: float
     next_prices: np.ndarray = field(repr=False)
 
-    def summary(self) -> dict[str, Any]:
-        return {
+    def summary(self, prices: list[str] | None = None) -> dict[str, Any]:
+        """The round as JSON-ready numbers; with item labels, its prices too."""
+        out: dict[str, Any] = {
             "round": self.round,
             "max_excess": self.max_excess,
             "worst_item": self.worst_item,
@@ -93,6 +97,9 @@ class RoundRecord:
             "lp_seconds": self.lp_seconds,
             "seconds": self.seconds,
         }
+        if prices is not None:
+            out["prices"] = dict(zip(prices, self.prices.tolist(), strict=True))
+        return out
 
 
 def _free_items(
@@ -315,7 +322,10 @@ class PlanResult:
             "items": items,
             "plan": plan,
             "rejected_proposals": council_feedback(market, ev, only_rejected=True)[:100],
-            "history": [r.summary() for r in self.rounds],
+            "history": [
+                r.summary(prices=market.labels if market.n_items <= HISTORY_PRICES_UP_TO else None)
+                for r in self.rounds
+            ],
         }
 
 
