@@ -34,7 +34,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from .councils import cobb_douglas_effort_cost
-from .highs_backend import apply_options, highs_lp, new_highs, outcome_from_highs
+from .highs_backend import (
+    apply_options,
+    highs_lp,
+    new_highs,
+    outcome_from_highs,
+    resolved_method,
+)
 from .market import Market, Proposals
 from .status import Method, SolutionStatus, TerminationCondition
 
@@ -268,8 +274,18 @@ def solve_board_lp(
     h.passModel(lp)
     start = time.perf_counter()
     h.run()
-    seconds = time.perf_counter() - start
     termination, solution = outcome_from_highs(h)
+    if (
+        termination is not TerminationCondition.OPTIMAL
+        and termination is not TerminationCondition.MAX_TIME_LIMIT
+        and resolved_method(method, cost.size) is Method.IPM
+    ):
+        # The interior point method occasionally stalls on these LPs (a few of hundreds in
+        # the benchmarks); dual simplex is slower but does not, so it gets a second go.
+        h.setOptionValue("solver", "simplex")
+        h.run()
+        termination, solution = outcome_from_highs(h)
+    seconds = time.perf_counter() - start
     new = prices.copy()
     sol = h.getSolution()
     if termination is TerminationCondition.OPTIMAL and sol.dual_valid:
