@@ -343,49 +343,48 @@ def _reference_problems(eco: Economy) -> Iterable[Problem]:
                 field=f"consumer_councils[{i}].federation",
                 message=f"unknown federation {cc.federation!r}",
             )
-        yield from _unknown(f"consumer_councils[{i}].requests", cc.requests, goods, "good")
-        for g in cc.requests:
-            if g in kind and kind[g] is not GoodKind.PRIVATE:
-                yield Problem(
-                    field=f"consumer_councils[{i}].requests[{g!r}]",
-                    message=f"good {g!r} is {kind[g].value}; consumer councils request "
-                    "private goods (public goods are requested by federations)",
-                )
-        yield from _unknown(f"consumer_councils[{i}].preferences", cc.preferences, goods, "good")
-        for g in cc.preferences:
-            if g in kind and kind[g] is not GoodKind.PRIVATE:
-                yield Problem(
-                    field=f"consumer_councils[{i}].preferences[{g!r}]",
-                    message=f"good {g!r} is {kind[g].value}; consumer councils weigh "
-                    "private goods (public goods are weighed by federations)",
-                )
+        for name, why in (
+            ("requests", "request private goods (public goods are requested by federations)"),
+            ("preferences", "weigh private goods (public goods are weighed by federations)"),
+        ):
+            quantities = getattr(cc, name)
+            yield from _unknown(f"consumer_councils[{i}].{name}", quantities, goods, "good")
+            yield from _wrong_kind(
+                f"consumer_councils[{i}].{name}",
+                quantities,
+                kind,
+                GoodKind.PRIVATE,
+                f"; consumer councils {why}",
+            )
 
     for i, f in enumerate(eco.federations):
         if f.parent is not None and f.parent not in feds:
             yield Problem(
                 field=f"federations[{i}].parent", message=f"unknown federation {f.parent!r}"
             )
-        yield from _unknown(f"federations[{i}].public_requests", f.public_requests, goods, "good")
-        for g in f.public_requests:
-            if g in kind and kind[g] is not GoodKind.PUBLIC:
-                yield Problem(
-                    field=f"federations[{i}].public_requests[{g!r}]",
-                    message=f"good {g!r} is {kind[g].value}, not public",
-                )
-        yield from _unknown(
-            f"federations[{i}].public_preferences", f.public_preferences, goods, "good"
-        )
-        for g in f.public_preferences:
-            if g in kind and kind[g] is not GoodKind.PUBLIC:
-                yield Problem(
-                    field=f"federations[{i}].public_preferences[{g!r}]",
-                    message=f"good {g!r} is {kind[g].value}, not public",
-                )
+        for name in ("public_requests", "public_preferences"):
+            quantities = getattr(f, name)
+            yield from _unknown(f"federations[{i}].{name}", quantities, goods, "good")
+            yield from _wrong_kind(
+                f"federations[{i}].{name}", quantities, kind, GoodKind.PUBLIC, ", not public"
+            )
         yield from _unknown(
             f"federations[{i}].pollution_caps", f.pollution_caps, pollutants, "pollutant"
         )
 
     yield from _federation_cycles(eco)
+
+
+def _wrong_kind(
+    field: str,
+    quantities: Mapping[str, float],
+    kind: Mapping[str, GoodKind],
+    expected: GoodKind,
+    why: str,
+) -> Iterable[Problem]:
+    for g in quantities:
+        if g in kind and kind[g] is not expected:
+            yield Problem(field=f"{field}[{g!r}]", message=f"good {g!r} is {kind[g].value}{why}")
 
 
 def _federation_cycles(eco: Economy) -> Iterable[Problem]:

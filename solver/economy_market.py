@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from .councils import Consumers, LinearWorkers
 from .economy import Economy, EconomyValidationError, PrimaryInputKind, Problem
 from .market import Market
-from .production import TechnologyMatrices, technology_matrices
+from .production import TechnologyMatrices, stack_quantities, technology_matrices
 from .round_lp import build_round_lp
 from .solve import RoundSolver
 
@@ -111,16 +111,6 @@ def consumer_budgets(economy: Economy) -> Budgets:
     return Budgets(
         income=income, private=income * (1.0 - paid), federation=federation, federation_share=share
     )
-
-
-def _weights(rows: list[dict[str, float]], index: dict[str, int], n_items: int) -> sp.csr_array:
-    counts = [len(r) for r in rows]
-    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    cols = np.fromiter((index[g] for r in rows for g in r), dtype=np.int64, count=int(indptr[-1]))
-    vals = np.fromiter((v for r in rows for v in r.values()), dtype=float, count=int(indptr[-1]))
-    w = sp.csr_array((vals, cols, indptr), shape=(len(rows), n_items))
-    w.eliminate_zeros()
-    return w
 
 
 def _planning_problems(economy: Economy, tech: TechnologyMatrices) -> list[Problem]:
@@ -252,7 +242,9 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
     ccs = economy.consumer_councils
     consumers = Consumers(
         budget=budgets.private,
-        weights=_weights([cc.preferences or cc.requests for cc in ccs], index, n),
+        weights=sp.csr_array(
+            stack_quantities(index, [cc.preferences or cc.requests for cc in ccs]).T
+        ),
         elasticity=np.array([cc.substitution_elasticity for cc in ccs], dtype=float),
     )
     feds = economy.federations
@@ -260,7 +252,9 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
     if feds:
         federations = Consumers(
             budget=budgets.federation,
-            weights=_weights([f.public_preferences or f.public_requests for f in feds], index, n),
+            weights=sp.csr_array(
+                stack_quantities(index, [f.public_preferences or f.public_requests for f in feds]).T
+            ),
             elasticity=np.ones(len(feds)),
         )
     return Market(

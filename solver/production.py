@@ -25,6 +25,7 @@ __all__ = [
     "TechnologyMatrices",
     "check_production",
     "production_graph",
+    "stack_quantities",
     "technology_matrices",
 ]
 
@@ -69,8 +70,8 @@ class TechnologyMatrices:
         return (self.outputs - self.inputs).tocsc()
 
 
-def _coefficients(rows: dict[str, int], per_technique: list[dict[str, float]]) -> sp.csc_array:
-    """Stack one mapping per technique into a (len(rows) x techniques) CSC array."""
+def stack_quantities(rows: dict[str, int], per_technique: list[dict[str, float]]) -> sp.csc_array:
+    """Stack one mapping (id -> quantity) per column into a ``(len(rows), columns)`` CSC array."""
     counts = np.fromiter((len(m) for m in per_technique), dtype=np.int64, count=len(per_technique))
     indptr = np.zeros(len(per_technique) + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
@@ -98,12 +99,12 @@ def technology_matrices(economy: Economy) -> TechnologyMatrices:
         pollutants=pollutants,
         techniques=[t.id for t in techs],
         councils=list(council_index),
-        outputs=_coefficients(good_row, [t.outputs for t in techs]),
-        inputs=_coefficients(good_row, [t.inputs for t in techs]),
-        primary_use=_coefficients(
+        outputs=stack_quantities(good_row, [t.outputs for t in techs]),
+        inputs=stack_quantities(good_row, [t.inputs for t in techs]),
+        primary_use=stack_quantities(
             {p: i for i, p in enumerate(primaries)}, [t.primary_inputs for t in techs]
         ),
-        emissions=_coefficients(
+        emissions=stack_quantities(
             {p: i for i, p in enumerate(pollutants)}, [t.emissions for t in techs]
         ),
         capacity=np.array(

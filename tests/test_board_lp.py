@@ -10,6 +10,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from solver.board_lp import (
+    BoardLPResult,
     elastic_supply,
     final_demand,
     solve_board_lp,
@@ -19,11 +20,29 @@ from solver.board_lp import (
 from solver.councils import linear_supply
 from solver.economy import parse_economy
 from solver.economy_market import market_from_economy
-from solver.market import simulated_proposals
+from solver.market import Market, simulated_proposals
 from solver.pequod import pequod_economy, pequod_market
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_planning import one_good
+
+
+def board_prices(
+    market: Market, prices: np.ndarray, grid_ratio: float, grid_steps: int = 40
+) -> BoardLPResult:
+    """One board LP over the simulated proposals at ``prices``, Cobb-Douglas demand."""
+    proposals = simulated_proposals(market, prices)
+    return solve_board_lp(
+        [],
+        market,
+        final_demand(proposals, market.n_items),
+        elastic_supply(market, proposals),
+        prices,
+        demand_elasticity=np.full(market.n_items, -1.0),
+        permit_elasticity=np.full(market.n_items, 0.5),
+        grid_ratio=grid_ratio,
+        grid_steps=grid_steps,
+    )
 
 
 def test_duals_at_the_equilibrium_proposals_are_the_equilibrium_prices() -> None:
@@ -33,16 +52,7 @@ def test_duals_at_the_equilibrium_proposals_are_the_equilibrium_prices() -> None
     proposals = simulated_proposals(market, prices)
     assert_allclose(proposals.consumer_requests.toarray(), [[100.0, 0.0]])
     assert_allclose(proposals.linear_activity, [100.0])
-    result = solve_board_lp(
-        [],
-        market,
-        final_demand(proposals, market.n_items),
-        elastic_supply(market, proposals),
-        prices,
-        demand_elasticity=np.full(2, -1.0),
-        permit_elasticity=np.full(2, 0.5),
-        grid_ratio=1.001,
-    )
+    result = board_prices(market, prices, grid_ratio=1.001)
     assert result.termination.value == "optimal"
     assert_allclose(result.prices, prices, rtol=2e-3)
 
@@ -53,18 +63,7 @@ def test_from_wrong_prices_the_duals_point_to_the_equilibrium() -> None:
     # long as that lies inside the trust region (the technique's margin 0.28 +- 22 %)
     market = market_from_economy(parse_economy(one_good()))
     prices = np.array([1.02, 0.74])
-    proposals = simulated_proposals(market, prices)
-    result = solve_board_lp(
-        [],
-        market,
-        final_demand(proposals, market.n_items),
-        elastic_supply(market, proposals),
-        prices,
-        demand_elasticity=np.full(2, -1.0),
-        permit_elasticity=np.full(2, 0.5),
-        grid_ratio=1.001,
-        grid_steps=200,
-    )
+    result = board_prices(market, prices, grid_ratio=1.001, grid_steps=200)
     assert_allclose(result.prices, [1.0, 0.75], rtol=3e-3)
 
 
