@@ -33,7 +33,9 @@ __all__ = [
     "ITEM_KINDS",
     "Evaluation",
     "Market",
+    "ProposalError",
     "Proposals",
+    "check_proposals",
     "evaluate",
     "permit_income",
     "simulated_proposals",
@@ -109,9 +111,27 @@ class Market:
             return len(self.worker_ids)
         return int(self.linear.council.max()) + 1 if self.linear.n else 0
 
+    def consumer_names(self) -> list[str]:
+        return _names(self.consumer_ids, "cc", self.consumers.n)
+
+    def federation_names(self) -> list[str]:
+        n = self.federations.n if self.federations is not None else 0
+        return _names(self.federation_ids, "fed", n)
+
+    def worker_names(self) -> list[str]:
+        return _names(self.worker_ids, "wc", self.n_workers)
+
+    def technique_names(self) -> list[str]:
+        return _names(self.technique_ids, "t", self.linear.n if self.linear is not None else 0)
+
     def items_of(self, *kinds: str) -> np.ndarray:
         """Indices of the items of the given kinds."""
         return np.flatnonzero(np.isin(np.asarray(self.kinds), kinds))
+
+
+def _names(given: list[str] | None, prefix: str, n: int) -> list[str]:
+    """Council ids, or ``prefix0, prefix1, ...`` for councils without ids."""
+    return given if given is not None else [f"{prefix}{i}" for i in range(n)]
 
 
 @dataclass(frozen=True)
@@ -137,6 +157,81 @@ class Proposals:
     cobb_douglas: WorkerProposals | None = None
     linear_activity: np.ndarray | None = None
     permits: np.ndarray | None = None
+
+
+class ProposalError(ValueError):
+    """Proposals that the board cannot take: ``problems`` lists ``(field, message)`` pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
+
+
+def check_proposals(market: Market, proposals: Proposals) -> None:
+    """Refuse proposals of the wrong shape, negative quantities or activity beyond capacity.
+
+    Raises
+    ------
+    ProposalError
+        Naming the field and, for the first few offenders, the council or technique.
+    """
+    problems: list[tuple[str, str]] = []
+    n = market.n_items
+
+    def requests(field: str, matrix: sp.csr_array | None, councils: int, ids: list[str]) -> None:
+        if matrix is None:
+            if councils:
+                problems.append((field, f"missing ({councils} councils must propose)"))
+            return
+        if matrix.shape != (councils, n):
+            problems.append(
+                (field, f"shape {matrix.shape}, expected ({councils} councils, {n} items)")
+            )
+            return
+        if not np.all(np.isfinite(matrix.data)):
+            problems.append((field, "requests must be finite numbers"))
+        rows = np.repeat(np.arange(councils), np.diff(matrix.indptr))
+        for r in np.unique(rows[matrix.data < 0])[:5]:
+            problems.append((f"{field}[{ids[r]}]", "negative request"))
+
+    requests(
+        "consumer_requests",
+        proposals.consumer_requests,
+        market.consumers.n,
+        market.consumer_names(),
+    )
+    if market.federations is not None:
+        requests(
+            "federation_requests",
+            proposals.federation_requests,
+            market.federations.n,
+            market.federation_names(),
+        )
+    if market.linear is not None:
+        x = proposals.linear_activity
+        lin = market.linear
+        names = market.technique_names()
+        if x is None or np.shape(x) != (lin.n,):
+            problems.append(
+                ("linear_activity", f"expected one activity level for each of {lin.n} techniques")
+            )
+        elif not np.all(np.isfinite(x)):
+            problems.append(("linear_activity", "activity levels must be finite numbers"))
+        else:
+            for t in np.flatnonzero(x < 0)[:5]:
+                problems.append((f"linear_activity[{names[t]}]", f"negative activity {x[t]:g}"))
+            over = np.flatnonzero(x > lin.capacity * (1 + 1e-9))
+            for t in over[:5]:
+                problems.append(
+                    (
+                        f"linear_activity[{names[t]}]",
+                        f"activity {x[t]:g} exceeds the capacity {lin.capacity[t]:g}",
+                    )
+                )
+    if market.cobb_douglas is not None and proposals.cobb_douglas is None:
+        problems.append(("cobb_douglas", "missing"))
+    if problems:
+        raise ProposalError(problems)
 
 
 def permit_income(market: Market, permits: np.ndarray | None, prices: np.ndarray) -> np.ndarray:

@@ -18,7 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from .market import Evaluation, Market, Proposals, evaluate, simulated_proposals, supply_and_demand
+from .market import (
+    Evaluation,
+    Market,
+    Proposals,
+    check_proposals,
+    evaluate,
+    simulated_proposals,
+    supply_and_demand,
+)
 from .price_rules import PriceRule, make_rule, relative_excess
 
 __all__ = [
@@ -175,6 +183,7 @@ class PlanningSession:
         """Aggregate and evaluate ``proposals`` (made at the current prices) and move prices."""
         if self.status is not PlanStatus.RUNNING:
             raise RuntimeError(f"the session has ended ({self.status.value})")
+        check_proposals(self.market, proposals)  # before anything of the session changes
         start = time.perf_counter()
         prices = self.prices
         supply, demand = supply_and_demand(self.market, proposals)
@@ -395,13 +404,10 @@ def council_feedback(
     """
     out: list[dict[str, Any]] = []
 
-    def ids(given: list[str] | None, prefix: str, n: int) -> list[str]:
-        return given if given is not None else [f"{prefix}{i}" for i in range(n)]
-
     for kind, names, cost, budget, use, approved in (
         (
             "consumer",
-            ids(market.consumer_ids, "cc", evaluation.consumer_approved.size),
+            market.consumer_names(),
             evaluation.consumer_cost,
             evaluation.consumer_budget,
             evaluation.consumer_budget_use,
@@ -409,7 +415,7 @@ def council_feedback(
         ),
         (
             "federation",
-            ids(market.federation_ids, "fed", evaluation.federation_approved.size),
+            market.federation_names(),
             evaluation.federation_cost,
             evaluation.federation_budget,
             evaluation.federation_budget_use,
@@ -433,7 +439,7 @@ def council_feedback(
                     "budget_use": float(use[i]),
                 }
             )
-    names = ids(market.worker_ids, "wc", evaluation.worker_approved.size)
+    names = market.worker_names()
     ratio = evaluation.worker_ratio
     for i in (
         np.flatnonzero(~evaluation.worker_approved)

@@ -11,8 +11,16 @@ from numpy.testing import assert_allclose
 
 from solver.economy import load_economy
 from solver.economy_market import market_from_economy
-from solver.market import Proposals, evaluate, simulated_proposals, supply_and_demand
+from solver.market import (
+    ProposalError,
+    Proposals,
+    check_proposals,
+    evaluate,
+    simulated_proposals,
+    supply_and_demand,
+)
 from solver.pequod import pequod_economy, pequod_market
+from solver.planning import PlanningSession
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "examples"
 
@@ -91,3 +99,48 @@ def test_proposals_for_the_wrong_number_of_councils_are_refused() -> None:
             market.initial_prices,
             tolerance=0.01,
         )
+
+
+def test_bad_proposals_are_refused_naming_the_field_and_the_council() -> None:
+    market = market_from_economy(load_economy(EXAMPLES / "planning_town.json"))
+    good = simulated_proposals(market, market.initial_prices)
+    requests = good.consumer_requests.toarray()
+    requests[1, 0] = -5.0
+    activity = np.zeros(len(market.technique_names()))
+    activity[market.technique_names().index("bake")] = 1e6
+    bad = Proposals(
+        consumer_requests=sp.csr_array(requests),
+        federation_requests=good.federation_requests,
+        linear_activity=activity,
+    )
+    with pytest.raises(ProposalError) as err:
+        check_proposals(market, bad)
+    assert err.value.problems == [
+        ("consumer_requests[south-cc]", "negative request"),
+        ("linear_activity[bake]", "activity 1e+06 exceeds the capacity 500"),
+    ]
+    with pytest.raises(ProposalError, match="linear_activity: expected one activity level"):
+        check_proposals(
+            market,
+            Proposals(
+                consumer_requests=good.consumer_requests,
+                federation_requests=good.federation_requests,
+                linear_activity=activity[:2],
+            ),
+        )
+
+
+def test_a_session_refuses_bad_proposals_and_stays_where_it_was() -> None:
+    market = market_from_economy(load_economy(EXAMPLES / "planning_town.json"))
+    session = PlanningSession(market, "lp")
+    before = session.prices.copy()
+    good = session.simulated_proposals()
+    with pytest.raises(ProposalError, match="federation_requests: missing"):
+        session.close_round(
+            Proposals(
+                consumer_requests=good.consumer_requests, linear_activity=good.linear_activity
+            )
+        )
+    assert session.rounds == [] and np.array_equal(session.prices, before)
+    session.close_round(good)  # the same session goes on with valid proposals
+    assert len(session.rounds) == 1
