@@ -41,6 +41,7 @@ __all__ = [
 
 
 HISTORY_PRICES_UP_TO = 1000  # items; larger economies keep prices out of the JSON history
+FEEDBACK_UP_TO = 1000  # councils; larger economies list only the rejected proposals
 
 
 class PlanStatus(StrEnum):
@@ -331,6 +332,12 @@ class PlanResult:
             "items": items,
             "plan": plan,
             "rejected_proposals": council_feedback(market, ev, only_rejected=True)[:100],
+            "feedback": (
+                council_feedback(market, ev)
+                if ev.consumer_approved.size + ev.federation_approved.size + ev.worker_approved.size
+                <= FEEDBACK_UP_TO
+                else None
+            ),
             "history": [
                 r.summary(prices=market.labels if market.n_items <= HISTORY_PRICES_UP_TO else None)
                 for r in self.rounds
