@@ -431,12 +431,15 @@ def council_feedback(
     ):
         for i in np.flatnonzero(~approved) if only_rejected else range(approved.size):
             ok = bool(approved[i])
-            reason = (
-                f"within budget ({use[i]:.1%} used)"
-                if ok
-                else f"over budget: the request costs {cost[i]:.6g} at indicative prices, "
-                f"the budget is {budget[i]:.6g} ({use[i]:.1%})"
-            )
+            if budget[i] <= 0 and cost[i] <= 0:
+                reason = "no budget and no request"
+            elif ok:
+                reason = f"within budget ({use[i]:.1%} used)"
+            else:
+                reason = (
+                    f"over budget: the request costs {cost[i]:.6g} at indicative prices, "
+                    f"the budget is {budget[i]:.6g} ({use[i]:.1%})"
+                )
             out.append(
                 {
                     "council": names[i],
