@@ -47,6 +47,7 @@ from .status import Method, SolutionStatus, TerminationCondition
 __all__ = [
     "BoardLPResult",
     "WorkerColumns",
+    "dual_value",
     "elastic_supply",
     "final_demand",
     "solve_board_lp",
@@ -154,6 +155,35 @@ def elastic_supply(market: Market, proposals: Proposals) -> np.ndarray:
     if market.permits is None or proposals.permits is None:
         return np.zeros(market.n_items)
     return np.bincount(market.permits.item, proposals.permits, minlength=market.n_items)
+
+
+def dual_value(
+    market: Market, proposals: Proposals, prices: np.ndarray, permit_elasticity: np.ndarray
+) -> float:
+    """The Lagrangian dual of the planning problem at ``prices``, from the proposals made there.
+
+    ``L(p) = sum_w profit_w(p) + p . fixed + sum_j S_j (ln S_j - ln p_j - 1) + permit rents``:
+    worker councils' profits net of their stated effort cost, the value of the fixed supplies,
+    and the consumers' surplus under the board's Cobb-Douglas model of demand (spending
+    ``S_j`` on good ``j``). Each council's proposal is its best answer at ``p``, so ``L`` is
+    the dual function of the welfare problem the master LP approximates; it is convex, its
+    gradient is the excess supply, and the equilibrium prices minimise it. The ``lp`` rule
+    moves its centre only to prices that lower ``L``.
+    """
+    value = float(prices @ market.fixed_supply)
+    if market.cobb_douglas is not None:
+        cols = worker_columns(market, proposals)
+        value += float(-(cols.use @ prices).sum() - cols.effort.sum())
+    elif market.linear is not None and proposals.linear_activity is not None:
+        lin, x = market.linear, np.asarray(proposals.linear_activity, dtype=float)
+        margin = lin.outputs @ prices - lin.inputs @ prices - lin.unit_cost
+        value += float(x @ margin - lin.effort_cost(x).sum())
+    spending = prices * final_demand(proposals, market.n_items)
+    bought = spending > 0
+    value += float((spending[bought] * (np.log(spending[bought] / prices[bought]) - 1.0)).sum())
+    permits = elastic_supply(market, proposals)
+    value += float((prices * permits / (1.0 + permit_elasticity)).sum())
+    return value
 
 
 @dataclass(frozen=True)

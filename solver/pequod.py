@@ -78,18 +78,27 @@ _DENSE_DRAW_LIMIT = 20_000_000
 def _random_subsets(rng: np.random.Generator, rows: int, k: int, n: int) -> np.ndarray:
     """``(rows, k)`` distinct indices below ``n`` per row, in random order.
 
-    Up to ``_DENSE_DRAW_LIMIT`` draws this argsorts a ``(rows, n)`` random matrix, the draw of
-    the published settings; beyond it (a million councils over 10^5 goods) it draws ``k``
-    indices per row and redraws the rows with a repeat, which needs ``k`` well below ``n``.
+    Small draws argsort a ``(rows, n)`` random matrix, the draw of the published settings.
+    Large ones take bounded memory: when ``k^2`` is small against ``n`` (a repeat is rare),
+    ``k`` indices per row, redrawing the rows with a repeat; otherwise the argsort in blocks
+    of rows, none holding more than ``_DENSE_DRAW_LIMIT`` numbers.
     """
-    if rows * n <= _DENSE_DRAW_LIMIT or 2 * k > n:
+    if rows * n <= _DENSE_DRAW_LIMIT:
         return rng.random((rows, n)).argsort(axis=1)[:, :k]
-    out = rng.integers(0, n, size=(rows, k))
-    while True:
-        repeated = np.flatnonzero((np.diff(np.sort(out, axis=1), axis=1) == 0).any(axis=1))
-        if not repeated.size:
-            return out
-        out[repeated] = rng.integers(0, n, size=(repeated.size, k))
+    if 4 * k * k <= n:
+        out = rng.integers(0, n, size=(rows, k))
+        while True:
+            repeated = np.flatnonzero((np.diff(np.sort(out, axis=1), axis=1) == 0).any(axis=1))
+            if not repeated.size:
+                return out
+            out[repeated] = rng.integers(0, n, size=(repeated.size, k))
+    block = max(1, _DENSE_DRAW_LIMIT // n)
+    return np.vstack(
+        [
+            rng.random((min(block, rows - start), n)).argsort(axis=1)[:, :k]
+            for start in range(0, rows, block)
+        ]
+    )
 
 
 def pequod_economy(

@@ -14,6 +14,7 @@ import numpy as np
 from .board_lp import (
     BoardLPResult,
     WorkerColumns,
+    dual_value,
     elastic_supply,
     final_demand,
     solve_board_lp,
@@ -30,6 +31,7 @@ __all__ = [
     "RuleStep",
     "Tatonnement",
     "TatonnementState",
+    "dual_value_is_exact",
     "make_rule",
     "relative_excess",
     "tatonnement_step",
@@ -167,6 +169,17 @@ class BoardLP:
     adaptive_grid
         Refine the grid as the excesses fall: step ``clip(max excess / 2, 1e-4,
         grid_ratio - 1)``, so the trust region shrinks with it.
+    stabilise
+        Proximal-bundle-style centre: the LP and its trust region are centred on the best
+        prices so far by the dual function (:func:`~solver.board_lp.dual_value`); prices
+        that do not lower it are a null step (their proposals still enter as columns, and
+        the trust region halves; a step that lowers it widens the region by half). ``None``
+        (default): on for Cobb-Douglas worker councils where that dual function is exact
+        (every consumer council and federation Cobb-Douglas, no permit sellers): measured
+        9 rounds instead of 11-12 on the Pequod setting. Elsewhere each item's trust region
+        adapts on its own (doubling while its price keeps moving one way, halving when it
+        turns back): with linear councils the centre rule stalled on the USA example (after
+        300 rounds, excess 1.0) although its dual function is exact there too.
     method, time_limit
         HiGHS method and time limit per LP.
     """
@@ -183,6 +196,7 @@ class BoardLP:
         permit_elasticity: float = 0.5,
         estimate_elasticities: bool = True,
         adaptive_grid: bool = True,
+        stabilise: bool | None = None,
         method: Method = Method.AUTO,
         time_limit: float | None = None,
     ) -> None:
@@ -197,6 +211,8 @@ class BoardLP:
         self.permit_elasticity = permit_elasticity
         self.estimate_elasticities = estimate_elasticities
         self.adaptive_grid = adaptive_grid
+        self.stabilise = stabilise
+        self._centre: tuple[np.ndarray, float, np.ndarray, np.ndarray] | None = None
         self.method = method
         self.time_limit = time_limit
         self.history: list[WorkerColumns] = []
@@ -226,6 +242,9 @@ class BoardLP:
             self._radius = np.full(n, self.grid_steps * np.log(self.grid_ratio))
         return self._radius
 
+    def _min_radius(self) -> float:
+        return self.grid_steps * float(np.log1p(1e-4))
+
     def _adapt_radii(self, dual: np.ndarray, target: np.ndarray, prices: np.ndarray) -> None:
         """Per-item trust regions, adapted like Rprop step sizes.
 
@@ -243,7 +262,7 @@ class BoardLP:
             flipped = np.sign(move) * np.sign(self._last_move) < 0
             radius = np.where(hit & same, 2.0 * radius, radius)
             radius = np.where(flipped, 0.5 * radius, radius)
-        self._radius = np.clip(radius, self.grid_steps * np.log1p(1e-4), np.log(8.0))
+        self._radius = np.clip(radius, self._min_radius(), np.log(8.0))
         self._last_move = move
 
     def observe(
@@ -268,20 +287,35 @@ class BoardLP:
     ) -> RuleStep:
         requests, permits, previous = self.observe(market, prices, proposals)
         eps_d, eps_p = self.elasticities(requests, permits, prices, previous)
+        radius = self._radii(prices.shape[0])
+        centre = prices
+        if self.stabilise is None:
+            self.stabilise = market.cobb_douglas is not None and dual_value_is_exact(market)
+        if self.stabilise:
+            value = dual_value(market, proposals, prices, eps_p)
+            if self._centre is None or value < self._centre[1]:
+                if self._centre is not None:  # a serious step: widen the search again
+                    radius = np.minimum(1.5 * radius, np.log(4.0))
+                self._centre = (prices, value, requests, permits)
+            else:  # a null step: keep the centre, narrow the search around it
+                radius = np.maximum(0.5 * radius, self._min_radius())
+            self._radius = radius
+            centre, _, requests, permits = self._centre
         ratio = self.grid_ratio
-        if self.adaptive_grid:
+        if self.stabilise:  # the techniques' grid follows the trust regions
+            ratio = float(np.exp(radius.max() / self.grid_steps))
+        elif self.adaptive_grid:
             # Steps no finer than needed: a tenth-of-a-percent grid is wasted while excesses
             # are large, and a coarse one makes the duals hop between grid points at the end.
             rho = relative_excess(supply, demand)
             rho[(supply > demand) & (prices < 0.01 * prices.mean())] = 0.0
             ratio = 1.0 + float(np.clip(0.5 * rho.max(initial=0.0), 1e-4, ratio - 1.0))
-        radius = self._radii(prices.shape[0])
         result = solve_board_lp(
             self.history,
             market,
             requests,
             permits,
-            prices,
+            centre,
             demand_elasticity=eps_d,
             permit_elasticity=eps_p,
             grid_ratio=ratio,
@@ -290,10 +324,22 @@ class BoardLP:
             method=self.method,
             time_limit=self.time_limit,
         )
-        target = trust_region(result.prices, prices, np.exp(radius))
-        self._adapt_radii(result.prices, target, prices)
-        new = (1.0 - self.damping) * prices + self.damping * target
+        target = trust_region(result.prices, centre, np.exp(radius))
+        if not self.stabilise:
+            self._adapt_radii(result.prices, target, centre)
+        new = (1.0 - self.damping) * centre + self.damping * target
         return RuleStep(prices=new, lp=result)
+
+
+def dual_value_is_exact(market: Market) -> bool:
+    """Whether :func:`~solver.board_lp.dual_value` is the exact dual function of ``market``.
+
+    With fixed budgets, Cobb-Douglas demand is that of a quasi-linear utility (``I w_j / W``
+    times ``ln x_j``, minus spending), so the consumers' part of the dual is known; other CES
+    forms and incomes from selling permits have no such form.
+    """
+    groups = [market.consumers] + ([market.federations] if market.federations is not None else [])
+    return market.permits is None and all(bool(np.all(g.elasticity == 1.0)) for g in groups)
 
 
 def trust_region(target: np.ndarray, prices: np.ndarray, box: float | np.ndarray) -> np.ndarray:
