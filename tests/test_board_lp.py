@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
+from test_planning import one_good
 
 from solver.board_lp import (
     BoardLPResult,
+    dual_value,
     elastic_supply,
     final_demand,
     solve_board_lp,
@@ -18,13 +19,12 @@ from solver.board_lp import (
     worker_columns,
 )
 from solver.councils import linear_supply
-from solver.economy import parse_economy
+from solver.economy import load_economy, parse_economy
 from solver.economy_market import market_from_economy
-from solver.market import Market, simulated_proposals
+from solver.market import Market, simulated_proposals, supply_and_demand
 from solver.pequod import pequod_economy, pequod_market
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_planning import one_good
+EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "examples"
 
 
 def board_prices(
@@ -99,3 +99,20 @@ def test_worker_columns_hold_inputs_minus_outputs_and_stated_effort() -> None:
         from solver.market import Proposals
 
         worker_columns(market, Proposals(consumer_requests=proposals.consumer_requests))
+
+
+def test_the_dual_function_has_the_excess_supply_as_gradient() -> None:
+    # Hotelling: each council's best answer makes dL/dp_i = supply_i - demand_i
+    market = market_from_economy(load_economy(EXAMPLES / "germany_1995_planning.json"))
+    rng = np.random.default_rng(0)
+    prices = market.initial_prices * np.exp(rng.normal(0.0, 0.1, market.n_items))
+    eps = np.full(market.n_items, 0.5)
+    supply, demand = supply_and_demand(market, simulated_proposals(market, prices))
+    base = dual_value(market, simulated_proposals(market, prices), prices, eps)
+    gradient = np.empty(market.n_items)
+    for i in range(market.n_items):
+        step = prices.copy()
+        step[i] *= 1 + 1e-6
+        value = dual_value(market, simulated_proposals(market, step), step, eps)
+        gradient[i] = (value - base) / (step[i] - prices[i])
+    assert_allclose(gradient, supply - demand, rtol=1e-4, atol=1e-6 * supply.max())
