@@ -1,7 +1,9 @@
 """Price rules of the facilitation board: how the next indicative prices follow from a round.
 
-Each rule is a small pure function of arrays, so that rules can be compared on the same
-economy and the same proposals.
+The published tatonnement step is a small pure function of arrays. Each named rule
+(:data:`PRICE_RULES`, made by :func:`make_rule`) is an object that a planning session owns,
+holding what the rule remembers between rounds (step sizes, proposals kept as LP columns,
+trust regions), so that rules can be compared on the same economy and the same proposals.
 """
 
 from __future__ import annotations
@@ -167,8 +169,8 @@ class BoardLP:
     estimate_elasticities
         Estimate elasticities from the rounds (else keep the assumed ones).
     adaptive_grid
-        Refine the grid as the excesses fall: step ``clip(max excess / 2, 1e-4,
-        grid_ratio - 1)``, so the trust region shrinks with it.
+        Without the centre (below), refine the techniques' grid as the excesses fall: step
+        ``clip(max excess / 2, 1e-4, grid_ratio - 1)``.
     stabilise
         Proximal-bundle-style centre: the LP and its trust region are centred on the best
         prices so far by the dual function (:func:`~solver.board_lp.dual_value`); prices
