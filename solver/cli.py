@@ -27,8 +27,8 @@ from .economy import (
 from .economy_market import market_from_economy
 from .highs_backend import configure_threads
 from .market import Market
-from .planning import PlanResult, RoundRecord, compare_prices, run_planning
-from .price_rules import PRICE_RULES
+from .planning import PlanningSession, PlanResult, RoundRecord, compare_prices, run_planning
+from .price_rules import PRICE_RULES, make_rule
 from .production import ProductionError, check_production
 from .results import RoundResult
 from .solve import Path, solve_round
@@ -235,17 +235,34 @@ def _plot(result: PlanResult, path: FsPath) -> None:
     plt.close(fig)
 
 
+def _rule_options(pairs: list[str] | None, rule: str) -> dict[str, Any]:
+    """``KEY=VALUE`` settings of the price rule, values read as JSON (else as text)."""
+    options: dict[str, Any] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"rule-option: expected KEY=VALUE, got {pair!r}")
+        try:
+            options[key.replace("-", "_")] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key.replace("-", "_")] = value
+    if options and rule == "tatonnement":
+        raise ValueError(
+            "rule-option: the tatonnement rule has no options (it is the published one)"
+        )
+    return options
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
     market = _planning_market(args)
+    try:
+        rule = make_rule(args.rule, **_rule_options(args.rule_option, args.rule))
+    except TypeError as err:  # an option the rule does not take
+        raise ValueError(f"rule-option: {err}") from err
+    session = PlanningSession(market, rule, tolerance=args.tolerance, max_rounds=args.max_rounds)
     progress = _Progress(args.max_rounds, args.tolerance, not args.quiet)
     try:
-        result = run_planning(
-            market,
-            args.rule,
-            tolerance=args.tolerance,
-            max_rounds=args.max_rounds,
-            progress=progress,
-        )
+        result = session.run(progress)
     finally:
         progress.close()
     out: dict[str, Any] = result.to_dict(top=None if args.top <= 0 else args.top)
@@ -377,6 +394,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     pl.add_argument("--pollutant", action="store_true", help="with --pequod: add the pollutant")
     pl.add_argument("--seed", type=int, default=0, help="with --pequod: random seed")
+    pl.add_argument(
+        "--rule-option",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a setting of the lp or hybrid rule, e.g. damping=0.7 or grid_ratio=1.01 "
+        "(see solver.price_rules.BoardLP; repeatable)",
+    )
     pl.set_defaults(func=_cmd_plan)
 
     s = sub.add_parser("solve", help="solve the round's LP and print prices, rents and the plan")

@@ -137,3 +137,15 @@ def test_plan_refuses_an_economy_it_cannot_plan(tmp_path: Path) -> None:
         run.stderr
     )
     assert "Traceback" not in run.stderr
+
+
+def test_plan_takes_rule_options_and_names_a_wrong_one() -> None:
+    run = parplan(
+        "plan", "--quiet", "--rule-option", "damping=0.7", "--rule-option", "grid_ratio=1.01"
+    )
+    assert run.returncode == 0, run.stderr
+    run = parplan("plan", "--quiet", "--rule-option", "dumping=0.7")
+    assert run.returncode == 2
+    assert "rule-option: BoardLP.__init__() got an unexpected keyword argument 'dumping'" in (
+        run.stderr
+    )
