@@ -301,6 +301,10 @@ class BoardLP:
                 self._centre = (prices, value, requests, permits)
             else:  # a null step: keep the centre, narrow the search around it
                 radius = np.maximum(0.5 * radius, self._min_radius())
+            # no wider than the excesses call for, so prices settle as the excesses vanish
+            rho = relative_excess(supply, demand)
+            rho[(supply > demand) & (prices < 0.01 * prices.mean())] = 0.0
+            radius = np.clip(radius, self._min_radius(), np.log1p(2.0 * rho.max(initial=0.0)))
             self._radius = radius
             centre, _, requests, permits = self._centre
         ratio = self.grid_ratio
