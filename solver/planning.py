@@ -27,7 +27,7 @@ from .market import (
     simulated_proposals,
     supply_and_demand,
 )
-from .price_rules import PriceRule, make_rule, relative_excess
+from .price_rules import PriceRule, clearing_excess, free_items, make_rule, relative_excess
 
 __all__ = [
     "PlanResult",
@@ -111,14 +111,6 @@ class RoundRecord:
         return out
 
 
-def _free_items(
-    supply: np.ndarray, demand: np.ndarray, prices: np.ndarray, tolerance: float
-) -> np.ndarray:
-    """Items in excess supply whose price is negligible: free goods, cleared by disposal."""
-    scale = float(np.mean(prices)) if prices.size else 0.0
-    return (supply > demand) & (prices <= tolerance * scale)
-
-
 def _relative_change(new: np.ndarray, old: np.ndarray, tolerance: float) -> float:
     if not old.size:
         return 0.0
@@ -189,8 +181,7 @@ class PlanningSession:
         prices = self.prices
         supply, demand = supply_and_demand(self.market, proposals)
         evaluation = evaluate(self.market, proposals, prices, self.tolerance)
-        excess = relative_excess(supply, demand)
-        excess[_free_items(supply, demand, prices, self.tolerance)] = 0.0
+        excess = clearing_excess(supply, demand, prices, self.tolerance)
         worst = int(np.argmax(excess)) if excess.size else 0
         step = self.rule.next_prices(self.market, prices, proposals, supply, demand)
         change = _relative_change(step.prices, prices, self.tolerance)
@@ -371,7 +362,7 @@ def compare_prices(first: PlanResult, second: PlanResult) -> dict[str, Any]:
         raise ValueError("the two plans are for different economies")
     a, b = first.prices, second.prices
     rel = np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))
-    free = _free_items(first.final.supply, first.final.demand, a, first.tolerance) & _free_items(
+    free = free_items(first.final.supply, first.final.demand, a, first.tolerance) & free_items(
         second.final.supply, second.final.demand, b, second.tolerance
     )
     rel[free] = 0.0

@@ -33,7 +33,9 @@ __all__ = [
     "RuleStep",
     "Tatonnement",
     "TatonnementState",
+    "clearing_excess",
     "dual_value_is_exact",
+    "free_items",
     "make_rule",
     "relative_excess",
     "tatonnement_step",
@@ -47,6 +49,24 @@ def relative_excess(supply: np.ndarray, demand: np.ndarray) -> np.ndarray:
     return np.divide(
         2.0 * np.abs(supply - demand), total, out=np.zeros_like(total), where=total > 0
     )
+
+
+def free_items(
+    supply: np.ndarray, demand: np.ndarray, prices: np.ndarray, share: float
+) -> np.ndarray:
+    """Items in excess supply priced below ``share`` of the mean price: free goods, cleared
+    by disposal."""
+    scale = float(np.mean(prices)) if prices.size else 0.0
+    return (supply > demand) & (prices <= share * scale)
+
+
+def clearing_excess(
+    supply: np.ndarray, demand: np.ndarray, prices: np.ndarray, share: float
+) -> np.ndarray:
+    """How far each market is from clearing: :func:`relative_excess`, zero for free items."""
+    rho = relative_excess(supply, demand)
+    rho[free_items(supply, demand, prices, share)] = 0.0
+    return rho
 
 
 @dataclass(frozen=True)
@@ -290,6 +310,7 @@ class BoardLP:
         requests, permits, previous = self.observe(market, prices, proposals)
         eps_d, eps_p = self.elasticities(requests, permits, prices, previous)
         radius = self._radii(prices.shape[0])
+        excess = float(clearing_excess(supply, demand, prices, 0.01).max(initial=0.0))
         centre = prices
         if self.stabilise is None:
             self.stabilise = market.cobb_douglas is not None and dual_value_is_exact(market)
@@ -302,9 +323,7 @@ class BoardLP:
             else:  # a null step: keep the centre, narrow the search around it
                 radius = np.maximum(0.5 * radius, self._min_radius())
             # no wider than the excesses call for, so prices settle as the excesses vanish
-            rho = relative_excess(supply, demand)
-            rho[(supply > demand) & (prices < 0.01 * prices.mean())] = 0.0
-            radius = np.clip(radius, self._min_radius(), np.log1p(2.0 * rho.max(initial=0.0)))
+            radius = np.clip(radius, self._min_radius(), np.log1p(2.0 * excess))
             self._radius = radius
             centre, _, requests, permits = self._centre
         ratio = self.grid_ratio
@@ -313,9 +332,7 @@ class BoardLP:
         elif self.adaptive_grid:
             # Steps no finer than needed: a tenth-of-a-percent grid is wasted while excesses
             # are large, and a coarse one makes the duals hop between grid points at the end.
-            rho = relative_excess(supply, demand)
-            rho[(supply > demand) & (prices < 0.01 * prices.mean())] = 0.0
-            ratio = 1.0 + float(np.clip(0.5 * rho.max(initial=0.0), 1e-4, ratio - 1.0))
+            ratio = 1.0 + float(np.clip(0.5 * excess, 1e-4, ratio - 1.0))
         result = solve_board_lp(
             self.history,
             market,
