@@ -64,12 +64,13 @@ class WorkerColumns:
     ----------
     use
         ``(U, n_items)`` CSR: each unit's use of every item (inputs minus outputs).
-    effort
-        ``(U,)`` effort cost each unit states for its proposal.
+    cost
+        ``(U,)`` what each proposal costs beyond the items it uses: the effort its council
+        states, plus a technique's fixed unit cost (pollutants valued at their weights).
     """
 
     use: sp.csr_array
-    effort: np.ndarray
+    cost: np.ndarray
 
 
 def worker_columns(market: Market, proposals: Proposals) -> WorkerColumns:
@@ -87,7 +88,7 @@ def worker_columns(market: Market, proposals: Proposals) -> WorkerColumns:
         outputs = sp.csr_array((prop.output, (np.arange(cd.n), cd.product)), shape=(cd.n, n))
         return WorkerColumns(
             use=sp.csr_array(prop.inputs - outputs),
-            effort=cobb_douglas_effort_cost(cd, prop.effort),
+            cost=cobb_douglas_effort_cost(cd, prop.effort),
         )
     lin = market.linear
     assert lin is not None
@@ -97,7 +98,7 @@ def worker_columns(market: Market, proposals: Proposals) -> WorkerColumns:
     x = np.asarray(x, dtype=float)
     return WorkerColumns(
         use=sp.csr_array(sp.diags_array(x) @ (lin.inputs - lin.outputs)),
-        effort=lin.effort_cost(x),
+        cost=lin.effort_cost(x) + lin.unit_cost * x,
     )
 
 
@@ -158,7 +159,11 @@ def elastic_supply(market: Market, proposals: Proposals) -> np.ndarray:
 
 
 def dual_value(
-    market: Market, proposals: Proposals, prices: np.ndarray, permit_elasticity: np.ndarray
+    market: Market,
+    proposals: Proposals,
+    prices: np.ndarray,
+    permit_elasticity: np.ndarray,
+    columns: WorkerColumns | None = None,
 ) -> float:
     """The Lagrangian dual of the planning problem at ``prices``, from the proposals made there.
 
@@ -168,16 +173,12 @@ def dual_value(
     ``S_j`` on good ``j``). Each council's proposal is its best answer at ``p``, so ``L`` is
     the dual function of the welfare problem the master LP approximates; it is convex, its
     gradient is the excess supply, and the equilibrium prices minimise it. The ``lp`` rule
-    moves its centre only to prices that lower ``L``.
+    moves its centre only to prices that lower ``L``. ``columns``, the proposals as
+    :func:`worker_columns` gives them, saves making them again.
     """
+    cols = worker_columns(market, proposals) if columns is None else columns
     value = float(prices @ market.fixed_supply)
-    if market.cobb_douglas is not None:
-        cols = worker_columns(market, proposals)
-        value += float(-(cols.use @ prices).sum() - cols.effort.sum())
-    elif market.linear is not None and proposals.linear_activity is not None:
-        lin, x = market.linear, np.asarray(proposals.linear_activity, dtype=float)
-        margin = lin.outputs @ prices - lin.inputs @ prices - lin.unit_cost
-        value += float(x @ margin - lin.effort_cost(x).sum())
+    value += float(-(cols.use @ prices).sum() - cols.cost.sum())
     spending = prices * final_demand(proposals, market.n_items)
     bought = spending > 0
     value += float((spending[bought] * (np.log(spending[bought] / prices[bought]) - 1.0)).sum())
@@ -247,7 +248,7 @@ def solve_board_lp(
         use = sp.vstack([h.use for h in history], format="csr")
         convexity = sp.hstack([sp.eye_array(n_units, format="csr")] * len(history))
         columns.append(sp.vstack([use.T, convexity], format="csc"))
-        costs.append(np.concatenate([h.effort for h in history]))
+        costs.append(np.concatenate([h.cost for h in history]))
         uppers.append(np.full(use.shape[0], np.inf))
     techniques = technique_steps(market, prices, grid)
     if techniques is not None:

@@ -291,7 +291,7 @@ class BoardLP:
         self, market: Market, prices: np.ndarray, proposals: Proposals
     ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
         """Keep a round's worker proposals as columns and its requests for elasticities."""
-        if market.cobb_douglas is not None:
+        if market.cobb_douglas is not None:  # linear councils enter as their techniques
             self.history.append(worker_columns(market, proposals))
         requests = final_demand(proposals, market.n_items)
         permits = elastic_supply(market, proposals)
@@ -315,7 +315,8 @@ class BoardLP:
         if self.stabilise is None:
             self.stabilise = market.cobb_douglas is not None and dual_value_is_exact(market)
         if self.stabilise:
-            value = dual_value(market, proposals, prices, eps_p)
+            this_round = self.history[-1] if market.cobb_douglas is not None else None
+            value = dual_value(market, proposals, prices, eps_p, this_round)
             if self._centre is None or value < self._centre[1]:
                 if self._centre is not None:  # a serious step: widen the search again
                     radius = np.minimum(1.5 * radius, np.log(4.0))

@@ -94,7 +94,7 @@ def test_worker_columns_hold_inputs_minus_outputs_and_stated_effort() -> None:
     own_input = prop.inputs.toarray()[np.arange(cd.n), cd.product]
     assert_allclose(use[np.arange(cd.n), cd.product], own_input - prop.output)
     assert_allclose(use.sum(axis=1) + prop.output, np.asarray(prop.inputs.sum(axis=1)).ravel())
-    assert_allclose(cols.effort, cd.s * prop.effort**cd.k)
+    assert_allclose(cols.cost, cd.s * prop.effort**cd.k)
     with pytest.raises(ValueError, match="proposals"):
         from solver.market import Proposals
 
