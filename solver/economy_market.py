@@ -209,7 +209,7 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
         assert result.price is not None and result.rent is not None
         caps = result.pollution_price if result.pollution_price is not None else np.zeros(n_caps)
         prices = np.concatenate([result.price, weights + result.rent, caps])
-        return np.maximum(prices, floor_of(prices))
+        return np.maximum(prices, _floor_of(prices))
 
     # One unit of every good: the cost prices of all goods (labour values plus the rents of
     # whatever binds even then). They scale each technique's effort cost, which must not
@@ -234,7 +234,7 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
         inputs=in_csr,
         unit_cost=np.asarray(unit_cost, dtype=float),
         capacity=tech.capacity.astype(float),
-        effort_at_capacity=effort_share * np.maximum(work, floor_of(unit_costs)),
+        effort_at_capacity=effort_share * np.maximum(work, _floor_of(unit_costs)),
         council=np.asarray(tech.council),
     )
 
@@ -273,6 +273,6 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
     )
 
 
-def floor_of(prices: np.ndarray) -> float:
+def _floor_of(prices: np.ndarray) -> float:
     """A small positive price, a thousandth of the mean, for costs that would be zero."""
     return 1e-3 * max(float(np.mean(np.abs(prices))), 1e-12)

@@ -267,7 +267,7 @@ class BoardLP:
     def _min_radius(self) -> float:
         return self.grid_steps * float(np.log1p(1e-4))
 
-    def _adapt_radii(self, dual: np.ndarray, target: np.ndarray, prices: np.ndarray) -> None:
+    def _adapt_radii(self, target: np.ndarray, prices: np.ndarray) -> None:
         """Per-item trust regions, adapted like Rprop step sizes.
 
         An item whose dual lies beyond its region in the same direction as last round gets
@@ -350,7 +350,7 @@ class BoardLP:
         )
         target = trust_region(result.prices, centre, np.exp(radius))
         if not self.stabilise:
-            self._adapt_radii(result.prices, target, centre)
+            self._adapt_radii(target, centre)
         new = (1.0 - self.damping) * centre + self.damping * target
         return RuleStep(prices=new, lp=result)
 
