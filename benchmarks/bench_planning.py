@@ -457,6 +457,23 @@ def timed_rounds_table(runs: list[Run]) -> str:
     return head + body
 
 
+def timed_run(
+    args: argparse.Namespace, market: Market, rule: str, economy: str, rounds: int
+) -> Run:
+    """The first ``rounds`` rounds of ``rule``, stopped there on purpose ("timed")."""
+    return play(
+        market,
+        rule,
+        max_rounds=rounds,
+        budget=args.max_seconds,
+        rule_options=options_for(args, rule),
+        economy=economy,
+        seed=args.seed,
+        stop_at_max_rounds_label="timed",
+        progress=True,
+    )
+
+
 def section_large(args: argparse.Namespace, started: str) -> str:
     """Seconds per round at 60,000 councils and 500 goods (pequod-plus)."""
     gpc, nw, nc = args.large
@@ -467,17 +484,7 @@ def section_large(args: argparse.Namespace, started: str) -> str:
     runs = []
     for rule in args.rules:
         extra = 10 if rule == "hybrid" else 0  # its first rounds (up to 10) are tatonnement
-        run = play(
-            market,
-            rule,
-            max_rounds=args.large_rounds + extra,
-            budget=args.max_seconds,
-            rule_options=options_for(args, rule),
-            economy="large",
-            seed=args.seed,
-            stop_at_max_rounds_label="timed",
-            progress=True,
-        )
+        run = timed_run(args, market, rule, "large", args.large_rounds + extra)
         runs.append(run)
         print(f"large {rule}: {run.per_round:.3f} s/round over {run.rounds} rounds", flush=True)
     return (
@@ -510,17 +517,7 @@ def section_huge(args: argparse.Namespace, started: str) -> str:
     )
     runs = []
     for rule in args.huge_rules:
-        run = play(
-            market,
-            rule,
-            max_rounds=1,
-            budget=args.max_seconds,
-            rule_options=options_for(args, rule),
-            economy="huge",
-            seed=args.seed,
-            stop_at_max_rounds_label="timed",
-            progress=True,
-        )
+        run = timed_run(args, market, rule, "huge", 1)
         runs.append(run)
         print(
             f"huge {rule}: {run.seconds:.2f} s ({run.note}), peak RSS {peak_rss_gib():.2f} GiB",
