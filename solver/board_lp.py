@@ -41,15 +41,13 @@ from .highs_backend import (
     outcome_from_highs,
     resolved_method,
 )
-from .market import Market, Proposals
+from .market import Market, Proposals, elastic_supply, final_demand
 from .status import Method, SolutionStatus, TerminationCondition
 
 __all__ = [
     "BoardLPResult",
     "WorkerColumns",
     "dual_value",
-    "elastic_supply",
-    "final_demand",
     "solve_board_lp",
     "technique_steps",
     "worker_columns",
@@ -141,21 +139,6 @@ def technique_steps(
     columns = sp.csc_array(use[technique, :].T)
     cost = step_cost[keep] + lin.unit_cost[technique]
     return columns, cost, quantity[keep]
-
-
-def final_demand(proposals: Proposals, n_items: int) -> np.ndarray:
-    """Total request of every item by consumer councils and federations."""
-    demand = np.asarray(proposals.consumer_requests.sum(axis=0)).ravel()
-    if proposals.federation_requests is not None:
-        demand = demand + np.asarray(proposals.federation_requests.sum(axis=0)).ravel()
-    return demand.reshape(n_items)
-
-
-def elastic_supply(market: Market, proposals: Proposals) -> np.ndarray:
-    """Permits offered by consumer councils, per item."""
-    if market.permits is None or proposals.permits is None:
-        return np.zeros(market.n_items)
-    return np.bincount(market.permits.item, proposals.permits, minlength=market.n_items)
 
 
 def dual_value(

@@ -36,7 +36,9 @@ __all__ = [
     "ProposalError",
     "Proposals",
     "check_proposals",
+    "elastic_supply",
     "evaluate",
+    "final_demand",
     "permit_income",
     "simulated_proposals",
     "supply_and_demand",
@@ -267,13 +269,25 @@ def _column_sums(matrix: sp.csr_array | None, n: int) -> np.ndarray:
     return np.asarray(matrix.sum(axis=0)).ravel()
 
 
+def final_demand(proposals: Proposals, n_items: int) -> np.ndarray:
+    """Total request of every item by consumer councils and federations."""
+    return _column_sums(proposals.consumer_requests, n_items) + _column_sums(
+        proposals.federation_requests, n_items
+    )
+
+
+def elastic_supply(market: Market, proposals: Proposals) -> np.ndarray:
+    """Permits offered by consumer councils, per item."""
+    if market.permits is None or proposals.permits is None:
+        return np.zeros(market.n_items)
+    return np.bincount(market.permits.item, proposals.permits, minlength=market.n_items)
+
+
 def supply_and_demand(market: Market, proposals: Proposals) -> tuple[np.ndarray, np.ndarray]:
     """Total supply and total demand of every item, as the board aggregates the proposals."""
     n = market.n_items
-    supply = market.fixed_supply.astype(float).copy()
-    demand = _column_sums(proposals.consumer_requests, n) + _column_sums(
-        proposals.federation_requests, n
-    )
+    supply = market.fixed_supply.astype(float) + elastic_supply(market, proposals)
+    demand = final_demand(proposals, n)
     if market.cobb_douglas is not None and proposals.cobb_douglas is not None:
         supply += np.bincount(
             market.cobb_douglas.product, proposals.cobb_douglas.output, minlength=n
@@ -283,8 +297,6 @@ def supply_and_demand(market: Market, proposals: Proposals) -> tuple[np.ndarray,
         x = proposals.linear_activity
         supply += market.linear.outputs.T @ x
         demand += market.linear.inputs.T @ x
-    if market.permits is not None and proposals.permits is not None:
-        supply += np.bincount(market.permits.item, proposals.permits, minlength=n)
     return supply, demand
 
 

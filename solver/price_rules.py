@@ -17,12 +17,10 @@ from .board_lp import (
     BoardLPResult,
     WorkerColumns,
     dual_value,
-    elastic_supply,
-    final_demand,
     solve_board_lp,
     worker_columns,
 )
-from .market import Market, Proposals
+from .market import Market, Proposals, elastic_supply, final_demand
 from .status import Method
 
 __all__ = [

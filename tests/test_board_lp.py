@@ -12,8 +12,6 @@ from test_planning import one_good
 from solver.board_lp import (
     BoardLPResult,
     dual_value,
-    elastic_supply,
-    final_demand,
     solve_board_lp,
     technique_steps,
     worker_columns,
@@ -21,7 +19,13 @@ from solver.board_lp import (
 from solver.councils import linear_supply
 from solver.economy import load_economy, parse_economy
 from solver.economy_market import market_from_economy
-from solver.market import Market, simulated_proposals, supply_and_demand
+from solver.market import (
+    Market,
+    elastic_supply,
+    final_demand,
+    simulated_proposals,
+    supply_and_demand,
+)
 from solver.pequod import pequod_economy, pequod_market
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "examples"
