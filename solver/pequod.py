@@ -20,11 +20,9 @@ from .councils import (
     Consumers,
     PermitSuppliers,
     WorkerProposals,
-    ces_demand,
-    cobb_douglas_supply,
-    permit_supply,
 )
-from .market import Market
+from .market import Market, simulated_proposals
+from .market import supply_and_demand as market_supply_and_demand
 
 __all__ = ["CATEGORIES", "PequodEconomy", "pequod_economy", "pequod_market", "supply_and_demand"]
 
@@ -224,19 +222,13 @@ def supply_and_demand(
     labour (and the pollutant) are demanded as inputs by every worker council; private and
     public goods by the consumer councils; natural resources and labour are in fixed supply,
     pollution permissions are sold by consumer councils, whose income grows by their value.
+    Returns the worker councils' proposals too.
     """
-    proposals = cobb_douglas_supply(economy.workers, prices)
-    supply = np.bincount(economy.workers.product, proposals.output, minlength=economy.n_items)
-    demand = np.asarray(proposals.inputs.sum(axis=0)).ravel()
-    fixed = np.r_[economy.category("nature"), economy.category("labour")]
-    supply[fixed] = economy.fixed_supply
-    extra = None
-    if economy.permits is not None:
-        z = permit_supply(economy.permits, prices)
-        supply += np.bincount(economy.permits.item, z, minlength=economy.n_items)
-        extra = z * prices[economy.permits.item]
-    demand += np.asarray(ces_demand(economy.consumers, prices, extra).sum(axis=0)).ravel()
-    return supply, demand, proposals
+    market = pequod_market(economy)
+    proposals = simulated_proposals(market, prices)
+    supply, demand = market_supply_and_demand(market, proposals)
+    assert proposals.cobb_douglas is not None
+    return supply, demand, proposals.cobb_douglas
 
 
 def pequod_market(economy: PequodEconomy) -> Market:
