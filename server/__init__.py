@@ -1,4 +1,10 @@
-"""gRPC planning service (translation and persistence only; all planning logic is in ``solver``).
+"""gRPC planning service: translation and persistence only; all planning logic is in ``solver``.
 
-Not built yet: see issue #4. Nothing in ``solver`` may import from here.
+- :mod:`server.app`: the server (health checking, reflection, limits, TLS, shutdown);
+- :mod:`server.service`: the ``planning.v1`` services, messages in and out, errors to codes;
+- :mod:`server.sessions`: sessions in memory, replayed from the database after a restart;
+- :mod:`server.store`: the SQLite database;
+- :mod:`server.client`: a typed client; :mod:`server.cli`: ``parplan-server``.
+
+Nothing in ``solver`` imports from here.
 """

@@ -415,6 +415,15 @@ class Hybrid:
         self._rounds = 0
         self._switched = False
 
+    @property
+    def time_limit(self) -> float | None:
+        """HiGHS time limit of each LP round, in seconds (``None``: none)."""
+        return self._lp.time_limit
+
+    @time_limit.setter
+    def time_limit(self, seconds: float | None) -> None:
+        self._lp.time_limit = seconds
+
     def next_prices(
         self,
         market: Market,

@@ -1,0 +1,73 @@
+"""Generate the Python modules of the gRPC contract into ``server/api``.
+
+Usage::
+
+    python proto/generate.py          # regenerate server/api/planning/v1/*_pb2*.py(i)
+    python proto/generate.py --check  # exit 1 if the committed modules are out of date
+
+The ``.proto`` files under ``proto/planning/v1`` are the source of truth. They are compiled
+with the import root mapped to ``server/api`` so that the generated modules import each other
+as ``server.api.planning.v1``, inside our own package, instead of as a top-level
+``planning`` package. The output depends on the grpcio-tools version, which the ``dev`` extra
+pins.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import shutil
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROTO_ROOT = ROOT / "proto"
+PACKAGE_ROOT = "server/api"  # where `planning/v1/...` lands, as an import path
+SOURCES = sorted(p.relative_to(PROTO_ROOT) for p in (PROTO_ROOT / "planning").rglob("*.proto"))
+
+
+def generate(out: Path) -> list[Path]:
+    """Compile every ``.proto`` into ``out``; returns the generated files (relative)."""
+    from grpc_tools import protoc
+
+    well_known = resources.files("grpc_tools") / "_proto"
+    args = [
+        "grpc_tools.protoc",
+        f"-I{PACKAGE_ROOT}={PROTO_ROOT}",
+        f"-I{well_known}",
+        f"--python_out={out}",
+        f"--pyi_out={out}",
+        f"--grpc_python_out={out}",
+        *(f"{PACKAGE_ROOT}/{source.as_posix()}" for source in SOURCES),
+    ]
+    if protoc.main(args) != 0:
+        raise SystemExit("protoc failed")
+    return sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only compare, write nothing")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        files = generate(Path(tmp))
+        stale = [
+            f
+            for f in files
+            if not (ROOT / f).exists() or not filecmp.cmp(Path(tmp) / f, ROOT / f, shallow=False)
+        ]
+        if args.check:
+            for f in stale:
+                print(f"out of date: {f} (run python proto/generate.py)", file=sys.stderr)
+            return 1 if stale else 0
+        for f in files:
+            (ROOT / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(Path(tmp) / f, ROOT / f)
+            print(f"wrote {f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,319 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class SessionStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SESSION_STATUS_UNSPECIFIED: _ClassVar[SessionStatus]
+    SESSION_STATUS_RUNNING: _ClassVar[SessionStatus]
+    SESSION_STATUS_CONVERGED: _ClassVar[SessionStatus]
+    SESSION_STATUS_MAX_ROUNDS: _ClassVar[SessionStatus]
+
+class CouncilKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    COUNCIL_KIND_UNSPECIFIED: _ClassVar[CouncilKind]
+    COUNCIL_KIND_CONSUMER: _ClassVar[CouncilKind]
+    COUNCIL_KIND_FEDERATION: _ClassVar[CouncilKind]
+    COUNCIL_KIND_WORKER: _ClassVar[CouncilKind]
+SESSION_STATUS_UNSPECIFIED: SessionStatus
+SESSION_STATUS_RUNNING: SessionStatus
+SESSION_STATUS_CONVERGED: SessionStatus
+SESSION_STATUS_MAX_ROUNDS: SessionStatus
+COUNCIL_KIND_UNSPECIFIED: CouncilKind
+COUNCIL_KIND_CONSUMER: CouncilKind
+COUNCIL_KIND_FEDERATION: CouncilKind
+COUNCIL_KIND_WORKER: CouncilKind
+
+class Session(_message.Message):
+    __slots__ = ("session_id", "economy_id", "rule", "tolerance", "max_rounds", "rule_options", "status", "current_round", "live_councils", "auto_close", "round_timeout_seconds", "last_round", "create_time")
+    class RuleOptionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    ECONOMY_ID_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    TOLERANCE_FIELD_NUMBER: _ClassVar[int]
+    MAX_ROUNDS_FIELD_NUMBER: _ClassVar[int]
+    RULE_OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_ROUND_FIELD_NUMBER: _ClassVar[int]
+    LIVE_COUNCILS_FIELD_NUMBER: _ClassVar[int]
+    AUTO_CLOSE_FIELD_NUMBER: _ClassVar[int]
+    ROUND_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    LAST_ROUND_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    economy_id: str
+    rule: str
+    tolerance: float
+    max_rounds: int
+    rule_options: _containers.ScalarMap[str, str]
+    status: SessionStatus
+    current_round: int
+    live_councils: _containers.RepeatedScalarFieldContainer[str]
+    auto_close: bool
+    round_timeout_seconds: float
+    last_round: RoundSummary
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, session_id: _Optional[str] = ..., economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., status: _Optional[_Union[SessionStatus, str]] = ..., current_round: _Optional[int] = ..., live_councils: _Optional[_Iterable[str]] = ..., auto_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ..., last_round: _Optional[_Union[RoundSummary, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateSessionRequest(_message.Message):
+    __slots__ = ("economy_id", "rule", "tolerance", "max_rounds", "rule_options", "live_councils", "all_councils_live", "manual_close", "round_timeout_seconds")
+    class RuleOptionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    ECONOMY_ID_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    TOLERANCE_FIELD_NUMBER: _ClassVar[int]
+    MAX_ROUNDS_FIELD_NUMBER: _ClassVar[int]
+    RULE_OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    LIVE_COUNCILS_FIELD_NUMBER: _ClassVar[int]
+    ALL_COUNCILS_LIVE_FIELD_NUMBER: _ClassVar[int]
+    MANUAL_CLOSE_FIELD_NUMBER: _ClassVar[int]
+    ROUND_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    economy_id: str
+    rule: str
+    tolerance: float
+    max_rounds: int
+    rule_options: _containers.ScalarMap[str, str]
+    live_councils: _containers.RepeatedScalarFieldContainer[str]
+    all_councils_live: bool
+    manual_close: bool
+    round_timeout_seconds: float
+    def __init__(self, economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., live_councils: _Optional[_Iterable[str]] = ..., all_councils_live: _Optional[bool] = ..., manual_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ...) -> None: ...
+
+class CouncilToken(_message.Message):
+    __slots__ = ("council_id", "kind", "token")
+    COUNCIL_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    council_id: str
+    kind: CouncilKind
+    token: str
+    def __init__(self, council_id: _Optional[str] = ..., kind: _Optional[_Union[CouncilKind, str]] = ..., token: _Optional[str] = ...) -> None: ...
+
+class CreateSessionResponse(_message.Message):
+    __slots__ = ("session", "council_tokens")
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    COUNCIL_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    session: Session
+    council_tokens: _containers.RepeatedCompositeFieldContainer[CouncilToken]
+    def __init__(self, session: _Optional[_Union[Session, _Mapping]] = ..., council_tokens: _Optional[_Iterable[_Union[CouncilToken, _Mapping]]] = ...) -> None: ...
+
+class GetSessionRequest(_message.Message):
+    __slots__ = ("session_id",)
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    def __init__(self, session_id: _Optional[str] = ...) -> None: ...
+
+class GetSessionResponse(_message.Message):
+    __slots__ = ("session",)
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    session: Session
+    def __init__(self, session: _Optional[_Union[Session, _Mapping]] = ...) -> None: ...
+
+class ListSessionsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListSessionsResponse(_message.Message):
+    __slots__ = ("sessions",)
+    SESSIONS_FIELD_NUMBER: _ClassVar[int]
+    sessions: _containers.RepeatedCompositeFieldContainer[Session]
+    def __init__(self, sessions: _Optional[_Iterable[_Union[Session, _Mapping]]] = ...) -> None: ...
+
+class ItemQuantity(_message.Message):
+    __slots__ = ("item", "quantity")
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    item: str
+    quantity: float
+    def __init__(self, item: _Optional[str] = ..., quantity: _Optional[float] = ...) -> None: ...
+
+class TechniqueActivity(_message.Message):
+    __slots__ = ("technique", "activity")
+    TECHNIQUE_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_FIELD_NUMBER: _ClassVar[int]
+    technique: str
+    activity: float
+    def __init__(self, technique: _Optional[str] = ..., activity: _Optional[float] = ...) -> None: ...
+
+class ConsumptionProposal(_message.Message):
+    __slots__ = ("requests",)
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    requests: _containers.RepeatedCompositeFieldContainer[ItemQuantity]
+    def __init__(self, requests: _Optional[_Iterable[_Union[ItemQuantity, _Mapping]]] = ...) -> None: ...
+
+class ProductionProposal(_message.Message):
+    __slots__ = ("activities",)
+    ACTIVITIES_FIELD_NUMBER: _ClassVar[int]
+    activities: _containers.RepeatedCompositeFieldContainer[TechniqueActivity]
+    def __init__(self, activities: _Optional[_Iterable[_Union[TechniqueActivity, _Mapping]]] = ...) -> None: ...
+
+class SubmitProposalRequest(_message.Message):
+    __slots__ = ("session_id", "council_id", "round", "consumption", "production")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    COUNCIL_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    CONSUMPTION_FIELD_NUMBER: _ClassVar[int]
+    PRODUCTION_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    council_id: str
+    round: int
+    consumption: ConsumptionProposal
+    production: ProductionProposal
+    def __init__(self, session_id: _Optional[str] = ..., council_id: _Optional[str] = ..., round: _Optional[int] = ..., consumption: _Optional[_Union[ConsumptionProposal, _Mapping]] = ..., production: _Optional[_Union[ProductionProposal, _Mapping]] = ...) -> None: ...
+
+class SubmitProposalResponse(_message.Message):
+    __slots__ = ("round", "replaced", "submitted", "live_councils", "round_closed")
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    REPLACED_FIELD_NUMBER: _ClassVar[int]
+    SUBMITTED_FIELD_NUMBER: _ClassVar[int]
+    LIVE_COUNCILS_FIELD_NUMBER: _ClassVar[int]
+    ROUND_CLOSED_FIELD_NUMBER: _ClassVar[int]
+    round: int
+    replaced: bool
+    submitted: int
+    live_councils: int
+    round_closed: bool
+    def __init__(self, round: _Optional[int] = ..., replaced: _Optional[bool] = ..., submitted: _Optional[int] = ..., live_councils: _Optional[int] = ..., round_closed: _Optional[bool] = ...) -> None: ...
+
+class CloseRoundRequest(_message.Message):
+    __slots__ = ("session_id", "round")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    round: int
+    def __init__(self, session_id: _Optional[str] = ..., round: _Optional[int] = ...) -> None: ...
+
+class CloseRoundResponse(_message.Message):
+    __slots__ = ("summary", "session")
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    summary: RoundSummary
+    session: Session
+    def __init__(self, summary: _Optional[_Union[RoundSummary, _Mapping]] = ..., session: _Optional[_Union[Session, _Mapping]] = ...) -> None: ...
+
+class RoundSummary(_message.Message):
+    __slots__ = ("round", "max_excess", "worst_item", "price_change", "rejected", "lp_status", "lp_seconds", "seconds", "status")
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    MAX_EXCESS_FIELD_NUMBER: _ClassVar[int]
+    WORST_ITEM_FIELD_NUMBER: _ClassVar[int]
+    PRICE_CHANGE_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
+    LP_STATUS_FIELD_NUMBER: _ClassVar[int]
+    LP_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    SECONDS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    round: int
+    max_excess: float
+    worst_item: str
+    price_change: float
+    rejected: int
+    lp_status: str
+    lp_seconds: float
+    seconds: float
+    status: SessionStatus
+    def __init__(self, round: _Optional[int] = ..., max_excess: _Optional[float] = ..., worst_item: _Optional[str] = ..., price_change: _Optional[float] = ..., rejected: _Optional[int] = ..., lp_status: _Optional[str] = ..., lp_seconds: _Optional[float] = ..., seconds: _Optional[float] = ..., status: _Optional[_Union[SessionStatus, str]] = ...) -> None: ...
+
+class CouncilFeedback(_message.Message):
+    __slots__ = ("council_id", "kind", "approved", "reason", "benefit_cost_ratio", "budget_use")
+    COUNCIL_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    APPROVED_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    BENEFIT_COST_RATIO_FIELD_NUMBER: _ClassVar[int]
+    BUDGET_USE_FIELD_NUMBER: _ClassVar[int]
+    council_id: str
+    kind: CouncilKind
+    approved: bool
+    reason: str
+    benefit_cost_ratio: float
+    budget_use: float
+    def __init__(self, council_id: _Optional[str] = ..., kind: _Optional[_Union[CouncilKind, str]] = ..., approved: _Optional[bool] = ..., reason: _Optional[str] = ..., benefit_cost_ratio: _Optional[float] = ..., budget_use: _Optional[float] = ...) -> None: ...
+
+class GetRoundRequest(_message.Message):
+    __slots__ = ("session_id", "round")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    round: int
+    def __init__(self, session_id: _Optional[str] = ..., round: _Optional[int] = ...) -> None: ...
+
+class GetRoundResponse(_message.Message):
+    __slots__ = ("round", "closed", "prices", "summary", "feedback", "next_prices")
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_FIELD_NUMBER: _ClassVar[int]
+    PRICES_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    FEEDBACK_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PRICES_FIELD_NUMBER: _ClassVar[int]
+    round: int
+    closed: bool
+    prices: _containers.RepeatedCompositeFieldContainer[ItemQuantity]
+    summary: RoundSummary
+    feedback: _containers.RepeatedCompositeFieldContainer[CouncilFeedback]
+    next_prices: _containers.RepeatedCompositeFieldContainer[ItemQuantity]
+    def __init__(self, round: _Optional[int] = ..., closed: _Optional[bool] = ..., prices: _Optional[_Iterable[_Union[ItemQuantity, _Mapping]]] = ..., summary: _Optional[_Union[RoundSummary, _Mapping]] = ..., feedback: _Optional[_Iterable[_Union[CouncilFeedback, _Mapping]]] = ..., next_prices: _Optional[_Iterable[_Union[ItemQuantity, _Mapping]]] = ...) -> None: ...
+
+class GetPlanRequest(_message.Message):
+    __slots__ = ("session_id", "top")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    TOP_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    top: int
+    def __init__(self, session_id: _Optional[str] = ..., top: _Optional[int] = ...) -> None: ...
+
+class GetPlanResponse(_message.Message):
+    __slots__ = ("status", "rounds", "plan_json")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ROUNDS_FIELD_NUMBER: _ClassVar[int]
+    PLAN_JSON_FIELD_NUMBER: _ClassVar[int]
+    status: SessionStatus
+    rounds: int
+    plan_json: str
+    def __init__(self, status: _Optional[_Union[SessionStatus, str]] = ..., rounds: _Optional[int] = ..., plan_json: _Optional[str] = ...) -> None: ...
+
+class RunSessionRequest(_message.Message):
+    __slots__ = ("session_id", "max_rounds")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    MAX_ROUNDS_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    max_rounds: int
+    def __init__(self, session_id: _Optional[str] = ..., max_rounds: _Optional[int] = ...) -> None: ...
+
+class RunSessionResponse(_message.Message):
+    __slots__ = ("summary",)
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    summary: RoundSummary
+    def __init__(self, summary: _Optional[_Union[RoundSummary, _Mapping]] = ...) -> None: ...
+
+class WatchSessionRequest(_message.Message):
+    __slots__ = ("session_id", "from_round")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_ROUND_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    from_round: int
+    def __init__(self, session_id: _Optional[str] = ..., from_round: _Optional[int] = ...) -> None: ...
+
+class WatchSessionResponse(_message.Message):
+    __slots__ = ("summary",)
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    summary: RoundSummary
+    def __init__(self, summary: _Optional[_Union[RoundSummary, _Mapping]] = ...) -> None: ...

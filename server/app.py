@@ -1,0 +1,141 @@
+"""The gRPC server: services, health checking, reflection, limits, TLS, graceful shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from .api.planning.v1 import economy_pb2, economy_pb2_grpc, planning_pb2, planning_pb2_grpc
+from .service import EconomyService, PlanningService
+from .sessions import SessionManager
+from .store import Store
+
+__all__ = ["DEFAULT_MAX_MESSAGE_MB", "ServerConfig", "run_server", "start_server"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_MESSAGE_MB = 16  # one message, either way; larger economies use UploadEconomy
+DEFAULT_MAX_UPLOAD_MB = 1024  # a whole economy streamed by UploadEconomy
+SERVICE_NAMES = (
+    economy_pb2.DESCRIPTOR.services_by_name["EconomyService"].full_name,
+    planning_pb2.DESCRIPTOR.services_by_name["PlanningService"].full_name,
+)
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Settings of :func:`start_server`.
+
+    Attributes
+    ----------
+    database
+        SQLite file of the durable state (created if missing).
+    admin_token
+        Token of management calls (economies, sessions, closing rounds).
+    address
+        ``host:port`` to listen on; port 0 picks a free one.
+    max_message_mb
+        Largest message received or sent, in MiB; a larger one is refused with
+        ``RESOURCE_EXHAUSTED``.
+    max_upload_mb
+        Largest economy accepted by ``UploadEconomy`` (streamed in chunks), in MiB.
+    solve_workers
+        Threads that solve rounds.
+    tls_cert, tls_key
+        PEM files; both given: the server speaks TLS only.
+    grace_seconds
+        On shutdown, how long calls in progress may finish.
+    """
+
+    database: Path | str
+    admin_token: str
+    address: str = "127.0.0.1:50051"
+    max_message_mb: int = DEFAULT_MAX_MESSAGE_MB
+    max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB
+    solve_workers: int = 2
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    grace_seconds: float = 5.0
+
+
+@dataclass
+class RunningServer:
+    server: grpc.aio.Server
+    port: int
+    manager: SessionManager
+    health: health.HealthServicer
+
+    async def stop(self, grace: float | None) -> None:
+        """Refuse new calls, let calls in progress finish within ``grace``, then close."""
+        self.health.enter_graceful_shutdown()
+        await self.server.stop(grace)
+        self.manager.shutdown()
+        self.manager.store.close()
+
+
+async def start_server(config: ServerConfig) -> RunningServer:
+    """Open the database, register the services and start listening."""
+    if not config.admin_token:
+        raise ValueError("admin_token: must not be empty")
+    limit = config.max_message_mb * 1024 * 1024
+    server = grpc.aio.server(
+        options=[
+            ("grpc.max_receive_message_length", limit),
+            ("grpc.max_send_message_length", limit),
+        ]
+    )
+    manager = SessionManager(Store(config.database), solve_workers=config.solve_workers)
+    economy_pb2_grpc.add_EconomyServiceServicer_to_server(
+        EconomyService(manager, config.admin_token, config.max_upload_mb * 1024 * 1024), server
+    )
+    planning_pb2_grpc.add_PlanningServiceServicer_to_server(
+        PlanningService(manager, config.admin_token), server
+    )
+    health_servicer = health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    for name in ("", *SERVICE_NAMES):
+        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    reflection.enable_server_reflection(
+        (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server
+    )
+    if (config.tls_cert is None) != (config.tls_key is None):
+        raise ValueError("tls_cert, tls_key: give both or neither")
+    if config.tls_cert is not None and config.tls_key is not None:
+        credentials = grpc.ssl_server_credentials(
+            [(Path(config.tls_key).read_bytes(), Path(config.tls_cert).read_bytes())]
+        )
+        port = server.add_secure_port(config.address, credentials)
+    else:
+        port = server.add_insecure_port(config.address)
+    await server.start()
+    return RunningServer(server, port, manager, health_servicer)
+
+
+async def run_server(config: ServerConfig, ready: asyncio.Event | None = None) -> None:
+    """Serve until SIGINT or SIGTERM, then shut down gracefully."""
+    running = await start_server(config)
+    host = config.address.rsplit(":", 1)[0]
+    log.info(
+        "parplan service listening on %s:%d (database %s, %s)",
+        host,
+        running.port,
+        config.database,
+        "TLS" if config.tls_cert else "no TLS",
+    )
+    print(f"listening on {host}:{running.port}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    if ready is not None:
+        ready.set()
+    await stop.wait()
+    log.info("shutting down (grace %.1f s)", config.grace_seconds)
+    await running.stop(config.grace_seconds)

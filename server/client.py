@@ -1,0 +1,234 @@
+"""A thin typed client of the planning service (synchronous; one channel per client)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from solver.economy import Economy
+
+from .api.planning.v1 import economy_pb2 as eco_pb
+from .api.planning.v1 import economy_pb2_grpc as eco_grpc
+from .api.planning.v1 import planning_pb2 as pb
+from .api.planning.v1 import planning_pb2_grpc as pb_grpc
+
+__all__ = ["PlanningClient"]
+
+CHUNK_BYTES = 1024 * 1024
+
+
+class PlanningClient:
+    """Calls of ``planning.v1`` with one token.
+
+    Parameters
+    ----------
+    target
+        ``host:port`` of the server.
+    token
+        The admin token or a council's token, sent as ``authorization: Bearer``.
+    max_message_mb
+        Largest message sent or received (match the server's ``--max-message-mb``).
+    tls_ca
+        PEM file of the certificate authority when the server speaks TLS.
+    channel
+        An open channel to share (see :meth:`as_council`); ``target`` is then ignored.
+    """
+
+    def __init__(
+        self,
+        target: str,
+        token: str,
+        *,
+        max_message_mb: int = 16,
+        tls_ca: Path | str | None = None,
+        channel: grpc.Channel | None = None,
+    ) -> None:
+        self.target = target
+        self.max_message_bytes = max_message_mb * 1024 * 1024
+        if channel is None:
+            options = [
+                ("grpc.max_receive_message_length", self.max_message_bytes),
+                ("grpc.max_send_message_length", self.max_message_bytes),
+            ]
+            if tls_ca is not None:
+                credentials = grpc.ssl_channel_credentials(Path(tls_ca).read_bytes())
+                channel = grpc.secure_channel(target, credentials, options=options)
+            else:
+                channel = grpc.insecure_channel(target, options=options)
+            self._owns_channel = True
+        else:
+            self._owns_channel = False
+        self.channel = channel
+        self.metadata = (("authorization", f"Bearer {token}"),)
+        self.economies = eco_grpc.EconomyServiceStub(channel)
+        self.planning = pb_grpc.PlanningServiceStub(channel)
+
+    def as_council(self, token: str) -> PlanningClient:
+        """A client on the same channel that speaks with a council's token."""
+        return PlanningClient(
+            self.target,
+            token,
+            max_message_mb=self.max_message_bytes // (1024 * 1024),
+            channel=self.channel,
+        )
+
+    def close(self) -> None:
+        if self._owns_channel:
+            self.channel.close()
+
+    def __enter__(self) -> PlanningClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- service -------------------------------------------------------------------------
+
+    def healthy(self, service: str = "", timeout: float = 5.0) -> bool:
+        """Whether the server reports ``SERVING`` (for ``service``, or overall)."""
+        stub = health_pb2_grpc.HealthStub(self.channel)
+        reply = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+        return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
+
+    # -- economies -----------------------------------------------------------------------
+
+    def create_economy(self, economy: Economy | Mapping[str, Any] | str | Path) -> eco_pb.Economy:
+        """Store an economy (a model, a dict, JSON text or a JSON file).
+
+        Documents that do not fit in one message are streamed with ``UploadEconomy``.
+        """
+        if isinstance(economy, Economy):
+            document = economy.model_dump_json()
+        elif isinstance(economy, Path):
+            document = economy.read_text()
+        elif isinstance(economy, str):
+            document = economy
+        else:
+            document = json.dumps(economy)
+        data = document.encode()
+        if len(data) < self.max_message_bytes - 4096:
+            request = eco_pb.CreateEconomyRequest(economy_json=document)
+            return self.economies.CreateEconomy(request, metadata=self.metadata).economy
+        chunks = (
+            eco_pb.UploadEconomyRequest(chunk=data[i : i + CHUNK_BYTES])
+            for i in range(0, len(data), CHUNK_BYTES)
+        )
+        return self.economies.UploadEconomy(chunks, metadata=self.metadata).economy
+
+    def get_economy(self, economy_id: str) -> eco_pb.Economy:
+        request = eco_pb.GetEconomyRequest(economy_id=economy_id)
+        return self.economies.GetEconomy(request, metadata=self.metadata).economy
+
+    def list_economies(self) -> list[eco_pb.Economy]:
+        reply = self.economies.ListEconomies(eco_pb.ListEconomiesRequest(), metadata=self.metadata)
+        return list(reply.economies)
+
+    def delete_economy(self, economy_id: str) -> None:
+        request = eco_pb.DeleteEconomyRequest(economy_id=economy_id)
+        self.economies.DeleteEconomy(request, metadata=self.metadata)
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def create_session(
+        self,
+        economy_id: str,
+        *,
+        rule: str = "lp",
+        tolerance: float = 0.01,
+        max_rounds: int = 100,
+        live_councils: list[str] | None = None,
+        all_councils_live: bool = False,
+        manual_close: bool = False,
+        round_timeout_seconds: float = 0.0,
+        rule_options: Mapping[str, Any] | None = None,
+    ) -> tuple[pb.Session, dict[str, str]]:
+        """A new session; returns it and ``council id -> token`` for its live councils."""
+        request = pb.CreateSessionRequest(
+            economy_id=economy_id,
+            rule=rule,
+            tolerance=tolerance,
+            max_rounds=max_rounds,
+            live_councils=live_councils or [],
+            all_councils_live=all_councils_live,
+            manual_close=manual_close,
+            round_timeout_seconds=round_timeout_seconds,
+            rule_options={k: json.dumps(v) for k, v in (rule_options or {}).items()},
+        )
+        reply = self.planning.CreateSession(request, metadata=self.metadata)
+        return reply.session, {t.council_id: t.token for t in reply.council_tokens}
+
+    def get_session(self, session_id: str) -> pb.Session:
+        request = pb.GetSessionRequest(session_id=session_id)
+        return self.planning.GetSession(request, metadata=self.metadata).session
+
+    def list_sessions(self) -> list[pb.Session]:
+        reply = self.planning.ListSessions(pb.ListSessionsRequest(), metadata=self.metadata)
+        return list(reply.sessions)
+
+    def submit(
+        self,
+        session_id: str,
+        council_id: str,
+        round_: int,
+        *,
+        requests: Mapping[str, float] | None = None,
+        activities: Mapping[str, float] | None = None,
+        timeout: float | None = None,
+    ) -> pb.SubmitProposalResponse:
+        """Submit (or revise) a council's proposal: ``requests`` or ``activities``."""
+        if (requests is None) == (activities is None):
+            raise ValueError("give requests (consumption) or activities (production)")
+        request = pb.SubmitProposalRequest(session_id=session_id, council_id=council_id)
+        request.round = round_
+        if requests is not None:
+            request.consumption.requests.extend(
+                pb.ItemQuantity(item=k, quantity=v) for k, v in requests.items()
+            )
+        else:
+            assert activities is not None
+            request.production.activities.extend(
+                pb.TechniqueActivity(technique=k, activity=v) for k, v in activities.items()
+            )
+        return self.planning.SubmitProposal(request, metadata=self.metadata, timeout=timeout)
+
+    def close_round(
+        self, session_id: str, round_: int, timeout: float | None = None
+    ) -> pb.CloseRoundResponse:
+        request = pb.CloseRoundRequest(session_id=session_id, round=round_)
+        return self.planning.CloseRound(request, metadata=self.metadata, timeout=timeout)
+
+    def get_round(self, session_id: str, round_: int = 0) -> pb.GetRoundResponse:
+        """A round's prices (and feedback once closed); ``0``: the open round."""
+        request = pb.GetRoundRequest(session_id=session_id, round=round_)
+        return self.planning.GetRound(request, metadata=self.metadata)
+
+    def prices(self, session_id: str, round_: int = 0) -> tuple[int, dict[str, float]]:
+        """The round number and its indicative prices by item."""
+        reply = self.get_round(session_id, round_)
+        return reply.round, {p.item: p.quantity for p in reply.prices}
+
+    def get_plan(self, session_id: str, top: int = 0) -> dict[str, Any]:
+        """The plan of the last closed round, as ``parplan plan --json`` gives it."""
+        request = pb.GetPlanRequest(session_id=session_id, top=top)
+        reply = self.planning.GetPlan(request, metadata=self.metadata)
+        plan: dict[str, Any] = json.loads(reply.plan_json)
+        return plan
+
+    def run(
+        self, session_id: str, max_rounds: int = 0, timeout: float | None = None
+    ) -> Iterator[pb.RoundSummary]:
+        """Play a simulated session, yielding each round as it closes."""
+        request = pb.RunSessionRequest(session_id=session_id, max_rounds=max_rounds)
+        for reply in self.planning.RunSession(request, metadata=self.metadata, timeout=timeout):
+            yield reply.summary
+
+    def watch(self, session_id: str, from_round: int = 1) -> Iterator[pb.RoundSummary]:
+        """Rounds from ``from_round`` on, as they close, until the session ends."""
+        request = pb.WatchSessionRequest(session_id=session_id, from_round=from_round)
+        for reply in self.planning.WatchSession(request, metadata=self.metadata):
+            yield reply.summary

@@ -1,0 +1,517 @@
+"""The gRPC services: translate messages to :mod:`server.sessions` calls and errors to codes.
+
+Status codes
+------------
+- ``INVALID_ARGUMENT``: a malformed economy or proposal, an unknown rule or option; the
+  message names the field.
+- ``NOT_FOUND``: no such economy or session.
+- ``FAILED_PRECONDITION``: the call does not fit the session's state: a proposal for a round
+  that is not open, a close while live councils have never proposed, an economy still used.
+- ``UNAUTHENTICATED``: no ``authorization: Bearer <token>`` metadata, or a token the session
+  does not know.
+- ``PERMISSION_DENIED``: a valid token that may not make this call (a council token on a
+  management call, or a council proposing for another council).
+- ``RESOURCE_EXHAUSTED``: a message or upload larger than the configured limit.
+- ``CANCELLED`` / ``DEADLINE_EXCEEDED``: the caller gave up; the round in progress finishes
+  and is stored, nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
+
+import grpc
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from solver.council_proposals import CouncilKind, CouncilProposal
+from solver.economy import EconomyValidationError
+from solver.market import ProposalError, evaluate
+from solver.planning import PlanStatus, council_feedback
+
+from .api.planning.v1 import economy_pb2 as eco_pb
+from .api.planning.v1 import economy_pb2_grpc as eco_grpc
+from .api.planning.v1 import planning_pb2 as pb
+from .api.planning.v1 import planning_pb2_grpc as pb_grpc
+from .auth import bearer_token, is_admin
+from .sessions import (
+    LiveSession,
+    SessionManager,
+    SessionSettings,
+    SessionStateError,
+)
+from .store import EconomyRecord, NotFoundError, RoundClosedError
+
+__all__ = ["EconomyService", "PlanningService"]
+
+R = TypeVar("R")
+
+_ERROR_CODES: list[tuple[type[BaseException], grpc.StatusCode]] = [
+    (NotFoundError, grpc.StatusCode.NOT_FOUND),
+    (RoundClosedError, grpc.StatusCode.FAILED_PRECONDITION),
+    (SessionStateError, grpc.StatusCode.FAILED_PRECONDITION),
+    (EconomyValidationError, grpc.StatusCode.INVALID_ARGUMENT),
+    (ProposalError, grpc.StatusCode.INVALID_ARGUMENT),
+    (ValueError, grpc.StatusCode.INVALID_ARGUMENT),
+]
+
+
+def _code_of(err: BaseException) -> grpc.StatusCode | None:
+    for kind, code in _ERROR_CODES:
+        if isinstance(err, kind):
+            return code
+    return None
+
+
+def translate_errors(
+    method: Callable[..., Awaitable[R]],
+) -> Callable[..., Awaitable[R]]:
+    """Turn the solver's and the store's errors into status codes with their messages."""
+
+    @functools.wraps(method)
+    async def wrapper(self: Any, request: Any, context: grpc.aio.ServicerContext) -> R:
+        try:
+            return await method(self, request, context)
+        except Exception as err:
+            code = _code_of(err)
+            if code is None:
+                raise
+            await context.abort(code, str(err))
+            raise AssertionError("unreachable") from err  # abort raises
+
+    return wrapper
+
+
+def translate_stream_errors(
+    method: Callable[..., AsyncIterator[R]],
+) -> Callable[..., AsyncIterator[R]]:
+    """:func:`translate_errors` for server-streaming methods."""
+
+    @functools.wraps(method)
+    async def wrapper(
+        self: Any, request: Any, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[R]:
+        try:
+            async for item in method(self, request, context):
+                yield item
+        except Exception as err:
+            code = _code_of(err)
+            if code is None:
+                raise
+            await context.abort(code, str(err))
+
+    return wrapper
+
+
+def _timestamp(seconds: float) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromNanoseconds(int(seconds * 1e9))
+    return stamp
+
+
+def _deadline(context: grpc.aio.ServicerContext) -> float | None:
+    """The caller's deadline on the monotonic clock (it becomes the solves' time limit)."""
+    remaining = context.time_remaining()
+    return None if remaining is None else time.monotonic() + remaining
+
+
+class _Guard:
+    """Token checks shared by both services."""
+
+    def __init__(self, manager: SessionManager, admin_token: str) -> None:
+        self.manager = manager
+        self.admin_token = admin_token
+
+    @staticmethod
+    async def _token(context: grpc.aio.ServicerContext) -> str:
+        token = bearer_token(context.invocation_metadata())
+        if token is None:
+            await context.abort(
+                grpc.StatusCode.UNAUTHENTICATED,
+                "missing token: send the metadata 'authorization: Bearer <token>'",
+            )
+        assert token is not None
+        return token
+
+    async def admin(self, context: grpc.aio.ServicerContext) -> None:
+        if not is_admin(await self._token(context), self.admin_token):
+            await context.abort(
+                grpc.StatusCode.PERMISSION_DENIED, "this call needs the admin token"
+            )
+
+    async def caller(self, context: grpc.aio.ServicerContext, session_id: str) -> str | None:
+        """``None`` for the admin, else the council whose token this is (checked)."""
+        token = await self._token(context)
+        if is_admin(token, self.admin_token):
+            return None
+        await self.manager.session(session_id)  # NOT_FOUND before anything is said of tokens
+        council = await self.manager.council_of_token(session_id, token)
+        if council is None:
+            await context.abort(
+                grpc.StatusCode.UNAUTHENTICATED,
+                f"the token is not valid for session {session_id!r}",
+            )
+        return council
+
+
+class EconomyService(eco_grpc.EconomyServiceServicer):
+    """``planning.v1.EconomyService``."""
+
+    def __init__(self, manager: SessionManager, admin_token: str, max_upload_bytes: int) -> None:
+        self.manager = manager
+        self.guard = _Guard(manager, admin_token)
+        self.max_upload_bytes = max_upload_bytes
+
+    @staticmethod
+    def _message(record: EconomyRecord, with_document: bool = False) -> eco_pb.Economy:
+        return eco_pb.Economy(
+            economy_id=record.economy_id,
+            name=record.name,
+            goods=record.goods,
+            worker_councils=record.worker_councils,
+            consumer_councils=record.consumer_councils,
+            federations=record.federations,
+            document_bytes=record.document_bytes,
+            create_time=_timestamp(record.created),
+            economy_json=record.document if with_document else "",
+        )
+
+    async def _create(self, document: str) -> eco_pb.Economy:
+        if not document.strip():
+            raise ValueError("economy_json: empty document")
+        return self._message(await self.manager.create_economy(document))
+
+    @translate_errors
+    async def CreateEconomy(
+        self, request: eco_pb.CreateEconomyRequest, context: grpc.aio.ServicerContext
+    ) -> eco_pb.CreateEconomyResponse:
+        await self.guard.admin(context)
+        return eco_pb.CreateEconomyResponse(economy=await self._create(request.economy_json))
+
+    async def UploadEconomy(
+        self,
+        request_iterator: AsyncIterator[eco_pb.UploadEconomyRequest],
+        context: grpc.aio.ServicerContext,
+    ) -> eco_pb.UploadEconomyResponse:
+        await self.guard.admin(context)
+        chunks: list[bytes] = []
+        size = 0
+        async for piece in request_iterator:
+            size += len(piece.chunk)
+            if size > self.max_upload_bytes:
+                await context.abort(
+                    grpc.StatusCode.RESOURCE_EXHAUSTED,
+                    f"economy upload larger than the server's limit of "
+                    f"{self.max_upload_bytes:,} bytes (--max-upload-mb)",
+                )
+            chunks.append(piece.chunk)
+        try:
+            document = b"".join(chunks).decode("utf-8")
+        except UnicodeDecodeError as err:
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT, f"chunk: the document is not UTF-8 ({err})"
+            )
+        return await self._upload(document, context)
+
+    @translate_errors
+    async def _upload(
+        self, document: str, context: grpc.aio.ServicerContext
+    ) -> eco_pb.UploadEconomyResponse:
+        return eco_pb.UploadEconomyResponse(economy=await self._create(document))
+
+    @translate_errors
+    async def GetEconomy(
+        self, request: eco_pb.GetEconomyRequest, context: grpc.aio.ServicerContext
+    ) -> eco_pb.GetEconomyResponse:
+        await self.guard.admin(context)
+        record = await self.manager.db(self.manager.store.economy, request.economy_id)
+        return eco_pb.GetEconomyResponse(economy=self._message(record, with_document=True))
+
+    @translate_errors
+    async def ListEconomies(
+        self, request: eco_pb.ListEconomiesRequest, context: grpc.aio.ServicerContext
+    ) -> eco_pb.ListEconomiesResponse:
+        await self.guard.admin(context)
+        records = await self.manager.db(self.manager.store.economies)
+        return eco_pb.ListEconomiesResponse(economies=[self._message(r) for r in records])
+
+    @translate_errors
+    async def DeleteEconomy(
+        self, request: eco_pb.DeleteEconomyRequest, context: grpc.aio.ServicerContext
+    ) -> eco_pb.DeleteEconomyResponse:
+        await self.guard.admin(context)
+        try:
+            await self.manager.db(self.manager.store.delete_economy, request.economy_id)
+        except ValueError as err:  # still used by a session
+            raise SessionStateError(str(err)) from err
+        return eco_pb.DeleteEconomyResponse()
+
+
+_STATUS = {
+    PlanStatus.RUNNING: pb.SESSION_STATUS_RUNNING,
+    PlanStatus.CONVERGED: pb.SESSION_STATUS_CONVERGED,
+    PlanStatus.MAX_ROUNDS: pb.SESSION_STATUS_MAX_ROUNDS,
+}
+_KIND = {
+    CouncilKind.CONSUMER: pb.COUNCIL_KIND_CONSUMER,
+    CouncilKind.FEDERATION: pb.COUNCIL_KIND_FEDERATION,
+    CouncilKind.WORKER: pb.COUNCIL_KIND_WORKER,
+}
+
+
+def _summary(data: dict[str, Any]) -> pb.RoundSummary:
+    return pb.RoundSummary(
+        round=data["round"],
+        max_excess=data["max_excess"],
+        worst_item=data["worst_item"],
+        price_change=data["price_change"],
+        rejected=data["rejected"],
+        lp_status=data["lp_status"] or "",
+        lp_seconds=data["lp_seconds"] or 0.0,
+        seconds=data["seconds"],
+        status=_STATUS[PlanStatus(data["status"])],
+    )
+
+
+def _options(raw: dict[str, str]) -> dict[str, Any]:
+    """Rule options arrive as text; numbers and booleans are read as JSON."""
+    options: dict[str, Any] = {}
+    for key, value in raw.items():
+        try:
+            options[key] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key] = value
+    return options
+
+
+class PlanningService(pb_grpc.PlanningServiceServicer):
+    """``planning.v1.PlanningService``."""
+
+    def __init__(self, manager: SessionManager, admin_token: str) -> None:
+        self.manager = manager
+        self.guard = _Guard(manager, admin_token)
+
+    @staticmethod
+    def _session(live: LiveSession) -> pb.Session:
+        settings = live.settings
+        message = pb.Session(
+            session_id=live.session_id,
+            economy_id=live.record.economy_id,
+            rule=settings.rule,
+            tolerance=settings.tolerance,
+            max_rounds=settings.max_rounds,
+            rule_options={k: json.dumps(v) for k, v in settings.rule_options.items()},
+            status=_STATUS[live.status],
+            current_round=live.current_round,
+            live_councils=settings.live_councils,
+            auto_close=settings.auto_close,
+            round_timeout_seconds=settings.round_timeout_seconds,
+            create_time=_timestamp(live.record.created),
+        )
+        if live.summaries:
+            message.last_round.CopyFrom(_summary(live.summaries[-1]))
+        return message
+
+    @translate_errors
+    async def CreateSession(
+        self, request: pb.CreateSessionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CreateSessionResponse:
+        await self.guard.admin(context)
+        if request.tolerance < 0:
+            raise ValueError(f"tolerance: must be in (0, 1), got {request.tolerance}")
+        if request.max_rounds < 0:
+            raise ValueError(f"max_rounds: must be at least 1, got {request.max_rounds}")
+        if request.round_timeout_seconds < 0:
+            raise ValueError("round_timeout_seconds: must be >= 0")
+        settings = SessionSettings(
+            rule=request.rule or "lp",
+            tolerance=request.tolerance or 0.01,
+            max_rounds=request.max_rounds or 100,
+            rule_options=_options(dict(request.rule_options)),
+            live_councils=list(request.live_councils),
+            auto_close=not request.manual_close,
+            round_timeout_seconds=request.round_timeout_seconds,
+        )
+        live, tokens = await self.manager.create_session(
+            request.economy_id, settings, all_live=request.all_councils_live
+        )
+        return pb.CreateSessionResponse(
+            session=self._session(live),
+            council_tokens=[
+                pb.CouncilToken(council_id=c, kind=_KIND[live.directory.kinds[c]], token=t)
+                for c, t in tokens.items()
+            ],
+        )
+
+    @translate_errors
+    async def GetSession(
+        self, request: pb.GetSessionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetSessionResponse:
+        await self.guard.caller(context, request.session_id)
+        live = await self.manager.session(request.session_id)
+        return pb.GetSessionResponse(session=self._session(live))
+
+    @translate_errors
+    async def ListSessions(
+        self, request: pb.ListSessionsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListSessionsResponse:
+        await self.guard.admin(context)
+        records = await self.manager.sessions()
+        sessions = [await self.manager.session(r.session_id) for r in records]
+        return pb.ListSessionsResponse(sessions=[self._session(s) for s in sessions])
+
+    @translate_errors
+    async def SubmitProposal(
+        self, request: pb.SubmitProposalRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SubmitProposalResponse:
+        council = await self.guard.caller(context, request.session_id)
+        if council is None:
+            await context.abort(
+                grpc.StatusCode.PERMISSION_DENIED,
+                "proposals come from councils: use the council's own token",
+            )
+        if council != request.council_id:
+            await context.abort(
+                grpc.StatusCode.PERMISSION_DENIED,
+                f"council_id: the token belongs to council {council!r}, which may not "
+                f"propose for {request.council_id!r}",
+            )
+        which = request.WhichOneof("proposal")
+        if which == "consumption":
+            proposal = CouncilProposal(
+                request.council_id,
+                requests=_quantities(
+                    "requests", [(r.item, r.quantity) for r in request.consumption.requests]
+                ),
+            )
+        elif which == "production":
+            proposal = CouncilProposal(
+                request.council_id,
+                activities=_quantities(
+                    "activities",
+                    [(a.technique, a.activity) for a in request.production.activities],
+                ),
+            )
+        else:
+            raise ValueError("proposal: set consumption or production")
+        replaced, submitted, total, closed = await self.manager.submit(
+            request.session_id, request.round, proposal
+        )
+        return pb.SubmitProposalResponse(
+            round=request.round,
+            replaced=replaced,
+            submitted=submitted,
+            live_councils=total,
+            round_closed=closed,
+        )
+
+    @translate_errors
+    async def CloseRound(
+        self, request: pb.CloseRoundRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CloseRoundResponse:
+        await self.guard.admin(context)
+        summary = await self.manager.close_round(
+            request.session_id, request.round, deadline=_deadline(context)
+        )
+        live = await self.manager.session(request.session_id)
+        return pb.CloseRoundResponse(summary=_summary(summary), session=self._session(live))
+
+    @translate_errors
+    async def GetRound(
+        self, request: pb.GetRoundRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetRoundResponse:
+        council = await self.guard.caller(context, request.session_id)
+        live = await self.manager.session(request.session_id)
+        round_ = request.round or live.current_round
+        labels = live.market.labels
+        played = len(live.planning.rounds)
+        if round_ < 1 or round_ > played + (live.status is PlanStatus.RUNNING):
+            raise NotFoundError(
+                f"round: session {request.session_id!r} has no round {round_} "
+                f"(rounds 1 to {live.current_round})"
+            )
+        if round_ > played:  # the open round
+            return pb.GetRoundResponse(
+                round=round_, closed=False, prices=_items(labels, live.planning.prices)
+            )
+        record = live.planning.rounds[round_ - 1]
+        if round_ == played and live.planning.last_evaluation is not None:
+            evaluation = live.planning.last_evaluation
+        else:
+            rows = await self.manager.db(self.manager.store.rounds, request.session_id)
+            evaluation = evaluate(
+                live.market, rows[round_ - 1].proposals, record.prices, live.settings.tolerance
+            )
+        feedback = council_feedback(live.market, evaluation)
+        if council is not None:
+            feedback = [f for f in feedback if f["council"] == council]
+        return pb.GetRoundResponse(
+            round=round_,
+            closed=True,
+            prices=_items(labels, record.prices),
+            summary=_summary(live.summaries[round_ - 1]),
+            feedback=[
+                pb.CouncilFeedback(
+                    council_id=f["council"],
+                    kind=_KIND[CouncilKind(f["kind"])],
+                    approved=f["approved"],
+                    reason=f["reason"],
+                    benefit_cost_ratio=f.get("ratio") or 0.0,
+                    budget_use=f.get("budget_use") or 0.0,
+                )
+                for f in feedback
+            ],
+            next_prices=_items(labels, record.next_prices),
+        )
+
+    @translate_errors
+    async def GetPlan(
+        self, request: pb.GetPlanRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetPlanResponse:
+        await self.guard.caller(context, request.session_id)
+        live = await self.manager.session(request.session_id)
+        if not live.planning.rounds:
+            raise SessionStateError("session_id: no round has closed yet, so there is no plan")
+        plan = live.planning.result().to_dict(top=request.top or None)
+        return pb.GetPlanResponse(
+            status=_STATUS[live.status],
+            rounds=len(live.planning.rounds),
+            plan_json=json.dumps(plan),
+        )
+
+    @translate_stream_errors
+    async def RunSession(
+        self, request: pb.RunSessionRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[pb.RunSessionResponse]:
+        await self.guard.admin(context)
+        async for summary in self.manager.run(
+            request.session_id, request.max_rounds, deadline=_deadline(context)
+        ):
+            yield pb.RunSessionResponse(summary=_summary(summary))
+
+    @translate_stream_errors
+    async def WatchSession(
+        self, request: pb.WatchSessionRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[pb.WatchSessionResponse]:
+        await self.guard.caller(context, request.session_id)
+        async for summary in self.manager.watch(request.session_id, request.from_round):
+            yield pb.WatchSessionResponse(summary=_summary(summary))
+
+
+def _quantities(field: str, pairs: list[tuple[str, float]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for name, value in pairs:
+        if name in out:
+            raise ValueError(f"{field}[{name}]: given twice")
+        out[name] = value
+    return out
+
+
+def _items(labels: list[str], values: Any) -> list[pb.ItemQuantity]:
+    return [
+        pb.ItemQuantity(item=label, quantity=float(v))
+        for label, v in zip(labels, values, strict=True)
+    ]

@@ -1,0 +1,503 @@
+"""Planning sessions as the service runs them: persisted, replayable, shared by many callers.
+
+A :class:`SessionManager` keeps, for every session in use, the solver's
+:class:`~solver.planning.PlanningSession` and the open round's submissions. The database is
+the truth and memory only a cache: a session is loaded by replaying its closed rounds (the
+stored proposals of each round go through the same ``close_round`` again, which is
+deterministic), so after a crash and a restart every session continues from its open round
+with the same prices and the same price-rule state.
+
+Concurrency: calls arrive on one asyncio event loop. Database work runs on one thread (the
+store's single connection); solves run on a thread pool so that the loop keeps answering. A
+per-session lock orders submissions and round closes: a proposal is either committed to the
+round it names before the round closes, or refused because that round is no longer open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+
+from solver.council_proposals import (
+    CouncilDirectory,
+    CouncilKind,
+    CouncilProposal,
+    council_proposal,
+    with_council_proposals,
+)
+from solver.economy import Economy, parse_economy
+from solver.economy_market import market_from_economy
+from solver.market import Market
+from solver.planning import PlanningSession, PlanStatus, RoundRecord
+from solver.price_rules import PRICE_RULES, make_rule
+
+from .auth import hash_token, new_token
+from .store import EconomyRecord, RoundClosedError, SessionRecord, Store
+
+__all__ = [
+    "LiveSession",
+    "SessionManager",
+    "SessionSettings",
+    "SessionStateError",
+]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class SessionStateError(RuntimeError):
+    """The request does not fit the session's state (ended, live councils missing, ...)."""
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    """How a session plans; stored as JSON with the session.
+
+    Attributes
+    ----------
+    rule
+        Price rule name.
+    tolerance, max_rounds
+        As for :class:`~solver.planning.PlanningSession`.
+    rule_options
+        Keyword settings of the price rule.
+    live_councils
+        Councils that propose over the API; the others are simulated.
+    auto_close
+        Close a round once every live council has submitted.
+    round_timeout_seconds
+        Close a round this long after it opened (0: never).
+    """
+
+    rule: str = "lp"
+    tolerance: float = 0.01
+    max_rounds: int = 100
+    rule_options: dict[str, Any] = field(default_factory=dict)
+    live_councils: list[str] = field(default_factory=list)
+    auto_close: bool = True
+    round_timeout_seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "tolerance": self.tolerance,
+            "max_rounds": self.max_rounds,
+            "rule_options": self.rule_options,
+            "live_councils": self.live_councils,
+            "auto_close": self.auto_close,
+            "round_timeout_seconds": self.round_timeout_seconds,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SessionSettings:
+        return cls(**data)
+
+
+def _proposal_body(proposal: CouncilProposal) -> str:
+    if proposal.activities is not None:
+        return json.dumps({"activities": dict(proposal.activities)})
+    return json.dumps({"requests": dict(proposal.requests or {})})
+
+
+def _proposal_from_body(council_id: str, body: str) -> CouncilProposal:
+    data = json.loads(body)
+    return CouncilProposal(council_id, data.get("requests"), data.get("activities"))
+
+
+@dataclass
+class LiveSession:
+    """A session in memory: the solver's session plus the open round's submissions."""
+
+    record: SessionRecord
+    settings: SessionSettings
+    market: Market
+    directory: CouncilDirectory
+    planning: PlanningSession
+    submitted: dict[str, CouncilProposal]
+    summaries: list[dict[str, Any]]
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    timer: asyncio.TimerHandle | None = None
+
+    @property
+    def session_id(self) -> str:
+        return self.record.session_id
+
+    @property
+    def status(self) -> PlanStatus:
+        return self.planning.status
+
+    @property
+    def current_round(self) -> int:
+        """The open round while running, else the last round."""
+        played = len(self.planning.rounds)
+        return played + 1 if self.status is PlanStatus.RUNNING else played
+
+
+def summary_of(record: RoundRecord, status: PlanStatus) -> dict[str, Any]:
+    return record.summary() | {"status": status.value}
+
+
+class SessionManager:
+    """Economies and planning sessions over a :class:`~server.store.Store`.
+
+    Parameters
+    ----------
+    store
+        The database.
+    solve_workers
+        Threads that run solves (round closes), so that long solves do not block the service.
+    """
+
+    def __init__(self, store: Store, *, solve_workers: int = 2) -> None:
+        self.store = store
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parplan-db")
+        self._solve: Executor = ThreadPoolExecutor(
+            max_workers=solve_workers, thread_name_prefix="parplan-solve"
+        )
+        self._live: dict[str, LiveSession] = {}
+        self._loading: dict[str, asyncio.Lock] = {}
+
+    async def _in(self, executor: Executor, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
+
+    async def db(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a store call on the database thread."""
+        return await self._in(self._db, fn, *args)
+
+    def shutdown(self) -> None:
+        for live in self._live.values():
+            if live.timer is not None:
+                live.timer.cancel()
+        self._solve.shutdown(wait=True, cancel_futures=True)
+        self._db.shutdown(wait=True)
+
+    # -- economies -----------------------------------------------------------------------
+
+    async def create_economy(self, document: str) -> EconomyRecord:
+        """Validate and store an economy (``EconomyValidationError`` names bad fields)."""
+        economy = await self._in(self._solve, parse_economy, document)
+        record = EconomyRecord(
+            economy_id=f"eco-{uuid.uuid4().hex[:12]}",
+            name=economy.name,
+            goods=len(economy.goods),
+            worker_councils=len(economy.worker_councils),
+            consumer_councils=len(economy.consumer_councils),
+            federations=len(economy.federations),
+            document_bytes=len(document.encode()),
+            created=time.time(),
+            document=document,
+        )
+        await self.db(self.store.add_economy, record)
+        return record
+
+    async def _economy(self, economy_id: str) -> Economy:
+        record = await self.db(self.store.economy, economy_id)
+        return await self._in(self._solve, parse_economy, record.document)
+
+    # -- sessions ------------------------------------------------------------------------
+
+    async def create_session(
+        self, economy_id: str, settings: SessionSettings, *, all_live: bool = False
+    ) -> tuple[LiveSession, dict[str, str]]:
+        """A new session and a token for each live council.
+
+        Raises
+        ------
+        ValueError
+            A setting the solver refuses, naming it (unknown rule or option, bad tolerance,
+            unknown live council).
+        EconomyValidationError
+            The economy cannot be planned (e.g. infinite availability), naming the field.
+        """
+        if settings.rule not in PRICE_RULES:
+            raise ValueError(
+                f"rule: unknown price rule {settings.rule!r}; choose one of "
+                f"{', '.join(PRICE_RULES)}"
+            )
+        economy = await self._economy(economy_id)
+        market = await self._in(self._solve, market_from_economy, economy)
+        directory = CouncilDirectory(market)
+        live = list(directory.kinds) if all_live else list(dict.fromkeys(settings.live_councils))
+        unknown = [c for c in live if c not in directory.kinds]
+        if unknown:
+            raise ValueError(f"live_councils: no council {', '.join(map(repr, unknown))}")
+        if market.linear is None and any(directory.kinds[c] is CouncilKind.WORKER for c in live):
+            raise ValueError("live_councils: this economy's worker councils are simulated only")
+        settings = SessionSettings(**(settings.to_json() | {"live_councils": live}))
+        planning = self._planning(market, settings)  # refuses bad settings before storing
+        now = time.time()
+        record = SessionRecord(
+            session_id=f"ses-{uuid.uuid4().hex[:12]}",
+            economy_id=economy_id,
+            settings=settings.to_json(),
+            status=PlanStatus.RUNNING.value,
+            current_round=1,
+            round_opened=now,
+            created=now,
+        )
+        tokens = {c: new_token() for c in live}
+        await self.db(self.store.add_session, record, {c: hash_token(t) for c, t in tokens.items()})
+        session = LiveSession(record, settings, market, directory, planning, {}, [])
+        self._live[record.session_id] = session
+        self._arm_timer(session)
+        return session, tokens
+
+    @staticmethod
+    def _planning(market: Market, settings: SessionSettings) -> PlanningSession:
+        try:
+            rule = make_rule(settings.rule, **settings.rule_options)
+        except TypeError as err:
+            raise ValueError(f"rule_options: {err}") from err
+        return PlanningSession(
+            market, rule, tolerance=settings.tolerance, max_rounds=settings.max_rounds
+        )
+
+    async def session(self, session_id: str) -> LiveSession:
+        """The session, loaded (by replaying its rounds) if it is not in memory."""
+        live = self._live.get(session_id)
+        if live is not None:
+            return live
+        lock = self._loading.setdefault(session_id, asyncio.Lock())
+        async with lock:
+            live = self._live.get(session_id)
+            if live is None:
+                live = await self._load(session_id)
+                self._live[session_id] = live
+                self._arm_timer(live)
+        return live
+
+    async def _load(self, session_id: str) -> LiveSession:
+        record = await self.db(self.store.session, session_id)
+        settings = SessionSettings.from_json(record.settings)
+        economy = await self._economy(record.economy_id)
+        market = await self._in(self._solve, market_from_economy, economy)
+        planning = self._planning(market, settings)
+        rounds = await self.db(self.store.rounds, session_id)
+
+        def replay() -> None:
+            for row in rounds:
+                planning.close_round(row.proposals)
+                if not np.allclose(planning.prices, row.next_prices, rtol=1e-9, atol=0.0):
+                    log.warning(
+                        "session %s round %d: replayed prices differ from the stored ones; "
+                        "keeping the stored (published) prices",
+                        session_id,
+                        row.round,
+                    )
+                    planning.prices = row.next_prices.copy()
+
+        await self._in(self._solve, replay)
+        submitted: dict[str, CouncilProposal] = {}
+        if planning.status is PlanStatus.RUNNING:
+            bodies = await self.db(self.store.proposals, session_id, len(planning.rounds) + 1)
+            submitted = {c: _proposal_from_body(c, body) for c, (body, _) in bodies.items()}
+        summaries = [row.summary for row in rounds]
+        log.info("session %s loaded: %d round(s) replayed", session_id, len(rounds))
+        return LiveSession(
+            record, settings, market, CouncilDirectory(market), planning, submitted, summaries
+        )
+
+    async def sessions(self) -> list[SessionRecord]:
+        return await self.db(self.store.sessions)
+
+    async def council_of_token(self, session_id: str, token: str) -> str | None:
+        return await self.db(self.store.council_of_token, session_id, hash_token(token))
+
+    # -- rounds --------------------------------------------------------------------------
+
+    async def submit(
+        self, session_id: str, round_: int, proposal: CouncilProposal
+    ) -> tuple[bool, int, int, bool]:
+        """Commit a live council's proposal for the open round.
+
+        Returns
+        -------
+        replaced, submitted, live, closed
+            Whether it replaced an earlier proposal, how many live councils have submitted
+            and how many there are, and whether this submission closed the round.
+        """
+        live = await self.session(session_id)
+        if proposal.council_id not in live.settings.live_councils:
+            live.directory.kind(proposal.council_id)  # unknown council: ProposalError
+            raise SessionStateError(
+                f"council_id: council {proposal.council_id!r} is simulated in this session"
+            )
+        live.directory.check(proposal)
+        async with live.lock:
+            self._check_open(live, round_)
+            replaced = await self.db(
+                self.store.put_proposal,
+                session_id,
+                round_,
+                proposal.council_id,
+                _proposal_body(proposal),
+            )
+            live.submitted[proposal.council_id] = proposal
+            count, total = len(live.submitted), len(live.settings.live_councils)
+        closed = False
+        if live.settings.auto_close and count == total:
+            try:
+                await self.close_round(session_id, round_)
+                closed = True
+            except RoundClosedError:
+                pass  # another call closed it first
+        return replaced, count, total, closed
+
+    @staticmethod
+    def _check_open(live: LiveSession, round_: int) -> None:
+        if live.status is not PlanStatus.RUNNING:
+            raise RoundClosedError(live.session_id, round_, None, live.status.value)
+        if round_ != live.current_round:
+            raise RoundClosedError(live.session_id, round_, live.current_round)
+
+    async def close_round(
+        self,
+        session_id: str,
+        round_: int,
+        *,
+        deadline: float | None = None,
+    ) -> dict[str, Any]:
+        """Close the open round: assemble every council's proposal, move prices, persist.
+
+        Live councils that have not submitted keep their previous round's proposal; in the
+        first round there is none, and the close is refused naming them. A caller that goes
+        away does not interrupt the close: the round is solved and stored all the same, so
+        memory and database never disagree.
+        """
+        return await asyncio.shield(self._close_round(session_id, round_, deadline))
+
+    async def _close_round(
+        self, session_id: str, round_: int, deadline: float | None
+    ) -> dict[str, Any]:
+        live = await self.session(session_id)
+        async with live.lock:
+            self._check_open(live, round_)
+            missing = [c for c in live.settings.live_councils if c not in live.submitted]
+            previous = live.planning.last_proposals
+            if missing and previous is None:
+                shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+                raise SessionStateError(
+                    f"round: {len(missing)} live council(s) have not proposed yet and have no "
+                    f"earlier proposal to keep: {shown}"
+                )
+            submitted = dict(live.submitted)
+            planning = live.planning
+            if hasattr(planning.rule, "time_limit"):
+                left = None if deadline is None else max(deadline - time.monotonic(), 1.0)
+                planning.rule.time_limit = left
+
+            def solve() -> RoundRecord:
+                base = planning.simulated_proposals()
+                if missing:
+                    assert previous is not None
+                    for council in missing:
+                        submitted[council] = council_proposal(live.directory, previous, council)
+                proposals = with_council_proposals(live.directory, base, submitted)
+                return planning.close_round(proposals)
+
+            record = await self._in(self._solve, solve)
+            summary = summary_of(record, planning.status)
+            try:
+                await self.db(
+                    self.store.close_round,
+                    session_id,
+                    round_,
+                    summary,
+                    record.prices,
+                    record.next_prices,
+                    planning.last_proposals,
+                    planning.status.value,
+                )
+            except BaseException:
+                # memory ran ahead of the database: forget it, the next call replays
+                self._live.pop(session_id, None)
+                raise
+            live.submitted = {}
+            live.summaries.append(summary)
+            self._arm_timer(live)
+        async with live.changed:
+            live.changed.notify_all()
+        return summary
+
+    def _arm_timer(self, live: LiveSession) -> None:
+        """Schedule the open round's timeout close, if the session has one."""
+        if live.timer is not None:
+            live.timer.cancel()
+            live.timer = None
+        timeout = live.settings.round_timeout_seconds
+        if timeout <= 0 or live.status is not PlanStatus.RUNNING:
+            return
+        round_ = live.current_round
+        # the stored opening time survives restarts; a round opened in memory starts now
+        opened = live.record.round_opened if round_ == live.record.current_round else time.time()
+        delay = max(opened + timeout - time.time(), 0.0)
+
+        def fire() -> None:
+            task = asyncio.ensure_future(self._timeout_close(live.session_id, round_))
+            task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
+
+        live.timer = asyncio.get_running_loop().call_later(delay, fire)
+
+    async def _timeout_close(self, session_id: str, round_: int) -> None:
+        try:
+            await self.close_round(session_id, round_)
+            log.info("session %s round %d closed by its timeout", session_id, round_)
+        except (RoundClosedError, SessionStateError) as err:
+            log.info("session %s round %d: timeout close skipped: %s", session_id, round_, err)
+
+    async def run(
+        self,
+        session_id: str,
+        max_rounds: int,
+        *,
+        deadline: float | None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Play rounds with simulated councils; yields each round's summary.
+
+        Stops at the end of the session, after ``max_rounds`` rounds (0: no limit), at the
+        ``deadline`` (``time.monotonic()`` seconds; it also bounds each LP), or when the
+        caller is cancelled, after the round in progress.
+        """
+        live = await self.session(session_id)
+        if live.settings.live_councils:
+            raise SessionStateError(
+                "session_id: the session has live councils; they submit their proposals "
+                "and rounds close with CloseRound"
+            )
+        played = 0
+        while live.status is PlanStatus.RUNNING and (max_rounds <= 0 or played < max_rounds):
+            if deadline is not None and time.monotonic() >= deadline:
+                return
+            yield await self.close_round(session_id, live.current_round, deadline=deadline)
+            played += 1
+            live = await self.session(session_id)
+
+    async def watch(self, session_id: str, from_round: int) -> AsyncIterator[dict[str, Any]]:
+        """Every round summary from ``from_round`` on, as rounds close, until the end."""
+        live = await self.session(session_id)
+        sent = max(from_round, 1) - 1
+        while True:
+            while sent < len(live.summaries):
+                yield live.summaries[sent]
+                sent += 1
+            if live.status is not PlanStatus.RUNNING:
+                return
+            async with live.changed:
+                await live.changed.wait_for(functools.partial(_moved_on, live, sent))
+            live = await self.session(session_id)
+
+
+def _moved_on(live: LiveSession, sent: int) -> bool:
+    """A round closed since ``sent`` summaries went out, or the session ended."""
+    return len(live.summaries) > sent or live.status is not PlanStatus.RUNNING

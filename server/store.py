@@ -1,0 +1,448 @@
+"""Durable state of the service in an embedded SQLite database.
+
+Everything the service acknowledges is committed here first: economies, sessions, council
+tokens (hashed), every proposal a live council submits (a resubmission replaces the earlier
+one), and every closed round with its prices and the full set of proposals the board closed
+it with. A planning session in memory is only a cache: after a restart it is rebuilt by
+replaying its closed rounds (:mod:`server.sessions`).
+
+The database runs in WAL mode with ``synchronous=FULL``, so a commit survives the process
+being killed and the machine losing power. One connection serves the whole process; callers
+serialise access (the service runs every call on one database thread).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from solver.market import Proposals
+
+__all__ = [
+    "EconomyRecord",
+    "NotFoundError",
+    "RoundClosedError",
+    "RoundRow",
+    "SessionRecord",
+    "Store",
+    "proposals_from_bytes",
+    "proposals_to_bytes",
+]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS economies (
+    economy_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    document TEXT NOT NULL,
+    goods INTEGER NOT NULL,
+    worker_councils INTEGER NOT NULL,
+    consumer_councils INTEGER NOT NULL,
+    federations INTEGER NOT NULL,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    session_id TEXT PRIMARY KEY,
+    economy_id TEXT NOT NULL REFERENCES economies(economy_id),
+    settings TEXT NOT NULL,
+    status TEXT NOT NULL,
+    current_round INTEGER NOT NULL,
+    round_opened REAL NOT NULL,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS council_tokens (
+    session_id TEXT NOT NULL REFERENCES sessions(session_id),
+    council_id TEXT NOT NULL,
+    token_hash TEXT NOT NULL,
+    PRIMARY KEY (session_id, council_id)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS council_token_hash ON council_tokens(session_id, token_hash);
+CREATE TABLE IF NOT EXISTS proposals (
+    session_id TEXT NOT NULL REFERENCES sessions(session_id),
+    round INTEGER NOT NULL,
+    council_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    submitted REAL NOT NULL,
+    PRIMARY KEY (session_id, round, council_id)
+);
+CREATE TABLE IF NOT EXISTS rounds (
+    session_id TEXT NOT NULL REFERENCES sessions(session_id),
+    round INTEGER NOT NULL,
+    summary TEXT NOT NULL,
+    prices BLOB NOT NULL,
+    next_prices BLOB NOT NULL,
+    proposals BLOB NOT NULL,
+    closed REAL NOT NULL,
+    PRIMARY KEY (session_id, round)
+);
+"""
+
+
+class NotFoundError(KeyError):
+    """No such economy or session; the message names it."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class EconomyRecord:
+    economy_id: str
+    name: str
+    goods: int
+    worker_councils: int
+    consumer_councils: int
+    federations: int
+    document_bytes: int
+    created: float
+    document: str = ""
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    session_id: str
+    economy_id: str
+    settings: dict[str, Any]
+    status: str
+    current_round: int
+    round_opened: float
+    created: float
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    round: int
+    summary: dict[str, Any]
+    prices: np.ndarray
+    next_prices: np.ndarray
+    proposals: Proposals
+
+
+def _array_bytes(values: np.ndarray) -> bytes:
+    return np.ascontiguousarray(values, dtype="<f8").tobytes()
+
+
+def _array_from(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<f8").copy()
+
+
+def proposals_to_bytes(proposals: Proposals) -> bytes:
+    """A round's proposals as a compressed ``.npz`` (linear-worker markets)."""
+    if proposals.cobb_douglas is not None or proposals.permits is not None:
+        raise ValueError("only proposals of markets with linear worker councils are stored")
+    arrays: dict[str, np.ndarray] = {}
+    for name, matrix in (
+        ("consumer", proposals.consumer_requests),
+        ("federation", proposals.federation_requests),
+    ):
+        if matrix is not None:
+            csr = sp.csr_array(matrix)
+            arrays |= {
+                f"{name}_data": csr.data,
+                f"{name}_indices": csr.indices,
+                f"{name}_indptr": csr.indptr,
+                f"{name}_shape": np.asarray(csr.shape),
+            }
+    if proposals.linear_activity is not None:
+        arrays["linear_activity"] = proposals.linear_activity
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def proposals_from_bytes(blob: bytes) -> Proposals:
+    """Inverse of :func:`proposals_to_bytes`."""
+    with np.load(io.BytesIO(blob)) as arrays:
+
+        def matrix(name: str) -> sp.csr_array | None:
+            if f"{name}_data" not in arrays:
+                return None
+            return sp.csr_array(
+                (arrays[f"{name}_data"], arrays[f"{name}_indices"], arrays[f"{name}_indptr"]),
+                shape=tuple(arrays[f"{name}_shape"]),
+            )
+
+        consumer = matrix("consumer")
+        assert consumer is not None
+        return Proposals(
+            consumer_requests=consumer,
+            federation_requests=matrix("federation"),
+            linear_activity=arrays.get("linear_activity"),
+        )
+
+
+class Store:
+    """The service's SQLite database (see the module docstring).
+
+    Parameters
+    ----------
+    path
+        Database file; created with its folder if missing. ``":memory:"`` for tests.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: a failure rolls back every statement inside."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- economies -----------------------------------------------------------------------
+
+    def add_economy(self, record: EconomyRecord) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO economies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.economy_id,
+                    record.name,
+                    record.document,
+                    record.goods,
+                    record.worker_councils,
+                    record.consumer_councils,
+                    record.federations,
+                    record.created,
+                ),
+            )
+
+    @staticmethod
+    def _economy(row: sqlite3.Row, with_document: bool) -> EconomyRecord:
+        return EconomyRecord(
+            economy_id=row["economy_id"],
+            name=row["name"],
+            goods=row["goods"],
+            worker_councils=row["worker_councils"],
+            consumer_councils=row["consumer_councils"],
+            federations=row["federations"],
+            document_bytes=row["document_bytes"],
+            created=row["created"],
+            document=row["document"] if with_document else "",
+        )
+
+    _ECONOMY_COLUMNS = (
+        "economy_id, name, goods, worker_councils, consumer_councils, federations, created, "
+        "length(CAST(document AS BLOB)) AS document_bytes"
+    )
+
+    def economy(self, economy_id: str, with_document: bool = True) -> EconomyRecord:
+        row = self._db.execute(
+            f"SELECT {self._ECONOMY_COLUMNS}, document FROM economies WHERE economy_id = ?",
+            (economy_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"economy_id: no economy {economy_id!r}")
+        return self._economy(row, with_document)
+
+    def economies(self) -> list[EconomyRecord]:
+        rows = self._db.execute(
+            f"SELECT {self._ECONOMY_COLUMNS} FROM economies ORDER BY created, economy_id"
+        ).fetchall()
+        return [self._economy(row, False) for row in rows]
+
+    def delete_economy(self, economy_id: str) -> None:
+        """Remove an economy; refused while a session uses it."""
+        with self._transaction() as db:
+            self.economy(economy_id, with_document=False)
+            used = db.execute(
+                "SELECT session_id FROM sessions WHERE economy_id = ? LIMIT 1", (economy_id,)
+            ).fetchone()
+            if used is not None:
+                raise ValueError(
+                    f"economy_id: economy {economy_id!r} is used by session {used['session_id']!r}"
+                )
+            db.execute("DELETE FROM economies WHERE economy_id = ?", (economy_id,))
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def add_session(self, record: SessionRecord, token_hashes: dict[str, str]) -> None:
+        """A new session and its councils' token hashes, in one transaction."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.session_id,
+                    record.economy_id,
+                    json.dumps(record.settings),
+                    record.status,
+                    record.current_round,
+                    record.round_opened,
+                    record.created,
+                ),
+            )
+            db.executemany(
+                "INSERT INTO council_tokens VALUES (?, ?, ?)",
+                [(record.session_id, c, h) for c, h in token_hashes.items()],
+            )
+
+    @staticmethod
+    def _session(row: sqlite3.Row) -> SessionRecord:
+        return SessionRecord(
+            session_id=row["session_id"],
+            economy_id=row["economy_id"],
+            settings=json.loads(row["settings"]),
+            status=row["status"],
+            current_round=row["current_round"],
+            round_opened=row["round_opened"],
+            created=row["created"],
+        )
+
+    def session(self, session_id: str) -> SessionRecord:
+        row = self._db.execute("SELECT * FROM sessions WHERE session_id = ?", (session_id,))
+        found = row.fetchone()
+        if found is None:
+            raise NotFoundError(f"session_id: no session {session_id!r}")
+        return self._session(found)
+
+    def sessions(self) -> list[SessionRecord]:
+        rows = self._db.execute("SELECT * FROM sessions ORDER BY created, session_id")
+        return [self._session(row) for row in rows.fetchall()]
+
+    def council_of_token(self, session_id: str, token_hash: str) -> str | None:
+        row = self._db.execute(
+            "SELECT council_id FROM council_tokens WHERE session_id = ? AND token_hash = ?",
+            (session_id, token_hash),
+        ).fetchone()
+        return None if row is None else str(row["council_id"])
+
+    # -- proposals and rounds ------------------------------------------------------------
+
+    def put_proposal(self, session_id: str, round_: int, council_id: str, body: str) -> bool:
+        """Store (or replace) a council's proposal for a round; True when it replaced one.
+
+        Refused unless ``round_`` is the session's open round, checked in the same
+        transaction, so a proposal can never land in a round that has closed.
+        """
+        with self._transaction() as db:
+            current = db.execute(
+                "SELECT current_round, status FROM sessions WHERE session_id = ?",
+                (session_id,),
+            ).fetchone()
+            if current is None:
+                raise NotFoundError(f"session_id: no session {session_id!r}")
+            if current["status"] != "running":
+                raise RoundClosedError(session_id, round_, None, current["status"])
+            if current["current_round"] != round_:
+                raise RoundClosedError(session_id, round_, current["current_round"])
+            replaced = (
+                db.execute(
+                    "SELECT 1 FROM proposals WHERE session_id = ? AND round = ? AND council_id = ?",
+                    (session_id, round_, council_id),
+                ).fetchone()
+                is not None
+            )
+            db.execute(
+                "INSERT INTO proposals VALUES (?, ?, ?, ?, 1, ?) "
+                "ON CONFLICT (session_id, round, council_id) DO UPDATE SET "
+                "body = excluded.body, revision = revision + 1, submitted = excluded.submitted",
+                (session_id, round_, council_id, body, time.time()),
+            )
+        return replaced
+
+    def proposals(self, session_id: str, round_: int) -> dict[str, tuple[str, int]]:
+        """Council id -> (proposal body, revision) of every live proposal of a round."""
+        rows = self._db.execute(
+            "SELECT council_id, body, revision FROM proposals WHERE session_id = ? AND round = ?",
+            (session_id, round_),
+        ).fetchall()
+        return {row["council_id"]: (row["body"], row["revision"]) for row in rows}
+
+    def close_round(
+        self,
+        session_id: str,
+        round_: int,
+        summary: dict[str, Any],
+        prices: np.ndarray,
+        next_prices: np.ndarray,
+        proposals: Proposals,
+        status: str,
+    ) -> None:
+        """Record a closed round and open the next (or end the session), atomically."""
+        with self._transaction() as db:
+            current = db.execute(
+                "SELECT current_round FROM sessions WHERE session_id = ?", (session_id,)
+            ).fetchone()
+            if current is None or current["current_round"] != round_:
+                raise RoundClosedError(session_id, round_, current and current["current_round"])
+            db.execute(
+                "INSERT INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    round_,
+                    json.dumps(summary),
+                    _array_bytes(prices),
+                    _array_bytes(next_prices),
+                    proposals_to_bytes(proposals),
+                    time.time(),
+                ),
+            )
+            db.execute(
+                "UPDATE sessions SET status = ?, current_round = ?, round_opened = ? "
+                "WHERE session_id = ?",
+                (
+                    status,
+                    round_ + 1 if status == "running" else round_,
+                    time.time(),
+                    session_id,
+                ),
+            )
+
+    def rounds(self, session_id: str) -> list[RoundRow]:
+        """Every closed round of a session, in order."""
+        rows = self._db.execute(
+            "SELECT * FROM rounds WHERE session_id = ? ORDER BY round", (session_id,)
+        ).fetchall()
+        return [
+            RoundRow(
+                round=row["round"],
+                summary=json.loads(row["summary"]),
+                prices=_array_from(row["prices"]),
+                next_prices=_array_from(row["next_prices"]),
+                proposals=proposals_from_bytes(row["proposals"]),
+            )
+            for row in rows
+        ]
+
+
+class RoundClosedError(RuntimeError):
+    """A proposal or close for a round that is not the session's open round."""
+
+    def __init__(
+        self, session_id: str, round_: int, current: int | None, ended: str | None = None
+    ) -> None:
+        self.round, self.current = round_, current
+        if ended is not None:
+            message = f"round: session {session_id!r} has ended ({ended}); no round is open"
+        else:
+            message = (
+                f"round: round {round_} of session {session_id!r} is not open "
+                f"(the open round is {current})"
+            )
+        super().__init__(message)
