@@ -114,9 +114,9 @@ class PlanningClient:
         if len(data) < self.max_message_bytes - 4096:
             request = eco_pb.CreateEconomyRequest(economy_json=document)
             return self.economies.CreateEconomy(request, metadata=self.metadata).economy
+        size = min(CHUNK_BYTES, self.max_message_bytes // 2)
         chunks = (
-            eco_pb.UploadEconomyRequest(chunk=data[i : i + CHUNK_BYTES])
-            for i in range(0, len(data), CHUNK_BYTES)
+            eco_pb.UploadEconomyRequest(chunk=data[i : i + size]) for i in range(0, len(data), size)
         )
         return self.economies.UploadEconomy(chunks, metadata=self.metadata).economy
 

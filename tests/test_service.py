@@ -1,0 +1,431 @@
+"""The planning service end to end: a real server process on localhost, real gRPC calls."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import grpc
+import pytest
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from numpy.testing import assert_allclose
+
+from server.api.planning.v1 import planning_pb2 as pb
+from server.client import PlanningClient
+from server.live_demo import proposal_of, run_demo
+from server.process import ServerProcess
+from solver.council_proposals import CouncilDirectory
+from solver.economy import Economy, load_economy
+from solver.economy_market import market_from_economy
+from solver.planning import run_planning
+from solver.planning_examples import with_simulated_councils
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "solver" / "examples"
+TOWN = EXAMPLES / "planning_town.json"
+ADMIN = "test-admin-token"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    database = tmp_path_factory.mktemp("service") / "planning.db"
+    with ServerProcess(database, ADMIN, ["--max-message-mb", "1"]) as process:
+        yield process
+
+
+@pytest.fixture(scope="module")
+def admin(server: ServerProcess) -> Iterator[PlanningClient]:
+    with PlanningClient(server.target, ADMIN, max_message_mb=1) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def town_id(admin: PlanningClient) -> str:
+    return admin.create_economy(TOWN).economy_id
+
+
+def crowded_germany(n_consumer_councils: int) -> Economy:
+    return with_simulated_councils(
+        load_economy(EXAMPLES / "germany_1995.json"), n_consumer_councils=n_consumer_councils
+    )
+
+
+@pytest.fixture(scope="module")
+def crowd_id(admin: PlanningClient) -> str:
+    """Germany with 20,000 consumer councils: rounds long enough to watch the server."""
+    return admin.create_economy(crowded_germany(20_000)).economy_id
+
+
+def play(
+    admin: PlanningClient,
+    session_id: str,
+    tokens: dict[str, str],
+    directory: CouncilDirectory,
+    rounds: int | None = None,
+) -> None:
+    """Every live council proposes as its simulated self would, round after round."""
+    voices = {c: admin.as_council(t) for c, t in tokens.items()}
+    played = 0
+    while admin.get_session(session_id).status == pb.SESSION_STATUS_RUNNING:
+        if rounds is not None and played == rounds:
+            return
+        round_, prices = admin.prices(session_id)
+        for council, voice in voices.items():
+            proposal = proposal_of(directory, council, prices)
+            voice.submit(
+                session_id,
+                council,
+                round_,
+                requests=proposal.requests,
+                activities=proposal.activities,
+            )
+        played += 1
+
+
+def code_of(call: grpc.RpcError) -> grpc.StatusCode:
+    return call.code()  # type: ignore[no-any-return]
+
+
+def test_health_and_reflection_answer(admin: PlanningClient) -> None:
+    assert admin.healthy()
+    assert admin.healthy("planning.v1.PlanningService")
+    stub = reflection_pb2_grpc.ServerReflectionStub(admin.channel)
+    replies = stub.ServerReflectionInfo(
+        iter([reflection_pb2.ServerReflectionRequest(list_services="")])
+    )
+    names = {s.name for reply in replies for s in reply.list_services_response.service}
+    assert {"planning.v1.PlanningService", "planning.v1.EconomyService"} <= names
+    assert "grpc.health.v1.Health" in names
+
+
+def test_councils_submitting_over_grpc_reach_the_in_process_plan(
+    admin: PlanningClient, town_id: str
+) -> None:
+    market = market_from_economy(load_economy(TOWN))
+    reference = run_planning(market, "lp", tolerance=0.01, max_rounds=100)
+    session, tokens = admin.create_session(town_id, all_councils_live=True)
+    assert set(tokens) == set(CouncilDirectory(market).kinds)
+    play(admin, session.session_id, tokens, CouncilDirectory(market))
+    final = admin.get_session(session.session_id)
+    assert final.status == pb.SESSION_STATUS_CONVERGED
+    assert final.current_round == len(reference.rounds)
+    _, prices = admin.prices(session.session_id, final.current_round)
+    assert_allclose([prices[label] for label in market.labels], reference.prices, rtol=1e-9)
+    plan = admin.get_plan(session.session_id)
+    assert plan["status"] == "converged"
+    for technique, level in reference.to_dict()["plan"]["activities"].items():
+        assert plan["plan"]["activities"][technique] == pytest.approx(level, rel=1e-9)
+
+
+def test_the_demo_with_two_live_councils_converges(server: ServerProcess) -> None:
+    assert run_demo(server.target, ADMIN, example="planning-town", councils=None) == 0
+
+
+def test_a_simulated_session_streams_its_rounds_and_watchers_see_them(
+    admin: PlanningClient, town_id: str
+) -> None:
+    session, tokens = admin.create_session(town_id, rule="tatonnement", max_rounds=300)
+    assert tokens == {}
+    rounds = list(admin.run(session.session_id))
+    assert [r.round for r in rounds] == list(range(1, len(rounds) + 1))
+    assert rounds[-1].status == pb.SESSION_STATUS_CONVERGED
+    assert all(r.status == pb.SESSION_STATUS_RUNNING for r in rounds[:-1])
+    watched = list(admin.watch(session.session_id, from_round=3))
+    assert [r.round for r in watched] == [r.round for r in rounds[2:]]
+
+
+def test_a_deadline_stops_a_run_between_rounds_and_keeps_what_was_played(
+    admin: PlanningClient, crowd_id: str
+) -> None:
+    # rounds of half a second or so: the session cannot end within one second
+    session, _ = admin.create_session(crowd_id, max_rounds=100)
+    seen: list[int] = []
+    with pytest.raises(grpc.RpcError) as err:
+        for summary in admin.run(session.session_id, timeout=1.0):
+            seen.append(summary.round)
+    assert code_of(err.value) == grpc.StatusCode.DEADLINE_EXCEEDED
+    time.sleep(0.5)  # the round in progress when the deadline passed is finished and stored
+    state = admin.get_session(session.session_id)
+    assert state.status == pb.SESSION_STATUS_RUNNING
+    assert state.current_round >= len(seen) + 1
+    assert state.last_round.round == state.current_round - 1
+    rest = list(admin.run(session.session_id, max_rounds=2))  # it goes on from there
+    assert [r.round for r in rest] == [state.current_round, state.current_round + 1]
+
+
+def test_the_server_answers_while_a_round_is_being_solved(
+    admin: PlanningClient, crowd_id: str
+) -> None:
+    session, _ = admin.create_session(crowd_id, max_rounds=3)
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(lambda: list(admin.run(session.session_id)))
+        latencies = []
+        while not running.done():
+            start = time.perf_counter()
+            assert admin.healthy(timeout=5.0)
+            latencies.append(time.perf_counter() - start)
+            time.sleep(0.05)
+        assert len(running.result()) == 3
+    assert len(latencies) >= 3
+    assert max(latencies) < 1.0, latencies
+
+
+def test_200_councils_submitting_at_once_are_each_accepted_once(
+    server: ServerProcess, admin: PlanningClient
+) -> None:
+    economy = crowded_germany(200)
+    directory = CouncilDirectory(market_from_economy(economy))
+    economy_id = admin.create_economy(economy).economy_id
+    consumers = [c.id for c in economy.consumer_councils]
+    session, tokens = admin.create_session(economy_id, live_councils=consumers, manual_close=True)
+    sid = session.session_id
+    _, prices = admin.prices(sid)
+
+    def submit(council: str, scale: float) -> pb.SubmitProposalResponse:
+        proposal = proposal_of(directory, council, prices)
+        assert proposal.requests is not None
+        requests = {k: v * scale for k, v in proposal.requests.items()}
+        voice = admin.as_council(tokens[council])
+        return voice.submit(sid, council, 1, requests=requests)
+
+    with ThreadPoolExecutor(64) as pool:
+        first = list(pool.map(submit, consumers, [1.0] * 200))
+        again = list(pool.map(submit, consumers, [0.5] * 200))
+    assert not any(r.replaced for r in first)
+    assert all(r.replaced for r in again)
+    assert sorted(r.submitted for r in first) == list(range(1, 201))
+    assert {r.submitted for r in again} == {200}
+
+    with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True) as db:
+        rows = db.execute(
+            "SELECT council_id, revision, body FROM proposals WHERE session_id = ?", (sid,)
+        ).fetchall()
+    assert sorted(c for c, _, _ in rows) == sorted(consumers)
+    assert {revision for _, revision, _ in rows} == {2}
+
+    closed = admin.close_round(sid, 1)
+    assert closed.session.current_round == 2
+    # the board closed the round with the revised (halved) requests
+    demand = admin.get_round(sid, 1)
+    assert demand.closed and len(demand.feedback) == len(directory.kinds)
+    use = {f.council_id: f.budget_use for f in demand.feedback}
+    assert all(use[c] == pytest.approx(0.5, rel=1e-6) for c in consumers)
+
+
+def test_a_killed_server_restarts_and_the_session_reaches_the_same_plan(
+    tmp_path: Path,
+) -> None:
+    market = market_from_economy(load_economy(TOWN))
+    directory = CouncilDirectory(market)
+    reference = run_planning(market, "lp", tolerance=0.01, max_rounds=100)
+    database = tmp_path / "crash.db"
+    process = ServerProcess(database, ADMIN).start()
+    try:
+        with PlanningClient(process.target, ADMIN) as admin:
+            economy_id = admin.create_economy(TOWN).economy_id
+            session, tokens = admin.create_session(economy_id, all_councils_live=True)
+            sid = session.session_id
+            play(admin, sid, tokens, directory, rounds=4)
+            # round 5: half the councils have submitted when the server dies
+            round_, prices = admin.prices(sid)
+            early = sorted(tokens)[: len(tokens) // 2]
+            for council in early:
+                proposal = proposal_of(directory, council, prices)
+                reply = admin.as_council(tokens[council]).submit(
+                    sid, council, round_, requests=proposal.requests, activities=proposal.activities
+                )
+                assert not reply.replaced
+        process.kill()
+        process = ServerProcess(database, ADMIN).start()
+        with PlanningClient(process.target, ADMIN) as admin:
+            state = admin.get_session(sid)
+            assert state.current_round == round_ == 5
+            assert state.last_round.round == 4
+            _, again = admin.prices(sid)
+            assert again == prices  # the published prices survived
+            # what was acknowledged is there: submitting it again replaces it
+            council = early[0]
+            proposal = proposal_of(directory, council, prices)
+            reply = admin.as_council(tokens[council]).submit(
+                sid, council, round_, requests=proposal.requests, activities=proposal.activities
+            )
+            assert reply.replaced and reply.submitted == len(early)
+            play(admin, sid, tokens, directory)
+            final = admin.get_session(sid)
+            assert final.status == pb.SESSION_STATUS_CONVERGED
+            assert final.current_round == len(reference.rounds)
+            _, prices = admin.prices(sid, final.current_round)
+            assert_allclose([prices[x] for x in market.labels], reference.prices, rtol=1e-9)
+        assert process.stop() == 0  # SIGTERM: graceful shutdown
+    finally:
+        process.kill()
+
+
+# -- bad input: the right code, a clear message, nothing stored changes -----------------
+
+
+def stored_state(admin: PlanningClient, session_id: str) -> tuple[object, ...]:
+    session = admin.get_session(session_id)
+    _, prices = admin.prices(session_id)
+    return (
+        len(admin.list_economies()),
+        len(admin.list_sessions()),
+        session.current_round,
+        session.last_round.round,
+        tuple(sorted(prices.items())),
+    )
+
+
+@pytest.fixture(scope="module")
+def live_session(admin: PlanningClient, town_id: str) -> tuple[str, dict[str, str]]:
+    session, tokens = admin.create_session(
+        town_id, live_councils=["north-cc", "bakery"], manual_close=True
+    )
+    return session.session_id, tokens
+
+
+def _expect(call: object, code: grpc.StatusCode, *words: str) -> None:
+    with pytest.raises(grpc.RpcError) as err:
+        call()  # type: ignore[operator]
+    assert code_of(err.value) == code, err.value.details()
+    for word in words:
+        assert word in err.value.details(), err.value.details()
+
+
+def test_bad_requests_get_the_right_code_and_change_nothing(
+    server: ServerProcess,
+    admin: PlanningClient,
+    town_id: str,
+    live_session: tuple[str, dict[str, str]],
+) -> None:
+    sid, tokens = live_session
+    before = stored_state(admin, sid)
+    north = admin.as_council(tokens["north-cc"])
+    bakery = admin.as_council(tokens["bakery"])
+    cases = [
+        # malformed economies, naming the field
+        (lambda: admin.create_economy("{not json"), grpc.StatusCode.INVALID_ARGUMENT, "JSON"),
+        (
+            lambda: admin.create_economy(
+                TOWN.read_text().replace('"capacity": 500', '"capacity": -5')
+            ),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "capacity",
+        ),
+        (lambda: admin.get_economy("eco-nope"), grpc.StatusCode.NOT_FOUND, "eco-nope"),
+        (
+            lambda: admin.delete_economy(town_id),
+            grpc.StatusCode.FAILED_PRECONDITION,
+            "used by session",
+        ),
+        # sessions: unknown council, rule, option
+        (
+            lambda: admin.create_session(town_id, live_councils=["ghost"]),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "live_councils",
+            "ghost",
+        ),
+        (
+            lambda: admin.create_session(town_id, rule="auction"),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "rule",
+        ),
+        (
+            lambda: admin.create_session(town_id, rule_options={"dampng": 0.5}),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "rule_options",
+        ),
+        (lambda: admin.get_session("ses-nope"), grpc.StatusCode.NOT_FOUND, "ses-nope"),
+        # proposals: wrong round, unknown item, over capacity, wrong kind
+        (
+            lambda: north.submit(sid, "north-cc", 7, requests={"bread": 1.0}),
+            grpc.StatusCode.FAILED_PRECONDITION,
+            "round 7",
+            "open round is 1",
+        ),
+        (
+            lambda: north.submit(sid, "north-cc", 1, requests={"caviar": 1.0}),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "requests[caviar]",
+        ),
+        (
+            lambda: bakery.submit(sid, "bakery", 1, activities={"bake": 1e9}),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "activities[bake]",
+            "capacity",
+        ),
+        (
+            lambda: bakery.submit(sid, "bakery", 1, requests={"bread": 1.0}),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "proposes activities",
+        ),
+        # tokens: none, unknown, another council's, the admin's on a council's call
+        (
+            lambda: PlanningClient(server.target, "").submit(
+                sid, "north-cc", 1, requests={"bread": 1.0}
+            ),
+            grpc.StatusCode.UNAUTHENTICATED,
+            "authorization",
+        ),
+        (
+            lambda: admin.as_council("forged").submit(sid, "north-cc", 1, requests={"bread": 1.0}),
+            grpc.StatusCode.UNAUTHENTICATED,
+            "not valid",
+        ),
+        (
+            lambda: bakery.submit(sid, "north-cc", 1, requests={"bread": 1.0}),
+            grpc.StatusCode.PERMISSION_DENIED,
+            "bakery",
+            "north-cc",
+        ),
+        (
+            lambda: north.submit(sid, "ghost", 1, requests={"bread": 1.0}),
+            grpc.StatusCode.PERMISSION_DENIED,
+            "ghost",
+        ),
+        (
+            lambda: admin.submit(sid, "north-cc", 1, requests={"bread": 1.0}),
+            grpc.StatusCode.PERMISSION_DENIED,
+            "council",
+        ),
+        (lambda: north.list_economies(), grpc.StatusCode.PERMISSION_DENIED, "admin"),
+        (lambda: north.close_round(sid, 1), grpc.StatusCode.PERMISSION_DENIED, "admin"),
+        # closing a first round before the live councils have proposed
+        (
+            lambda: admin.close_round(sid, 1),
+            grpc.StatusCode.FAILED_PRECONDITION,
+            "north-cc",
+        ),
+        # a simulated session cannot take proposals, a live one cannot be run
+        (
+            lambda: list(admin.run(sid)),
+            grpc.StatusCode.FAILED_PRECONDITION,
+            "live councils",
+        ),
+    ]
+    for case in cases:
+        _expect(*case)
+    assert stored_state(admin, sid) == before
+
+
+def test_an_oversized_message_is_refused_and_large_economies_go_in_chunks(
+    server: ServerProcess, admin: PlanningClient
+) -> None:
+    before = len(admin.list_economies())
+    big = crowded_germany(4_000)  # about 1.5 MB of JSON, over the 1 MiB limit
+    document = big.model_dump_json()
+    assert len(document) > 1024 * 1024
+    with (
+        PlanningClient(server.target, ADMIN, max_message_mb=64) as unlimited,
+        pytest.raises(grpc.RpcError) as err,
+    ):
+        unlimited.create_economy(document)  # one message, as the client's limit allows
+    assert code_of(err.value) == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "larger than max" in err.value.details()
+    assert len(admin.list_economies()) == before
+    stored = admin.create_economy(big)  # the client streams it with UploadEconomy
+    assert stored.consumer_councils == 4_000
+    assert stored.document_bytes == len(document.encode())
+    assert len(admin.list_economies()) == before + 1
