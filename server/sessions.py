@@ -8,14 +8,18 @@ deterministic), so after a crash and a restart every session continues from its 
 with the same prices and the same price-rule state.
 
 Concurrency: calls arrive on one asyncio event loop. Database work runs on one thread (the
-store's single connection); solves run on a thread pool so that the loop keeps answering. A
-per-session lock orders submissions and round closes: a proposal is either committed to the
-round it names before the round closes, or refused because that round is no longer open.
+store's single connection); solves run on a thread pool so that the loop keeps answering.
+Proposals that arrive together are committed together (group commit: one transaction, one
+sync to disk), each acknowledged only after that commit. A per-session gate lets any number
+of submissions through at once but a round close only alone, so a proposal is either
+committed to the round it names before the round closes, or refused because that round is no
+longer open.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import logging
@@ -114,6 +118,81 @@ def _proposal_from_body(council_id: str, body: str) -> CouncilProposal:
     return CouncilProposal(council_id, data.get("requests"), data.get("activities"))
 
 
+class RoundGate:
+    """Any number of submissions at a time, or one round close alone.
+
+    A close waits for the submissions in progress (their commits included) and holds back
+    new ones until it is done.
+    """
+
+    def __init__(self) -> None:
+        self._submitting = 0
+        self._closing = False
+        self._changed = asyncio.Condition()
+
+    @contextlib.asynccontextmanager
+    async def submitting(self) -> AsyncIterator[None]:
+        async with self._changed:
+            await self._changed.wait_for(lambda: not self._closing)
+            self._submitting += 1
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._submitting -= 1
+                self._changed.notify_all()
+
+    @contextlib.asynccontextmanager
+    async def closing(self) -> AsyncIterator[None]:
+        async with self._changed:
+            await self._changed.wait_for(lambda: not self._closing)
+            self._closing = True
+            await self._changed.wait_for(lambda: self._submitting == 0)
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._closing = False
+                self._changed.notify_all()
+
+
+class _GroupCommit:
+    """Proposals waiting for the database are written together in one transaction."""
+
+    def __init__(self, manager: SessionManager) -> None:
+        self.manager = manager
+        self.pending: list[tuple[tuple[str, int, str, str], asyncio.Future[bool]]] = []
+        self.flushing: asyncio.Task[None] | None = None
+
+    async def put(self, item: tuple[str, int, str, str]) -> bool:
+        """Commit one proposal (with whatever else is waiting); True when it replaced one."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.pending.append((item, future))
+        if self.flushing is None:
+            self.flushing = asyncio.ensure_future(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        try:
+            while self.pending:
+                batch, self.pending = self.pending, []
+                try:
+                    results = await self.manager.db(
+                        self.manager.store.put_proposals, [item for item, _ in batch]
+                    )
+                except Exception as err:  # the whole transaction failed: refuse them all
+                    for _, future in batch:
+                        future.set_exception(err)
+                    continue
+                for (_, future), result in zip(batch, results, strict=True):
+                    if isinstance(result, Exception):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+        finally:
+            self.flushing = None
+
+
 @dataclass
 class LiveSession:
     """A session in memory: the solver's session plus the open round's submissions."""
@@ -125,7 +204,8 @@ class LiveSession:
     planning: PlanningSession
     submitted: dict[str, CouncilProposal]
     summaries: list[dict[str, Any]]
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    token_hashes: dict[str, str]  # hash -> council
+    gate: RoundGate = field(default_factory=lambda: RoundGate())
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     timer: asyncio.TimerHandle | None = None
 
@@ -166,6 +246,7 @@ class SessionManager:
             max_workers=solve_workers, thread_name_prefix="parplan-solve"
         )
         self._live: dict[str, LiveSession] = {}
+        self._writer = _GroupCommit(self)
         self._loading: dict[str, asyncio.Lock] = {}
 
     async def _in(self, executor: Executor, fn: Callable[..., T], *args: Any) -> T:
@@ -247,8 +328,11 @@ class SessionManager:
             created=now,
         )
         tokens = {c: new_token() for c in live}
-        await self.db(self.store.add_session, record, {c: hash_token(t) for c, t in tokens.items()})
-        session = LiveSession(record, settings, market, directory, planning, {}, [])
+        hashes = {c: hash_token(t) for c, t in tokens.items()}
+        await self.db(self.store.add_session, record, hashes)
+        session = LiveSession(
+            record, settings, market, directory, planning, {}, [], {h: c for c, h in hashes.items()}
+        )
         self._live[record.session_id] = session
         self._arm_timer(session)
         return session, tokens
@@ -303,16 +387,26 @@ class SessionManager:
             bodies = await self.db(self.store.proposals, session_id, len(planning.rounds) + 1)
             submitted = {c: _proposal_from_body(c, body) for c, (body, _) in bodies.items()}
         summaries = [row.summary for row in rounds]
+        token_hashes = await self.db(self.store.council_tokens, session_id)
         log.info("session %s loaded: %d round(s) replayed", session_id, len(rounds))
         return LiveSession(
-            record, settings, market, CouncilDirectory(market), planning, submitted, summaries
+            record,
+            settings,
+            market,
+            CouncilDirectory(market),
+            planning,
+            submitted,
+            summaries,
+            token_hashes,
         )
 
     async def sessions(self) -> list[SessionRecord]:
         return await self.db(self.store.sessions)
 
     async def council_of_token(self, session_id: str, token: str) -> str | None:
-        return await self.db(self.store.council_of_token, session_id, hash_token(token))
+        """The live council whose token this is, if any."""
+        live = await self.session(session_id)
+        return live.token_hashes.get(hash_token(token))
 
     # -- rounds --------------------------------------------------------------------------
 
@@ -334,17 +428,19 @@ class SessionManager:
                 f"council_id: council {proposal.council_id!r} is simulated in this session"
             )
         live.directory.check(proposal)
-        async with live.lock:
-            self._check_open(live, round_)
-            replaced = await self.db(
-                self.store.put_proposal,
-                session_id,
-                round_,
-                proposal.council_id,
-                _proposal_body(proposal),
-            )
-            live.submitted[proposal.council_id] = proposal
-            count, total = len(live.submitted), len(live.settings.live_councils)
+
+        async def commit() -> tuple[bool, int]:
+            async with live.gate.submitting():
+                self._check_open(live, round_)
+                replaced = await self._writer.put(
+                    (session_id, round_, proposal.council_id, _proposal_body(proposal))
+                )
+                live.submitted[proposal.council_id] = proposal
+                return replaced, len(live.submitted)
+
+        # a caller that goes away mid-commit must not leave memory behind the database
+        replaced, count = await asyncio.shield(commit())
+        total = len(live.settings.live_councils)
         closed = False
         if live.settings.auto_close and count == total:
             try:
@@ -381,7 +477,7 @@ class SessionManager:
         self, session_id: str, round_: int, deadline: float | None
     ) -> dict[str, Any]:
         live = await self.session(session_id)
-        async with live.lock:
+        async with live.gate.closing():
             self._check_open(live, round_)
             missing = [c for c in live.settings.live_councils if c not in live.submitted]
             previous = live.planning.last_proposals

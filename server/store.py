@@ -325,46 +325,63 @@ class Store:
         rows = self._db.execute("SELECT * FROM sessions ORDER BY created, session_id")
         return [self._session(row) for row in rows.fetchall()]
 
-    def council_of_token(self, session_id: str, token_hash: str) -> str | None:
-        row = self._db.execute(
-            "SELECT council_id FROM council_tokens WHERE session_id = ? AND token_hash = ?",
-            (session_id, token_hash),
-        ).fetchone()
-        return None if row is None else str(row["council_id"])
+    def council_tokens(self, session_id: str) -> dict[str, str]:
+        """Token hash -> council id, for every live council of a session."""
+        rows = self._db.execute(
+            "SELECT council_id, token_hash FROM council_tokens WHERE session_id = ?",
+            (session_id,),
+        ).fetchall()
+        return {row["token_hash"]: row["council_id"] for row in rows}
 
     # -- proposals and rounds ------------------------------------------------------------
 
-    def put_proposal(self, session_id: str, round_: int, council_id: str, body: str) -> bool:
-        """Store (or replace) a council's proposal for a round; True when it replaced one.
+    def put_proposals(
+        self, items: list[tuple[str, int, str, str]]
+    ) -> list[bool | RoundClosedError | NotFoundError]:
+        """Store (or replace) proposals ``(session, round, council, body)`` in one commit.
 
-        Refused unless ``round_`` is the session's open round, checked in the same
-        transaction, so a proposal can never land in a round that has closed.
+        Returns, for each, whether it replaced an earlier proposal of that council for that
+        round, or the error that refused it: a proposal lands only in its session's open
+        round, checked in the same transaction, so none can land in a round that has closed.
+        One refused proposal does not hold back the others.
         """
+        results: list[bool | RoundClosedError | NotFoundError] = []
+        now = time.time()
         with self._transaction() as db:
-            current = db.execute(
-                "SELECT current_round, status FROM sessions WHERE session_id = ?",
-                (session_id,),
-            ).fetchone()
-            if current is None:
-                raise NotFoundError(f"session_id: no session {session_id!r}")
-            if current["status"] != "running":
-                raise RoundClosedError(session_id, round_, None, current["status"])
-            if current["current_round"] != round_:
-                raise RoundClosedError(session_id, round_, current["current_round"])
-            replaced = (
-                db.execute(
+            for session_id, round_, council_id, body in items:
+                current = db.execute(
+                    "SELECT current_round, status FROM sessions WHERE session_id = ?",
+                    (session_id,),
+                ).fetchone()
+                if current is None:
+                    results.append(NotFoundError(f"session_id: no session {session_id!r}"))
+                    continue
+                if current["status"] != "running":
+                    results.append(RoundClosedError(session_id, round_, None, current["status"]))
+                    continue
+                if current["current_round"] != round_:
+                    results.append(RoundClosedError(session_id, round_, current["current_round"]))
+                    continue
+                replaced = db.execute(
                     "SELECT 1 FROM proposals WHERE session_id = ? AND round = ? AND council_id = ?",
                     (session_id, round_, council_id),
                 ).fetchone()
-                is not None
-            )
-            db.execute(
-                "INSERT INTO proposals VALUES (?, ?, ?, ?, 1, ?) "
-                "ON CONFLICT (session_id, round, council_id) DO UPDATE SET "
-                "body = excluded.body, revision = revision + 1, submitted = excluded.submitted",
-                (session_id, round_, council_id, body, time.time()),
-            )
-        return replaced
+                db.execute(
+                    "INSERT INTO proposals VALUES (?, ?, ?, ?, 1, ?) "
+                    "ON CONFLICT (session_id, round, council_id) DO UPDATE SET "
+                    "body = excluded.body, revision = revision + 1, "
+                    "submitted = excluded.submitted",
+                    (session_id, round_, council_id, body, now),
+                )
+                results.append(replaced is not None)
+        return results
+
+    def put_proposal(self, session_id: str, round_: int, council_id: str, body: str) -> bool:
+        """One proposal (see :meth:`put_proposals`); True when it replaced one."""
+        (result,) = self.put_proposals([(session_id, round_, council_id, body)])
+        if isinstance(result, Exception):
+            raise result
+        return result
 
     def proposals(self, session_id: str, round_: int) -> dict[str, tuple[str, int]]:
         """Council id -> (proposal body, revision) of every live proposal of a round."""

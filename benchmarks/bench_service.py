@@ -1,0 +1,224 @@
+"""Benchmark the gRPC planning service on loopback: proposal throughput and round closing.
+
+Sections:
+
+* ``throughput``  ``--clients`` concurrent clients (one channel each, default 50) submit and
+                  resubmit proposals of live consumer councils to one open round for
+                  ``--seconds``: proposals accepted per second and latency percentiles. Every
+                  accepted proposal is committed to SQLite (WAL, ``synchronous=FULL``) before
+                  its answer;
+* ``close``       a round with ``--councils`` live councils (default 10^4): the time for all
+                  of them to submit, then for ``CloseRound`` to assemble the proposals, solve
+                  the round and store it; and the same round with every council simulated.
+
+The server runs in its own process (``parplan-server serve``) on a fresh database; the clients
+run in this one, so on a small machine both compete for the same cores.
+
+    python benchmarks/bench_service.py --sections throughput close
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import grpc
+import numpy as np
+from bench_planning import machine, solver_version
+
+from server.api.planning.v1 import planning_pb2 as pb
+from server.api.planning.v1 import planning_pb2_grpc as pb_grpc
+from server.client import PlanningClient
+from server.live_demo import proposal_of
+from server.process import ServerProcess
+from solver.council_proposals import CouncilDirectory
+from solver.economy import Economy, load_economy
+from solver.economy_market import market_from_economy
+from solver.planning_examples import EXAMPLES, with_simulated_councils
+
+ADMIN = "bench-admin"
+RESULTS = Path(__file__).resolve().parent / "results" / "service.md"
+
+
+def crowded_germany(n: int) -> Economy:
+    """Germany 1995 (6 sectors) with ``n`` consumer councils."""
+    return with_simulated_councils(
+        load_economy(EXAMPLES / "germany_1995.json"), n_consumer_councils=n
+    )
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q))
+
+
+async def _submitters(
+    target: str,
+    session_id: str,
+    requests: dict[str, dict[str, float]],
+    tokens: dict[str, str],
+    clients: int,
+    seconds: float,
+) -> tuple[list[float], int, float]:
+    """``clients`` channels submitting round-robin for ``seconds``; latencies and errors."""
+    councils = list(requests)
+    latencies: list[float] = []
+    errors = 0
+    stop_at = time.perf_counter() + seconds
+
+    async def client(k: int) -> None:
+        nonlocal errors
+        async with grpc.aio.insecure_channel(target) as channel:
+            stub = pb_grpc.PlanningServiceStub(channel)
+            i = k
+            while time.perf_counter() < stop_at:
+                council = councils[i % len(councils)]
+                i += clients
+                request = pb.SubmitProposalRequest(
+                    session_id=session_id, council_id=council, round=1
+                )
+                request.consumption.requests.extend(
+                    pb.ItemQuantity(item=item, quantity=q) for item, q in requests[council].items()
+                )
+                start = time.perf_counter()
+                try:
+                    await stub.SubmitProposal(
+                        request, metadata=(("authorization", f"Bearer {tokens[council]}"),)
+                    )
+                except grpc.aio.AioRpcError:
+                    errors += 1
+                    continue
+                latencies.append(time.perf_counter() - start)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(client(k) for k in range(clients)))
+    return latencies, errors, time.perf_counter() - start
+
+
+def live_consumer_session(
+    admin: PlanningClient, economy: Economy, **options: object
+) -> tuple[str, dict[str, str], dict[str, dict[str, float]]]:
+    """A session in which every consumer council is live; their first-round requests."""
+    economy_id = admin.create_economy(economy).economy_id
+    consumers = [c.id for c in economy.consumer_councils]
+    session, tokens = admin.create_session(economy_id, live_councils=consumers, **options)  # type: ignore[arg-type]
+    _, prices = admin.prices(session.session_id)
+    directory = CouncilDirectory(market_from_economy(economy))
+    requests = {c: dict(proposal_of(directory, c, prices).requests or {}) for c in consumers}
+    return session.session_id, tokens, requests
+
+
+def throughput(admin: PlanningClient, target: str, args: argparse.Namespace) -> str:
+    economy = crowded_germany(args.throughput_councils)
+    sid, tokens, requests = live_consumer_session(admin, economy, manual_close=True)
+    latencies, errors, wall = asyncio.run(
+        _submitters(target, sid, requests, tokens, args.clients, args.seconds)
+    )
+    ms = [x * 1000 for x in latencies]
+    accepted = admin.get_session(sid)  # the round is still open: nothing was closed
+    assert accepted.current_round == 1
+    return (
+        "## Proposals accepted per second\n\n"
+        f"{args.clients} concurrent clients (one channel each, asyncio in one process) submit "
+        f"and resubmit the proposals of {args.throughput_councils:,} live consumer councils "
+        f"(Germany 1995, 6 goods) to one open round for {args.seconds:g} s. Each answer comes "
+        "after the proposal is committed to SQLite.\n\n"
+        "| accepted | errors | wall s | accepted / s | p50 ms | p90 ms | p99 ms | max ms |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        f"| {len(latencies):,} | {errors} | {wall:.1f} | {len(latencies) / wall:,.0f} | "
+        f"{statistics.median(ms):.1f} | {percentile(ms, 90):.1f} | {percentile(ms, 99):.1f} | "
+        f"{max(ms):.1f} |\n"
+    )
+
+
+def close(admin: PlanningClient, target: str, args: argparse.Namespace) -> str:
+    economy = crowded_germany(args.councils)
+    sid, tokens, requests = live_consumer_session(admin, economy, manual_close=True)
+
+    async def all_once() -> float:
+        """Every council submits once, as fast as the clients go."""
+        start = time.perf_counter()
+        councils = list(requests)
+        queue = asyncio.Queue[str]()
+        for c in councils:
+            queue.put_nowait(c)
+
+        async def client() -> None:
+            async with grpc.aio.insecure_channel(target) as channel:
+                stub = pb_grpc.PlanningServiceStub(channel)
+                while not queue.empty():
+                    council = queue.get_nowait()
+                    request = pb.SubmitProposalRequest(session_id=sid, council_id=council, round=1)
+                    request.consumption.requests.extend(
+                        pb.ItemQuantity(item=i, quantity=q) for i, q in requests[council].items()
+                    )
+                    await stub.SubmitProposal(
+                        request, metadata=(("authorization", f"Bearer {tokens[council]}"),)
+                    )
+
+        await asyncio.gather(*(client() for _ in range(args.clients)))
+        return time.perf_counter() - start
+
+    submit_wall = asyncio.run(all_once())
+    start = time.perf_counter()
+    closed = admin.close_round(sid, 1)
+    close_wall = time.perf_counter() - start
+
+    simulated_id = admin.create_economy(economy).economy_id
+    session, _ = admin.create_session(simulated_id)
+    start = time.perf_counter()
+    (summary,) = list(admin.run(session.session_id, max_rounds=1))
+    simulated_wall = time.perf_counter() - start
+    n = len(economy.consumer_councils) + len(economy.worker_councils) + len(economy.federations)
+    return (
+        "## Closing a round\n\n"
+        f"Germany 1995 with {args.councils:,} consumer councils ({n:,} councils in all), rule "
+        f"lp. *Live*: every consumer council submits over gRPC ({args.clients} clients), then "
+        "`CloseRound` assembles the proposals, solves the round and stores it; *simulated*: "
+        "one `RunSession` round in which the server makes every proposal.\n\n"
+        "| councils | all submit s | CloseRound s (client) | round s (server) | LP s |\n"
+        "|---|---:|---:|---:|---:|\n"
+        f"| live | {submit_wall:.2f} | {close_wall:.2f} | {closed.summary.seconds:.2f} | "
+        f"{closed.summary.lp_seconds:.2f} |\n"
+        f"| simulated | – | {simulated_wall:.2f} | {summary.seconds:.2f} | "
+        f"{summary.lp_seconds:.2f} |\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sections", nargs="+", default=["throughput", "close"])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--throughput-councils", type=int, default=2_000)
+    parser.add_argument("--councils", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [
+        "# Service benchmark\n\n",
+        f"Started {started}; machine: {machine()}; commit {solver_version()}.\n\n"
+        f"Command: `python benchmarks/bench_service.py {' '.join(sys.argv[1:])}`\n\n",
+    ]
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        ServerProcess(Path(tmp) / "bench.db", ADMIN) as srv,
+        PlanningClient(srv.target, ADMIN, max_message_mb=64) as admin,
+    ):
+        for section in args.sections:
+            text = {"throughput": throughput, "close": close}[section](admin, srv.target, args)
+            print(text, flush=True)
+            parts.append(text + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("".join(parts))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""The SQLite store: proposals replace, rounds close atomically, nothing half-written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from server.store import (
+    EconomyRecord,
+    NotFoundError,
+    RoundClosedError,
+    SessionRecord,
+    Store,
+    proposals_from_bytes,
+    proposals_to_bytes,
+)
+from solver.economy import load_economy
+from solver.economy_market import market_from_economy
+from solver.market import simulated_proposals
+
+TOWN = Path(__file__).resolve().parent.parent / "solver" / "examples" / "planning_town.json"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "db" / "planning.db")
+    store.add_economy(
+        EconomyRecord("eco-1", "town", 4, 4, 2, 3, 10, 0.0, document=TOWN.read_text())
+    )
+    store.add_session(
+        SessionRecord("ses-1", "eco-1", {"rule": "lp"}, "running", 1, 0.0, 0.0),
+        {"north-cc": "hash-north"},
+    )
+    return store
+
+
+def test_a_resubmission_replaces_the_proposal(store: Store) -> None:
+    assert store.put_proposal("ses-1", 1, "north-cc", '{"requests": {"bread": 1}}') is False
+    assert store.put_proposal("ses-1", 1, "north-cc", '{"requests": {"bread": 2}}') is True
+    assert store.proposals("ses-1", 1) == {"north-cc": ('{"requests": {"bread": 2}}', 2)}
+
+
+def test_a_proposal_for_another_round_is_refused_and_not_stored(store: Store) -> None:
+    with pytest.raises(RoundClosedError, match="open round is 1"):
+        store.put_proposal("ses-1", 2, "north-cc", "{}")
+    with pytest.raises(NotFoundError, match="session_id"):
+        store.put_proposal("ses-9", 1, "north-cc", "{}")
+    assert store.proposals("ses-1", 2) == {}
+
+
+def test_closing_a_round_stores_it_and_opens_the_next(store: Store) -> None:
+    market = market_from_economy(load_economy(TOWN))
+    proposals = simulated_proposals(market, market.initial_prices * 1.3)
+    prices, next_prices = market.initial_prices, market.initial_prices * 1.01
+    store.close_round("ses-1", 1, {"round": 1}, prices, next_prices, proposals, "running")
+    assert store.session("ses-1").current_round == 2
+    (row,) = store.rounds("ses-1")
+    assert_allclose(row.prices, prices, rtol=0, atol=0)
+    assert_allclose(row.next_prices, next_prices, rtol=0, atol=0)
+    assert_allclose(row.proposals.linear_activity, proposals.linear_activity, rtol=0, atol=0)
+    # a second close of the same round is refused, and leaves the first one as it was
+    with pytest.raises(RoundClosedError):
+        store.close_round("ses-1", 1, {"round": 1}, prices, prices, proposals, "running")
+    assert len(store.rounds("ses-1")) == 1
+    store.close_round("ses-1", 2, {"round": 2}, prices, prices, proposals, "converged")
+    with pytest.raises(RoundClosedError, match="has ended"):
+        store.put_proposal("ses-1", 2, "north-cc", "{}")
+
+
+def test_proposals_survive_the_trip_through_bytes_exactly() -> None:
+    market = market_from_economy(load_economy(TOWN))
+    proposals = simulated_proposals(market, market.initial_prices * np.linspace(1, 2, 7))
+    back = proposals_from_bytes(proposals_to_bytes(proposals))
+    for name in ("consumer_requests", "federation_requests"):
+        assert (getattr(back, name) != getattr(proposals, name)).nnz == 0
+    assert np.array_equal(back.linear_activity, proposals.linear_activity)
+
+
+def test_an_economy_in_use_cannot_be_deleted(store: Store) -> None:
+    with pytest.raises(ValueError, match="used by session 'ses-1'"):
+        store.delete_economy("eco-1")
+    assert store.economy("eco-1").document == TOWN.read_text()
+    assert store.economies()[0].document_bytes == len(TOWN.read_bytes())
+
+
+def test_the_database_is_in_wal_mode_and_reopens_with_everything(tmp_path: Path) -> None:
+    path = tmp_path / "planning.db"
+    first = Store(path)
+    first.add_economy(EconomyRecord("eco-1", "town", 1, 1, 1, 0, 2, 0.0, document="{}"))
+    first.close()
+    again = Store(path)
+    assert again._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert [e.economy_id for e in again.economies()] == ["eco-1"]
