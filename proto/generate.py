@@ -58,14 +58,26 @@ def main(argv: list[str] | None = None) -> int:
             for f in files
             if not (ROOT / f).exists() or not filecmp.cmp(Path(tmp) / f, ROOT / f, shallow=False)
         ]
+        # generated modules whose .proto is gone
+        generated = ROOT / PACKAGE_ROOT
+        orphans = [
+            p.relative_to(ROOT)
+            for p in generated.rglob("*_pb2*")
+            if p.suffix in (".py", ".pyi") and p.relative_to(ROOT) not in set(files)
+        ]
         if args.check:
             for f in stale:
                 print(f"out of date: {f} (run python proto/generate.py)", file=sys.stderr)
-            return 1 if stale else 0
+            for f in orphans:
+                print(f"no .proto makes {f} any more: delete it", file=sys.stderr)
+            return 1 if stale or orphans else 0
         for f in files:
             (ROOT / f).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(Path(tmp) / f, ROOT / f)
             print(f"wrote {f}")
+        for f in orphans:
+            (ROOT / f).unlink()
+            print(f"deleted {f}")
     return 0
 
 

@@ -12,8 +12,15 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from .api.planning.v1 import economy_pb2, economy_pb2_grpc, planning_pb2, planning_pb2_grpc
-from .service import EconomyService, PlanningService
+from .api.planning.v1 import (
+    economy_pb2,
+    economy_pb2_grpc,
+    planning_pb2,
+    planning_pb2_grpc,
+    round_pb2,
+    round_pb2_grpc,
+)
+from .service import EconomyService, PlanningService, RoundService
 from .sessions import SessionManager
 from .store import Store
 
@@ -26,6 +33,7 @@ DEFAULT_MAX_UPLOAD_MB = 1024  # a whole economy streamed by UploadEconomy
 SERVICE_NAMES = (
     economy_pb2.DESCRIPTOR.services_by_name["EconomyService"].full_name,
     planning_pb2.DESCRIPTOR.services_by_name["PlanningService"].full_name,
+    round_pb2.DESCRIPTOR.services_by_name["RoundService"].full_name,
 )
 
 
@@ -97,6 +105,9 @@ async def start_server(config: ServerConfig) -> RunningServer:
     )
     planning_pb2_grpc.add_PlanningServiceServicer_to_server(
         PlanningService(manager, config.admin_token), server
+    )
+    round_pb2_grpc.add_RoundServiceServicer_to_server(
+        RoundService(manager, config.admin_token), server
     )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

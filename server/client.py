@@ -16,6 +16,8 @@ from .api.planning.v1 import economy_pb2 as eco_pb
 from .api.planning.v1 import economy_pb2_grpc as eco_grpc
 from .api.planning.v1 import planning_pb2 as pb
 from .api.planning.v1 import planning_pb2_grpc as pb_grpc
+from .api.planning.v1 import round_pb2 as round_pb
+from .api.planning.v1 import round_pb2_grpc as round_grpc
 
 __all__ = ["PlanningClient"]
 
@@ -67,6 +69,7 @@ class PlanningClient:
         self.metadata = (("authorization", f"Bearer {token}"),)
         self.economies = eco_grpc.EconomyServiceStub(channel)
         self.planning = pb_grpc.PlanningServiceStub(channel)
+        self.rounds = round_grpc.RoundServiceStub(channel)
 
     def as_council(self, token: str) -> PlanningClient:
         """A client on the same channel that speaks with a council's token."""
@@ -227,8 +230,32 @@ class PlanningClient:
         for reply in self.planning.RunSession(request, metadata=self.metadata, timeout=timeout):
             yield reply.summary
 
-    def watch(self, session_id: str, from_round: int = 1) -> Iterator[pb.RoundSummary]:
-        """Rounds from ``from_round`` on, as they close, until the session ends."""
+    def watch(self, session_id: str, from_round: int = 1) -> Iterator[pb.WatchSessionResponse]:
+        """Rounds from ``from_round`` on, as they close, until the session ends: each with
+        its summary, prices, next prices and feedback."""
         request = pb.WatchSessionRequest(session_id=session_id, from_round=from_round)
-        for reply in self.planning.WatchSession(request, metadata=self.metadata):
-            yield reply.summary
+        yield from self.planning.WatchSession(request, metadata=self.metadata)
+
+    # -- single rounds -------------------------------------------------------------------
+
+    def solve_round(
+        self,
+        economy: str | Economy,
+        *,
+        requests: Mapping[str, Mapping[str, float]] | None = None,
+        method: str = "auto",
+        hard: bool = False,
+        timeout: float | None = None,
+    ) -> round_pb.SolveRoundResponse:
+        """One round's LP: a stored economy (by id) or an economy model, with councils'
+        requests replacing theirs; the deadline (``timeout``) is HiGHS's time limit."""
+        request = round_pb.SolveRoundRequest(method=method, hard=hard)
+        if isinstance(economy, Economy):
+            request.economy_json = economy.model_dump_json()
+        else:
+            request.economy_id = economy
+        for council, quantities in (requests or {}).items():
+            request.requests.append(
+                round_pb.CouncilRequests(council_id=council, quantities=dict(quantities))
+            )
+        return self.rounds.SolveRound(request, metadata=self.metadata, timeout=timeout)

@@ -28,14 +28,19 @@ import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from solver.council_proposals import CouncilKind, CouncilProposal
-from solver.economy import EconomyValidationError
-from solver.market import ProposalError, evaluate
+from solver.economy import EconomyValidationError, parse_economy, with_requests
+from solver.market import Evaluation, ProposalError
 from solver.planning import PlanStatus, council_feedback
+from solver.results import RoundResult
+from solver.solve import solve_round
+from solver.status import Method, SolutionStatus, TerminationCondition
 
 from .api.planning.v1 import economy_pb2 as eco_pb
 from .api.planning.v1 import economy_pb2_grpc as eco_grpc
 from .api.planning.v1 import planning_pb2 as pb
 from .api.planning.v1 import planning_pb2_grpc as pb_grpc
+from .api.planning.v1 import round_pb2 as round_pb
+from .api.planning.v1 import round_pb2_grpc as round_grpc
 from .auth import bearer_token, is_admin
 from .sessions import (
     LiveSession,
@@ -45,7 +50,7 @@ from .sessions import (
 )
 from .store import EconomyRecord, NotFoundError, RoundClosedError
 
-__all__ = ["EconomyService", "PlanningService"]
+__all__ = ["EconomyService", "PlanningService", "RoundService"]
 
 R = TypeVar("R")
 
@@ -438,32 +443,13 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                 round=round_, closed=False, prices=_items(labels, live.planning.prices)
             )
         record = live.planning.rounds[round_ - 1]
-        if round_ == played and live.planning.last_evaluation is not None:
-            evaluation = live.planning.last_evaluation
-        else:
-            rows = await self.manager.db(self.manager.store.rounds, request.session_id)
-            evaluation = evaluate(
-                live.market, rows[round_ - 1].proposals, record.prices, live.settings.tolerance
-            )
-        feedback = council_feedback(live.market, evaluation)
-        if council is not None:
-            feedback = [f for f in feedback if f["council"] == council]
+        evaluation = await self.manager.evaluation(live, round_)
         return pb.GetRoundResponse(
             round=round_,
             closed=True,
             prices=_items(labels, record.prices),
             summary=_summary(live.summaries[round_ - 1]),
-            feedback=[
-                pb.CouncilFeedback(
-                    council_id=f["council"],
-                    kind=_KIND[CouncilKind(f["kind"])],
-                    approved=f["approved"],
-                    reason=f["reason"],
-                    benefit_cost_ratio=f.get("ratio") or 0.0,
-                    budget_use=f.get("budget_use") or 0.0,
-                )
-                for f in feedback
-            ],
+            feedback=_feedback(live, evaluation, council, only_rejected=False),
             next_prices=_items(labels, record.next_prices),
         )
 
@@ -496,9 +482,37 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
     async def WatchSession(
         self, request: pb.WatchSessionRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.WatchSessionResponse]:
-        await self.guard.caller(context, request.session_id)
+        council = await self.guard.caller(context, request.session_id)
         async for summary in self.manager.watch(request.session_id, request.from_round):
-            yield pb.WatchSessionResponse(summary=_summary(summary))
+            live = await self.manager.session(request.session_id)
+            record = live.planning.rounds[summary["round"] - 1]
+            evaluation = await self.manager.evaluation(live, summary["round"])
+            yield pb.WatchSessionResponse(
+                summary=_summary(summary),
+                prices=_items(live.market.labels, record.prices),
+                next_prices=_items(live.market.labels, record.next_prices),
+                feedback=_feedback(live, evaluation, council, only_rejected=council is None),
+            )
+
+
+def _feedback(
+    live: LiveSession, evaluation: Evaluation, council: str | None, *, only_rejected: bool
+) -> list[pb.CouncilFeedback]:
+    """The board's answers: a council's own, or (for the admin) every or every rejected one."""
+    answers = council_feedback(live.market, evaluation, only_rejected=only_rejected)
+    if council is not None:
+        answers = [f for f in answers if f["council"] == council]
+    return [
+        pb.CouncilFeedback(
+            council_id=f["council"],
+            kind=_KIND[CouncilKind(f["kind"])],
+            approved=f["approved"],
+            reason=f["reason"],
+            benefit_cost_ratio=f.get("ratio") or 0.0,
+            budget_use=f.get("budget_use") or 0.0,
+        )
+        for f in answers
+    ]
 
 
 def _quantities(field: str, pairs: list[tuple[str, float]]) -> dict[str, float]:
@@ -515,3 +529,72 @@ def _items(labels: list[str], values: Any) -> list[pb.ItemQuantity]:
         pb.ItemQuantity(item=label, quantity=float(v))
         for label, v in zip(labels, values, strict=True)
     ]
+
+
+_TERMINATION = {
+    t: getattr(round_pb, f"TERMINATION_CONDITION_{t.name}") for t in TerminationCondition
+}
+_SOLUTION = {s: getattr(round_pb, f"SOLUTION_STATUS_{s.name}") for s in SolutionStatus}
+
+
+class RoundService(round_grpc.RoundServiceServicer):
+    """``planning.v1.RoundService``: one round's LP, stateless."""
+
+    def __init__(self, manager: SessionManager, admin_token: str) -> None:
+        self.manager = manager
+        self.guard = _Guard(manager, admin_token)
+
+    @translate_errors
+    async def SolveRound(
+        self, request: round_pb.SolveRoundRequest, context: grpc.aio.ServicerContext
+    ) -> round_pb.SolveRoundResponse:
+        await self.guard.admin(context)
+        which = request.WhichOneof("economy")
+        if which == "economy_id":
+            record = await self.manager.db(self.manager.store.economy, request.economy_id)
+            document = record.document
+        elif which == "economy_json":
+            document = request.economy_json
+        else:
+            raise ValueError("economy: give economy_id or economy_json")
+        try:
+            method = Method(request.method or "auto")
+        except ValueError:
+            choices = ", ".join(m.value for m in Method)
+            raise ValueError(f"method: unknown {request.method!r}; one of {choices}") from None
+        requests: dict[str, dict[str, float]] = {}
+        for entry in request.requests:
+            if entry.council_id in requests:
+                raise ValueError(f"requests[{entry.council_id}]: given twice")
+            requests[entry.council_id] = dict(entry.quantities)
+        deadline = _deadline(context)
+        time_limit = None if deadline is None else max(deadline - time.monotonic(), 0.1)
+
+        def solve() -> RoundResult:
+            economy = with_requests(parse_economy(document), requests)
+            return solve_round(
+                economy, method=method, time_limit=time_limit, elastic=not request.hard
+            )
+
+        result = await self.manager.compute(solve)
+        return round_pb.SolveRoundResponse(
+            termination=_TERMINATION[result.termination],
+            solution_status=_SOLUTION[result.solution],
+            objective=result.objective if result.objective is not None else 0.0,
+            solve_seconds=result.solve_seconds,
+            feasible=result.feasible,
+            prices=result.prices() if result.has_duals else {},
+            rents=result.rents() if result.has_duals else {},
+            pollution_prices=[
+                round_pb.PollutionPrice(federation=f, pollutant=e, price=float(p))
+                for (f, e), p in zip(result.cap_rows, result.pollution_price, strict=True)
+            ]
+            if result.pollution_price is not None
+            else [],
+            activities=result.activities() if result.activity is not None else {},
+            shortfalls=[
+                round_pb.Shortfall(good=s.good, required=s.required, missing=s.shortfall)
+                for s in result.shortfalls()
+            ],
+            result_json=json.dumps(result.to_dict()),
+        )

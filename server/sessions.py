@@ -41,7 +41,7 @@ from solver.council_proposals import (
 )
 from solver.economy import Economy, parse_economy
 from solver.economy_market import market_from_economy
-from solver.market import Market
+from solver.market import Evaluation, Market, evaluate
 from solver.planning import PlanningSession, PlanStatus, RoundRecord
 from solver.price_rules import PRICE_RULES, make_rule
 
@@ -251,6 +251,22 @@ class SessionManager:
 
     async def _in(self, executor: Executor, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
+
+    async def compute(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run CPU work (a solve, parsing a large economy) on a solve thread."""
+        return await self._in(self._solve, fn, *args)
+
+    async def evaluation(self, live: LiveSession, round_: int) -> Evaluation:
+        """The board's evaluation of a closed round (re-made from the stored proposals for a
+        round before the last)."""
+        planning = live.planning
+        if round_ == len(planning.rounds) and planning.last_evaluation is not None:
+            return planning.last_evaluation
+        rows = await self.db(self.store.rounds, live.session_id)
+        record = planning.rounds[round_ - 1]
+        return await self.compute(
+            evaluate, live.market, rows[round_ - 1].proposals, record.prices, planning.tolerance
+        )
 
     async def db(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a store call on the database thread."""

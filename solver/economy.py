@@ -36,6 +36,7 @@ __all__ = [
     "load_economy",
     "parse_economy",
     "save_economy",
+    "with_requests",
 ]
 
 Identifier = Annotated[
@@ -441,6 +442,44 @@ def parse_economy(data: Mapping[str, Any] | str | bytes) -> Economy:
         return Economy.model_validate(data)
     except ValidationError as err:
         raise EconomyValidationError(_pydantic_problems(err)) from None
+
+
+def with_requests(economy: Economy, requests: Mapping[str, Mapping[str, float]]) -> Economy:
+    """A validated copy of ``economy`` in which the named councils request other quantities.
+
+    Parameters
+    ----------
+    economy
+        The economy.
+    requests
+        Council id -> quantity by good: a consumer council's ``requests`` or a federation's
+        ``public_requests``, replaced whole.
+
+    Raises
+    ------
+    EconomyValidationError
+        For an id that is neither a consumer council nor a federation, and for whatever the
+        new requests break (unknown good, negative quantity), naming the field.
+    """
+    data = economy.model_dump(mode="json")
+    consumers = {c["id"]: c for c in data["consumer_councils"]}
+    federations = {f["id"]: f for f in data["federations"]}
+    problems = []
+    for council, quantities in requests.items():
+        if council in consumers:
+            consumers[council]["requests"] = dict(quantities)
+        elif council in federations:
+            federations[council]["public_requests"] = dict(quantities)
+        else:
+            problems.append(
+                Problem(
+                    field=f"requests[{council}]",
+                    message=f"no consumer council or federation {council!r}",
+                )
+            )
+    if problems:
+        raise EconomyValidationError(problems)
+    return parse_economy(data)
 
 
 def load_economy(path: str | Path) -> Economy:

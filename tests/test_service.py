@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -14,14 +15,16 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from numpy.testing import assert_allclose
 
 from server.api.planning.v1 import planning_pb2 as pb
+from server.api.planning.v1 import round_pb2 as round_pb
 from server.client import PlanningClient
 from server.live_demo import proposal_of, run_demo
 from server.process import ServerProcess
 from solver.council_proposals import CouncilDirectory
-from solver.economy import Economy, load_economy
+from solver.economy import Economy, load_economy, with_requests
 from solver.economy_market import market_from_economy
 from solver.planning import run_planning
 from solver.planning_examples import with_simulated_councils
+from solver.solve import solve_round
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "solver" / "examples"
 TOWN = EXAMPLES / "planning_town.json"
@@ -133,7 +136,11 @@ def test_a_simulated_session_streams_its_rounds_and_watchers_see_them(
     assert rounds[-1].status == pb.SESSION_STATUS_CONVERGED
     assert all(r.status == pb.SESSION_STATUS_RUNNING for r in rounds[:-1])
     watched = list(admin.watch(session.session_id, from_round=3))
-    assert [r.round for r in watched] == [r.round for r in rounds[2:]]
+    assert [w.summary.round for w in watched] == [r.round for r in rounds[2:]]
+    # each round comes with its prices and the board's answer: the next round's prices
+    for earlier, later in itertools.pairwise(watched):
+        assert [p.quantity for p in earlier.next_prices] == [p.quantity for p in later.prices]
+    assert all(f.approved is False for w in watched for f in w.feedback)  # admin: rejections
 
 
 def test_a_deadline_stops_a_run_between_rounds_and_keeps_what_was_played(
@@ -170,6 +177,49 @@ def test_the_server_answers_while_a_round_is_being_solved(
         assert len(running.result()) == 3
     assert len(latencies) >= 3
     assert max(latencies) < 1.0, latencies
+
+
+def test_a_council_watching_gets_its_own_feedback_as_rounds_close(
+    admin: PlanningClient, town_id: str
+) -> None:
+    market = market_from_economy(load_economy(TOWN))
+    session, tokens = admin.create_session(town_id, live_councils=["north-cc", "bakery"])
+    sid = session.session_id
+    north = admin.as_council(tokens["north-cc"])
+    with ThreadPoolExecutor(1) as pool:
+        watching = pool.submit(lambda: list(north.watch(sid)))
+        play(admin, sid, tokens, CouncilDirectory(market))
+        seen = watching.result(timeout=60)
+    assert [w.summary.round for w in seen] == list(range(1, len(seen) + 1))
+    assert seen[-1].summary.status == pb.SESSION_STATUS_CONVERGED
+    assert {f.council_id for w in seen for f in w.feedback} == {"north-cc"}
+    assert seen[-1].feedback[0].approved
+
+
+def test_solve_round_gives_the_in_process_duals_and_takes_councils_requests(
+    admin: PlanningClient, town_id: str
+) -> None:
+    economy = load_economy(TOWN)
+    reply = admin.solve_round(town_id)
+    reference = solve_round(economy)
+    assert reply.termination == round_pb.TERMINATION_CONDITION_OPTIMAL
+    assert reply.solution_status == round_pb.SOLUTION_STATUS_OPTIMAL
+    assert dict(reply.prices) == pytest.approx(reference.prices(), rel=1e-12)
+    assert dict(reply.rents) == pytest.approx(reference.rents(), rel=1e-12)
+    # a consumer council's proposal replaces its stated requests
+    asked = {"bread": 150.0, "clothes": 20.0}
+    changed = admin.solve_round(economy, requests={"north-cc": asked})
+    expected = solve_round(with_requests(economy, {"north-cc": asked}))
+    assert dict(changed.activities) == pytest.approx(expected.activities(), rel=1e-9, abs=1e-9)
+    assert changed.activities["bake"] != pytest.approx(reply.activities["bake"])
+    with pytest.raises(grpc.RpcError) as err:
+        admin.solve_round(town_id, requests={"ghost": asked})
+    assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
+    assert "requests[ghost]" in err.value.details()
+    with pytest.raises(grpc.RpcError) as err:
+        admin.solve_round(town_id, method="magic")
+    assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
+    assert "method" in err.value.details()
 
 
 def test_200_councils_submitting_at_once_are_each_accepted_once(

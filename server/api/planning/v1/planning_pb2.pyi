@@ -313,7 +313,13 @@ class WatchSessionRequest(_message.Message):
     def __init__(self, session_id: _Optional[str] = ..., from_round: _Optional[int] = ...) -> None: ...
 
 class WatchSessionResponse(_message.Message):
-    __slots__ = ("summary",)
+    __slots__ = ("summary", "prices", "next_prices", "feedback")
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    PRICES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PRICES_FIELD_NUMBER: _ClassVar[int]
+    FEEDBACK_FIELD_NUMBER: _ClassVar[int]
     summary: RoundSummary
-    def __init__(self, summary: _Optional[_Union[RoundSummary, _Mapping]] = ...) -> None: ...
+    prices: _containers.RepeatedCompositeFieldContainer[ItemQuantity]
+    next_prices: _containers.RepeatedCompositeFieldContainer[ItemQuantity]
+    feedback: _containers.RepeatedCompositeFieldContainer[CouncilFeedback]
+    def __init__(self, summary: _Optional[_Union[RoundSummary, _Mapping]] = ..., prices: _Optional[_Iterable[_Union[ItemQuantity, _Mapping]]] = ..., next_prices: _Optional[_Iterable[_Union[ItemQuantity, _Mapping]]] = ..., feedback: _Optional[_Iterable[_Union[CouncilFeedback, _Mapping]]] = ...) -> None: ...

@@ -149,7 +149,8 @@ class PlanningServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def WatchSession(self, request, context):
-        """Stream the rounds of a session as they close (from a given round), until it ends.
+        """Stream the rounds of a session as they close (from a given round), until it ends: each
+        round's summary, prices, next prices and feedback.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
