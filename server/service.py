@@ -44,6 +44,7 @@ from .api.planning.v1 import round_pb2_grpc as round_grpc
 from .auth import bearer_token, is_admin
 from .sessions import (
     LiveSession,
+    RoundAbandoned,
     SessionManager,
     SessionSettings,
     SessionStateError,
@@ -57,6 +58,7 @@ R = TypeVar("R")
 _ERROR_CODES: list[tuple[type[BaseException], grpc.StatusCode]] = [
     (NotFoundError, grpc.StatusCode.NOT_FOUND),
     (RoundClosedError, grpc.StatusCode.FAILED_PRECONDITION),
+    (RoundAbandoned, grpc.StatusCode.DEADLINE_EXCEEDED),
     (SessionStateError, grpc.StatusCode.FAILED_PRECONDITION),
     (EconomyValidationError, grpc.StatusCode.INVALID_ARGUMENT),
     (ProposalError, grpc.StatusCode.INVALID_ARGUMENT),

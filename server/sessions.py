@@ -23,6 +23,7 @@ import contextlib
 import functools
 import json
 import logging
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -41,6 +42,7 @@ from solver.council_proposals import (
 )
 from solver.economy import Economy, parse_economy
 from solver.economy_market import market_from_economy
+from solver.highs_backend import interruptible
 from solver.market import Evaluation, Market, evaluate
 from solver.planning import PlanningSession, PlanStatus, RoundRecord
 from solver.price_rules import PRICE_RULES, make_rule
@@ -50,6 +52,7 @@ from .store import EconomyRecord, RoundClosedError, SessionRecord, Store
 
 __all__ = [
     "LiveSession",
+    "RoundAbandoned",
     "SessionManager",
     "SessionSettings",
     "SessionStateError",
@@ -57,6 +60,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+class RoundAbandoned(RuntimeError):
+    """A round's solve was stopped by the caller's deadline or cancellation; it stays open."""
 
 
 class SessionStateError(RuntimeError):
@@ -208,6 +215,7 @@ class LiveSession:
     gate: RoundGate = field(default_factory=lambda: RoundGate())
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     timer: asyncio.TimerHandle | None = None
+    evicted: bool = False  # dropped from memory; callers must fetch the session again
 
     @property
     def session_id(self) -> str:
@@ -446,13 +454,17 @@ class SessionManager:
         live.directory.check(proposal)
 
         async def commit() -> tuple[bool, int]:
-            async with live.gate.submitting():
-                self._check_open(live, round_)
-                replaced = await self._writer.put(
-                    (session_id, round_, proposal.council_id, _proposal_body(proposal))
-                )
-                live.submitted[proposal.council_id] = proposal
-                return replaced, len(live.submitted)
+            current = live
+            while True:
+                async with current.gate.submitting():
+                    if not current.evicted:
+                        self._check_open(current, round_)
+                        replaced = await self._writer.put(
+                            (session_id, round_, proposal.council_id, _proposal_body(proposal))
+                        )
+                        current.submitted[proposal.council_id] = proposal
+                        return replaced, len(current.submitted)
+                current = await self.session(session_id)  # rebuilt meanwhile: use that one
 
         # a caller that goes away mid-commit must not leave memory behind the database
         replaced, count = await asyncio.shield(commit())
@@ -483,17 +495,29 @@ class SessionManager:
         """Close the open round: assemble every council's proposal, move prices, persist.
 
         Live councils that have not submitted keep their previous round's proposal; in the
-        first round there is none, and the close is refused naming them. A caller that goes
-        away does not interrupt the close: the round is solved and stored all the same, so
-        memory and database never disagree.
+        first round there is none, and the close is refused naming them.
+
+        The ``deadline`` (``time.monotonic()`` seconds) bounds the round's LP. A round is
+        stored only when its solve ran to its end: if the deadline passes or the caller is
+        cancelled first, the LP is stopped, :class:`RoundAbandoned` is raised and the round
+        stays open as it was (memory is rebuilt from the database), so a replay after a
+        restart always meets the same rounds.
         """
-        return await asyncio.shield(self._close_round(session_id, round_, deadline))
+        interrupt = threading.Event()
+        task = asyncio.ensure_future(self._close_round(session_id, round_, deadline, interrupt))
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            interrupt.set()  # stops the LP; the task then abandons the round
+            raise
 
     async def _close_round(
-        self, session_id: str, round_: int, deadline: float | None
+        self, session_id: str, round_: int, deadline: float | None, interrupt: threading.Event
     ) -> dict[str, Any]:
         live = await self.session(session_id)
         async with live.gate.closing():
+            if live.evicted:  # rebuilt while this call waited: start again on the new one
+                return await self._close_round(session_id, round_, deadline, interrupt)
             self._check_open(live, round_)
             missing = [c for c in live.settings.live_councils if c not in live.submitted]
             previous = live.planning.last_proposals
@@ -506,7 +530,7 @@ class SessionManager:
             submitted = dict(live.submitted)
             planning = live.planning
             if hasattr(planning.rule, "time_limit"):
-                left = None if deadline is None else max(deadline - time.monotonic(), 1.0)
+                left = None if deadline is None else max(deadline - time.monotonic(), 0.01)
                 planning.rule.time_limit = left
 
             def solve() -> RoundRecord:
@@ -516,11 +540,22 @@ class SessionManager:
                     for council in missing:
                         submitted[council] = council_proposal(live.directory, previous, council)
                 proposals = with_council_proposals(live.directory, base, submitted)
-                return planning.close_round(proposals)
+                with interruptible(interrupt):
+                    record = planning.close_round(proposals)
+                cut_short = record.lp_status in ("max_time_limit", "interrupted")
+                if cut_short and (
+                    interrupt.is_set() or (deadline is not None and time.monotonic() >= deadline)
+                ):
+                    raise RoundAbandoned(
+                        f"round: round {round_} of session {session_id!r} was not closed: its "
+                        f"LP was stopped ({record.lp_status}) before the call's deadline or "
+                        "cancellation; the round is still open"
+                    )
+                return record
 
-            record = await self._in(self._solve, solve)
-            summary = summary_of(record, planning.status)
             try:
+                record = await self.compute(solve)
+                summary = summary_of(record, planning.status)
                 await self.db(
                     self.store.close_round,
                     session_id,
@@ -532,8 +567,8 @@ class SessionManager:
                     planning.status.value,
                 )
             except BaseException:
-                # memory ran ahead of the database: forget it, the next call replays
-                self._live.pop(session_id, None)
+                # memory may have run ahead of the database: forget it, the next call replays
+                await self._evict(live)
                 raise
             live.submitted = {}
             live.summaries.append(summary)
@@ -541,6 +576,16 @@ class SessionManager:
         async with live.changed:
             live.changed.notify_all()
         return summary
+
+    async def _evict(self, live: LiveSession) -> None:
+        """Drop a session from memory; its watchers move on to the reloaded one."""
+        if self._live.get(live.session_id) is live:
+            del self._live[live.session_id]
+        live.evicted = True
+        if live.timer is not None:
+            live.timer.cancel()
+        async with live.changed:
+            live.changed.notify_all()
 
     def _arm_timer(self, live: LiveSession) -> None:
         """Schedule the open round's timeout close, if the session has one."""
@@ -611,5 +656,5 @@ class SessionManager:
 
 
 def _moved_on(live: LiveSession, sent: int) -> bool:
-    """A round closed since ``sent`` summaries went out, or the session ended."""
-    return len(live.summaries) > sent or live.status is not PlanStatus.RUNNING
+    """A round closed since ``sent`` summaries went out, the session ended or was evicted."""
+    return len(live.summaries) > sent or live.status is not PlanStatus.RUNNING or live.evicted

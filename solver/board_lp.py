@@ -290,8 +290,12 @@ def solve_board_lp(
     h.run()
     termination, solution = outcome_from_highs(h)
     if (
-        termination is not TerminationCondition.OPTIMAL
-        and termination is not TerminationCondition.MAX_TIME_LIMIT
+        termination
+        not in (
+            TerminationCondition.OPTIMAL,
+            TerminationCondition.MAX_TIME_LIMIT,
+            TerminationCondition.INTERRUPTED,
+        )
         and resolved_method(method, cost.size) is Method.IPM
     ):
         # The interior point method occasionally stalls on these LPs (a few of hundreds in

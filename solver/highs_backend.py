@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import sys
 import threading
@@ -22,6 +23,7 @@ __all__ = [
     "finite",
     "highs_lp",
     "highs_threads",
+    "interruptible",
     "method_options",
     "new_highs",
     "outcome_from_highs",
@@ -38,6 +40,40 @@ AUTO_IPM_ABOVE_COLUMNS = 5_000
 
 _lock = threading.Lock()
 _threads: int | None = None
+# Set by `interruptible`: solves started in that context stop once the event is set.
+_interrupt: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar(
+    "highs_interrupt", default=None
+)
+
+
+@contextlib.contextmanager
+def interruptible(event: threading.Event) -> Iterator[None]:
+    """HiGHS solves started inside stop, with termination ``interrupted``, once ``event`` is set.
+
+    For callers (a service, say) that must stop a solve they did not start themselves: the
+    event is set from another thread, and the solver checks it between iterations.
+    """
+    token = _interrupt.set(event)
+    try:
+        yield
+    finally:
+        _interrupt.reset(token)
+
+
+def _watch_interrupt(h: highspy.Highs) -> None:
+    """Make ``h`` check the context's interrupt event, if there is one."""
+    event = _interrupt.get()
+    h.setCallback(None, None)  # drops whatever an earlier solve registered
+    if event is None:
+        return
+
+    def check(kind: Any, message: Any, data_out: Any, data_in: Any, user_data: Any) -> None:
+        if event.is_set():
+            data_in.user_interrupt = True
+
+    h.setCallback(check, None)
+    for kind in ("kCallbackSimplexInterrupt", "kCallbackIpmInterrupt"):
+        h.startCallback(getattr(highspy.cb.HighsCallbackType, kind))
 
 
 def configure_threads(threads: int) -> None:
@@ -129,6 +165,7 @@ def apply_options(h: highspy.Highs, method: Method, n_cols: int, time_limit: flo
     for key, value in method_options(method, n_cols).items():
         h.setOptionValue(key, value)
     h.setOptionValue("time_limit", float(time_limit) if time_limit else highspy.kHighsInf)
+    _watch_interrupt(h)
 
 
 def method_options(method: Method, n_cols: int) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from solver.economy_market import market_from_economy
 from solver.planning import run_planning
 from solver.planning_examples import with_simulated_councils
 from solver.solve import solve_round
+from solver.synthetic import synthetic_economy
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "solver" / "examples"
 TOWN = EXAMPLES / "planning_town.json"
@@ -160,6 +161,52 @@ def test_a_deadline_stops_a_run_between_rounds_and_keeps_what_was_played(
     assert state.last_round.round == state.current_round - 1
     rest = list(admin.run(session.session_id, max_rounds=2))  # it goes on from there
     assert [r.round for r in rest] == [state.current_round, state.current_round + 1]
+
+
+@pytest.fixture(scope="module")
+def slow_lp_id(admin: PlanningClient) -> str:
+    """A synthetic economy of 300 goods: the lp rule's first LP takes seconds."""
+    return admin.create_economy(with_simulated_councils(synthetic_economy(300, seed=0))).economy_id
+
+
+def _stopped_early(admin: PlanningClient, sid: str, stopped_at: float) -> bool:
+    """Close round 1 again, to its end; True when the earlier solve had let go of the round
+    well before a whole LP would have taken (HiGHS checks the interrupt between iterations,
+    so its presolve and set-up still run)."""
+    closed = admin.close_round(sid, 1)
+    assert closed.summary.lp_status == "optimal"  # without a deadline the LP runs to its end
+    assert closed.session.current_round == 2
+    waited = time.perf_counter() - stopped_at - closed.summary.seconds
+    return waited < 0.5 * closed.summary.lp_seconds
+
+
+def test_a_deadline_stops_the_lp_and_leaves_the_round_open(
+    admin: PlanningClient, slow_lp_id: str
+) -> None:
+    session, _ = admin.create_session(slow_lp_id)
+    sid = session.session_id
+    with pytest.raises(grpc.RpcError) as err:
+        admin.close_round(sid, 1, timeout=0.3)
+    assert code_of(err.value) == grpc.StatusCode.DEADLINE_EXCEEDED
+    stopped_at = time.perf_counter()
+    state = admin.get_session(sid)
+    assert state.current_round == 1 and not state.HasField("last_round")
+    assert _stopped_early(admin, sid, stopped_at)
+
+
+def test_a_cancelled_run_stops_its_solve(admin: PlanningClient, slow_lp_id: str) -> None:
+    session, _ = admin.create_session(slow_lp_id)
+    sid = session.session_id
+    call = admin.planning.RunSession(pb.RunSessionRequest(session_id=sid), metadata=admin.metadata)
+    time.sleep(0.3)  # inside the first LP
+    call.cancel()
+    stopped_at = time.perf_counter()
+    with pytest.raises(grpc.RpcError) as err:
+        list(call)
+    assert code_of(err.value) == grpc.StatusCode.CANCELLED
+    state = admin.get_session(sid)
+    assert state.current_round == 1 and not state.HasField("last_round")
+    assert _stopped_early(admin, sid, stopped_at)
 
 
 def test_the_server_answers_while_a_round_is_being_solved(

@@ -343,3 +343,19 @@ def test_threads_are_set_once_per_process() -> None:
         configure_threads(current + 1)
     with pytest.raises(ValueError, match="threads"):
         configure_threads(0)
+
+
+def test_a_solve_in_an_interruptible_context_stops_when_its_event_is_set() -> None:
+    import threading
+
+    from solver.highs_backend import interruptible
+    from solver.synthetic import synthetic_economy
+
+    economy = synthetic_economy(300, seed=1)
+    event = threading.Event()
+    with interruptible(event):
+        assert solve_round(economy).termination is TerminationCondition.OPTIMAL
+        event.set()
+        stopped = solve_round(economy, method=Method.IPM)
+    assert stopped.termination is TerminationCondition.INTERRUPTED
+    assert solve_round(economy).termination is TerminationCondition.OPTIMAL  # outside: as usual
