@@ -126,6 +126,9 @@ async def start_server(config: ServerConfig) -> RunningServer:
     else:
         port = server.add_insecure_port(config.address)
     await server.start()
+    resumed = await manager.resume()
+    if resumed:
+        log.info("%d session(s) with round timeouts resumed", resumed)
     return RunningServer(server, port, manager, health_servicer)
 
 

@@ -49,7 +49,7 @@ from .sessions import (
     SessionSettings,
     SessionStateError,
 )
-from .store import EconomyRecord, NotFoundError, RoundClosedError
+from .store import EconomyRecord, NotFoundError, RoundClosedError, SessionRecord
 
 __all__ = ["EconomyService", "PlanningService", "RoundService"]
 
@@ -283,6 +283,32 @@ def _summary(data: dict[str, Any]) -> pb.RoundSummary:
     )
 
 
+def _session_message(
+    record: SessionRecord,
+    settings: SessionSettings,
+    status: int,
+    current_round: int,
+    last_round: dict[str, Any] | None,
+) -> pb.Session:
+    message = pb.Session(
+        session_id=record.session_id,
+        economy_id=record.economy_id,
+        rule=settings.rule,
+        tolerance=settings.tolerance,
+        max_rounds=settings.max_rounds,
+        rule_options={k: json.dumps(v) for k, v in settings.rule_options.items()},
+        status=status,
+        current_round=current_round,
+        live_councils=settings.live_councils,
+        auto_close=settings.auto_close,
+        round_timeout_seconds=settings.round_timeout_seconds,
+        create_time=_timestamp(record.created),
+    )
+    if last_round is not None:
+        message.last_round.CopyFrom(_summary(last_round))
+    return message
+
+
 def _options(raw: dict[str, str]) -> dict[str, Any]:
     """Rule options arrive as text; numbers and booleans are read as JSON."""
     options: dict[str, Any] = {}
@@ -303,24 +329,13 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
 
     @staticmethod
     def _session(live: LiveSession) -> pb.Session:
-        settings = live.settings
-        message = pb.Session(
-            session_id=live.session_id,
-            economy_id=live.record.economy_id,
-            rule=settings.rule,
-            tolerance=settings.tolerance,
-            max_rounds=settings.max_rounds,
-            rule_options={k: json.dumps(v) for k, v in settings.rule_options.items()},
-            status=_STATUS[live.status],
-            current_round=live.current_round,
-            live_councils=settings.live_councils,
-            auto_close=settings.auto_close,
-            round_timeout_seconds=settings.round_timeout_seconds,
-            create_time=_timestamp(live.record.created),
+        return _session_message(
+            live.record,
+            live.settings,
+            _STATUS[live.status],
+            live.current_round,
+            live.summaries[-1] if live.summaries else None,
         )
-        if live.summaries:
-            message.last_round.CopyFrom(_summary(live.summaries[-1]))
-        return message
 
     @translate_errors
     async def CreateSession(
@@ -366,9 +381,21 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         self, request: pb.ListSessionsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListSessionsResponse:
         await self.guard.admin(context)
+        # from the database alone: listing must not load (replay) every session
         records = await self.manager.sessions()
-        sessions = [await self.manager.session(r.session_id) for r in records]
-        return pb.ListSessionsResponse(sessions=[self._session(s) for s in sessions])
+        last = await self.manager.db(self.manager.store.last_summaries)
+        return pb.ListSessionsResponse(
+            sessions=[
+                _session_message(
+                    r,
+                    SessionSettings.from_json(r.settings),
+                    _STATUS[PlanStatus(r.status)],
+                    r.current_round,
+                    last.get(r.session_id),
+                )
+                for r in records
+            ]
+        )
 
     @translate_errors
     async def SubmitProposal(

@@ -424,6 +424,20 @@ class SessionManager:
             token_hashes,
         )
 
+    async def resume(self) -> int:
+        """Load the running sessions whose rounds close on a timeout, so that their timers
+        run again after a restart; returns how many."""
+        records = await self.db(self.store.sessions)
+        timed = [
+            r
+            for r in records
+            if r.status == PlanStatus.RUNNING.value
+            and float(r.settings.get("round_timeout_seconds", 0.0)) > 0
+        ]
+        for record in timed:
+            await self.session(record.session_id)
+        return len(timed)
+
     async def sessions(self) -> list[SessionRecord]:
         return await self.db(self.store.sessions)
 

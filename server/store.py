@@ -431,6 +431,15 @@ class Store:
                 ),
             )
 
+    def last_summaries(self) -> dict[str, dict[str, Any]]:
+        """Session id -> summary of its last closed round, for every session with one."""
+        rows = self._db.execute(
+            "SELECT r.session_id, r.summary FROM rounds r JOIN ("
+            "SELECT session_id, MAX(round) AS last FROM rounds GROUP BY session_id"
+            ") m ON r.session_id = m.session_id AND r.round = m.last"
+        ).fetchall()
+        return {row["session_id"]: json.loads(row["summary"]) for row in rows}
+
     def rounds(self, session_id: str) -> list[RoundRow]:
         """Every closed round of a session, in order."""
         rows = self._db.execute(

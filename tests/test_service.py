@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 import sqlite3
+import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -537,3 +539,59 @@ def test_the_readme_client_example_runs(server: ServerProcess) -> None:
     exec(compile(code, "README.md", "exec"), names)
     plan = names["plan"]
     assert isinstance(plan, dict) and plan["rounds"] == 1
+
+
+def test_a_round_closes_on_its_timeout_keeping_the_silent_councils_last_proposal(
+    admin: PlanningClient, town_id: str
+) -> None:
+    directory = CouncilDirectory(market_from_economy(load_economy(TOWN)))
+    session, tokens = admin.create_session(
+        town_id,
+        live_councils=["north-cc", "bakery"],
+        manual_close=True,
+        round_timeout_seconds=0.5,
+    )
+    sid = session.session_id
+    _, prices = admin.prices(sid)
+    proposal = proposal_of(directory, "north-cc", prices)
+    admin.as_council(tokens["north-cc"]).submit(sid, "north-cc", 1, requests=proposal.requests)
+    admin.as_council(tokens["bakery"]).submit(sid, "bakery", 1, activities={"bake": 100.0})
+    # nobody closes the rounds: the timeout does, and in round 2 only north-cc speaks
+    first = next(iter(admin.watch(sid, from_round=1)))
+    assert first.summary.round == 1
+    _, prices = admin.prices(sid)
+    proposal = proposal_of(directory, "north-cc", prices)
+    admin.as_council(tokens["north-cc"]).submit(sid, "north-cc", 2, requests=proposal.requests)
+    second = next(iter(admin.watch(sid, from_round=2)))
+    assert second.summary.round == 2
+    # the silent bakery's round-1 activity was kept: the board evaluated 100 units of bread
+    bakery = next(f for f in admin.get_round(sid, 2).feedback if f.council_id == "bakery")
+    assert bakery.reason != "no activity proposed" and bakery.benefit_cost_ratio > 0
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_the_server_speaks_tls_with_certificate_files(tmp_path: Path) -> None:
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    extra = ["--tls-cert", str(cert), "--tls-key", str(key)]
+    with ServerProcess(tmp_path / "tls.db", ADMIN, extra) as process:
+        with PlanningClient(process.target, ADMIN, tls_ca=cert) as secure:
+            assert secure.healthy()
+            assert secure.list_economies() == []
+        with PlanningClient(process.target, ADMIN) as plain, pytest.raises(grpc.RpcError):
+            plain.healthy(timeout=2.0)
+
+
+def test_listing_sessions_agrees_with_getting_each(admin: PlanningClient) -> None:
+    listed = {s.session_id: s for s in admin.list_sessions()}
+    assert listed
+    for session_id, summary in listed.items():
+        assert summary == admin.get_session(session_id)
