@@ -286,7 +286,7 @@ def _summary(data: dict[str, Any]) -> pb.RoundSummary:
 def _session_message(
     record: SessionRecord,
     settings: SessionSettings,
-    status: int,
+    status: pb.SessionStatus,
     current_round: int,
     last_round: dict[str, Any] | None,
 ) -> pb.Session:
