@@ -290,7 +290,11 @@ def with_simulated_councils(
     is_public = np.array([g in set(public) for g in goods])
     wanted = (y > 0) & ~is_public
     wanted_public = (y > 0) & is_public
-    spend = value * np.maximum(y, 0.0)
+    # A good the observed plan values at zero (a free by-product) still gets some weight, so
+    # that the councils' shares of its demand are defined.
+    positive = value[value > 0]
+    floor = 1e-6 * float(positive.mean()) if positive.size else 1.0
+    spend = np.maximum(value, floor) * np.maximum(y, 0.0)
     total = float(spend[wanted | wanted_public].sum())
     public_share = float(spend[wanted_public].sum()) / total if total > 0 else 0.0
     if public_share >= 0.95:

@@ -150,3 +150,13 @@ def test_planning_converges_on_germany(rule: str, generated: dict[str, Economy])
     assert result.converged
     permit = result.market.labels.index("permit:co2@city")
     assert result.prices[permit] > 0.01 * float(np.mean(result.prices))  # the cap binds
+
+
+def test_goods_valued_at_zero_still_get_councils_requests() -> None:
+    # synthetic economies have by-products that the observed plan values at zero; the
+    # councils' shares of their demand used to come out as 0 / 0
+    from solver.synthetic import synthetic_economy
+
+    economy = with_simulated_councils(synthetic_economy(3000, seed=0))
+    requests = [q for cc in economy.consumer_councils for q in cc.requests.values()]
+    assert requests and all(np.isfinite(q) and q >= 0 for q in requests)
