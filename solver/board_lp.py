@@ -46,6 +46,7 @@ from .status import Method, SolutionStatus, TerminationCondition
 
 __all__ = [
     "BoardLPResult",
+    "TechniqueSteps",
     "WorkerColumns",
     "dual_value",
     "solve_board_lp",
@@ -100,18 +101,49 @@ def worker_columns(market: Market, proposals: Proposals) -> WorkerColumns:
     )
 
 
-def technique_steps(
-    market: Market, prices: np.ndarray, grid: np.ndarray
-) -> tuple[sp.csc_array, np.ndarray, np.ndarray] | None:
-    """Linear councils' techniques as LP columns: steps of activity on the price grid.
+@dataclass(frozen=True)
+class TechniqueSteps:
+    """Linear councils' techniques in the master LP: one activity column per technique, its
+    effort cost in steps.
+
+    Activity ``x_t`` uses items in the technique's fixed proportions; a link row
+    ``x_t - sum_k s_tk = 0`` ties it to steps ``s_tk`` of rising marginal effort cost. A
+    technique's item coefficients thus appear once, not once per step: with 40 steps a side
+    the LP has about 40 times fewer nonzeros than with a copy of the column per step.
+
+    Attributes
+    ----------
+    use
+        ``(n_items, T)`` CSC: each technique's use of every item per unit (inputs minus
+        outputs).
+    unit_cost
+        ``(T,)`` fixed social cost per unit (pollutants at their weights).
+    capacity
+        ``(T,)`` upper bound of each activity.
+    technique, cost, upper
+        ``(S,)`` technique of each step, its marginal effort cost and its size.
+    """
+
+    use: sp.csc_array
+    unit_cost: np.ndarray
+    capacity: np.ndarray
+    technique: np.ndarray
+    cost: np.ndarray
+    upper: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return int(self.capacity.size)
+
+
+def technique_steps(market: Market, prices: np.ndarray, grid: np.ndarray) -> TechniqueSteps | None:
+    """Linear councils' techniques as activities with their effort cost in steps on the grid.
 
     A linear council runs technique ``t`` at ``x(m) = K min(1, m / E)`` when its unit
     margin is ``m``, so the activity between the margins ``m0 g^(k-1)`` and ``m0 g^k`` comes
     forward at the marginal effort cost of their geometric midpoint. ``m0`` is the current
     margin (or a tenth of ``E`` for an idle technique), so the steps are as fine, relative
-    to the quantity, as the demand steps. Returns the ``(n_items, columns)`` use matrix, the
-    costs (effort plus fixed unit cost) and the upper bounds, or ``None`` without linear
-    councils.
+    to the quantity, as the demand steps. ``None`` without linear councils.
     """
     lin = market.linear
     if lin is None:
@@ -135,10 +167,14 @@ def technique_steps(
     step_cost[~has_effort, :] = 0.0
     keep = quantity > 0
     technique = np.repeat(np.arange(lin.n), grid.size).reshape(lin.n, -1)[keep]
-    use = sp.csr_array(lin.inputs - lin.outputs)
-    columns = sp.csc_array(use[technique, :].T)
-    cost = step_cost[keep] + lin.unit_cost[technique]
-    return columns, cost, quantity[keep]
+    return TechniqueSteps(
+        use=sp.csc_array((lin.inputs - lin.outputs).T),
+        unit_cost=np.asarray(lin.unit_cost, dtype=float),
+        capacity=np.asarray(lin.capacity, dtype=float),
+        technique=technique,
+        cost=step_cost[keep],
+        upper=quantity[keep],
+    )
 
 
 def dual_value(
@@ -223,6 +259,9 @@ def solve_board_lp(
     n_units = history[0].use.shape[0] if history else 0
     g = float(grid_ratio)
     grid = g ** np.arange(-grid_steps, grid_steps + 1, dtype=float)
+    techniques = technique_steps(market, prices, grid)
+    n_links = techniques.n if techniques is not None else 0
+    n_rows = n + n_units + n_links  # item balances | convexity rows | technique links
 
     columns: list[sp.csc_array] = []
     costs: list[np.ndarray] = []
@@ -230,15 +269,30 @@ def solve_board_lp(
     if history:
         use = sp.vstack([h.use for h in history], format="csr")
         convexity = sp.hstack([sp.eye_array(n_units, format="csr")] * len(history))
-        columns.append(sp.vstack([use.T, convexity], format="csc"))
+        columns.append(
+            sp.vstack([use.T, convexity, sp.csr_array((n_links, use.shape[0]))], format="csc")
+        )
         costs.append(np.concatenate([h.cost for h in history]))
         uppers.append(np.full(use.shape[0], np.inf))
-    techniques = technique_steps(market, prices, grid)
     if techniques is not None:
-        use_t, cost_t, upper_t = techniques
-        columns.append(sp.vstack([use_t, sp.csc_array((n_units, use_t.shape[1]))], format="csc"))
-        costs.append(cost_t)
-        uppers.append(upper_t)
+        t = techniques.n
+        columns.append(  # activities: items used, and +1 in their link row
+            sp.vstack(
+                [techniques.use, sp.csc_array((n_units, t)), sp.eye_array(t, format="csc")],
+                format="csc",
+            )
+        )
+        costs.append(techniques.unit_cost)
+        uppers.append(techniques.capacity)
+        steps = techniques.technique.size
+        columns.append(  # effort steps: -1 in their technique's link row
+            sp.csc_array(
+                (-np.ones(steps), (n + n_units + techniques.technique, np.arange(steps))),
+                shape=(n_rows, steps),
+            )
+        )
+        costs.append(techniques.cost)
+        uppers.append(techniques.upper)
 
     ratios = np.full(n, g) if item_ratio is None else np.asarray(item_ratio, dtype=float)
     powers = np.arange(-grid_steps, grid_steps + 1, dtype=float)
@@ -262,7 +316,7 @@ def solve_board_lp(
         columns.append(
             sp.csc_array(
                 (np.full(rows.size, sign), (rows, np.arange(rows.size))),
-                shape=(n + n_units, rows.size),
+                shape=(n_rows, rows.size),
             )
         )
         costs.append(cost[keep])
@@ -271,7 +325,7 @@ def solve_board_lp(
     item_steps(demand, demand_elasticity, 1.0)
     item_steps(permits, permit_elasticity, -1.0)
 
-    matrix = sp.hstack(columns, format="csc") if columns else sp.csc_array((n + n_units, 0))
+    matrix = sp.hstack(columns, format="csc") if columns else sp.csc_array((n_rows, 0))
     matrix.sum_duplicates()
     cost = np.concatenate(costs) if costs else np.zeros(0)
     upper = np.concatenate(uppers) if uppers else np.zeros(0)
@@ -280,8 +334,8 @@ def solve_board_lp(
         cost,
         np.zeros(cost.size),
         upper,
-        np.full(n + n_units, -np.inf),
-        np.r_[np.asarray(fixed_supply, dtype=float), np.ones(n_units)],
+        np.r_[np.full(n + n_units, -np.inf), np.zeros(n_links)],
+        np.r_[np.asarray(fixed_supply, dtype=float), np.ones(n_units), np.zeros(n_links)],
     )
     h = new_highs()
     apply_options(h, method, cost.size, time_limit)
@@ -315,6 +369,6 @@ def solve_board_lp(
         termination=termination,
         solution=solution,
         seconds=seconds,
-        n_rows=n + n_units,
+        n_rows=n_rows,
         n_cols=int(cost.size),
     )

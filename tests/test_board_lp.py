@@ -77,14 +77,16 @@ def test_technique_steps_follow_the_councils_supply_at_the_grid_points() -> None
     assert lin is not None
     prices = np.array([1.0, 0.9])  # margin 0.1: 40 % of capacity
     grid = 1.05 ** np.arange(-5, 6, dtype=float)
-    columns, cost, upper = technique_steps(market, prices, grid)
-    assert columns.shape == (2, grid.size)
-    assert_allclose(columns.toarray()[:, 0], [-1.0, 1.0])  # makes bread, uses labour
+    steps = technique_steps(market, prices, grid)
+    assert steps is not None
+    assert steps.use.shape == (2, 1)  # one activity column for the one technique
+    assert_allclose(steps.use.toarray()[:, 0], [-1.0, 1.0])  # makes bread, uses labour
+    assert_allclose(steps.technique, np.zeros(grid.size))
     # activity offered up to each step equals the council's own supply at that margin
     margins = 0.1 * grid
     supplied = [linear_supply(lin, np.array([0.9 + m, 0.9]))[0] for m in margins]
-    assert_allclose(np.cumsum(upper), supplied, rtol=1e-12)
-    assert (np.diff(cost) > 0).all()  # rising marginal effort cost
+    assert_allclose(np.cumsum(steps.upper), supplied, rtol=1e-12)
+    assert (np.diff(steps.cost) > 0).all()  # rising marginal effort cost
 
 
 def test_worker_columns_hold_inputs_minus_outputs_and_stated_effort() -> None:
