@@ -13,15 +13,19 @@ function. Only what a board sees enters: proposals, stated effort costs, fixed s
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.linalg import cg
 
 from .board_lp import WorkerColumns
 from .market import Market
 
-__all__ = ["ProfitModel", "model_clearing_prices"]
+__all__ = ["DIRECT_UP_TO", "ProfitModel", "model_clearing_prices"]
+
+DIRECT_UP_TO = 2000  # items: Newton steps by a dense solve up to here, conjugate gradients beyond
 
 
 @dataclass(frozen=True)
@@ -105,8 +109,10 @@ def model_clearing_prices(
     supplies stay. The clearing prices minimise the model's dual function (the profits, the
     value of the fixed supplies, the consumers' and permit sellers' surplus), which is
     convex in the prices; Newton's method in log prices with a backtracking line search
-    finds them in a few steps (vectorised: the Hessian is ``Theta' diag(pi) Theta`` plus a
-    diagonal). Log price moves are limited to ``radius`` per item.
+    finds them in a few steps. The Hessian, ``Theta' diag(pi) Theta`` plus a diagonal, is
+    sparse (two items are coupled only through councils that use both); the Newton step is
+    a dense solve up to :data:`DIRECT_UP_TO` items and preconditioned conjugate gradients
+    beyond. Log price moves are limited to ``radius`` per item.
 
     Parameters
     ----------
@@ -163,19 +169,28 @@ def model_clearing_prices(
             z = permits * np.exp(permit_elasticity * r)
             # gradient in log prices: the value of each item's excess supply
             grad = theta.T @ pi + p * (fixed + z - d)
-            hess = (theta.T @ sp.diags_array(pi) @ theta).toarray()
-            hess[np.diag_indices(n)] += p * fixed + b * p * z - a * p * d
-            h = hess[np.ix_(active, active)]
-            h[np.diag_indices(h.shape[0])] += 1e-12 * np.abs(np.diag(h)).max(initial=1.0)
+            # sparse: two items are coupled only through the councils that use both
+            rooted = sp.csr_array(sp.diags_array(np.sqrt(pi)) @ theta[:, active])
+            diagonal = (p * fixed + b * p * z - a * p * d)[active]
+            scale = np.abs(np.asarray((rooted.multiply(rooted)).sum(axis=0)).ravel() + diagonal)
+            hess = sp.csr_array(
+                rooted.T @ rooted + sp.diags_array(diagonal + 1e-12 * scale.max(initial=1.0))
+            )
             step = np.zeros(n)
-            try:
-                step[active] = -np.linalg.solve(h, grad[active])
-            except np.linalg.LinAlgError:
-                break
-            if not float(grad @ step) < 0.0:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")  # a singular Hessian gives no finite step
+                if hess.shape[0] <= DIRECT_UP_TO:
+                    try:
+                        step[active] = -np.linalg.solve(hess.toarray(), grad[active])
+                    except np.linalg.LinAlgError:
+                        step[:] = np.nan
+                else:  # inexact Newton: conjugate gradients, Jacobi-preconditioned
+                    jacobi = sp.diags_array(1.0 / np.maximum(scale, 1e-300))
+                    step[active] = -cg(hess, grad[active], M=jacobi, rtol=1e-3, maxiter=200)[0]
+            if not (np.all(np.isfinite(step)) and float(grad @ step) < 0.0):
                 # in log prices the dual function need not be convex (demand less elastic
                 # than -1): where Newton's direction climbs, a scaled gradient step descends
-                step[active] = -grad[active] / np.maximum(np.abs(np.diag(h)), 1e-300)
+                step[active] = -grad[active] / np.maximum(scale, 1e-300)
             step = np.clip(u + np.clip(step, -0.5, 0.5), lo, hi) - u  # at most 65 % a step
             start, slope, t = value(u), float(grad @ step), 1.0
             while t > 1e-4 and value(u + t * step) > start + 1e-4 * t * slope:
