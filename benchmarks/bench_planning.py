@@ -1,7 +1,7 @@
 """Benchmark the planning procedure: rounds to convergence and time per round, by rule and size.
 
 Pequod-family economies (:func:`solver.pequod.pequod_economy`) are planned with simulated
-councils under each price rule (``tatonnement``, ``lp``, ``hybrid``). Sections:
+councils under each price rule (``tatonnement``, ``lp``, ``hybrid``, ``newton``). Sections:
 
 * ``pequod``   the published setting (3,000 + 3,000 councils, 10 goods per category), several
                seeds, without and with pequod-plus's pollutant: rounds to < 5 % and < 3 %;
@@ -40,10 +40,10 @@ import numpy as np
 from solver.market import Market
 from solver.pequod import pequod_economy, pequod_market
 from solver.planning import PlanningSession, PlanStatus
-from solver.price_rules import BoardLP, Hybrid
+from solver.price_rules import BoardLP, Hybrid, Newton
 
 SECTIONS = ("pequod", "scaling", "large", "huge")
-RULES = ("tatonnement", "lp", "hybrid")
+RULES = ("tatonnement", "lp", "hybrid", "newton")
 TOLERANCE = 0.03
 
 
@@ -98,7 +98,13 @@ def councils_of(market: Market) -> int:
 
 def _set_lp_time_limit(rule: Any, seconds: float | None) -> None:
     """Cap the HiGHS time of the next LP (the benchmark's budget, not a tuning choice)."""
-    lp = rule if isinstance(rule, BoardLP) else rule._lp if isinstance(rule, Hybrid) else None
+    lp = (
+        rule
+        if isinstance(rule, BoardLP)
+        else rule._lp
+        if isinstance(rule, Hybrid | Newton)
+        else None
+    )
     if lp is not None:
         lp.time_limit = seconds
 
@@ -551,7 +557,7 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         default=[],
         metavar="RULE=N",
-        help="override max rounds (defaults: tatonnement 200, lp 60, hybrid 60)",
+        help="override max rounds (defaults: tatonnement 200, lp, hybrid and newton 60)",
     )
     parser.add_argument(
         "--sizes", type=int, nargs="+", default=[2, 20, 200, 2000], help="goods per category"
@@ -598,7 +604,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="print every round")
     parser.add_argument("--out", type=FilePath, default=FilePath("benchmarks/results/planning.md"))
     args = parser.parse_args(argv)
-    max_rounds = {"tatonnement": 200, "lp": 60, "hybrid": 60}
+    max_rounds = {"tatonnement": 200, "lp": 60, "hybrid": 60, "newton": 60}
     for item in args.max_rounds:
         name, _, n = item.partition("=")
         if name not in max_rounds or not n.isdigit():

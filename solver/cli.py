@@ -398,8 +398,8 @@ def _parser() -> argparse.ArgumentParser:
         "--rule-option",
         action="append",
         metavar="KEY=VALUE",
-        help="a setting of the lp or hybrid rule, e.g. damping=0.7 or grid_ratio=1.01 "
-        "(see solver.price_rules.BoardLP; repeatable)",
+        help="a setting of the lp, hybrid or newton rule, e.g. damping=0.7 or grid_ratio=1.01 "
+        "(see solver.price_rules.BoardLP and Newton; repeatable)",
     )
     pl.set_defaults(func=_cmd_plan)
 

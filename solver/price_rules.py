@@ -20,6 +20,7 @@ from .board_lp import (
     solve_board_lp,
     worker_columns,
 )
+from .board_model import ProfitModel, model_clearing_prices
 from .market import Market, Proposals, elastic_supply, final_demand
 from .status import Method
 
@@ -27,6 +28,7 @@ __all__ = [
     "PRICE_RULES",
     "BoardLP",
     "Hybrid",
+    "Newton",
     "PriceRule",
     "RuleStep",
     "Tatonnement",
@@ -375,7 +377,7 @@ def trust_region(target: np.ndarray, prices: np.ndarray, box: float | np.ndarray
     return np.clip(target, prices / box, prices * box + (box - 1.0) * scale)
 
 
-PRICE_RULES = ("lp", "tatonnement", "hybrid")
+PRICE_RULES = ("lp", "tatonnement", "hybrid", "newton")
 
 
 def make_rule(name: str, **options: Any) -> PriceRule:
@@ -386,6 +388,8 @@ def make_rule(name: str, **options: Any) -> PriceRule:
         return BoardLP(**options)
     if name == "hybrid":
         return Hybrid(**options)
+    if name == "newton":
+        return Newton(**options)
     raise ValueError(f"rule: unknown price rule {name!r}; choose one of {', '.join(PRICE_RULES)}")
 
 
@@ -442,3 +446,105 @@ class Hybrid:
             return self._lp.next_prices(market, prices, proposals, supply, demand)
         self._lp.observe(market, prices, proposals)
         return self._tatonnement.next_prices(market, prices, proposals, supply, demand)
+
+
+class Newton:
+    """Newton's method on the board's model of the councils, fitted to their proposals.
+
+    Each round the board fits a constant-elasticity profit function to every worker
+    council's proposal (:class:`~solver.board_model.ProfitModel`: the elasticities are the
+    proposal's values over its profit net of the stated effort, by Hotelling's lemma), takes
+    final demand and offered permits with constant own-price elasticities (assumed ``-1``
+    and ``permit_elasticity`` until two rounds give arc estimates, as in :class:`BoardLP`),
+    and publishes the prices that clear this model
+    (:func:`~solver.board_model.model_clearing_prices`), damped and within a trust region.
+    The model is refitted to the newest proposals every round, so a model that is wrong
+    costs rounds but does not bias the end point: at prices where the proposals clear, the
+    model clears too. Worker councils that state techniques (linear councils) have the
+    master LP's exact technique steps instead: on such markets the rule plays :class:`BoardLP`.
+
+    This is not the master LP's duals: the board solves a smooth model of every council
+    instead of a linear one over the proposals so far. Measured on the published Pequod
+    setting (3,000 + 3,000 councils, 50 goods, tolerance 3 %), seeds 0-2: 2 rounds (``lp``:
+    9, ``tatonnement``: 19), 3 with the pollutant (``lp``: 15-18, ``tatonnement``: 31). The
+    profit model is exact for Cobb-Douglas councils such as Pequod's, and the demand model
+    for Cobb-Douglas consumers, so there one round of proposals reveals the economy; with
+    consumers of other CES elasticities (0.3, 0.5, 2) it took 2-3 rounds (3 with the
+    pollutant), and with every stated effort cost halved or doubled (a wrong profit model)
+    3 rounds (5 and 3 with the pollutant). Elsewhere the rounds are those of a quasi-Newton
+    method.
+
+    Parameters
+    ----------
+    damping
+        Weight of the model's clearing prices, in log prices.
+    radius
+        Largest log price move per round (``ln 8``, the widest trust region of
+        :class:`BoardLP`; ``ln 4`` took 4 rounds with the pollutant, whose permit price
+        starts 8-9 times too high). It halves after a round whose largest excess grew (the
+        model misled the board) and grows back by half after one where it fell.
+    demand_elasticity, permit_elasticity
+        Elasticities assumed before two rounds allow an estimate.
+    **lp_options
+        Options of the :class:`BoardLP` rule played on markets with linear councils.
+    """
+
+    name = "newton"
+
+    def __init__(
+        self,
+        *,
+        damping: float = 1.0,
+        radius: float = float(np.log(8.0)),
+        demand_elasticity: float = -1.0,
+        permit_elasticity: float = 0.5,
+        **lp_options: Any,
+    ) -> None:
+        if not 0.0 < damping <= 1.0:
+            raise ValueError(f"damping: must be in (0, 1], got {damping}")
+        if radius <= 0.0:
+            raise ValueError(f"radius: must be positive, got {radius}")
+        self.damping = damping
+        self.radius = radius
+        self._lp = BoardLP(
+            demand_elasticity=demand_elasticity, permit_elasticity=permit_elasticity, **lp_options
+        )
+        self._box = radius
+        self._last_excess: float | None = None
+
+    def next_prices(
+        self,
+        market: Market,
+        prices: np.ndarray,
+        proposals: Proposals,
+        supply: np.ndarray,
+        demand: np.ndarray,
+    ) -> RuleStep:
+        if market.cobb_douglas is None:
+            return self._lp.next_prices(market, prices, proposals, supply, demand)
+        requests, permits, previous = self._lp.observe(market, prices, proposals)
+        eps_d, eps_p = self._lp.elasticities(requests, permits, prices, previous)
+        excess = float(clearing_excess(supply, demand, prices, 0.01).max(initial=0.0))
+        if self._last_excess is not None:
+            grew = excess > self._last_excess
+            self._box = 0.5 * self._box if grew else min(1.5 * self._box, self.radius)
+        self._last_excess = excess
+        model = ProfitModel.fit(self._lp.history[-1], prices)
+        del self._lp.history[:-1]  # the model needs this round's proposals only
+        earned, budget = None, 0.0
+        if market.permits is not None:  # the councils that sell permits spend what they earn
+            sellers = np.unique(market.permits.owner)
+            earned = np.asarray(proposals.consumer_requests[sellers].sum(axis=0)).ravel()
+            budget = float(market.consumers.budget[sellers].sum())
+        target = model_clearing_prices(
+            model,
+            market,
+            requests,
+            eps_d,
+            permits,
+            eps_p,
+            np.full(prices.shape, self._box),
+            earned_demand=earned,
+            budget=budget,
+        )
+        return RuleStep(prices=prices * (target / prices) ** self.damping)
