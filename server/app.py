@@ -101,7 +101,13 @@ async def start_server(config: ServerConfig) -> RunningServer:
     )
     manager = SessionManager(Store(config.database), solve_workers=config.solve_workers)
     economy_pb2_grpc.add_EconomyServiceServicer_to_server(
-        EconomyService(manager, config.admin_token, config.max_upload_mb * 1024 * 1024), server
+        EconomyService(
+            manager,
+            config.admin_token,
+            max_message_bytes=limit,
+            max_upload_bytes=config.max_upload_mb * 1024 * 1024,
+        ),
+        server,
     )
     planning_pb2_grpc.add_PlanningServiceServicer_to_server(
         PlanningService(manager, config.admin_token), server

@@ -243,13 +243,17 @@ class PlanningClient:
         economy: str | Economy,
         *,
         requests: Mapping[str, Mapping[str, float]] | None = None,
+        activities: Mapping[str, float] | None = None,
         method: str = "auto",
         hard: bool = False,
         timeout: float | None = None,
     ) -> round_pb.SolveRoundResponse:
-        """One round's LP: a stored economy (by id) or an economy model, with councils'
-        requests replacing theirs; the deadline (``timeout``) is HiGHS's time limit."""
-        request = round_pb.SolveRoundRequest(method=method, hard=hard)
+        """One round's LP: a stored economy (by id) or an economy model, with consumer
+        councils' and federations' ``requests`` replacing theirs and worker councils'
+        ``activities`` capping their techniques; the deadline (``timeout``) bounds the solve."""
+        request = round_pb.SolveRoundRequest(
+            method=method, hard=hard, activities=dict(activities or {})
+        )
         if isinstance(economy, Economy):
             request.economy_json = economy.model_dump_json()
         else:

@@ -18,8 +18,10 @@ Status codes
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
@@ -28,7 +30,13 @@ import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from solver.council_proposals import CouncilKind, CouncilProposal
-from solver.economy import EconomyValidationError, parse_economy, with_requests
+from solver.economy import (
+    EconomyValidationError,
+    parse_economy,
+    with_activity_limits,
+    with_requests,
+)
+from solver.highs_backend import interruptible
 from solver.market import Evaluation, ProposalError
 from solver.planning import PlanStatus, council_feedback
 from solver.results import RoundResult
@@ -144,17 +152,25 @@ class _Guard:
         return token
 
     async def admin(self, context: grpc.aio.ServicerContext) -> None:
-        if not is_admin(await self._token(context), self.admin_token):
+        token = await self._token(context)
+        if is_admin(token, self.admin_token):
+            return
+        if await self.manager.is_council_token(token):
             await context.abort(
-                grpc.StatusCode.PERMISSION_DENIED, "this call needs the admin token"
+                grpc.StatusCode.PERMISSION_DENIED,
+                "this call needs the admin token; a council's token does not do",
             )
+        await context.abort(grpc.StatusCode.UNAUTHENTICATED, "unknown token")
 
     async def caller(self, context: grpc.aio.ServicerContext, session_id: str) -> str | None:
-        """``None`` for the admin, else the council whose token this is (checked)."""
+        """``None`` for the admin, else the council whose token this is.
+
+        The token is checked against the database before the session is loaded, so a wrong
+        token costs an index lookup and says nothing about which sessions exist.
+        """
         token = await self._token(context)
         if is_admin(token, self.admin_token):
             return None
-        await self.manager.session(session_id)  # NOT_FOUND before anything is said of tokens
         council = await self.manager.council_of_token(session_id, token)
         if council is None:
             await context.abort(
@@ -167,9 +183,17 @@ class _Guard:
 class EconomyService(eco_grpc.EconomyServiceServicer):
     """``planning.v1.EconomyService``."""
 
-    def __init__(self, manager: SessionManager, admin_token: str, max_upload_bytes: int) -> None:
+    def __init__(
+        self,
+        manager: SessionManager,
+        admin_token: str,
+        *,
+        max_message_bytes: int,
+        max_upload_bytes: int,
+    ) -> None:
         self.manager = manager
         self.guard = _Guard(manager, admin_token)
+        self.max_message_bytes = max_message_bytes
         self.max_upload_bytes = max_upload_bytes
 
     @staticmethod
@@ -198,6 +222,7 @@ class EconomyService(eco_grpc.EconomyServiceServicer):
         await self.guard.admin(context)
         return eco_pb.CreateEconomyResponse(economy=await self._create(request.economy_json))
 
+    @translate_errors
     async def UploadEconomy(
         self,
         request_iterator: AsyncIterator[eco_pb.UploadEconomyRequest],
@@ -218,15 +243,8 @@ class EconomyService(eco_grpc.EconomyServiceServicer):
         try:
             document = b"".join(chunks).decode("utf-8")
         except UnicodeDecodeError as err:
-            await context.abort(
-                grpc.StatusCode.INVALID_ARGUMENT, f"chunk: the document is not UTF-8 ({err})"
-            )
-        return await self._upload(document, context)
-
-    @translate_errors
-    async def _upload(
-        self, document: str, context: grpc.aio.ServicerContext
-    ) -> eco_pb.UploadEconomyResponse:
+            raise ValueError(f"chunk: the document is not UTF-8 ({err})") from None
+        del chunks
         return eco_pb.UploadEconomyResponse(economy=await self._create(document))
 
     @translate_errors
@@ -235,6 +253,14 @@ class EconomyService(eco_grpc.EconomyServiceServicer):
     ) -> eco_pb.GetEconomyResponse:
         await self.guard.admin(context)
         record = await self.manager.db(self.manager.store.economy, request.economy_id)
+        if record.document_bytes > self.max_message_bytes - 64 * 1024:
+            await context.abort(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"economy_id: the document of {record.economy_id!r} has "
+                f"{record.document_bytes:,} bytes, more than one message may carry "
+                f"({self.max_message_bytes:,}, --max-message-mb); ListEconomies gives its "
+                "summary",
+            )
         return eco_pb.GetEconomyResponse(economy=self._message(record, with_document=True))
 
     @translate_errors
@@ -486,11 +512,15 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
     async def GetPlan(
         self, request: pb.GetPlanRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetPlanResponse:
-        await self.guard.caller(context, request.session_id)
+        council = await self.guard.caller(context, request.session_id)
         live = await self.manager.session(request.session_id)
         if not live.planning.rounds:
             raise SessionStateError("session_id: no round has closed yet, so there is no plan")
         plan = live.planning.result().to_dict(top=request.top or None)
+        if council is not None:  # the plan is public; other councils' feedback is not
+            for key in ("feedback", "rejected_proposals"):
+                if isinstance(plan.get(key), list):
+                    plan[key] = [f for f in plan[key] if f.get("council") == council]
         return pb.GetPlanResponse(
             status=_STATUS[live.status],
             rounds=len(live.planning.rounds),
@@ -596,16 +626,29 @@ class RoundService(round_grpc.RoundServiceServicer):
             if entry.council_id in requests:
                 raise ValueError(f"requests[{entry.council_id}]: given twice")
             requests[entry.council_id] = dict(entry.quantities)
+        activities = dict(request.activities)
         deadline = _deadline(context)
-        time_limit = None if deadline is None else max(deadline - time.monotonic(), 0.1)
+        interrupt = threading.Event()
 
         def solve() -> RoundResult:
             economy = with_requests(parse_economy(document), requests)
-            return solve_round(
-                economy, method=method, time_limit=time_limit, elastic=not request.hard
-            )
+            if activities:
+                economy = with_activity_limits(economy, activities)
+            time_limit = None
+            if deadline is not None:
+                # what is left once the economy is read, less a margin to answer in time
+                left = deadline - time.monotonic()
+                time_limit = max(left - max(0.1 * left, 0.05), 0.01)
+            with interruptible(interrupt):
+                return solve_round(
+                    economy, method=method, time_limit=time_limit, elastic=not request.hard
+                )
 
-        result = await self.manager.compute(solve)
+        try:
+            result = await self.manager.compute(solve)
+        except asyncio.CancelledError:
+            interrupt.set()
+            raise
         return round_pb.SolveRoundResponse(
             termination=_TERMINATION[result.termination],
             solution_status=_SOLUTION[result.solution],

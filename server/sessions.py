@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import json
 import logging
@@ -111,7 +112,9 @@ class SessionSettings:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SessionSettings:
-        return cls(**data)
+        """Settings as stored; keys this version does not know are left aside."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 def _proposal_body(proposal: CouncilProposal) -> str:
@@ -202,20 +205,23 @@ class _GroupCommit:
 
 @dataclass
 class LiveSession:
-    """A session in memory: the solver's session plus the open round's submissions."""
+    """A session in memory: the solver's session plus the open round's submissions.
 
-    record: SessionRecord
+    ``planning`` only ever holds rounds that are stored: a round is played on a fork and
+    swapped in after its commit, so every reader sees the database's state.
+    """
+
+    record: SessionRecord  # as created: id, economy, creation time
     settings: SessionSettings
     market: Market
     directory: CouncilDirectory
     planning: PlanningSession
     submitted: dict[str, CouncilProposal]
     summaries: list[dict[str, Any]]
-    token_hashes: dict[str, str]  # hash -> council
+    round_opened: float  # wall-clock time the open round opened
     gate: RoundGate = field(default_factory=lambda: RoundGate())
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     timer: asyncio.TimerHandle | None = None
-    evicted: bool = False  # dropped from memory; callers must fetch the session again
 
     @property
     def session_id(self) -> str:
@@ -231,9 +237,22 @@ class LiveSession:
         played = len(self.planning.rounds)
         return played + 1 if self.status is PlanStatus.RUNNING else played
 
+    @property
+    def everyone_in(self) -> bool:
+        """Every live council has submitted to the open round."""
+        return bool(self.settings.live_councils) and len(self.submitted) == len(
+            self.settings.live_councils
+        )
+
 
 def summary_of(record: RoundRecord, status: PlanStatus) -> dict[str, Any]:
     return record.summary() | {"status": status.value}
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    """Done-callback of background tasks: an unexpected error is logged, not lost."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background task failed", exc_info=task.exception())
 
 
 class SessionManager:
@@ -254,8 +273,9 @@ class SessionManager:
             max_workers=solve_workers, thread_name_prefix="parplan-solve"
         )
         self._live: dict[str, LiveSession] = {}
+        self._loading: dict[str, asyncio.Task[LiveSession]] = {}
+        self._background: set[asyncio.Task[Any]] = set()
         self._writer = _GroupCommit(self)
-        self._loading: dict[str, asyncio.Lock] = {}
 
     async def _in(self, executor: Executor, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
@@ -264,21 +284,17 @@ class SessionManager:
         """Run CPU work (a solve, parsing a large economy) on a solve thread."""
         return await self._in(self._solve, fn, *args)
 
-    async def evaluation(self, live: LiveSession, round_: int) -> Evaluation:
-        """The board's evaluation of a closed round (re-made from the stored proposals for a
-        round before the last)."""
-        planning = live.planning
-        if round_ == len(planning.rounds) and planning.last_evaluation is not None:
-            return planning.last_evaluation
-        rows = await self.db(self.store.rounds, live.session_id)
-        record = planning.rounds[round_ - 1]
-        return await self.compute(
-            evaluate, live.market, rows[round_ - 1].proposals, record.prices, planning.tolerance
-        )
-
     async def db(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a store call on the database thread."""
         return await self._in(self._db, fn, *args)
+
+    def _spawn(self, coroutine: Any) -> asyncio.Task[Any]:
+        """A background task that nothing cancels with its caller; errors are logged."""
+        task = asyncio.ensure_future(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        task.add_done_callback(_log_failure)
+        return task
 
     def shutdown(self) -> None:
         for live in self._live.values():
@@ -287,11 +303,22 @@ class SessionManager:
         self._solve.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True)
 
+    async def evaluation(self, live: LiveSession, round_: int) -> Evaluation:
+        """The board's evaluation of a closed round (re-made from its stored proposals for a
+        round before the last)."""
+        planning = live.planning
+        if round_ == len(planning.rounds) and planning.last_evaluation is not None:
+            return planning.last_evaluation
+        row = await self.db(self.store.round, live.session_id, round_)
+        return await self.compute(
+            evaluate, live.market, row.proposals, row.prices, planning.tolerance
+        )
+
     # -- economies -----------------------------------------------------------------------
 
     async def create_economy(self, document: str) -> EconomyRecord:
         """Validate and store an economy (``EconomyValidationError`` names bad fields)."""
-        economy = await self._in(self._solve, parse_economy, document)
+        economy = await self.compute(parse_economy, document)
         record = EconomyRecord(
             economy_id=f"eco-{uuid.uuid4().hex[:12]}",
             name=economy.name,
@@ -308,7 +335,7 @@ class SessionManager:
 
     async def _economy(self, economy_id: str) -> Economy:
         record = await self.db(self.store.economy, economy_id)
-        return await self._in(self._solve, parse_economy, record.document)
+        return await self.compute(parse_economy, record.document)
 
     # -- sessions ------------------------------------------------------------------------
 
@@ -331,7 +358,7 @@ class SessionManager:
                 f"{', '.join(PRICE_RULES)}"
             )
         economy = await self._economy(economy_id)
-        market = await self._in(self._solve, market_from_economy, economy)
+        market = await self.compute(market_from_economy, economy)
         directory = CouncilDirectory(market)
         live = list(directory.kinds) if all_live else list(dict.fromkeys(settings.live_councils))
         unknown = [c for c in live if c not in directory.kinds]
@@ -352,11 +379,8 @@ class SessionManager:
             created=now,
         )
         tokens = {c: new_token() for c in live}
-        hashes = {c: hash_token(t) for c, t in tokens.items()}
-        await self.db(self.store.add_session, record, hashes)
-        session = LiveSession(
-            record, settings, market, directory, planning, {}, [], {h: c for c, h in hashes.items()}
-        )
+        await self.db(self.store.add_session, record, {c: hash_token(t) for c, t in tokens.items()})
+        session = LiveSession(record, settings, market, directory, planning, {}, [], now)
         self._live[record.session_id] = session
         self._arm_timer(session)
         return session, tokens
@@ -372,24 +396,26 @@ class SessionManager:
         )
 
     async def session(self, session_id: str) -> LiveSession:
-        """The session, loaded (by replaying its rounds) if it is not in memory."""
+        """The session, loaded (by replaying its rounds) if it is not in memory.
+
+        One load per session runs at a time, shared by every caller and not cancelled with
+        any of them, so a long replay finishes even if its first caller gives up.
+        """
         live = self._live.get(session_id)
         if live is not None:
             return live
-        lock = self._loading.setdefault(session_id, asyncio.Lock())
-        async with lock:
-            live = self._live.get(session_id)
-            if live is None:
-                live = await self._load(session_id)
-                self._live[session_id] = live
-                self._arm_timer(live)
-        return live
+        task = self._loading.get(session_id)
+        if task is None:
+            task = asyncio.ensure_future(self._load(session_id))
+            self._loading[session_id] = task
+            task.add_done_callback(lambda _: self._loading.pop(session_id, None))
+        return await asyncio.shield(task)
 
     async def _load(self, session_id: str) -> LiveSession:
         record = await self.db(self.store.session, session_id)
         settings = SessionSettings.from_json(record.settings)
         economy = await self._economy(record.economy_id)
-        market = await self._in(self._solve, market_from_economy, economy)
+        market = await self.compute(market_from_economy, economy)
         planning = self._planning(market, settings)
         rounds = await self.db(self.store.rounds, session_id)
 
@@ -405,15 +431,14 @@ class SessionManager:
                     )
                     planning.prices = row.next_prices.copy()
 
-        await self._in(self._solve, replay)
+        await self.compute(replay)
         submitted: dict[str, CouncilProposal] = {}
         if planning.status is PlanStatus.RUNNING:
             bodies = await self.db(self.store.proposals, session_id, len(planning.rounds) + 1)
             submitted = {c: _proposal_from_body(c, body) for c, (body, _) in bodies.items()}
         summaries = [row.summary for row in rounds]
-        token_hashes = await self.db(self.store.council_tokens, session_id)
         log.info("session %s loaded: %d round(s) replayed", session_id, len(rounds))
-        return LiveSession(
+        live = LiveSession(
             record,
             settings,
             market,
@@ -421,8 +446,14 @@ class SessionManager:
             planning,
             submitted,
             summaries,
-            token_hashes,
+            record.round_opened,
         )
+        self._live[session_id] = live
+        self._arm_timer(live)
+        if live.settings.auto_close and live.everyone_in and live.status is PlanStatus.RUNNING:
+            # every live council had submitted when the server stopped: close as it would have
+            self._spawn(self._auto_close(session_id, live.current_round))
+        return live
 
     async def resume(self) -> int:
         """Load the running sessions whose rounds close on a timeout, so that their timers
@@ -442,9 +473,13 @@ class SessionManager:
         return await self.db(self.store.sessions)
 
     async def council_of_token(self, session_id: str, token: str) -> str | None:
-        """The live council whose token this is, if any."""
-        live = await self.session(session_id)
-        return live.token_hashes.get(hash_token(token))
+        """The live council of ``session_id`` whose token this is, if any (read from the
+        database, so an unknown token costs an index lookup, not a session load)."""
+        return await self.db(self.store.council_of_token, session_id, hash_token(token))
+
+    async def is_council_token(self, token: str) -> bool:
+        """Whether the token belongs to a live council of any session."""
+        return await self.db(self.store.token_known, hash_token(token))
 
     # -- rounds --------------------------------------------------------------------------
 
@@ -457,40 +492,36 @@ class SessionManager:
         -------
         replaced, submitted, live, closed
             Whether it replaced an earlier proposal, how many live councils have submitted
-            and how many there are, and whether this submission closed the round.
+            and how many there are, and whether this submission closed the round. The close
+            it triggers runs to its end even if this caller goes away.
         """
         live = await self.session(session_id)
-        if proposal.council_id not in live.settings.live_councils:
-            live.directory.kind(proposal.council_id)  # unknown council: ProposalError
-            raise SessionStateError(
-                f"council_id: council {proposal.council_id!r} is simulated in this session"
-            )
         live.directory.check(proposal)
 
         async def commit() -> tuple[bool, int]:
-            current = live
-            while True:
-                async with current.gate.submitting():
-                    if not current.evicted:
-                        self._check_open(current, round_)
-                        replaced = await self._writer.put(
-                            (session_id, round_, proposal.council_id, _proposal_body(proposal))
-                        )
-                        current.submitted[proposal.council_id] = proposal
-                        return replaced, len(current.submitted)
-                current = await self.session(session_id)  # rebuilt meanwhile: use that one
+            async with live.gate.submitting():
+                self._check_open(live, round_)
+                replaced = await self._writer.put(
+                    (session_id, round_, proposal.council_id, _proposal_body(proposal))
+                )
+                live.submitted[proposal.council_id] = proposal
+                return replaced, len(live.submitted)
 
         # a caller that goes away mid-commit must not leave memory behind the database
         replaced, count = await asyncio.shield(commit())
         total = len(live.settings.live_councils)
         closed = False
         if live.settings.auto_close and count == total:
-            try:
-                await self.close_round(session_id, round_)
-                closed = True
-            except RoundClosedError:
-                pass  # another call closed it first
+            closed = await asyncio.shield(self._spawn(self._auto_close(session_id, round_)))
         return replaced, count, total, closed
+
+    async def _auto_close(self, session_id: str, round_: int) -> bool:
+        """Close a round that every live council has submitted to; False if already closed."""
+        try:
+            await self._close_round(session_id, round_, None, threading.Event())
+        except RoundClosedError:
+            return False  # another call closed it first
+        return True
 
     @staticmethod
     def _check_open(live: LiveSession, round_: int) -> None:
@@ -514,8 +545,7 @@ class SessionManager:
         The ``deadline`` (``time.monotonic()`` seconds) bounds the round's LP. A round is
         stored only when its solve ran to its end: if the deadline passes or the caller is
         cancelled first, the LP is stopped, :class:`RoundAbandoned` is raised and the round
-        stays open as it was (memory is rebuilt from the database), so a replay after a
-        restart always meets the same rounds.
+        stays open as it was, so a replay after a restart always meets the same rounds.
         """
         interrupt = threading.Event()
         task = asyncio.ensure_future(self._close_round(session_id, round_, deadline, interrupt))
@@ -530,8 +560,6 @@ class SessionManager:
     ) -> dict[str, Any]:
         live = await self.session(session_id)
         async with live.gate.closing():
-            if live.evicted:  # rebuilt while this call waited: start again on the new one
-                return await self._close_round(session_id, round_, deadline, interrupt)
             self._check_open(live, round_)
             missing = [c for c in live.settings.live_councils if c not in live.submitted]
             previous = live.planning.last_proposals
@@ -542,7 +570,9 @@ class SessionManager:
                     f"earlier proposal to keep: {shown}"
                 )
             submitted = dict(live.submitted)
-            planning = live.planning
+            # the round is played on a fork: readers keep seeing the stored rounds until the
+            # new one is stored too, and an abandoned round leaves nothing behind
+            planning = live.planning.fork()
             if hasattr(planning.rule, "time_limit"):
                 left = None if deadline is None else max(deadline - time.monotonic(), 0.01)
                 planning.rule.time_limit = left
@@ -562,44 +592,34 @@ class SessionManager:
                 ):
                     raise RoundAbandoned(
                         f"round: round {round_} of session {session_id!r} was not closed: its "
-                        f"LP was stopped ({record.lp_status}) before the call's deadline or "
+                        f"LP was stopped ({record.lp_status}) by the call's deadline or "
                         "cancellation; the round is still open"
                     )
                 return record
 
-            try:
-                record = await self.compute(solve)
-                summary = summary_of(record, planning.status)
-                await self.db(
-                    self.store.close_round,
-                    session_id,
-                    round_,
-                    summary,
-                    record.prices,
-                    record.next_prices,
-                    planning.last_proposals,
-                    planning.status.value,
-                )
-            except BaseException:
-                # memory may have run ahead of the database: forget it, the next call replays
-                await self._evict(live)
-                raise
+            record = await self.compute(solve)
+            if hasattr(planning.rule, "time_limit"):
+                planning.rule.time_limit = None
+            summary = summary_of(record, planning.status)
+            await self.db(
+                self.store.close_round,
+                session_id,
+                round_,
+                summary,
+                record.prices,
+                record.next_prices,
+                planning.last_proposals,
+                planning.status.value,
+            )
+            # stored: the round becomes visible, all at once (no await in between)
+            live.planning = planning
             live.submitted = {}
             live.summaries.append(summary)
+            live.round_opened = time.time()
             self._arm_timer(live)
         async with live.changed:
             live.changed.notify_all()
         return summary
-
-    async def _evict(self, live: LiveSession) -> None:
-        """Drop a session from memory; its watchers move on to the reloaded one."""
-        if self._live.get(live.session_id) is live:
-            del self._live[live.session_id]
-        live.evicted = True
-        if live.timer is not None:
-            live.timer.cancel()
-        async with live.changed:
-            live.changed.notify_all()
 
     def _arm_timer(self, live: LiveSession) -> None:
         """Schedule the open round's timeout close, if the session has one."""
@@ -610,19 +630,16 @@ class SessionManager:
         if timeout <= 0 or live.status is not PlanStatus.RUNNING:
             return
         round_ = live.current_round
-        # the stored opening time survives restarts; a round opened in memory starts now
-        opened = live.record.round_opened if round_ == live.record.current_round else time.time()
-        delay = max(opened + timeout - time.time(), 0.0)
+        delay = max(live.round_opened + timeout - time.time(), 0.0)
 
         def fire() -> None:
-            task = asyncio.ensure_future(self._timeout_close(live.session_id, round_))
-            task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
+            self._spawn(self._timeout_close(live.session_id, round_))
 
         live.timer = asyncio.get_running_loop().call_later(delay, fire)
 
     async def _timeout_close(self, session_id: str, round_: int) -> None:
         try:
-            await self.close_round(session_id, round_)
+            await self._close_round(session_id, round_, None, threading.Event())
             log.info("session %s round %d closed by its timeout", session_id, round_)
         except (RoundClosedError, SessionStateError) as err:
             log.info("session %s round %d: timeout close skipped: %s", session_id, round_, err)
@@ -636,9 +653,9 @@ class SessionManager:
     ) -> AsyncIterator[dict[str, Any]]:
         """Play rounds with simulated councils; yields each round's summary.
 
-        Stops at the end of the session, after ``max_rounds`` rounds (0: no limit), at the
-        ``deadline`` (``time.monotonic()`` seconds; it also bounds each LP), or when the
-        caller is cancelled, after the round in progress.
+        Stops at the end of the session, after ``max_rounds`` rounds (0: no limit), or at
+        the ``deadline`` (``time.monotonic()`` seconds), which also bounds each LP; a
+        cancelled caller stops the round in progress (:meth:`close_round`).
         """
         live = await self.session(session_id)
         if live.settings.live_councils:
@@ -650,9 +667,15 @@ class SessionManager:
         while live.status is PlanStatus.RUNNING and (max_rounds <= 0 or played < max_rounds):
             if deadline is not None and time.monotonic() >= deadline:
                 return
-            yield await self.close_round(session_id, live.current_round, deadline=deadline)
+            round_ = live.current_round
+            try:
+                summary = await self.close_round(session_id, round_, deadline=deadline)
+            except RoundClosedError:
+                if live.current_round != round_:
+                    continue  # another call (an earlier run's last round) closed it meanwhile
+                raise
+            yield summary
             played += 1
-            live = await self.session(session_id)
 
     async def watch(self, session_id: str, from_round: int) -> AsyncIterator[dict[str, Any]]:
         """Every round summary from ``from_round`` on, as rounds close, until the end."""
@@ -666,9 +689,8 @@ class SessionManager:
                 return
             async with live.changed:
                 await live.changed.wait_for(functools.partial(_moved_on, live, sent))
-            live = await self.session(session_id)
 
 
 def _moved_on(live: LiveSession, sent: int) -> bool:
-    """A round closed since ``sent`` summaries went out, the session ended or was evicted."""
-    return len(live.summaries) > sent or live.status is not PlanStatus.RUNNING or live.evicted
+    """A round closed since ``sent`` summaries went out, or the session ended."""
+    return len(live.summaries) > sent or live.status is not PlanStatus.RUNNING

@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS council_tokens (
     PRIMARY KEY (session_id, council_id)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS council_token_hash ON council_tokens(session_id, token_hash);
+CREATE INDEX IF NOT EXISTS council_token_any ON council_tokens(token_hash);
 CREATE TABLE IF NOT EXISTS proposals (
     session_id TEXT NOT NULL REFERENCES sessions(session_id),
     round INTEGER NOT NULL,
@@ -325,13 +326,20 @@ class Store:
         rows = self._db.execute("SELECT * FROM sessions ORDER BY created, session_id")
         return [self._session(row) for row in rows.fetchall()]
 
-    def council_tokens(self, session_id: str) -> dict[str, str]:
-        """Token hash -> council id, for every live council of a session."""
-        rows = self._db.execute(
-            "SELECT council_id, token_hash FROM council_tokens WHERE session_id = ?",
-            (session_id,),
-        ).fetchall()
-        return {row["token_hash"]: row["council_id"] for row in rows}
+    def council_of_token(self, session_id: str, token_hash: str) -> str | None:
+        """The live council of the session whose token has this hash, if any."""
+        row = self._db.execute(
+            "SELECT council_id FROM council_tokens WHERE session_id = ? AND token_hash = ?",
+            (session_id, token_hash),
+        ).fetchone()
+        return None if row is None else str(row["council_id"])
+
+    def token_known(self, token_hash: str) -> bool:
+        """Whether any session has a council with this token hash."""
+        row = self._db.execute(
+            "SELECT 1 FROM council_tokens WHERE token_hash = ? LIMIT 1", (token_hash,)
+        ).fetchone()
+        return row is not None
 
     # -- proposals and rounds ------------------------------------------------------------
 
@@ -440,21 +448,31 @@ class Store:
         ).fetchall()
         return {row["session_id"]: json.loads(row["summary"]) for row in rows}
 
+    @staticmethod
+    def _round(row: sqlite3.Row) -> RoundRow:
+        return RoundRow(
+            round=row["round"],
+            summary=json.loads(row["summary"]),
+            prices=_array_from(row["prices"]),
+            next_prices=_array_from(row["next_prices"]),
+            proposals=proposals_from_bytes(row["proposals"]),
+        )
+
     def rounds(self, session_id: str) -> list[RoundRow]:
         """Every closed round of a session, in order."""
         rows = self._db.execute(
             "SELECT * FROM rounds WHERE session_id = ? ORDER BY round", (session_id,)
         ).fetchall()
-        return [
-            RoundRow(
-                round=row["round"],
-                summary=json.loads(row["summary"]),
-                prices=_array_from(row["prices"]),
-                next_prices=_array_from(row["next_prices"]),
-                proposals=proposals_from_bytes(row["proposals"]),
-            )
-            for row in rows
-        ]
+        return [self._round(row) for row in rows]
+
+    def round(self, session_id: str, round_: int) -> RoundRow:
+        """One closed round."""
+        row = self._db.execute(
+            "SELECT * FROM rounds WHERE session_id = ? AND round = ?", (session_id, round_)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"round: session {session_id!r} has no closed round {round_}")
+        return self._round(row)
 
 
 class RoundClosedError(RuntimeError):

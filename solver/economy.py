@@ -11,6 +11,7 @@ The mathematics (matrices, LPs) live elsewhere; this module only describes and v
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
@@ -36,6 +37,7 @@ __all__ = [
     "load_economy",
     "parse_economy",
     "save_economy",
+    "with_activity_limits",
     "with_requests",
 ]
 
@@ -479,6 +481,35 @@ def with_requests(economy: Economy, requests: Mapping[str, Mapping[str, float]])
             )
     if problems:
         raise EconomyValidationError(problems)
+    return parse_economy(data)
+
+
+def with_activity_limits(economy: Economy, activities: Mapping[str, float]) -> Economy:
+    """A validated copy of ``economy`` in which the named techniques run at most as much as
+    their councils propose: each level replaces the technique's capacity.
+
+    Raises
+    ------
+    EconomyValidationError
+        For an unknown technique or a negative level, naming the field.
+    """
+    data = economy.model_dump(mode="json")
+    techniques = {t["id"]: t for council in data["worker_councils"] for t in council["techniques"]}
+    problems = []
+    for name, level in activities.items():
+        if name not in techniques:
+            problems.append(Problem(field=f"activities[{name}]", message=f"no technique {name!r}"))
+        elif not math.isfinite(level) or level < 0:
+            problems.append(
+                Problem(
+                    field=f"activities[{name}]",
+                    message=f"activity must be a finite number >= 0, got {level}",
+                )
+            )
+    if problems:
+        raise EconomyValidationError(problems)
+    for name, level in activities.items():
+        techniques[name]["capacity"] = level
     return parse_economy(data)
 
 

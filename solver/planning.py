@@ -10,6 +10,7 @@ after ``max_rounds``, reported as not converged together with the last plan.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -167,6 +168,18 @@ class PlanningSession:
         self.status = PlanStatus.RUNNING
         self.last_proposals: Proposals | None = None
         self.last_evaluation: Evaluation | None = None
+
+    def fork(self) -> PlanningSession:
+        """A copy that can play the next round while this session stays as it is.
+
+        The market is shared (it never changes); the price rule, which learns from every
+        round, is copied. A service closes a round on a fork and keeps it only once the round
+        is stored, so that nobody sees a round that may still be abandoned.
+        """
+        twin = copy.copy(self)
+        twin.rule = copy.deepcopy(self.rule, {id(self.market): self.market})
+        twin.rounds = list(self.rounds)
+        return twin
 
     def simulated_proposals(self) -> Proposals:
         """Every simulated council's proposal at the current prices."""

@@ -512,6 +512,15 @@ class Newton:
         self._box = radius
         self._last_excess: float | None = None
 
+    @property
+    def time_limit(self) -> float | None:
+        """HiGHS time limit of each LP round (markets with linear councils), in seconds."""
+        return self._lp.time_limit
+
+    @time_limit.setter
+    def time_limit(self, seconds: float | None) -> None:
+        self._lp.time_limit = seconds
+
     def next_prices(
         self,
         market: Market,

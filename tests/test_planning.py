@@ -222,3 +222,19 @@ def test_bad_session_options_are_refused() -> None:
         PlanningSession(market, "simplex")
     with pytest.raises(ValueError, match="prices"):
         PlanningSession(market, "lp", prices=np.zeros(market.n_items))
+
+
+@pytest.mark.parametrize("rule", ["lp", "newton", "hybrid", "tatonnement"])
+def test_a_fork_plays_on_while_the_session_stays_as_it_was(rule: str) -> None:
+    market = market_from_economy(load_economy(EXAMPLES / "planning_town.json"))
+    session = PlanningSession(market, rule)
+    for _ in range(3):
+        session.close_round(session.simulated_proposals())
+    prices, played = session.prices.copy(), len(session.rounds)
+    fork = session.fork()
+    fork.close_round(fork.simulated_proposals())
+    assert len(session.rounds) == played and np.array_equal(session.prices, prices)
+    # and the session, played on, reaches exactly the fork's round
+    record = session.close_round(session.simulated_proposals())
+    assert np.array_equal(record.next_prices, fork.rounds[-1].next_prices)
+    assert fork.market is session.market

@@ -16,6 +16,7 @@ import pytest
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from numpy.testing import assert_allclose
 
+from server.api.planning.v1 import economy_pb2 as eco_pb
 from server.api.planning.v1 import planning_pb2 as pb
 from server.api.planning.v1 import round_pb2 as round_pb
 from server.client import PlanningClient
@@ -37,7 +38,8 @@ ADMIN = "test-admin-token"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     database = tmp_path_factory.mktemp("service") / "planning.db"
-    with ServerProcess(database, ADMIN, ["--max-message-mb", "1"]) as process:
+    limits = ["--max-message-mb", "1", "--max-upload-mb", "12"]
+    with ServerProcess(database, ADMIN, limits) as process:
         yield process
 
 
@@ -156,7 +158,7 @@ def test_a_deadline_stops_a_run_between_rounds_and_keeps_what_was_played(
         for summary in admin.run(session.session_id, timeout=1.0):
             seen.append(summary.round)
     assert code_of(err.value) == grpc.StatusCode.DEADLINE_EXCEEDED
-    time.sleep(0.5)  # the round in progress when the deadline passed is finished and stored
+    time.sleep(0.5)  # the round the deadline cut short is abandoned, the earlier ones stored
     state = admin.get_session(session.session_id)
     assert state.status == pb.SESSION_STATUS_RUNNING
     assert state.current_round >= len(seen) + 1
@@ -225,7 +227,7 @@ def test_the_server_answers_while_a_round_is_being_solved(
             time.sleep(0.05)
         assert len(running.result()) == 3
     assert len(latencies) >= 3
-    assert max(latencies) < 1.0, latencies
+    assert max(latencies) < 2.0, latencies
 
 
 def test_a_council_watching_gets_its_own_feedback_as_rounds_close(
@@ -365,16 +367,11 @@ def test_a_killed_server_restarts_and_the_session_reaches_the_same_plan(
 # -- bad input: the right code, a clear message, nothing stored changes -----------------
 
 
-def stored_state(admin: PlanningClient, session_id: str) -> tuple[object, ...]:
-    session = admin.get_session(session_id)
-    _, prices = admin.prices(session_id)
-    return (
-        len(admin.list_economies()),
-        len(admin.list_sessions()),
-        session.current_round,
-        session.last_round.round,
-        tuple(sorted(prices.items())),
-    )
+def stored_state(database: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, read-only (what a restarted server would start from)."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
 
 
 @pytest.fixture(scope="module")
@@ -400,7 +397,10 @@ def test_bad_requests_get_the_right_code_and_change_nothing(
     live_session: tuple[str, dict[str, str]],
 ) -> None:
     sid, tokens = live_session
-    before = stored_state(admin, sid)
+    # one accepted proposal, so that a wrongly stored or lost one would show
+    north_requests = {"bread": 20.0, "clothes": 9.0}
+    admin.as_council(tokens["north-cc"]).submit(sid, "north-cc", 1, requests=north_requests)
+    before = stored_state(server.database)
     north = admin.as_council(tokens["north-cc"])
     bakery = admin.as_council(tokens["bakery"])
     cases = [
@@ -490,12 +490,39 @@ def test_bad_requests_get_the_right_code_and_change_nothing(
             "council",
         ),
         (lambda: north.list_economies(), grpc.StatusCode.PERMISSION_DENIED, "admin"),
+        (
+            lambda: admin.as_council("forged").list_economies(),
+            grpc.StatusCode.UNAUTHENTICATED,
+            "unknown token",
+        ),
+        (
+            lambda: admin.as_council("forged").get_session("ses-nope"),
+            grpc.StatusCode.UNAUTHENTICATED,
+            "not valid",
+        ),
+        # uploads: over --max-upload-mb, not UTF-8
+        (
+            lambda: admin.economies.UploadEconomy(
+                iter([eco_pb.UploadEconomyRequest(chunk=b" " * 400_000)] * 33),
+                metadata=admin.metadata,
+            ),
+            grpc.StatusCode.RESOURCE_EXHAUSTED,
+            "--max-upload-mb",
+        ),
+        (
+            lambda: admin.economies.UploadEconomy(
+                iter([eco_pb.UploadEconomyRequest(chunk=b"\xff\xfe")]), metadata=admin.metadata
+            ),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "UTF-8",
+        ),
         (lambda: north.close_round(sid, 1), grpc.StatusCode.PERMISSION_DENIED, "admin"),
         # closing a first round before the live councils have proposed
         (
             lambda: admin.close_round(sid, 1),
             grpc.StatusCode.FAILED_PRECONDITION,
-            "north-cc",
+            "have not proposed",
+            "bakery",
         ),
         # a simulated session cannot take proposals, a live one cannot be run
         (
@@ -506,7 +533,7 @@ def test_bad_requests_get_the_right_code_and_change_nothing(
     ]
     for case in cases:
         _expect(*case)
-    assert stored_state(admin, sid) == before
+    assert stored_state(server.database) == before
 
 
 def test_an_oversized_message_is_refused_and_large_economies_go_in_chunks(
@@ -550,6 +577,7 @@ def test_a_round_closes_on_its_timeout_keeping_the_silent_councils_last_proposal
         live_councils=["north-cc", "bakery"],
         manual_close=True,
         round_timeout_seconds=0.5,
+        max_rounds=2,  # ends after the two rounds looked at, instead of ticking on
     )
     sid = session.session_id
     _, prices = admin.prices(sid)
@@ -595,3 +623,100 @@ def test_listing_sessions_agrees_with_getting_each(admin: PlanningClient) -> Non
     assert listed
     for session_id, summary in listed.items():
         assert summary == admin.get_session(session_id)
+
+
+def test_a_council_reading_the_plan_sees_only_its_own_feedback(
+    admin: PlanningClient, town_id: str
+) -> None:
+    session, tokens = admin.create_session(town_id, live_councils=["north-cc", "bakery"])
+    sid = session.session_id
+    play(admin, sid, tokens, CouncilDirectory(market_from_economy(load_economy(TOWN))), rounds=1)
+    everyone = admin.get_plan(sid)
+    mine = admin.as_council(tokens["north-cc"]).get_plan(sid)
+    assert len(everyone["feedback"]) > 1
+    assert [f["council"] for f in mine["feedback"]] == ["north-cc"]
+    assert mine["plan"] == everyone["plan"]  # the plan itself is public
+
+
+def test_the_round_closes_even_when_its_last_submitter_gives_up(
+    admin: PlanningClient, slow_lp_id: str
+) -> None:
+    session, tokens = admin.create_session(slow_lp_id, live_councils=["cc-1"])
+    sid = session.session_id
+    voice = admin.as_council(tokens["cc-1"])
+    with pytest.raises(grpc.RpcError) as err:  # its call waits for the close, seconds long
+        voice.submit(sid, "cc-1", 1, requests={}, timeout=0.3)
+    assert code_of(err.value) == grpc.StatusCode.DEADLINE_EXCEEDED
+    # ... but the close it set off is not the caller's: it runs to its end
+    state = next(iter(admin.watch(sid, from_round=1)))
+    assert state.summary.round == 1 and state.summary.lp_status == "optimal"
+    assert admin.get_session(sid).current_round == 2
+
+
+def test_solve_round_takes_worker_councils_proposed_activity_as_their_limit(
+    admin: PlanningClient,
+) -> None:
+    small_town = load_economy(EXAMPLES / "small_town.json")  # states its requests
+    free = admin.solve_round(small_town)
+    capped = admin.solve_round(small_town, activities={"steel-coal": 0.0})
+    assert free.activities["steel-coal"] > 0
+    assert capped.activities["steel-coal"] == pytest.approx(0.0, abs=1e-9)
+    # the electric technique makes up all the steel, at a higher social cost
+    assert capped.activities["steel-electric"] == pytest.approx(
+        free.activities["steel-electric"] + free.activities["steel-coal"]
+    )
+    assert capped.feasible and capped.objective > free.objective
+    with pytest.raises(grpc.RpcError) as err:
+        admin.solve_round(small_town, activities={"steel-coal": -1.0})
+    assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
+    assert "activities[steel-coal]" in err.value.details()
+
+
+def test_every_acknowledged_proposal_survives_a_kill_in_the_middle_of_submissions(
+    tmp_path: Path,
+) -> None:
+    economy = crowded_germany(400)
+    directory = CouncilDirectory(market_from_economy(economy))
+    consumers = [c.id for c in economy.consumer_councils]
+    database = tmp_path / "inflight.db"
+    process = ServerProcess(database, ADMIN).start()
+    try:
+        with PlanningClient(process.target, ADMIN) as admin:
+            economy_id = admin.create_economy(economy).economy_id
+            session, tokens = admin.create_session(
+                economy_id, live_councils=consumers, manual_close=True
+            )
+            sid = session.session_id
+            _, prices = admin.prices(sid)
+            acknowledged: list[str] = []
+
+            def submit(council: str) -> None:
+                proposal = proposal_of(directory, council, prices)
+                try:
+                    admin.as_council(tokens[council]).submit(
+                        sid, council, 1, requests=proposal.requests, timeout=10
+                    )
+                except grpc.RpcError:
+                    return  # not acknowledged: may or may not be stored
+                acknowledged.append(council)
+
+            with ThreadPoolExecutor(32) as pool:
+                futures = [pool.submit(submit, c) for c in consumers]
+                while len(acknowledged) < 100:
+                    time.sleep(0.005)
+                process.kill()  # mid-flight
+                for future in futures:
+                    future.result()
+        assert 100 <= len(acknowledged) < len(consumers)
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+            stored = {r[0] for r in db.execute("SELECT council_id FROM proposals")}
+        assert set(acknowledged) <= stored
+        process = ServerProcess(database, ADMIN).start()  # and the session goes on
+        with PlanningClient(process.target, ADMIN) as admin:
+            assert admin.get_session(sid).current_round == 1
+            reply = admin.as_council(tokens[acknowledged[0]]).submit(
+                sid, acknowledged[0], 1, requests={}
+            )
+            assert reply.replaced and reply.submitted == len(stored)
+    finally:
+        process.kill()

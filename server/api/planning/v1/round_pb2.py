@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"server/api/planning/v1/round.proto\x12\x0bplanning.v1\"\x9a\x01\n\x0f\x43ouncilRequests\x12\x12\n\ncouncil_id\x18\x01 \x01(\t\x12@\n\nquantities\x18\x02 \x03(\x0b\x32,.planning.v1.CouncilRequests.QuantitiesEntry\x1a\x31\n\x0fQuantitiesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"\x9a\x01\n\x11SolveRoundRequest\x12\x14\n\neconomy_id\x18\x01 \x01(\tH\x00\x12\x16\n\x0c\x65\x63onomy_json\x18\x02 \x01(\tH\x00\x12.\n\x08requests\x18\x03 \x03(\x0b\x32\x1c.planning.v1.CouncilRequests\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x0c\n\x04hard\x18\x05 \x01(\x08\x42\t\n\x07\x65\x63onomy\"F\n\x0ePollutionPrice\x12\x12\n\nfederation\x18\x01 \x01(\t\x12\x11\n\tpollutant\x18\x02 \x01(\t\x12\r\n\x05price\x18\x03 \x01(\x01\"<\n\tShortfall\x12\x0c\n\x04good\x18\x01 \x01(\t\x12\x10\n\x08required\x18\x02 \x01(\x01\x12\x0f\n\x07missing\x18\x03 \x01(\x01\"\x83\x05\n\x12SolveRoundResponse\x12\x36\n\x0btermination\x18\x01 \x01(\x0e\x32!.planning.v1.TerminationCondition\x12\x34\n\x0fsolution_status\x18\x02 \x01(\x0e\x32\x1b.planning.v1.SolutionStatus\x12\x11\n\tobjective\x18\x03 \x01(\x01\x12\x15\n\rsolve_seconds\x18\x04 \x01(\x01\x12\x10\n\x08\x66\x65\x61sible\x18\x05 \x01(\x08\x12;\n\x06prices\x18\x06 \x03(\x0b\x32+.planning.v1.SolveRoundResponse.PricesEntry\x12\x39\n\x05rents\x18\x07 \x03(\x0b\x32*.planning.v1.SolveRoundResponse.RentsEntry\x12\x35\n\x10pollution_prices\x18\x08 \x03(\x0b\x32\x1b.planning.v1.PollutionPrice\x12\x43\n\nactivities\x18\t \x03(\x0b\x32/.planning.v1.SolveRoundResponse.ActivitiesEntry\x12*\n\nshortfalls\x18\n \x03(\x0b\x32\x16.planning.v1.Shortfall\x12\x13\n\x0bresult_json\x18\x0b \x01(\t\x1a-\n\x0bPricesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x1a,\n\nRentsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x1a\x31\n\x0f\x41\x63tivitiesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01*\xa5\x03\n\x14TerminationCondition\x12%\n!TERMINATION_CONDITION_UNSPECIFIED\x10\x00\x12!\n\x1dTERMINATION_CONDITION_OPTIMAL\x10\x01\x12(\n$TERMINATION_CONDITION_MAX_TIME_LIMIT\x10\x02\x12)\n%TERMINATION_CONDITION_ITERATION_LIMIT\x10\x03\x12%\n!TERMINATION_CONDITION_INTERRUPTED\x10\x04\x12+\n\'TERMINATION_CONDITION_PROVEN_INFEASIBLE\x10\x05\x12#\n\x1fTERMINATION_CONDITION_UNBOUNDED\x10\x06\x12\x31\n-TERMINATION_CONDITION_INFEASIBLE_OR_UNBOUNDED\x10\x07\x12\x1f\n\x1bTERMINATION_CONDITION_ERROR\x10\x08\x12!\n\x1dTERMINATION_CONDITION_UNKNOWN\x10\t*\xad\x01\n\x0eSolutionStatus\x12\x1f\n\x1bSOLUTION_STATUS_UNSPECIFIED\x10\x00\x12\x1b\n\x17SOLUTION_STATUS_OPTIMAL\x10\x01\x12\x1c\n\x18SOLUTION_STATUS_FEASIBLE\x10\x02\x12\x1e\n\x1aSOLUTION_STATUS_INFEASIBLE\x10\x03\x12\x1f\n\x1bSOLUTION_STATUS_NO_SOLUTION\x10\x04\x32]\n\x0cRoundService\x12M\n\nSolveRound\x12\x1e.planning.v1.SolveRoundRequest\x1a\x1f.planning.v1.SolveRoundResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"server/api/planning/v1/round.proto\x12\x0bplanning.v1\"\x9a\x01\n\x0f\x43ouncilRequests\x12\x12\n\ncouncil_id\x18\x01 \x01(\t\x12@\n\nquantities\x18\x02 \x03(\x0b\x32,.planning.v1.CouncilRequests.QuantitiesEntry\x1a\x31\n\x0fQuantitiesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"\x91\x02\n\x11SolveRoundRequest\x12\x14\n\neconomy_id\x18\x01 \x01(\tH\x00\x12\x16\n\x0c\x65\x63onomy_json\x18\x02 \x01(\tH\x00\x12.\n\x08requests\x18\x03 \x03(\x0b\x32\x1c.planning.v1.CouncilRequests\x12\x42\n\nactivities\x18\x06 \x03(\x0b\x32..planning.v1.SolveRoundRequest.ActivitiesEntry\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x0c\n\x04hard\x18\x05 \x01(\x08\x1a\x31\n\x0f\x41\x63tivitiesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x42\t\n\x07\x65\x63onomy\"F\n\x0ePollutionPrice\x12\x12\n\nfederation\x18\x01 \x01(\t\x12\x11\n\tpollutant\x18\x02 \x01(\t\x12\r\n\x05price\x18\x03 \x01(\x01\"<\n\tShortfall\x12\x0c\n\x04good\x18\x01 \x01(\t\x12\x10\n\x08required\x18\x02 \x01(\x01\x12\x0f\n\x07missing\x18\x03 \x01(\x01\"\x83\x05\n\x12SolveRoundResponse\x12\x36\n\x0btermination\x18\x01 \x01(\x0e\x32!.planning.v1.TerminationCondition\x12\x34\n\x0fsolution_status\x18\x02 \x01(\x0e\x32\x1b.planning.v1.SolutionStatus\x12\x11\n\tobjective\x18\x03 \x01(\x01\x12\x15\n\rsolve_seconds\x18\x04 \x01(\x01\x12\x10\n\x08\x66\x65\x61sible\x18\x05 \x01(\x08\x12;\n\x06prices\x18\x06 \x03(\x0b\x32+.planning.v1.SolveRoundResponse.PricesEntry\x12\x39\n\x05rents\x18\x07 \x03(\x0b\x32*.planning.v1.SolveRoundResponse.RentsEntry\x12\x35\n\x10pollution_prices\x18\x08 \x03(\x0b\x32\x1b.planning.v1.PollutionPrice\x12\x43\n\nactivities\x18\t \x03(\x0b\x32/.planning.v1.SolveRoundResponse.ActivitiesEntry\x12*\n\nshortfalls\x18\n \x03(\x0b\x32\x16.planning.v1.Shortfall\x12\x13\n\x0bresult_json\x18\x0b \x01(\t\x1a-\n\x0bPricesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x1a,\n\nRentsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x1a\x31\n\x0f\x41\x63tivitiesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01*\xa5\x03\n\x14TerminationCondition\x12%\n!TERMINATION_CONDITION_UNSPECIFIED\x10\x00\x12!\n\x1dTERMINATION_CONDITION_OPTIMAL\x10\x01\x12(\n$TERMINATION_CONDITION_MAX_TIME_LIMIT\x10\x02\x12)\n%TERMINATION_CONDITION_ITERATION_LIMIT\x10\x03\x12%\n!TERMINATION_CONDITION_INTERRUPTED\x10\x04\x12+\n\'TERMINATION_CONDITION_PROVEN_INFEASIBLE\x10\x05\x12#\n\x1fTERMINATION_CONDITION_UNBOUNDED\x10\x06\x12\x31\n-TERMINATION_CONDITION_INFEASIBLE_OR_UNBOUNDED\x10\x07\x12\x1f\n\x1bTERMINATION_CONDITION_ERROR\x10\x08\x12!\n\x1dTERMINATION_CONDITION_UNKNOWN\x10\t*\xad\x01\n\x0eSolutionStatus\x12\x1f\n\x1bSOLUTION_STATUS_UNSPECIFIED\x10\x00\x12\x1b\n\x17SOLUTION_STATUS_OPTIMAL\x10\x01\x12\x1c\n\x18SOLUTION_STATUS_FEASIBLE\x10\x02\x12\x1e\n\x1aSOLUTION_STATUS_INFEASIBLE\x10\x03\x12\x1f\n\x1bSOLUTION_STATUS_NO_SOLUTION\x10\x04\x32]\n\x0cRoundService\x12M\n\nSolveRound\x12\x1e.planning.v1.SolveRoundRequest\x1a\x1f.planning.v1.SolveRoundResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,34 +33,38 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_COUNCILREQUESTS_QUANTITIESENTRY']._loaded_options = None
   _globals['_COUNCILREQUESTS_QUANTITIESENTRY']._serialized_options = b'8\001'
+  _globals['_SOLVEROUNDREQUEST_ACTIVITIESENTRY']._loaded_options = None
+  _globals['_SOLVEROUNDREQUEST_ACTIVITIESENTRY']._serialized_options = b'8\001'
   _globals['_SOLVEROUNDRESPONSE_PRICESENTRY']._loaded_options = None
   _globals['_SOLVEROUNDRESPONSE_PRICESENTRY']._serialized_options = b'8\001'
   _globals['_SOLVEROUNDRESPONSE_RENTSENTRY']._loaded_options = None
   _globals['_SOLVEROUNDRESPONSE_RENTSENTRY']._serialized_options = b'8\001'
   _globals['_SOLVEROUNDRESPONSE_ACTIVITIESENTRY']._loaded_options = None
   _globals['_SOLVEROUNDRESPONSE_ACTIVITIESENTRY']._serialized_options = b'8\001'
-  _globals['_TERMINATIONCONDITION']._serialized_start=1146
-  _globals['_TERMINATIONCONDITION']._serialized_end=1567
-  _globals['_SOLUTIONSTATUS']._serialized_start=1570
-  _globals['_SOLUTIONSTATUS']._serialized_end=1743
+  _globals['_TERMINATIONCONDITION']._serialized_start=1265
+  _globals['_TERMINATIONCONDITION']._serialized_end=1686
+  _globals['_SOLUTIONSTATUS']._serialized_start=1689
+  _globals['_SOLUTIONSTATUS']._serialized_end=1862
   _globals['_COUNCILREQUESTS']._serialized_start=52
   _globals['_COUNCILREQUESTS']._serialized_end=206
   _globals['_COUNCILREQUESTS_QUANTITIESENTRY']._serialized_start=157
   _globals['_COUNCILREQUESTS_QUANTITIESENTRY']._serialized_end=206
   _globals['_SOLVEROUNDREQUEST']._serialized_start=209
-  _globals['_SOLVEROUNDREQUEST']._serialized_end=363
-  _globals['_POLLUTIONPRICE']._serialized_start=365
-  _globals['_POLLUTIONPRICE']._serialized_end=435
-  _globals['_SHORTFALL']._serialized_start=437
-  _globals['_SHORTFALL']._serialized_end=497
-  _globals['_SOLVEROUNDRESPONSE']._serialized_start=500
-  _globals['_SOLVEROUNDRESPONSE']._serialized_end=1143
-  _globals['_SOLVEROUNDRESPONSE_PRICESENTRY']._serialized_start=1001
-  _globals['_SOLVEROUNDRESPONSE_PRICESENTRY']._serialized_end=1046
-  _globals['_SOLVEROUNDRESPONSE_RENTSENTRY']._serialized_start=1048
-  _globals['_SOLVEROUNDRESPONSE_RENTSENTRY']._serialized_end=1092
-  _globals['_SOLVEROUNDRESPONSE_ACTIVITIESENTRY']._serialized_start=1094
-  _globals['_SOLVEROUNDRESPONSE_ACTIVITIESENTRY']._serialized_end=1143
-  _globals['_ROUNDSERVICE']._serialized_start=1745
-  _globals['_ROUNDSERVICE']._serialized_end=1838
+  _globals['_SOLVEROUNDREQUEST']._serialized_end=482
+  _globals['_SOLVEROUNDREQUEST_ACTIVITIESENTRY']._serialized_start=422
+  _globals['_SOLVEROUNDREQUEST_ACTIVITIESENTRY']._serialized_end=471
+  _globals['_POLLUTIONPRICE']._serialized_start=484
+  _globals['_POLLUTIONPRICE']._serialized_end=554
+  _globals['_SHORTFALL']._serialized_start=556
+  _globals['_SHORTFALL']._serialized_end=616
+  _globals['_SOLVEROUNDRESPONSE']._serialized_start=619
+  _globals['_SOLVEROUNDRESPONSE']._serialized_end=1262
+  _globals['_SOLVEROUNDRESPONSE_PRICESENTRY']._serialized_start=1120
+  _globals['_SOLVEROUNDRESPONSE_PRICESENTRY']._serialized_end=1165
+  _globals['_SOLVEROUNDRESPONSE_RENTSENTRY']._serialized_start=1167
+  _globals['_SOLVEROUNDRESPONSE_RENTSENTRY']._serialized_end=1211
+  _globals['_SOLVEROUNDRESPONSE_ACTIVITIESENTRY']._serialized_start=422
+  _globals['_SOLVEROUNDRESPONSE_ACTIVITIESENTRY']._serialized_end=471
+  _globals['_ROUNDSERVICE']._serialized_start=1864
+  _globals['_ROUNDSERVICE']._serialized_end=1957
 # @@protoc_insertion_point(module_scope)

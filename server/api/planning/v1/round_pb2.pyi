@@ -59,18 +59,27 @@ class CouncilRequests(_message.Message):
     def __init__(self, council_id: _Optional[str] = ..., quantities: _Optional[_Mapping[str, float]] = ...) -> None: ...
 
 class SolveRoundRequest(_message.Message):
-    __slots__ = ("economy_id", "economy_json", "requests", "method", "hard")
+    __slots__ = ("economy_id", "economy_json", "requests", "activities", "method", "hard")
+    class ActivitiesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
     ECONOMY_ID_FIELD_NUMBER: _ClassVar[int]
     ECONOMY_JSON_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITIES_FIELD_NUMBER: _ClassVar[int]
     METHOD_FIELD_NUMBER: _ClassVar[int]
     HARD_FIELD_NUMBER: _ClassVar[int]
     economy_id: str
     economy_json: str
     requests: _containers.RepeatedCompositeFieldContainer[CouncilRequests]
+    activities: _containers.ScalarMap[str, float]
     method: str
     hard: bool
-    def __init__(self, economy_id: _Optional[str] = ..., economy_json: _Optional[str] = ..., requests: _Optional[_Iterable[_Union[CouncilRequests, _Mapping]]] = ..., method: _Optional[str] = ..., hard: _Optional[bool] = ...) -> None: ...
+    def __init__(self, economy_id: _Optional[str] = ..., economy_json: _Optional[str] = ..., requests: _Optional[_Iterable[_Union[CouncilRequests, _Mapping]]] = ..., activities: _Optional[_Mapping[str, float]] = ..., method: _Optional[str] = ..., hard: _Optional[bool] = ...) -> None: ...
 
 class PollutionPrice(_message.Message):
     __slots__ = ("federation", "pollutant", "price")

@@ -47,8 +47,10 @@ class RoundServiceServicer:
     """
 
     def SolveRound(self, request, context):
-        """Solve the feasibility and social-cost LP of one round. The call's deadline becomes
-        HiGHS's time limit; a plan found by then comes back with TERMINATION_CONDITION_MAX_TIME_LIMIT.
+        """Solve the feasibility and social-cost LP of one round. The call's deadline, less a
+        margin for reading the economy and answering, becomes HiGHS's time limit: a plan found
+        by then comes back with TERMINATION_CONDITION_MAX_TIME_LIMIT. A cancelled call stops
+        the solve.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
