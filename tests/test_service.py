@@ -164,7 +164,9 @@ def test_a_deadline_stops_a_run_between_rounds_and_keeps_what_was_played(
     assert state.current_round >= len(seen) + 1
     assert state.last_round.round == state.current_round - 1
     rest = list(admin.run(session.session_id, max_rounds=2))  # it goes on from there
-    assert [r.round for r in rest] == [state.current_round, state.current_round + 1]
+    assert rest[0].round == state.current_round
+    assert [r.round for r in rest] == list(range(rest[0].round, rest[0].round + len(rest)))
+    assert len(rest) == 2 or rest[-1].status != pb.SESSION_STATUS_RUNNING  # or it has ended
 
 
 @pytest.fixture(scope="module")
