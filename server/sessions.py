@@ -583,7 +583,8 @@ class SessionManager:
                     assert previous is not None
                     for council in missing:
                         submitted[council] = council_proposal(live.directory, previous, council)
-                proposals = with_council_proposals(live.directory, base, submitted)
+                # checked one by one as they arrived (or carried from the last round)
+                proposals = with_council_proposals(live.directory, base, submitted, check=False)
                 with interruptible(interrupt):
                     record = planning.close_round(proposals)
                 cut_short = record.lp_status in ("max_time_limit", "interrupted")

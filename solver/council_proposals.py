@@ -13,6 +13,7 @@ proposals are not a choice among techniques.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -137,7 +138,7 @@ class CouncilDirectory:
                 elif t not in own:
                     owner = self.market.worker_names()[int(linear.council[t])]
                     problems.append((where, f"technique {name!r} belongs to council {owner!r}"))
-                elif not np.isfinite(level) or level < 0:
+                elif not math.isfinite(level) or level < 0:
                     problems.append((where, f"activity must be a finite number >= 0, got {level}"))
                 elif level > linear.capacity[t] * (1 + 1e-9):
                     problems.append(
@@ -157,7 +158,7 @@ class CouncilDirectory:
                     problems.append(
                         (where, f"{name!r} is a {self.market.kinds[i]} item, not a good")
                     )
-                elif not np.isfinite(quantity) or quantity < 0:
+                elif not math.isfinite(quantity) or quantity < 0:
                     problems.append(
                         (where, f"quantity must be a finite number >= 0, got {quantity}")
                     )
@@ -220,15 +221,21 @@ def _replace_rows(
 
 
 def with_council_proposals(
-    directory: CouncilDirectory, base: Proposals, submitted: Mapping[str, CouncilProposal]
+    directory: CouncilDirectory,
+    base: Proposals,
+    submitted: Mapping[str, CouncilProposal],
+    *,
+    check: bool = True,
 ) -> Proposals:
     """``base`` with the rows of the councils in ``submitted`` replaced by their proposals.
 
-    Every proposal is checked first (:meth:`CouncilDirectory.check`); nothing is returned if
-    one fails, and ``base`` is never modified.
+    Every proposal is checked first (:meth:`CouncilDirectory.check`) unless ``check`` is
+    off, for proposals checked when they arrived; nothing is returned if one fails, and
+    ``base`` is never modified.
     """
-    for proposal in submitted.values():
-        directory.check(proposal)
+    if check:
+        for proposal in submitted.values():
+            directory.check(proposal)
     by_kind: dict[CouncilKind, dict[int, Mapping[int, float]]] = {k: {} for k in CouncilKind}
     activity = None if base.linear_activity is None else base.linear_activity.copy()
     for council_id, proposal in submitted.items():
