@@ -251,12 +251,12 @@ def _coverage_reasons(problem: JobProblem, allowed: np.ndarray) -> list[str]:
     if reasons:
         return reasons
     graph = nx.DiGraph()
-    for j, hours in enumerate(problem.task_hours):
-        graph.add_edge("source", ("task", j), capacity=float(hours))
-    for i, hours in enumerate(problem.work):
-        graph.add_edge(("member", i), "sink", capacity=float(hours))
-    for i, j in zip(*np.nonzero(allowed), strict=True):
-        graph.add_edge(("task", int(j)), ("member", int(i)))  # no capacity: unbounded
+    for t, hours in enumerate(problem.task_hours.tolist()):
+        graph.add_edge("source", ("task", t), capacity=hours)
+    for m, hours in enumerate(problem.work.tolist()):
+        graph.add_edge(("member", m), "sink", capacity=hours)
+    for m, t in zip(*np.nonzero(allowed), strict=True):
+        graph.add_edge(("task", int(t)), ("member", int(m)))  # no capacity: unbounded
     flow, (reach, _) = nx.minimum_cut(graph, "source", "sink")
     if flow >= problem.task_hours.sum() * (1 - 1e-9):
         return reasons
