@@ -1,4 +1,5 @@
-"""Command line: ``parplan plan``, ``solve``, ``import-io``, ``check``, ``schema``, ``examples``.
+"""Command line: ``parplan plan``, ``balance``, ``solve``, ``import-io``, ``check``, ``schema``,
+``examples``.
 
 Errors in the input are printed as one line per offending field and give exit status 2;
 a round whose requests cannot be met, or a planning session that does not converge, prints
@@ -26,10 +27,21 @@ from .economy import (
 )
 from .economy_market import market_from_economy
 from .highs_backend import configure_threads
+from .job_balance import (
+    DEFAULT_TOLERANCE,
+    BalanceStatus,
+    MemberComplex,
+    WorkplaceReport,
+    balance_society,
+    balance_workplace,
+    spread,
+)
+from .jobs import WorkplaceValidationError, load_society
 from .market import Market
 from .planning import PlanningSession, PlanResult, RoundRecord, compare_prices, run_planning
 from .price_rules import PRICE_RULES, make_rule
 from .production import ProductionError, check_production
+from .remuneration import economy_with_ratings, effort_ratings
 from .results import RoundResult
 from .solve import Path, solve_round
 from .status import Method, SolutionStatus
@@ -164,10 +176,136 @@ class _Progress:
 
 def _planning_market(args: argparse.Namespace) -> Market:
     if args.pequod:
+        if args.workplaces is not None:
+            raise ValueError("workplaces: the Pequod economy has no consumer councils to rate")
         from .pequod import pequod_economy, pequod_market
 
         return pequod_market(pequod_economy(pollutant=args.pollutant, seed=args.seed))
-    return market_from_economy(_load(args))
+    economy = _load(args)
+    if args.workplaces is not None:
+        society = load_society(args.workplaces)
+        ratings = effort_ratings(society, balance_society(society))
+        economy = economy_with_ratings(economy, society, ratings)
+    return market_from_economy(economy)
+
+
+def bundled_workplaces() -> FsPath:
+    """The workplaces of planning-town, shipped with the package."""
+    return FsPath(str(resources.files("solver") / "examples" / "workplaces" / "planning_town.json"))
+
+
+def _cmd_balance(args: argparse.Namespace) -> int:
+    society = load_society(args.workplaces or bundled_workplaces())
+    if args.alone:
+        reports = [balance_workplace(w, tolerance=args.tolerance) for w in society.workplaces]
+        ratings = effort_ratings(society)
+        summary: dict[str, Any] = {
+            "society": society.name,
+            "mode": "alone",
+            "workplaces": [r.to_dict() for r in reports],
+        }
+        statuses = [r.result.status for r in reports]
+        complexes = [c for r in reports for c in r.result.complexes]
+        befores = [c for r in reports for c in (r.before or [])]
+        target_of = {r.workplace: r.result.target for r in reports}
+    else:
+        together = balance_society(society, tolerance=args.tolerance, partners=args.partners)
+        reports = together.workplaces
+        ratings = effort_ratings(society, together)
+        summary = {"society": society.name, "mode": "across"} | together.to_dict()
+        statuses = [r.result.status for r in reports]
+        complexes = together.complexes
+        befores = [c for r in together.alone for c in (r.before or [])]
+        target_of = {r.workplace: together.target for r in reports}
+    summary["ratings"] = ratings
+    if args.plot is not None:
+        _plot_balance(args.plot, befores, complexes, society.name)
+    if args.json:
+        print(json.dumps(summary, indent=2, allow_nan=False, default=_json_default))
+    else:
+        _print_balance(summary, reports, ratings, target_of, args.top)
+    return EXIT_OK if all(s is BalanceStatus.BALANCED for s in statuses) else EXIT_INFEASIBLE
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, float):
+        return None
+    raise TypeError(f"not JSON: {value!r}")
+
+
+def _print_balance(
+    summary: dict[str, Any],
+    reports: list[WorkplaceReport],
+    ratings: dict[str, float],
+    target_of: dict[str, tuple[float, float]],
+    top: int,
+) -> None:
+    mode = summary["mode"]
+    print(f"society      {summary['society']}: {len(reports)} workplace(s), balanced {mode}")
+    if summary["mode"] == "across":
+        t = summary["target"]
+        print(
+            f"target       empowerment {t['empowerment']:.3f}, desirability "
+            f"{t['desirability']:.3f} (society-wide, on 0-1)"
+        )
+        print(
+            f"largest dev  {summary['largest_deviation']:.3f} across workplaces, "
+            f"{summary['largest_deviation_balancing_alone']:.3f} balancing each alone; "
+            f"{summary['away_hours']:.1f} hours worked away from home"
+        )
+    for report in reports:
+        r = report.result
+        worst = "-" if r.largest_deviation is None else f"{r.largest_deviation:.3f}"
+        line = f"{report.workplace:<12} {r.status.value:<10} largest deviation {worst}"
+        if report.before is not None:
+            before = spread(report.before, target_of[report.workplace])
+            after = r.spread() if r.complexes else None
+            line += (
+                f"; empowerment Gini {before['empowerment_gini']:.3f} ({report.before_kind})"
+                + (f" -> {after['empowerment_gini']:.3f}" if after else "")
+            )
+        print(line)
+        for reason in r.reasons:
+            print(f"             reason: {reason}")
+        shown = r.complexes if top <= 0 else r.complexes[:top]
+        for c in shown:
+            tasks = ", ".join(
+                f"{t} {h:.1f} h" + ("" if w == report.workplace else f" at {w}")
+                for (w, t), h in c.tasks.items()
+                if h >= 0.05
+            )
+            print(
+                f"  {c.member:<10} {c.hours:6.1f} h  empowerment {c.empowerment:.3f}  "
+                f"desirability {c.desirability:.3f}  rating {ratings.get(c.member, 0):.3f}  "
+                f"{tasks}"
+            )
+        if len(shown) < len(r.complexes):
+            print(f"  ... {len(r.complexes) - len(shown)} more (--top 0 lists all)")
+
+
+def _plot_balance(
+    path: FsPath, before: list[MemberComplex], after: list[MemberComplex], name: str
+) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as err:
+        raise ValueError("plot: needs matplotlib (pip install -e '.[plot]')") from err
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    bins = np.linspace(0.0, 1.0, 21)
+    for ax, rating in zip(axes, ("empowerment", "desirability"), strict=True):
+        for label, complexes in (("before", before), ("after", after)):
+            values = [getattr(c, rating) for c in complexes if np.isfinite(getattr(c, rating))]
+            ax.hist(values, bins=bins, alpha=0.6, label=label)
+        ax.set_xlabel(f"{rating} of a member's complex (0-1)")
+        ax.legend()
+    axes[0].set_ylabel("members")
+    fig.suptitle(f"{name}: job complexes before and after balancing")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
 
 
 def _print_plan(result: PlanResult, top: int) -> None:
@@ -403,6 +541,42 @@ def _parser() -> argparse.ArgumentParser:
     )
     pl.set_defaults(func=_cmd_plan)
 
+    pl.add_argument(
+        "--workplaces",
+        type=FsPath,
+        default=None,
+        metavar="WORKPLACES.json",
+        help="take consumer councils' budgets from the effort ratings of these workplaces' "
+        "members (balanced across workplaces first)",
+    )
+
+    b = sub.add_parser(
+        "balance",
+        help="balance job complexes in workplaces (and across them)",
+        description="Assign task hours so that every member's job is equally empowering and "
+        "equally desirable; report the spread before and after, every complex and the ratings.",
+    )
+    b.add_argument(
+        "workplaces",
+        nargs="?",
+        type=FsPath,
+        help="workplaces JSON file (default: the bundled planning-town workplaces)",
+    )
+    b.add_argument(
+        "--alone", action="store_true", help="balance each workplace towards its own averages"
+    )
+    b.add_argument(
+        "--tolerance",
+        type=float,
+        default=DEFAULT_TOLERANCE,
+        help="largest deviation, as a share of the rating scale",
+    )
+    b.add_argument("--partners", type=int, default=3, help="other workplaces a member may join")
+    b.add_argument("--json", action="store_true", help="print everything as JSON")
+    b.add_argument("--plot", type=FsPath, default=None, metavar="FILE.png", help="spread plot")
+    b.add_argument("--top", type=int, default=10, help="complexes to list per workplace (0: all)")
+    b.set_defaults(func=_cmd_balance)
+
     s = sub.add_parser("solve", help="solve the round's LP and print prices, rents and the plan")
     economy_args(s)
     s.add_argument("--json", action="store_true", help="print the whole result as JSON")
@@ -448,7 +622,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except ProductionError as err:
+    except (ProductionError, WorkplaceValidationError) as err:
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -34,6 +34,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pyomo.environ as pyo
+import scipy.sparse as sp
 from pyomo.contrib.solver.common.results import TerminationCondition as PyomoTermination
 from pyomo.contrib.solver.solvers.highs import Highs as PyomoHighs
 
@@ -41,17 +42,21 @@ from .highs_backend import highs_threads, new_highs, stdout_to_stderr
 from .jobs import Society, Workplace
 
 __all__ = [
+    "DEFAULT_TOLERANCE",
     "BalanceStatus",
     "JobProblem",
     "JobResult",
     "MemberComplex",
     "SocietyResult",
+    "WorkplaceReport",
     "balance_jobs",
     "balance_society",
     "balance_workplace",
     "gini",
     "job_problem",
+    "society_target",
     "specialised_assignment",
+    "spread",
 ]
 
 DEFAULT_TOLERANCE = 0.05  # of the rating scale
@@ -96,21 +101,43 @@ class JobProblem:
     desirability: np.ndarray
     target: tuple[float, float]
     away_cost: float = 0.0  # weight of hours worked outside one's workplace (third level)
+    places: dict[str, list[str]] | None = None  # workplace -> workplaces its members may work in
 
-    def qualified(self) -> np.ndarray:
-        """``(members, tasks)`` boolean: the member has every qualification of the task."""
+    def qualified(self) -> sp.csr_array:
+        """``(members, tasks)`` sparse boolean: the member has every qualification of the task
+        (and, with ``places``, the task is in a workplace the member may work in)."""
         names = sorted(set().union(*self.member_qualifications, *self.task_qualifications))
-        if not names:
-            return np.ones((len(self.member_ids), len(self.task_ids)), dtype=bool)
         index = {q: k for k, q in enumerate(names)}
-        has = np.zeros((len(self.member_ids), len(names)), dtype=bool)
-        for i, quals in enumerate(self.member_qualifications):
-            has[i, [index[q] for q in quals]] = True
-        needs = np.zeros((len(self.task_ids), len(names)), dtype=bool)
-        for j, quals in enumerate(self.task_qualifications):
-            needs[j, [index[q] for q in quals]] = True
-        # qualified unless the task needs something the member lacks
-        return (needs.astype(np.int64) @ (~has).T.astype(np.int64)).T == 0
+
+        def incidence(sets: list[frozenset[str]]) -> sp.csr_array:
+            rows = np.repeat(np.arange(len(sets)), [len(q) for q in sets])
+            cols = np.array([index[q] for quals in sets for q in quals], dtype=np.int64)
+            return sp.csr_array(
+                (np.ones(rows.size), (rows, cols)), shape=(len(sets), max(len(names), 1))
+            )
+
+        lacks = (
+            incidence(self.task_qualifications)
+            @ (1.0 - incidence(self.member_qualifications).toarray()).T
+        )  # tasks x members: qualifications the member lacks
+        blocks = []
+        place_of_task = np.asarray(self.task_place)
+        for place in dict.fromkeys(self.member_place):
+            rows = np.flatnonzero(np.asarray(self.member_place) == place)
+            where = (self.places or {}).get(place, [place]) if self.places else None
+            cols = (
+                np.arange(len(self.task_ids))
+                if where is None
+                else np.flatnonzero(np.isin(place_of_task, where))
+            )
+            ok = lacks[np.ix_(cols, rows)] == 0  # tasks x members of this workplace
+            t, m = np.nonzero(ok)
+            blocks.append((rows[m], cols[t]))
+        r = np.concatenate([b[0] for b in blocks])
+        c = np.concatenate([b[1] for b in blocks])
+        return sp.csr_array(
+            (np.ones(r.size, dtype=bool), (r, c)), shape=(len(self.member_ids), len(self.task_ids))
+        )
 
 
 @dataclass(frozen=True)
@@ -220,7 +247,7 @@ def job_problem(workplace: Workplace, target: tuple[float, float] | None = None)
     )
 
 
-def _coverage_reasons(problem: JobProblem, allowed: np.ndarray) -> list[str]:
+def _coverage_reasons(problem: JobProblem, allowed: sp.csr_array) -> list[str]:
     """Why the tasks cannot be covered: tasks nobody is qualified for, else a minimum cut.
 
     The qualification network: source -> task (its hours) -> qualified member -> sink (the
@@ -236,7 +263,7 @@ def _coverage_reasons(problem: JobProblem, allowed: np.ndarray) -> list[str]:
             f"{total_offered:g}"
         )
         return reasons
-    for j in np.flatnonzero(~allowed.any(axis=0)):
+    for j in np.flatnonzero(_qualified_members(allowed) == 0):
         have = set().union(*problem.member_qualifications)
         missing = sorted(problem.task_qualifications[j] - have)
         detail = (
@@ -255,7 +282,7 @@ def _coverage_reasons(problem: JobProblem, allowed: np.ndarray) -> list[str]:
         graph.add_edge("source", ("task", t), capacity=hours)
     for m, hours in enumerate(problem.work.tolist()):
         graph.add_edge(("member", m), "sink", capacity=hours)
-    for m, t in zip(*np.nonzero(allowed), strict=True):
+    for m, t in zip(*allowed.nonzero(), strict=True):
         graph.add_edge(("task", int(t)), ("member", int(m)))  # no capacity: unbounded
     flow, (reach, _) = nx.minimum_cut(graph, "source", "sink")
     if flow >= problem.task_hours.sum() * (1 - 1e-9):
@@ -277,7 +304,7 @@ def _coverage_reasons(problem: JobProblem, allowed: np.ndarray) -> list[str]:
 
 
 def _balance_reasons(
-    problem: JobProblem, allowed: np.ndarray, complexes: list[MemberComplex], tolerance: float
+    problem: JobProblem, allowed: sp.csr_array, complexes: list[MemberComplex], tolerance: float
 ) -> list[str]:
     """Why the best balance misses the tolerance: members whose qualifications keep them from
     the target, or whose tasks cannot be mixed to it alongside everyone else's."""
@@ -290,7 +317,7 @@ def _balance_reasons(
             ("empowerment", problem.empowerment, problem.target[0]),
             ("desirability", problem.desirability, problem.target[1]),
         ):
-            mine = ratings[allowed[i]]
+            mine = ratings[allowed.indices[allowed.indptr[i] : allowed.indptr[i + 1]]]
             if mine.size and not mine.min() - tolerance <= target <= mine.max() + tolerance:
                 reasons.append(
                     f"member {c.member!r} is qualified only for tasks of {name} "
@@ -349,7 +376,7 @@ def balance_jobs(
             reasons,
             time.perf_counter() - start,
         )
-    pairs = [(int(i), int(j)) for i, j in zip(*np.nonzero(allowed), strict=True)]
+    pairs = list(zip(*(a.tolist() for a in allowed.nonzero()), strict=True))
     model = _model(problem, pairs)
     solver = _solver()
     first = _solve(solver, model, time_limit)
@@ -367,7 +394,7 @@ def balance_jobs(
             reasons,
             time.perf_counter() - start,
         )
-    largest = max(float(pyo.value(model.z)), 0.0)
+    largest = max(float(pyo.value(model.z)), 0.0) + 0.0  # never -0.0
     # second level: the total deviation (then hours away), the largest held at its optimum
     model.z.setub(largest * (1 + 1e-7) + 1e-9)
     model.largest.deactivate()
@@ -398,10 +425,16 @@ def balance_jobs(
     )
 
 
-def _obviously_short(problem: JobProblem, allowed: np.ndarray) -> bool:
+def _qualified_members(allowed: sp.csr_array) -> np.ndarray:
+    """How many members may do each task."""
+    return np.bincount(allowed.indices, minlength=allowed.shape[1])
+
+
+def _obviously_short(problem: JobProblem, allowed: sp.csr_array) -> bool:
     """Cheap checks before the LP: too few hours, or a task nobody is qualified for."""
     return bool(
-        problem.task_hours.sum() > problem.work.sum() * (1 + 1e-9) or not allowed.any(axis=0).all()
+        problem.task_hours.sum() > problem.work.sum() * (1 + 1e-9)
+        or not _qualified_members(allowed).all()
     )
 
 
@@ -480,12 +513,12 @@ def specialised_assignment(problem: JobProblem) -> list[MemberComplex] | None:
     members get the empowering work and the last the rest. ``None`` when this greedy order
     leaves a task uncovered.
     """
-    allowed = problem.qualified()
+    allowed = sp.csc_array(problem.qualified())
     left = problem.work.astype(float).copy()
     hours: dict[tuple[int, int], float] = {}
     for j in np.argsort(-problem.empowerment, kind="stable"):
         need = float(problem.task_hours[j])
-        for i in np.flatnonzero(allowed[:, j]):
+        for i in np.sort(allowed.indices[allowed.indptr[j] : allowed.indptr[j + 1]]):
             if need <= 1e-9:
                 break
             take = min(need, float(left[i]))
@@ -607,12 +640,12 @@ def balance_society(
 ) -> SocietyResult:
     """Balance across workplaces towards the society-wide averages.
 
-    Two stages keep it tractable for thousands of workplaces. First a workplace-level LP
-    decides how many hours of which tasks each workplace's members work, at home or in up to
-    ``partners`` workplaces whose averages lie on the other side of the society's (the task
-    hours a workplace may take are bounded by its qualified members' hours). Then each
-    workplace balances its members over its share of tasks. Hours away are the third level
-    of the objective, weighted by ``away_cost``.
+    One LP over every member and task, in which a member may work their own workplace's
+    tasks and those of ``partners`` other workplaces, those whose averages lie furthest on
+    the other side of the society's first, which keeps the LP to a few times the size of
+    balancing every workplace alone. Balancing each workplace alone is a feasible answer of
+    this LP, so the largest deviation across is never above the one alone. Hours away from
+    home are the third level of the objective, weighted by ``away_cost``.
     """
     start = time.perf_counter()
     target = society_target(society)
@@ -621,96 +654,54 @@ def balance_society(
     centre = np.array(
         [
             (float(p.task_hours @ p.empowerment), float(p.task_hours @ p.desirability))
+            / p.task_hours.sum()
             for p in problems
         ]
-    ) / np.array([[p.task_hours.sum()] * 2 for p in problems])
+    )
     gaps = centre - np.array(target)
-    # Stage 1: each workplace is one "member" whose work is its members' share of hours,
-    # and the tasks are every task of itself and its partners.
-    wp_tasks: list[list[int]] = []
-    task_owner = np.concatenate([np.full(len(p.task_ids), k) for k, p in enumerate(problems)])
-    offsets = np.cumsum([0] + [len(p.task_ids) for p in problems])
-    scores = gaps @ gaps.T
-    for k in range(len(places)):
+    scores = gaps @ gaps.T  # negative: on opposite sides of the society's averages
+    reach: dict[str, list[str]] = {}
+    for k, w in enumerate(places):
         order = [int(v) for v in np.argsort(scores[k], kind="stable") if v != k]
-        chosen = [v for v in order[:partners] if scores[k, v] < 0]
-        wp_tasks.append([j for v in [k, *chosen] for j in range(offsets[v], offsets[v + 1])])
-    flat = JobProblem(
-        member_ids=[w.id for w in places],
-        member_place=[w.id for w in places],
-        work=np.array([float(p.work.sum()) for p in problems]),
-        member_qualifications=[frozenset() for _ in places],
+        reach[w.id] = [w.id, *(places[v].id for v in order[:partners])]
+    joint = JobProblem(
+        member_ids=[m for p in problems for m in p.member_ids],
+        member_place=[m for p in problems for m in p.member_place],
+        work=np.concatenate([p.work for p in problems]),
+        member_qualifications=[q for p in problems for q in p.member_qualifications],
         task_ids=[t for p in problems for t in p.task_ids],
-        task_place=[w for p in problems for w in p.task_place],
+        task_place=[t for p in problems for t in p.task_place],
         task_hours=np.concatenate([p.task_hours for p in problems]),
-        task_qualifications=[frozenset() for p in problems for _ in p.task_ids],
+        task_qualifications=[q for p in problems for q in p.task_qualifications],
         empowerment=np.concatenate([p.empowerment for p in problems]),
         desirability=np.concatenate([p.desirability for p in problems]),
         target=target,
         away_cost=away_cost,
+        places=reach,
     )
-    reach = np.zeros((len(places), flat.task_hours.size), dtype=bool)
-    for k, tasks in enumerate(wp_tasks):
-        reach[k, tasks] = True
-    # a workplace takes no more of a task than its qualified members could work
-    capacity = np.zeros_like(reach, dtype=float)
-    for k, p in enumerate(problems):
-        quals = p.member_qualifications
-        for j in np.flatnonzero(reach[k]):
-            need = flat_quals(problems, task_owner, offsets, int(j))
-            capacity[k, j] = float(p.work[[need <= q for q in quals]].sum())
-    shares = _stage_one(flat, reach, capacity, time_limit)
-    reports = []
+    together = balance_jobs(joint, tolerance=tolerance, time_limit=time_limit)
     alone = [balance_workplace(w, tolerance=tolerance, target=target) for w in places]
-    for k, (w, p) in enumerate(zip(places, problems, strict=True)):
-        taken = np.flatnonzero(shares[k] > 1e-9)
-        sub = JobProblem(
-            member_ids=p.member_ids,
-            member_place=p.member_place,
-            work=p.work,
-            member_qualifications=p.member_qualifications,
-            task_ids=[flat.task_ids[j] for j in taken],
-            task_place=[flat.task_place[j] for j in taken],
-            task_hours=shares[k, taken],
-            task_qualifications=[flat_quals(problems, task_owner, offsets, int(j)) for j in taken],
-            empowerment=flat.empowerment[taken],
-            desirability=flat.desirability[taken],
-            target=target,
+    by_place: dict[str, list[MemberComplex]] = {w.id: [] for w in places}
+    for c in together.complexes:
+        by_place[c.workplace].append(c)
+    reports = []
+    for w, single in zip(places, alone, strict=True):
+        mine = by_place[w.id]
+        worst = max((c.deviation(target) for c in mine), default=None)
+        status = together.status
+        if status is not BalanceStatus.INFEASIBLE and worst is not None:
+            status = (
+                BalanceStatus.BALANCED if worst <= tolerance + 1e-9 else BalanceStatus.UNBALANCED
+            )
+        result = JobResult(
+            status,
+            target,
+            tolerance,
+            mine,
+            worst,
+            float(sum(c.deviation(target) for c in mine)) if mine else None,
+            [r for r in together.reasons if status is not BalanceStatus.BALANCED],
+            together.seconds,
         )
-        result = balance_jobs(sub, tolerance=tolerance, time_limit=time_limit)
-        before = alone[k].before
-        reports.append(WorkplaceReport(w.id, result, before, alone[k].before_kind))
+        reports.append(WorkplaceReport(w.id, result, single.before, single.before_kind))
     return SocietyResult(target, tolerance, reports, alone, time.perf_counter() - start)
-
-
-def flat_quals(
-    problems: list[JobProblem], owner: np.ndarray, offsets: np.ndarray, j: int
-) -> frozenset[str]:
-    """The qualifications of task ``j`` of the society's flat task list."""
-    k = int(owner[j])
-    return problems[k].task_qualifications[j - int(offsets[k])]
-
-
-def _stage_one(
-    flat: JobProblem, reach: np.ndarray, capacity: np.ndarray, time_limit: float | None
-) -> np.ndarray:
-    """Hours of every task each workplace takes (workplaces as members, see above)."""
-    pairs = [(int(k), int(j)) for k, j in zip(*np.nonzero(reach), strict=True)]
-    model = _model(flat, pairs)
-    for k, j in pairs:
-        model.h[(k, j)].setub(float(capacity[k, j]))
-    solver = _solver()
-    if _solve(solver, model, time_limit) is not PyomoTermination.convergenceCriteriaSatisfied:
-        raise ValueError(
-            "workplaces: the workplaces' qualified hours cannot cover every task even with "
-            "partners; balance them one by one to see which"
-        )
-    largest = float(pyo.value(model.z))
-    model.z.setub(largest * (1 + 1e-7) + 1e-9)
-    model.largest.deactivate()
-    model.total.activate()
-    _solve(solver, model, time_limit)
-    shares = np.zeros(reach.shape)
-    for k, j in pairs:
-        shares[k, j] = float(pyo.value(model.h[(k, j)]))
-    return shares

@@ -113,6 +113,7 @@ class Society(_Model):
     """Every workplace; the society-wide averages are the targets of balancing across them."""
 
     name: str = "society"
+    description: str = ""
     workplaces: list[Workplace] = Field(min_length=1)
 
 

@@ -149,3 +149,40 @@ def test_plan_takes_rule_options_and_names_a_wrong_one() -> None:
     assert "rule-option: BoardLP.__init__() got an unexpected keyword argument 'dumping'" in (
         run.stderr
     )
+
+
+def test_balance_reports_the_spread_every_complex_and_the_ratings(tmp_path: Path) -> None:
+    run = parplan("balance", "--json", "--plot", str(tmp_path / "spread.png"))
+    assert run.returncode in (0, 1), run.stderr  # 1: some workplace outside the tolerance
+    report = json.loads(run.stdout)
+    assert report["mode"] == "across"
+    assert report["largest_deviation"] < report["largest_deviation_balancing_alone"]
+    members = [c["member"] for w in report["workplaces"] for c in w["complexes"]]
+    assert len(members) == 20 and set(report["ratings"]) == set(members)
+    assert (tmp_path / "spread.png").stat().st_size > 0
+    alone = parplan("balance", "--alone")
+    assert "balanced alone" in alone.stdout and "Gini" in alone.stdout
+
+
+def test_balance_names_the_bad_field(tmp_path: Path) -> None:
+    bad = tmp_path / "w.json"
+    bad.write_text(json.dumps({"id": "x", "tasks": [], "members": [{"id": "a", "hours": 1}]}))
+    run = parplan("balance", str(bad))
+    assert run.returncode == 2
+    assert "workplaces[0].tasks" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_plan_takes_budgets_from_the_workplaces_ratings() -> None:
+    plain = parplan("plan", "--json", "--quiet")
+    rated = parplan(
+        "plan", "--json", "--quiet", "--workplaces",
+        str(EXAMPLES / "workplaces" / "planning_town.json"),
+    )  # fmt: skip
+    assert plain.returncode == 0 and rated.returncode == 0, rated.stderr
+    budgets = [
+        {f["council"]: f for f in json.loads(r.stdout)["feedback"] if f["kind"] == "consumer"}
+        for r in (plain, rated)
+    ]
+    consumption = [json.loads(r.stdout)["plan"]["consumption"] for r in (plain, rated)]
+    assert consumption[0] != consumption[1]  # the ratings moved the budgets, and the plan
+    assert set(budgets[0]) == set(budgets[1]) == {"north-cc", "south-cc"}
