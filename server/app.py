@@ -15,12 +15,14 @@ from grpc_reflection.v1alpha import reflection
 from .api.planning.v1 import (
     economy_pb2,
     economy_pb2_grpc,
+    jobs_pb2,
+    jobs_pb2_grpc,
     planning_pb2,
     planning_pb2_grpc,
     round_pb2,
     round_pb2_grpc,
 )
-from .service import EconomyService, PlanningService, RoundService
+from .service import EconomyService, JobsService, PlanningService, RoundService
 from .sessions import SessionManager
 from .store import Store
 
@@ -34,6 +36,7 @@ SERVICE_NAMES = (
     economy_pb2.DESCRIPTOR.services_by_name["EconomyService"].full_name,
     planning_pb2.DESCRIPTOR.services_by_name["PlanningService"].full_name,
     round_pb2.DESCRIPTOR.services_by_name["RoundService"].full_name,
+    jobs_pb2.DESCRIPTOR.services_by_name["JobsService"].full_name,
 )
 
 
@@ -114,6 +117,9 @@ async def start_server(config: ServerConfig) -> RunningServer:
     )
     round_pb2_grpc.add_RoundServiceServicer_to_server(
         RoundService(manager, config.admin_token), server
+    )
+    jobs_pb2_grpc.add_JobsServiceServicer_to_server(
+        JobsService(manager, config.admin_token), server
     )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

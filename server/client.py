@@ -14,6 +14,8 @@ from solver.economy import Economy
 
 from .api.planning.v1 import economy_pb2 as eco_pb
 from .api.planning.v1 import economy_pb2_grpc as eco_grpc
+from .api.planning.v1 import jobs_pb2 as jobs_pb
+from .api.planning.v1 import jobs_pb2_grpc as jobs_grpc
 from .api.planning.v1 import planning_pb2 as pb
 from .api.planning.v1 import planning_pb2_grpc as pb_grpc
 from .api.planning.v1 import round_pb2 as round_pb
@@ -70,6 +72,7 @@ class PlanningClient:
         self.economies = eco_grpc.EconomyServiceStub(channel)
         self.planning = pb_grpc.PlanningServiceStub(channel)
         self.rounds = round_grpc.RoundServiceStub(channel)
+        self.jobs = jobs_grpc.JobsServiceStub(channel)
 
     def as_council(self, token: str) -> PlanningClient:
         """A client on the same channel that speaks with a council's token."""
@@ -149,8 +152,12 @@ class PlanningClient:
         manual_close: bool = False,
         round_timeout_seconds: float = 0.0,
         rule_options: Mapping[str, Any] | None = None,
+        workplaces: str | Path | None = None,
     ) -> tuple[pb.Session, dict[str, str]]:
-        """A new session; returns it and ``council id -> token`` for its live councils."""
+        """A new session; returns it and ``council id -> token`` for its live councils.
+
+        ``workplaces`` (JSON text or a file): budgets from their members' effort ratings.
+        """
         request = pb.CreateSessionRequest(
             economy_id=economy_id,
             rule=rule,
@@ -161,6 +168,7 @@ class PlanningClient:
             manual_close=manual_close,
             round_timeout_seconds=round_timeout_seconds,
             rule_options={k: json.dumps(v) for k, v in (rule_options or {}).items()},
+            workplaces_json=_document(workplaces) if workplaces is not None else "",
         )
         reply = self.planning.CreateSession(request, metadata=self.metadata)
         return reply.session, {t.council_id: t.token for t in reply.council_tokens}
@@ -236,6 +244,36 @@ class PlanningClient:
         request = pb.WatchSessionRequest(session_id=session_id, from_round=from_round)
         yield from self.planning.WatchSession(request, metadata=self.metadata)
 
+    # -- jobs ----------------------------------------------------------------------------
+
+    def balance_workplace(
+        self, workplaces: str | Path, workplace_id: str = "", tolerance: float = 0.0
+    ) -> jobs_pb.BalanceWorkplaceResponse:
+        """Balance one workplace (of a single-workplace or society document)."""
+        request = jobs_pb.BalanceWorkplaceRequest(
+            workplaces_json=_document(workplaces), workplace_id=workplace_id, tolerance=tolerance
+        )
+        return self.jobs.BalanceWorkplace(request, metadata=self.metadata)
+
+    def balance_society(
+        self, workplaces: str | Path, tolerance: float = 0.0, partners: int = 0
+    ) -> jobs_pb.BalanceSocietyResponse:
+        """Balance across workplaces towards the society's averages."""
+        request = jobs_pb.BalanceSocietyRequest(
+            workplaces_json=_document(workplaces), tolerance=tolerance, partners=partners
+        )
+        return self.jobs.BalanceSociety(request, metadata=self.metadata)
+
+    def ratings(
+        self, workplaces: str | Path, economy_id: str = ""
+    ) -> tuple[dict[str, float], dict[str, float]]:
+        """Members' effort ratings and, with an economy, their budgets."""
+        request = jobs_pb.GetRatingsRequest(
+            workplaces_json=_document(workplaces), economy_id=economy_id
+        )
+        reply = self.jobs.GetRatings(request, metadata=self.metadata)
+        return dict(reply.ratings), dict(reply.member_budgets)
+
     # -- single rounds -------------------------------------------------------------------
 
     def solve_round(
@@ -263,3 +301,8 @@ class PlanningClient:
                 round_pb.CouncilRequests(council_id=council, quantities=dict(quantities))
             )
         return self.rounds.SolveRound(request, metadata=self.metadata, timeout=timeout)
+
+
+def _document(source: str | Path) -> str:
+    """JSON text, or the text of a JSON file."""
+    return source.read_text() if isinstance(source, Path) else source

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import math
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -37,14 +38,27 @@ from solver.economy import (
     with_requests,
 )
 from solver.highs_backend import interruptible
+from solver.job_balance import (
+    DEFAULT_TOLERANCE,
+    BalanceStatus,
+    SocietyResult,
+    WorkplaceReport,
+    balance_society,
+    balance_workplace,
+    spread,
+)
+from solver.jobs import WorkplaceValidationError, parse_society
 from solver.market import Evaluation, ProposalError
 from solver.planning import PlanStatus, council_feedback
+from solver.remuneration import effort_ratings, member_budgets
 from solver.results import RoundResult
 from solver.solve import solve_round
 from solver.status import Method, SolutionStatus, TerminationCondition
 
 from .api.planning.v1 import economy_pb2 as eco_pb
 from .api.planning.v1 import economy_pb2_grpc as eco_grpc
+from .api.planning.v1 import jobs_pb2 as jobs_pb
+from .api.planning.v1 import jobs_pb2_grpc as jobs_grpc
 from .api.planning.v1 import planning_pb2 as pb
 from .api.planning.v1 import planning_pb2_grpc as pb_grpc
 from .api.planning.v1 import round_pb2 as round_pb
@@ -59,7 +73,7 @@ from .sessions import (
 )
 from .store import EconomyRecord, NotFoundError, RoundClosedError, SessionRecord
 
-__all__ = ["EconomyService", "PlanningService", "RoundService"]
+__all__ = ["EconomyService", "JobsService", "PlanningService", "RoundService"]
 
 R = TypeVar("R")
 
@@ -69,6 +83,7 @@ _ERROR_CODES: list[tuple[type[BaseException], grpc.StatusCode]] = [
     (RoundAbandoned, grpc.StatusCode.DEADLINE_EXCEEDED),
     (SessionStateError, grpc.StatusCode.FAILED_PRECONDITION),
     (EconomyValidationError, grpc.StatusCode.INVALID_ARGUMENT),
+    (WorkplaceValidationError, grpc.StatusCode.INVALID_ARGUMENT),
     (ProposalError, grpc.StatusCode.INVALID_ARGUMENT),
     (ValueError, grpc.StatusCode.INVALID_ARGUMENT),
 ]
@@ -383,8 +398,13 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
             auto_close=not request.manual_close,
             round_timeout_seconds=request.round_timeout_seconds,
         )
+        economy_id = request.economy_id
+        if request.workplaces_json:  # budgets from the workplaces' effort ratings
+            economy_id = (
+                await self.manager.rated_economy(economy_id, request.workplaces_json)
+            ).economy_id
         live, tokens = await self.manager.create_session(
-            request.economy_id, settings, all_live=request.all_councils_live
+            economy_id, settings, all_live=request.all_councils_live
         )
         return pb.CreateSessionResponse(
             session=self._session(live),
@@ -670,3 +690,126 @@ class RoundService(round_grpc.RoundServiceServicer):
             ],
             result_json=json.dumps(result.to_dict()),
         )
+
+
+_BALANCE = {
+    BalanceStatus.BALANCED: jobs_pb.BALANCE_STATUS_BALANCED,
+    BalanceStatus.UNBALANCED: jobs_pb.BALANCE_STATUS_UNBALANCED,
+    BalanceStatus.INFEASIBLE: jobs_pb.BALANCE_STATUS_INFEASIBLE,
+}
+
+
+def _workplace_balance(
+    report: WorkplaceReport, target: tuple[float, float]
+) -> jobs_pb.WorkplaceBalance:
+    result = report.result
+    before = spread(report.before, target) if report.before else None
+    after = result.spread() if result.complexes else None
+    return jobs_pb.WorkplaceBalance(
+        workplace_id=report.workplace,
+        status=_BALANCE[result.status],
+        largest_deviation=result.largest_deviation or 0.0,
+        empowerment_gini_before=before["empowerment_gini"] if before else 0.0,
+        empowerment_gini_after=after["empowerment_gini"] if after else 0.0,
+        reasons=result.reasons,
+    )
+
+
+def _finite_json(data: Any) -> str:
+    """JSON with NaN (the ratings of members who work no hours) as null."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        return value
+
+    return json.dumps(clean(data), allow_nan=False)
+
+
+class JobsService(jobs_grpc.JobsServiceServicer):
+    """``planning.v1.JobsService``: balanced job complexes and effort ratings, stateless."""
+
+    def __init__(self, manager: SessionManager, admin_token: str) -> None:
+        self.manager = manager
+        self.guard = _Guard(manager, admin_token)
+
+    @staticmethod
+    def _tolerance(value: float) -> float:
+        if value < 0 or value >= 1:
+            raise ValueError(f"tolerance: a share of the rating scale in [0, 1), got {value}")
+        return value or DEFAULT_TOLERANCE
+
+    @translate_errors
+    async def BalanceWorkplace(
+        self, request: jobs_pb.BalanceWorkplaceRequest, context: grpc.aio.ServicerContext
+    ) -> jobs_pb.BalanceWorkplaceResponse:
+        await self.guard.admin(context)
+        tolerance = self._tolerance(request.tolerance)
+
+        def run() -> WorkplaceReport:
+            society = parse_society(request.workplaces_json)
+            places = {w.id: w for w in society.workplaces}
+            if request.workplace_id:
+                if request.workplace_id not in places:
+                    raise ValueError(f"workplace_id: no workplace {request.workplace_id!r}")
+                workplace = places[request.workplace_id]
+            elif len(places) == 1:
+                (workplace,) = places.values()
+            else:
+                raise ValueError("workplace_id: the document has several workplaces; name one")
+            return balance_workplace(workplace, tolerance=tolerance)
+
+        report = await self.manager.compute(run)
+        return jobs_pb.BalanceWorkplaceResponse(
+            balance=_workplace_balance(report, report.result.target),
+            result_json=_finite_json(report.to_dict()),
+        )
+
+    @translate_errors
+    async def BalanceSociety(
+        self, request: jobs_pb.BalanceSocietyRequest, context: grpc.aio.ServicerContext
+    ) -> jobs_pb.BalanceSocietyResponse:
+        await self.guard.admin(context)
+        tolerance = self._tolerance(request.tolerance)
+        if request.partners < 0:
+            raise ValueError(f"partners: must be >= 0, got {request.partners}")
+        partners = request.partners or 3
+
+        def run() -> SocietyResult:
+            society = parse_society(request.workplaces_json)
+            return balance_society(society, tolerance=tolerance, partners=partners)
+
+        result = await self.manager.compute(run)
+        return jobs_pb.BalanceSocietyResponse(
+            workplaces=[_workplace_balance(w, result.target) for w in result.workplaces],
+            largest_deviation=result.largest_deviation(),
+            largest_deviation_alone=result.largest_deviation(result.alone),
+            away_hours=float(sum(w.result.away_hours for w in result.workplaces)),
+            result_json=_finite_json(result.to_dict()),
+        )
+
+    @translate_errors
+    async def GetRatings(
+        self, request: jobs_pb.GetRatingsRequest, context: grpc.aio.ServicerContext
+    ) -> jobs_pb.GetRatingsResponse:
+        await self.guard.admin(context)
+        tolerance = self._tolerance(request.tolerance)
+        document = None
+        if request.economy_id:
+            record = await self.manager.db(self.manager.store.economy, request.economy_id)
+            document = record.document
+
+        def run() -> tuple[dict[str, float], dict[str, float]]:
+            society = parse_society(request.workplaces_json)
+            ratings = effort_ratings(society, balance_society(society, tolerance=tolerance))
+            budgets: dict[str, float] = {}
+            if document is not None:
+                budgets = member_budgets(parse_economy(document), society, ratings)
+            return ratings, budgets
+
+        ratings, budgets = await self.manager.compute(run)
+        return jobs_pb.GetRatingsResponse(ratings=ratings, member_budgets=budgets)

@@ -44,9 +44,12 @@ from solver.council_proposals import (
 from solver.economy import Economy, parse_economy
 from solver.economy_market import market_from_economy
 from solver.highs_backend import interruptible
+from solver.job_balance import balance_society
+from solver.jobs import parse_society
 from solver.market import Evaluation, Market, evaluate
 from solver.planning import PlanningSession, PlanStatus, RoundRecord
 from solver.price_rules import PRICE_RULES, make_rule
+from solver.remuneration import economy_with_ratings, effort_ratings
 
 from .auth import hash_token, new_token
 from .store import EconomyRecord, RoundClosedError, SessionRecord, Store
@@ -332,6 +335,24 @@ class SessionManager:
         )
         await self.db(self.store.add_economy, record)
         return record
+
+    async def rated_economy(self, economy_id: str, workplaces_json: str) -> EconomyRecord:
+        """Store a copy of an economy whose consumer councils take their budgets from the
+        effort ratings of these workplaces' members (balanced across workplaces)."""
+        economy = await self._economy(economy_id)
+
+        def rate() -> Economy:
+            society = parse_society(workplaces_json)
+            ratings = effort_ratings(society, balance_society(society))
+            rated = economy_with_ratings(economy, society, ratings)
+            rated.description = (
+                f"{economy.description} Budgets from the effort ratings of "
+                f"{society.name!r} ({sum(len(w.members) for w in society.workplaces)} members)."
+            ).strip()
+            return rated
+
+        rated = await self.compute(rate)
+        return await self.create_economy(rated.model_dump_json())
 
     async def _economy(self, economy_id: str) -> Economy:
         record = await self.db(self.store.economy, economy_id)

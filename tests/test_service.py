@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -722,3 +723,59 @@ def test_every_acknowledged_proposal_survives_a_kill_in_the_middle_of_submission
             assert reply.replaced and reply.submitted == len(stored)
     finally:
         process.kill()
+
+
+# -- balanced job complexes ---------------------------------------------------------------
+
+WORKPLACES = EXAMPLES / "workplaces" / "planning_town.json"
+
+
+def test_balancing_over_grpc_gives_the_in_process_answer(admin: PlanningClient) -> None:
+    from server.api.planning.v1 import jobs_pb2 as jobs_pb
+    from solver.job_balance import balance_society, balance_workplace
+    from solver.jobs import load_society
+
+    society = load_society(WORKPLACES)
+    reply = admin.balance_society(WORKPLACES)
+    local = balance_society(society)
+    assert reply.largest_deviation == pytest.approx(local.largest_deviation(), abs=1e-9)
+    assert reply.largest_deviation < reply.largest_deviation_alone
+    assert [w.workplace_id for w in reply.workplaces] == [w.id for w in society.workplaces]
+    one = admin.balance_workplace(WORKPLACES, workplace_id="bakery")
+    alone = balance_workplace(society.workplaces[1])
+    assert one.balance.status == jobs_pb.BALANCE_STATUS_BALANCED
+    assert one.balance.largest_deviation == pytest.approx(alone.result.largest_deviation, abs=1e-9)
+    assert one.balance.empowerment_gini_after < one.balance.empowerment_gini_before
+
+
+def test_ratings_and_member_budgets_over_grpc(admin: PlanningClient, town_id: str) -> None:
+    ratings, budgets = admin.ratings(WORKPLACES, economy_id=town_id)
+    assert len(ratings) == 20 and set(budgets) == set(ratings)
+    # every rated member's budget is their rating times one value per rating point
+    per_point = {m: budgets[m] / ratings[m] for m in ratings}
+    assert max(per_point.values()) == pytest.approx(min(per_point.values()))
+
+
+def test_a_session_can_take_its_budgets_from_the_workplaces(
+    admin: PlanningClient, town_id: str
+) -> None:
+    session, _ = admin.create_session(town_id, workplaces=WORKPLACES)
+    assert session.economy_id != town_id  # the rated economy is stored beside the original
+    rated = admin.get_economy(session.economy_id)
+    assert "effort ratings" in json.loads(rated.economy_json)["description"]
+    plain, _ = admin.create_session(town_id)
+    rounds = [list(admin.run(s.session_id)) for s in (session, plain)]
+    assert all(r[-1].status == pb.SESSION_STATUS_CONVERGED for r in rounds)
+    plans = [admin.get_plan(s.session_id)["plan"]["consumption"] for s in (session, plain)]
+    assert plans[0] != plans[1]
+
+
+def test_bad_workplaces_are_refused_naming_the_field(admin: PlanningClient) -> None:
+    with pytest.raises(grpc.RpcError) as err:
+        admin.balance_society('{"workplaces": [{"id": "x", "tasks": [], "members": []}]}')
+    assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
+    assert "workplaces[0].tasks" in err.value.details()
+    with pytest.raises(grpc.RpcError) as err:
+        admin.balance_workplace(WORKPLACES)  # four workplaces: which one?
+    assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
+    assert "workplace_id" in err.value.details()

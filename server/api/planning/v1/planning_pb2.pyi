@@ -70,7 +70,7 @@ class Session(_message.Message):
     def __init__(self, session_id: _Optional[str] = ..., economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., status: _Optional[_Union[SessionStatus, str]] = ..., current_round: _Optional[int] = ..., live_councils: _Optional[_Iterable[str]] = ..., auto_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ..., last_round: _Optional[_Union[RoundSummary, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CreateSessionRequest(_message.Message):
-    __slots__ = ("economy_id", "rule", "tolerance", "max_rounds", "rule_options", "live_councils", "all_councils_live", "manual_close", "round_timeout_seconds")
+    __slots__ = ("economy_id", "rule", "tolerance", "max_rounds", "rule_options", "live_councils", "all_councils_live", "manual_close", "round_timeout_seconds", "workplaces_json")
     class RuleOptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -87,6 +87,7 @@ class CreateSessionRequest(_message.Message):
     ALL_COUNCILS_LIVE_FIELD_NUMBER: _ClassVar[int]
     MANUAL_CLOSE_FIELD_NUMBER: _ClassVar[int]
     ROUND_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    WORKPLACES_JSON_FIELD_NUMBER: _ClassVar[int]
     economy_id: str
     rule: str
     tolerance: float
@@ -96,7 +97,8 @@ class CreateSessionRequest(_message.Message):
     all_councils_live: bool
     manual_close: bool
     round_timeout_seconds: float
-    def __init__(self, economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., live_councils: _Optional[_Iterable[str]] = ..., all_councils_live: _Optional[bool] = ..., manual_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ...) -> None: ...
+    workplaces_json: str
+    def __init__(self, economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., live_councils: _Optional[_Iterable[str]] = ..., all_councils_live: _Optional[bool] = ..., manual_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ..., workplaces_json: _Optional[str] = ...) -> None: ...
 
 class CouncilToken(_message.Message):
     __slots__ = ("council_id", "kind", "token")
