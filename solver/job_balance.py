@@ -722,6 +722,7 @@ def balance_society(
     n_groups = max(1, -(-len(places) // group_size))
     order = np.argsort(gaps.sum(axis=1), kind="stable")
     groups = [order[g::n_groups] for g in range(n_groups)]
+    alone = [balance_workplace(w, tolerance=tolerance, target=target) for w in places]
     group_of: dict[str, JobResult] = {}  # workplace -> its group's balancing
     for group in groups:
         result = balance_jobs(
@@ -729,8 +730,12 @@ def balance_society(
             tolerance=tolerance,
             time_limit=time_limit,
         )
-        group_of |= {places[k].id: result for k in group}
-    alone = [balance_workplace(w, tolerance=tolerance, target=target) for w in places]
+        if result.status is BalanceStatus.INFEASIBLE:
+            # some workplace cannot cover its own tasks: the others of the group keep their
+            # balance alone, and the culprit's own report gives the reason
+            group_of |= {places[k].id: alone[k].result for k in group}
+        else:
+            group_of |= {places[k].id: result for k in group}
     reports = []
     for w, single in zip(places, alone, strict=True):
         group_result = group_of[w.id]

@@ -149,3 +149,18 @@ def test_the_specialised_before_gives_the_first_members_the_empowering_work() ->
     assert before is not None
     assert [c.empowerment for c in before] == pytest.approx([1.0, 0.0])
     assert np.isclose(sum(c.hours for c in before), 40.0)
+
+
+def test_a_workplace_that_cannot_cover_its_tasks_keeps_its_reason_across() -> None:
+    broken = shop()
+    broken["id"] = "broken"
+    broken["tasks"][0]["qualifications"] = ["electrician"]
+    for member in broken["members"]:
+        member["id"] = f"broken-{member['id']}"
+    society = parse_society({"workplaces": [shop(), broken]})
+    result = balance_society(society)
+    statuses = {w.workplace: w.result.status for w in result.workplaces}
+    assert statuses["broken"] is BalanceStatus.INFEASIBLE
+    assert statuses["shop"] is not BalanceStatus.INFEASIBLE  # balanced on its own instead
+    (reason,) = next(w for w in result.workplaces if w.workplace == "broken").result.reasons
+    assert "electrician" in reason
