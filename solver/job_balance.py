@@ -725,17 +725,25 @@ def balance_society(
     alone = [balance_workplace(w, tolerance=tolerance, target=target) for w in places]
     group_of: dict[str, JobResult] = {}  # workplace -> its group's balancing
     for group in groups:
+        # a workplace that cannot cover its own tasks keeps its report (and reason) alone;
+        # the rest of its group balance together
+        fine = np.array(
+            [k for k in group if alone[k].result.status is not BalanceStatus.INFEASIBLE]
+        )
+        group_of |= {places[k].id: alone[k].result for k in group if k not in set(fine.tolist())}
+        if not fine.size:
+            continue
         result = balance_jobs(
-            _group_problem([problems[k] for k in group], gaps[group], target, partners, away_cost),
+            _group_problem([problems[k] for k in fine], gaps[fine], target, partners, away_cost),
             tolerance=tolerance,
             time_limit=time_limit,
         )
-        if result.status is BalanceStatus.INFEASIBLE:
-            # some workplace cannot cover its own tasks: the others of the group keep their
-            # balance alone, and the culprit's own report gives the reason
-            group_of |= {places[k].id: alone[k].result for k in group}
-        else:
-            group_of |= {places[k].id: result for k in group}
+        chosen = (
+            result
+            if result.status is not BalanceStatus.INFEASIBLE
+            else None  # cannot happen while each alone is feasible; keep alone if it does
+        )
+        group_of |= {places[k].id: chosen if chosen is not None else alone[k].result for k in fine}
     reports = []
     for w, single in zip(places, alone, strict=True):
         group_result = group_of[w.id]
