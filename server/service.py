@@ -45,6 +45,7 @@ from solver.job_balance import (
     WorkplaceReport,
     balance_society,
     balance_workplace,
+    finite,
     spread,
 )
 from solver.jobs import WorkplaceValidationError, parse_society
@@ -708,7 +709,9 @@ def _workplace_balance(
     return jobs_pb.WorkplaceBalance(
         workplace_id=report.workplace,
         status=_BALANCE[result.status],
-        largest_deviation=result.largest_deviation or 0.0,
+        largest_deviation=(
+            result.largest_deviation if result.largest_deviation is not None else math.nan
+        ),
         empowerment_gini_before=before["empowerment_gini"] if before else 0.0,
         empowerment_gini_after=after["empowerment_gini"] if after else 0.0,
         reasons=result.reasons,
@@ -717,17 +720,7 @@ def _workplace_balance(
 
 def _finite_json(data: Any) -> str:
     """JSON with NaN (the ratings of members who work no hours) as null."""
-
-    def clean(value: Any) -> Any:
-        if isinstance(value, float) and not math.isfinite(value):
-            return None
-        if isinstance(value, dict):
-            return {k: clean(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [clean(v) for v in value]
-        return value
-
-    return json.dumps(clean(data), allow_nan=False)
+    return json.dumps(finite(data), allow_nan=False)
 
 
 class JobsService(jobs_grpc.JobsServiceServicer):
@@ -739,7 +732,7 @@ class JobsService(jobs_grpc.JobsServiceServicer):
 
     @staticmethod
     def _tolerance(value: float) -> float:
-        if value < 0 or value >= 1:
+        if not (math.isfinite(value) and 0.0 <= value < 1.0):
             raise ValueError(f"tolerance: a share of the rating scale in [0, 1), got {value}")
         return value or DEFAULT_TOLERANCE
 

@@ -34,6 +34,7 @@ from .job_balance import (
     WorkplaceReport,
     balance_society,
     balance_workplace,
+    finite,
     spread,
 )
 from .jobs import WorkplaceValidationError, load_society
@@ -198,7 +199,7 @@ def _cmd_balance(args: argparse.Namespace) -> int:
     society = load_society(args.workplaces or bundled_workplaces())
     if args.alone:
         reports = [balance_workplace(w, tolerance=args.tolerance) for w in society.workplaces]
-        ratings = effort_ratings(society)
+        ratings = effort_ratings(society, [r.result for r in reports])
         summary: dict[str, Any] = {
             "society": society.name,
             "mode": "alone",
@@ -221,16 +222,10 @@ def _cmd_balance(args: argparse.Namespace) -> int:
     if args.plot is not None:
         _plot_balance(args.plot, befores, complexes, society.name)
     if args.json:
-        print(json.dumps(summary, indent=2, allow_nan=False, default=_json_default))
+        print(json.dumps(finite(summary), indent=2, allow_nan=False))
     else:
         _print_balance(summary, reports, ratings, target_of, args.top)
     return EXIT_OK if all(s is BalanceStatus.BALANCED for s in statuses) else EXIT_INFEASIBLE
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, float):
-        return None
-    raise TypeError(f"not JSON: {value!r}")
 
 
 def _print_balance(

@@ -11,8 +11,9 @@ onto it). Balancing is a linear program, modelled in Pyomo and solved by HiGHS:
 * member ``m``'s deviation from the target ``e*`` in rating-hours,
   ``|sum_t (e_t - e*) h_mt|``, divided by their hours is their deviation in rating units;
 * objective, lexicographic: the largest deviation (empowerment or desirability, over all
-  members), then the total deviation; across workplaces, then also the hours worked away
-  from home.
+  members), then the total deviation (each member's empowerment plus desirability
+  deviation); across workplaces the second level also carries a small weight on the hours
+  worked away from home.
 
 The target is the workplace's own hour-weighted average; across workplaces
 (:func:`balance_society`) it is the society's, and members of workplaces whose tasks are on
@@ -25,6 +26,7 @@ them away from the target.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,6 +55,7 @@ __all__ = [
     "balance_jobs",
     "balance_society",
     "balance_workplace",
+    "finite",
     "gini",
     "job_problem",
     "society_target",
@@ -74,7 +77,8 @@ def gini(values: Sequence[float] | np.ndarray) -> float:
 
     ``G = sum_i sum_j |x_i - x_j| / (2 n^2 mean)``, computed from the sorted values.
     """
-    x = np.sort(np.asarray(values, dtype=float))
+    x = np.asarray(values, dtype=float)
+    x = np.sort(x[np.isfinite(x)])  # members who work no hours have no rating
     n = x.size
     if n == 0 or x.sum() <= 0:
         return 0.0
@@ -103,6 +107,11 @@ class JobProblem:
     target: tuple[float, float]
     away_cost: float = 0.0  # weight of hours worked outside one's workplace (third level)
     places: dict[str, list[str]] | None = None  # workplace -> workplaces its members may work in
+    offered: np.ndarray | None = None  # hours each member offers (default: ``work``)
+
+    @property
+    def offered_hours(self) -> np.ndarray:
+        return self.work if self.offered is None else self.offered
 
     def qualified(self) -> sp.csr_array:
         """``(members, tasks)`` sparse boolean: the member has every qualification of the task
@@ -205,10 +214,21 @@ class JobResult:
         }
 
 
+def finite(value: Any) -> Any:
+    """``value`` (nested dicts and lists) with NaN and infinities as ``None``, for JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
+
+
 def spread(complexes: Sequence[MemberComplex], target: tuple[float, float]) -> dict[str, float]:
     """Largest deviation from ``target`` and Gini coefficient, for each rating."""
-    e = np.array([c.empowerment for c in complexes])
-    d = np.array([c.desirability for c in complexes])
+    e = np.array([c.empowerment for c in complexes if c.hours > 0])
+    d = np.array([c.desirability for c in complexes if c.hours > 0])
     return {
         "empowerment_largest_deviation": float(np.abs(e - target[0]).max(initial=0.0)),
         "desirability_largest_deviation": float(np.abs(d - target[1]).max(initial=0.0)),
@@ -232,11 +252,12 @@ def job_problem(workplace: Workplace, target: tuple[float, float] | None = None)
     hours, e, d, offered = _workplace_arrays(workplace)
     if target is None:
         target = (float(hours @ e / hours.sum()), float(hours @ d / hours.sum()))
-    share = hours.sum() / offered.sum()
+    share = min(1.0, hours.sum() / offered.sum())  # more is infeasible: see _coverage_reasons
     return JobProblem(
         member_ids=[m.id for m in workplace.members],
         member_place=[workplace.id] * len(workplace.members),
         work=offered * share,
+        offered=offered,
         member_qualifications=[frozenset(m.qualifications) for m in workplace.members],
         task_ids=[t.id for t in workplace.tasks],
         task_place=[workplace.id] * len(workplace.tasks),
@@ -257,13 +278,22 @@ def _coverage_reasons(problem: JobProblem, allowed: sp.csr_array) -> list[str]:
     members qualified for any of them can give.
     """
     reasons = []
-    total_offered = float(problem.work.sum())
+    total_offered = float(problem.offered_hours.sum())
     if problem.task_hours.sum() > total_offered * (1 + 1e-9):
         reasons.append(
             f"the tasks need {problem.task_hours.sum():g} hours; the members offer "
             f"{total_offered:g}"
         )
         return reasons
+    # members who cannot fill their share of the work with tasks they are qualified for
+    reachable = allowed @ problem.task_hours
+    for i in np.flatnonzero(reachable < problem.work * (1 - 1e-9)):
+        reasons.append(
+            f"member {problem.member_ids[i]!r} ({problem.member_place[i]}) is qualified for "
+            f"tasks of {reachable[i]:g} hours in all, less than their share of the work, "
+            f"{problem.work[i]:g} hours (everyone works the same share of the hours they "
+            "offer)"
+        )
     for j in np.flatnonzero(_qualified_members(allowed) == 0):
         have = set().union(*problem.member_qualifications)
         missing = sorted(problem.task_qualifications[j] - have)
@@ -363,6 +393,8 @@ def balance_jobs(
     problem: JobProblem, *, tolerance: float = DEFAULT_TOLERANCE, time_limit: float | None = None
 ) -> JobResult:
     """Solve one balancing LP (see the module docstring)."""
+    if not (math.isfinite(tolerance) and 0.0 <= tolerance < 1.0):
+        raise ValueError(f"tolerance: a share of the rating scale in [0, 1), got {tolerance}")
     start = time.perf_counter()
     allowed = problem.qualified()
     reasons = _coverage_reasons(problem, allowed) if _obviously_short(problem, allowed) else []
@@ -428,23 +460,22 @@ def _qualified_members(allowed: sp.csr_array) -> np.ndarray:
 def _second_level(
     solver: PyomoHighs, model: pyo.ConcreteModel, largest: float, time_limit: float | None
 ) -> None:
-    """Minimise the total deviation (and hours away) with the largest held at ``largest``;
-    if that solve fails, the first level's answer is restored."""
+    """Minimise the total deviation (and hours away) with the largest held at ``largest``.
+    If that solve fails, the first level's values stay loaded (solutions load only on
+    success)."""
     model.z.setub(largest * (1 + 1e-7) + 1e-9)
     model.largest.deactivate()
     model.total.activate()
-    if _solve(solver, model, time_limit) is not PyomoTermination.convergenceCriteriaSatisfied:
-        model.total.deactivate()
-        model.largest.activate()
-        model.z.setub(None)
-        _solve(solver, model, time_limit)
+    _solve(solver, model, time_limit)
 
 
 def _obviously_short(problem: JobProblem, allowed: sp.csr_array) -> bool:
-    """Cheap checks before the LP: too few hours, or a task nobody is qualified for."""
+    """Cheap checks before the LP: too few hours, a task nobody is qualified for, a member
+    who cannot fill their share with tasks they are qualified for."""
     return bool(
-        problem.task_hours.sum() > problem.work.sum() * (1 + 1e-9)
+        problem.task_hours.sum() > problem.offered_hours.sum() * (1 + 1e-9)
         or not _qualified_members(allowed).all()
+        or ((allowed @ problem.task_hours) < problem.work * (1 - 1e-9)).any()
     )
 
 
@@ -634,6 +665,7 @@ class SocietyResult:
             "largest_deviation_balancing_alone": self.largest_deviation(self.alone),
             "spread": spread(balanced, self.target),
             "spread_balancing_alone": spread(alone, self.target),
+            "spread_before": spread([c for w in self.alone for c in (w.before or [])], self.target),
             "away_hours": float(sum(w.result.away_hours for w in self.workplaces)),
             "seconds": self.seconds,
             "workplaces": [w.to_dict() for w in self.workplaces],

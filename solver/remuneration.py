@@ -14,12 +14,16 @@ A consumer council's income is its members' ratings times the value of one ratin
 planning market's rule ``rating_c x members_c`` (:mod:`solver.economy_market`) with
 ``members_c`` the council's rated members and ``rating_c`` their mean rating. So
 :func:`economy_with_ratings` hands the ratings to planning by rewriting those two fields of
-the councils that have rated members; every other council keeps its own.
+the councils that have rated members (their other members, if any, are no longer counted);
+every other council keeps its own. The value of a rating point is the same for everyone:
+doubling a member's rating doubles their budget against every member whose rating is
+unchanged; their share of their own council's budget rises from ``r / R`` to
+``2r / (R + r)``, since the social product to share does not grow.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -40,33 +44,34 @@ DEFAULT_UNDESIRABILITY_PREMIUM = 1.0  # per unit of desirability below the targe
 
 def effort_ratings(
     society: Society,
-    balanced: SocietyResult | JobResult | None = None,
+    balanced: SocietyResult | JobResult | Sequence[JobResult] | None = None,
     *,
     premium: float = DEFAULT_UNDESIRABILITY_PREMIUM,
 ) -> dict[str, float]:
     """Every member's effort and sacrifice rating (see the module docstring).
 
-    ``balanced`` gives the hours and the desirability of each member's complex; without
-    it, members work their share of the hours they offer in a balanced complex.
+    ``balanced`` (one balancing across workplaces, or one per workplace) gives the hours and
+    the desirability of each member's complex, against its own target; a member it has no
+    complex for (their workplace could not be balanced) is rated as if they worked their
+    share of the hours they offer in a balanced complex.
     """
     members = [m for w in society.workplaces for m in w.members]
-    if balanced is None:
-        offered = np.array([m.hours for m in members])
-        needed = sum(t.hours for w in society.workplaces for t in w.tasks)
-        hours = offered * needed / offered.sum()
-        gap = np.zeros(len(members))
-    else:
-        complexes = {c.member: c for c in balanced.complexes}
-        target = balanced.target[1]
-        hours = np.array([complexes[m.id].hours if m.id in complexes else 0.0 for m in members])
-        gap = np.array(
-            [
-                max(0.0, target - complexes[m.id].desirability)
-                if m.id in complexes and complexes[m.id].hours > 0
-                else 0.0
-                for m in members
-            ]
-        )
+    offered = np.array([m.hours for m in members])
+    needed = sum(t.hours for w in society.workplaces for t in w.tasks)
+    hours = offered * min(1.0, needed / offered.sum())
+    gap = np.zeros(len(members))
+    if balanced is not None:
+        results = [balanced] if isinstance(balanced, SocietyResult | JobResult) else balanced
+        complexes = {
+            c.member: (c, result.target[1]) for result in results for c in result.complexes
+        }
+        for k, m in enumerate(members):
+            found = complexes.get(m.id)
+            if found is None or found[0].hours <= 0:
+                continue
+            complex_, target = found
+            hours[k] = complex_.hours
+            gap[k] = max(0.0, target - complex_.desirability)
     mean = float(hours.mean()) if hours.size and hours.mean() > 0 else 1.0
     derived = hours / mean * np.array([m.intensity for m in members]) * (1.0 + premium * gap)
     return {
@@ -127,6 +132,6 @@ def member_budgets(
             if m.consumer_council is None:
                 continue
             cc = rated.consumer_councils[index[m.consumer_council]]
-            per_point = budgets.income[index[m.consumer_council]] / (cc.effort_rating * cc.members)
-            out[m.id] = ratings[m.id] * per_point
+            points = cc.effort_rating * cc.members
+            out[m.id] = ratings[m.id] * budgets.income[index[m.consumer_council]] / points
     return out

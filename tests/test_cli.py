@@ -186,3 +186,14 @@ def test_plan_takes_budgets_from_the_workplaces_ratings() -> None:
     consumption = [json.loads(r.stdout)["plan"]["consumption"] for r in (plain, rated)]
     assert consumption[0] != consumption[1]  # the ratings moved the budgets, and the plan
     assert set(budgets[0]) == set(budgets[1]) == {"north-cc", "south-cc"}
+
+
+def test_balance_json_has_null_where_a_member_states_no_current_tasks(tmp_path: Path) -> None:
+    data = json.loads((EXAMPLES / "workplaces" / "planning_town.json").read_text())
+    data["workplaces"][0]["members"][0]["current_tasks"] = {"furnace": 10}  # only one member
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(data))
+    run = parplan("balance", str(path), "--json", "--alone")
+    assert run.returncode in (0, 1), run.stderr
+    report = json.loads(run.stdout)  # valid JSON: NaN became null
+    assert report["workplaces"][0]["before"]["kind"] == "current"

@@ -164,3 +164,29 @@ def test_a_workplace_that_cannot_cover_its_tasks_keeps_its_reason_across() -> No
     assert statuses["shop"] is not BalanceStatus.INFEASIBLE  # balanced on its own instead
     (reason,) = next(w for w in result.workplaces if w.workplace == "broken").result.reasons
     assert "electrician" in reason
+
+
+def test_tasks_needing_more_hours_than_offered_are_infeasible() -> None:
+    data = shop()
+    data["tasks"][0]["hours"] = 30  # 60 hours of tasks, 40 offered
+    result = balance_workplace(parse_society(data).workplaces[0]).result
+    assert result.status is BalanceStatus.INFEASIBLE
+    assert result.reasons == ["the tasks need 60 hours; the members offer 40"]
+
+
+def test_a_member_who_can_do_none_of_the_tasks_is_named() -> None:
+    data = shop()
+    for task in data["tasks"]:
+        task["qualifications"] = ["forklift"]
+    result = balance_workplace(parse_society(data).workplaces[0]).result
+    assert result.status is BalanceStatus.INFEASIBLE
+    assert any(
+        r.startswith("member 'ann' (shop) is qualified for tasks of 0 hours")
+        for r in result.reasons
+    )
+
+
+@pytest.mark.parametrize("tolerance", [float("nan"), -0.1, 1.0])
+def test_a_tolerance_outside_the_scale_is_refused(tolerance: float) -> None:
+    with pytest.raises(ValueError, match="tolerance"):
+        balance_workplace(parse_society(shop()).workplaces[0], tolerance=tolerance)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,40 +46,55 @@ def test_derived_ratings_follow_hours_and_intensity() -> None:
 def test_an_undesirable_complex_earns_its_sacrifice() -> None:
     society = parse_society(bakery())
     result = balance_society(society)
-    complexes = {c.member: c for c in result.complexes}
-    worse = result.target[1] - complexes["bob"].desirability
-    # pretend bob's complex is 0.2 less desirable than the balanced level
-    object.__setattr__(complexes["bob"], "desirability", result.target[1] - 0.2 - worse)
-    ratings = effort_ratings(society, result, premium=1.0)
+    bob = next(c for c in result.complexes if c.member == "bob")
+    # bob's complex 0.2 less desirable than the balanced level, the rest as balanced
+    duller = replace(bob, desirability=result.target[1] - 0.2)
+    complexes = [duller if c.member == "bob" else c for c in result.complexes]
+    ratings = effort_ratings(society, [replace(result.workplaces[0].result, complexes=complexes)])
     assert ratings["bob"] == pytest.approx(1.2 * ratings["ann"], rel=1e-6)
 
 
 def test_a_planning_session_takes_its_budgets_from_effort_ratings() -> None:
     economy = load_economy(TOWN)
-    ratings = effort_ratings(parse_society(bakery()))
+    society = parse_society(bakery())
+    ratings = effort_ratings(society)
     doubled = dict(ratings, ann=2 * ratings["ann"])
-    once = member_budgets(economy, parse_society(bakery()), ratings)
-    twice = member_budgets(economy, parse_society(bakery()), doubled)
-    # doubling ann's rating doubles her share against every member whose rating is unchanged
-    for other in ("bob", "cy"):
-        assert twice["ann"] / twice[other] == pytest.approx(2 * once["ann"] / once[other])
-    # and the planning market's budgets are those members' budgets
-    market = market_from_economy(economy_with_ratings(economy, parse_society(bakery()), doubled))
-    north = market.consumer_names().index("north-cc")
-    federation_share = 0.0  # north's federation buys no public good (planning_town.json)
-    assert market.consumers.budget[north] == pytest.approx(
-        (twice["ann"] + twice["bob"]) * (1 - federation_share)
-    )
-    # ann's council is richer than with her old rating; the plan follows
-    before = run_planning(
-        market_from_economy(economy_with_ratings(economy, parse_society(bakery()), ratings)), "lp"
-    )
-    after = run_planning(market, "lp")
-    assert before.converged and after.converged
-    bread = market.labels.index("bread")
-    north_bread = [r.proposals.consumer_requests.toarray()[north, bread] for r in (before, after)]
-    assert north_bread[1] > north_bread[0]
-    assert np.isfinite(north_bread).all()
+    markets = [
+        market_from_economy(economy_with_ratings(economy, society, r)) for r in (ratings, doubled)
+    ]
+    north, south = (markets[0].consumer_names().index(c) for c in ("north-cc", "south-cc"))
+    south_fed = 0.1  # south's federation spends 10 % on the park (planning_town.json)
+
+    def incomes(market):  # type: ignore[no-untyped-def]
+        budget = market.consumers.budget
+        return budget[north], budget[south] / (1 - south_fed)
+
+    (n1, s1), (n2, s2) = incomes(markets[0]), incomes(markets[1])
+    # the planning market's incomes are the members' ratings times one value per point:
+    # north-cc (ann + bob) against south-cc (cy)
+    assert n1 / s1 == pytest.approx((ratings["ann"] + ratings["bob"]) / ratings["cy"])
+    assert n2 / s2 == pytest.approx((doubled["ann"] + doubled["bob"]) / doubled["cy"])
+    # ann's own budget: her part of north-cc's income; doubling her rating doubles it
+    # against cy, whose rating is unchanged
+    ann = [n * r["ann"] / (r["ann"] + r["bob"]) for n, r in ((n1, ratings), (n2, doubled))]
+    assert (ann[1] / s2) == pytest.approx(2 * ann[0] / s1)
+    assert member_budgets(economy, society, doubled)["ann"] == pytest.approx(ann[1])
+    # and the plan follows: ann's council asks for more bread
+    plans = [run_planning(m, "lp") for m in markets]
+    assert all(p.converged for p in plans)
+    bread = markets[0].labels.index("bread")
+    asked = [p.proposals.consumer_requests.toarray()[north, bread] for p in plans]
+    assert asked[1] > asked[0]
+
+
+def test_members_of_a_workplace_that_cannot_be_balanced_keep_a_rating() -> None:
+    data = bakery()
+    data["tasks"][0]["qualifications"] = ["baker"]  # nobody is a baker
+    society = parse_society(data)
+    ratings = effort_ratings(society, balance_society(society))
+    assert all(np.isfinite(r) and r > 0 for r in ratings.values())
+    budgets = member_budgets(load_economy(TOWN), society, ratings)
+    assert all(np.isfinite(b) and b > 0 for b in budgets.values())
 
 
 def test_a_member_of_an_unknown_consumer_council_is_named() -> None:
