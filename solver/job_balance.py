@@ -754,7 +754,10 @@ def balance_society(
     n_groups = max(1, -(-len(places) // group_size))
     order = np.argsort(gaps.sum(axis=1), kind="stable")
     groups = [order[g::n_groups] for g in range(n_groups)]
-    alone = [balance_workplace(w, tolerance=tolerance, target=target) for w in places]
+    alone = [
+        balance_workplace(w, tolerance=tolerance, target=target, time_limit=time_limit)
+        for w in places
+    ]
     group_of: dict[str, JobResult] = {}  # workplace -> its group's balancing
     for group in groups:
         # a workplace that cannot cover its own tasks keeps its report (and reason) alone;
