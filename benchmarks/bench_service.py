@@ -35,12 +35,12 @@ from bench_planning import machine, solver_version
 from server.api.planning.v1 import planning_pb2 as pb
 from server.api.planning.v1 import planning_pb2_grpc as pb_grpc
 from server.client import PlanningClient
-from server.live_demo import proposal_of
 from server.process import ServerProcess
-from solver.council_proposals import CouncilDirectory
+from solver.council_proposals import CouncilDirectory, council_proposal
 from solver.economy import Economy, load_economy
 from solver.economy_market import market_from_economy
 from solver.io_tables import economy_from_io_table, read_io_table
+from solver.market import simulated_proposals
 from solver.planning_examples import EXAMPLES, WIOD_USA, with_simulated_councils
 
 ADMIN = "bench-admin"
@@ -116,7 +116,12 @@ def live_consumer_session(
     session, tokens = admin.create_session(economy_id, live_councils=consumers, **options)  # type: ignore[arg-type]
     _, prices = admin.prices(session.session_id)
     directory = CouncilDirectory(market_from_economy(economy))
-    requests = {c: dict(proposal_of(directory, c, prices).requests or {}) for c in consumers}
+    market = directory.market
+    # every council's own proposal, from one simulation of all of them (not one each)
+    simulated = simulated_proposals(market, np.array([prices[x] for x in market.labels]))
+    requests = {
+        c: dict(council_proposal(directory, simulated, c).requests or {}) for c in consumers
+    }
     return session.session_id, tokens, requests
 
 
