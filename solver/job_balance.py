@@ -760,25 +760,36 @@ def balance_society(
     ]
     group_of: dict[str, JobResult] = {}  # workplace -> its group's balancing
     for group in groups:
-        # a workplace that cannot cover its own tasks keeps its report (and reason) alone;
-        # the rest of its group balance together
+
+        def together(members: np.ndarray) -> JobResult:
+            return balance_jobs(
+                _group_problem(
+                    [problems[k] for k in members], gaps[members], target, partners, away_cost
+                ),
+                tolerance=tolerance,
+                time_limit=time_limit,
+            )
+
+        # the whole group first: partners may cover tasks a workplace cannot cover itself
+        result = together(group)
+        if result.status is not BalanceStatus.INFEASIBLE:
+            group_of |= {places[k].id: result for k in group}
+            continue
+        # a workplace that cannot cover its own tasks even so keeps its report (and reason)
+        # alone; the rest of its group balance together
         fine = np.array(
-            [k for k in group if alone[k].result.status is not BalanceStatus.INFEASIBLE]
+            [k for k in group if alone[k].result.status is not BalanceStatus.INFEASIBLE],
+            dtype=int,
         )
         group_of |= {places[k].id: alone[k].result for k in group if k not in set(fine.tolist())}
-        if not fine.size:
-            continue
-        result = balance_jobs(
-            _group_problem([problems[k] for k in fine], gaps[fine], target, partners, away_cost),
-            tolerance=tolerance,
-            time_limit=time_limit,
-        )
-        chosen = (
-            result
-            if result.status is not BalanceStatus.INFEASIBLE
-            else None  # cannot happen while each alone is feasible; keep alone if it does
-        )
-        group_of |= {places[k].id: chosen if chosen is not None else alone[k].result for k in fine}
+        if fine.size:
+            result = together(fine)
+            group_of |= {
+                places[k].id: result
+                if result.status is not BalanceStatus.INFEASIBLE
+                else alone[k].result  # e.g. a time limit: keep each workplace's own answer
+                for k in fine
+            }
     reports = []
     for w, single in zip(places, alone, strict=True):
         group_result = group_of[w.id]

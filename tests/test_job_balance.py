@@ -190,3 +190,21 @@ def test_a_member_who_can_do_none_of_the_tasks_is_named() -> None:
 def test_a_tolerance_outside_the_scale_is_refused(tolerance: float) -> None:
     with pytest.raises(ValueError, match="tolerance"):
         balance_workplace(parse_society(shop()).workplaces[0], tolerance=tolerance)
+
+
+def test_a_partner_covers_the_task_a_workplace_has_nobody_qualified_for() -> None:
+    # the shop's task A needs an electrician; the depot has one, with hours to spare
+    data = shop()
+    data["tasks"][0]["qualifications"] = ["electrician"]
+    depot = {
+        "id": "depot",
+        "tasks": [{"id": "load", "hours": 10, "empowerment": 5, "desirability": 5}],
+        "members": [{"id": "eve", "hours": 30, "qualifications": ["electrician"]}],
+    }
+    society = parse_society({"workplaces": [data, depot]})
+    assert balance_workplace(society.workplaces[0]).result.status is BalanceStatus.INFEASIBLE
+    result = balance_society(society)
+    statuses = {w.workplace: w.result.status for w in result.workplaces}
+    assert BalanceStatus.INFEASIBLE not in statuses.values()
+    eve = next(c for c in result.complexes if c.member == "eve")
+    assert eve.tasks.get(("shop", "A"), 0.0) > 0  # eve does the shop's electrical work
