@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {w:,} workplaces across (groups of 8) | {w * m:,} | {w * t:,} | {made:.2f} | "
             f"{took:.2f} | {', '.join(statuses)} | {result.largest_deviation():.4f} | "
             f"{result.largest_deviation(result.alone):.4f} | "
-            f"{sum(x.result.away_hours for x in result.workplaces):,.0f} |\n"
+            f"{result.away_hours:,.0f} |\n"
         )
         print(row, end="", flush=True)
         lines.append(row)

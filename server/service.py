@@ -384,10 +384,6 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         self, request: pb.CreateSessionRequest, context: grpc.aio.ServicerContext
     ) -> pb.CreateSessionResponse:
         await self.guard.admin(context)
-        if request.tolerance < 0:
-            raise ValueError(f"tolerance: must be in (0, 1), got {request.tolerance}")
-        if request.max_rounds < 0:
-            raise ValueError(f"max_rounds: must be at least 1, got {request.max_rounds}")
         if request.round_timeout_seconds < 0:
             raise ValueError("round_timeout_seconds: must be >= 0")
         settings = SessionSettings(
@@ -781,7 +777,7 @@ class JobsService(jobs_grpc.JobsServiceServicer):
             workplaces=[_workplace_balance(w, result.target) for w in result.workplaces],
             largest_deviation=result.largest_deviation(),
             largest_deviation_alone=result.largest_deviation(result.alone),
-            away_hours=float(sum(w.result.away_hours for w in result.workplaces)),
+            away_hours=result.away_hours,
             result_json=_finite_json(result.to_dict()),
         )
 

@@ -355,12 +355,15 @@ class Store:
         """
         results: list[bool | RoundClosedError | NotFoundError] = []
         now = time.time()
+        sessions: dict[str, sqlite3.Row | None] = {}  # a batch mostly shares one session
         with self._transaction() as db:
             for session_id, round_, council_id, body in items:
-                current = db.execute(
-                    "SELECT current_round, status FROM sessions WHERE session_id = ?",
-                    (session_id,),
-                ).fetchone()
+                if session_id not in sessions:
+                    sessions[session_id] = db.execute(
+                        "SELECT current_round, status FROM sessions WHERE session_id = ?",
+                        (session_id,),
+                    ).fetchone()
+                current = sessions[session_id]
                 if current is None:
                     results.append(NotFoundError(f"session_id: no session {session_id!r}"))
                     continue

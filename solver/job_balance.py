@@ -188,6 +188,22 @@ class JobResult:
     reasons: list[str]
     seconds: float
 
+    @classmethod
+    def infeasible(
+        cls, target: tuple[float, float], tolerance: float, reasons: list[str], start: float
+    ) -> JobResult:
+        """No balancing: the tasks cannot be covered, for ``reasons`` (timed from ``start``)."""
+        return cls(
+            BalanceStatus.INFEASIBLE,
+            target,
+            tolerance,
+            [],
+            None,
+            None,
+            reasons,
+            time.perf_counter() - start,
+        )
+
     @property
     def away_hours(self) -> float:
         """Hours members work in workplaces other than their own."""
@@ -399,16 +415,7 @@ def balance_jobs(
     allowed = problem.qualified()
     reasons = _coverage_reasons(problem, allowed) if _obviously_short(problem, allowed) else []
     if reasons:
-        return JobResult(
-            BalanceStatus.INFEASIBLE,
-            problem.target,
-            tolerance,
-            [],
-            None,
-            None,
-            reasons,
-            time.perf_counter() - start,
-        )
+        return JobResult.infeasible(problem.target, tolerance, reasons, start)
     pairs = list(zip(*(a.tolist() for a in allowed.nonzero()), strict=True))
     model = _model(problem, pairs)
     solver = _solver()
@@ -417,16 +424,7 @@ def balance_jobs(
         reasons = _coverage_reasons(problem, allowed) or [
             f"the balancing LP ended with {first.name}"
         ]
-        return JobResult(
-            BalanceStatus.INFEASIBLE,
-            problem.target,
-            tolerance,
-            [],
-            None,
-            None,
-            reasons,
-            time.perf_counter() - start,
-        )
+        return JobResult.infeasible(problem.target, tolerance, reasons, start)
     largest = max(float(pyo.value(model.z)), 0.0) + 0.0  # never -0.0
     # second level: the total deviation (then hours away), the largest held at its optimum;
     # nothing to do when every complex is on target and nobody may work away
@@ -649,6 +647,11 @@ class SocietyResult:
     def complexes(self) -> list[MemberComplex]:
         return [c for w in self.workplaces for c in w.result.complexes]
 
+    @property
+    def away_hours(self) -> float:
+        """Hours members work in workplaces other than their own, society-wide."""
+        return float(sum(w.result.away_hours for w in self.workplaces))
+
     def largest_deviation(self, reports: Sequence[WorkplaceReport] | None = None) -> float:
         """Largest deviation of any member from the society's target."""
         chosen = self.workplaces if reports is None else reports
@@ -666,7 +669,7 @@ class SocietyResult:
             "spread": spread(balanced, self.target),
             "spread_balancing_alone": spread(alone, self.target),
             "spread_before": spread([c for w in self.alone for c in (w.before or [])], self.target),
-            "away_hours": float(sum(w.result.away_hours for w in self.workplaces)),
+            "away_hours": self.away_hours,
             "seconds": self.seconds,
             "workplaces": [w.to_dict() for w in self.workplaces],
         }

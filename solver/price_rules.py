@@ -393,7 +393,22 @@ def make_rule(name: str, **options: Any) -> PriceRule:
     raise ValueError(f"rule: unknown price rule {name!r}; choose one of {', '.join(PRICE_RULES)}")
 
 
-class Hybrid:
+class _HoldsBoardLP:
+    """A rule that solves its LP rounds with a :class:`BoardLP` in ``self._lp``."""
+
+    _lp: BoardLP
+
+    @property
+    def time_limit(self) -> float | None:
+        """HiGHS time limit of each LP round, in seconds (``None``: none)."""
+        return self._lp.time_limit
+
+    @time_limit.setter
+    def time_limit(self, seconds: float | None) -> None:
+        self._lp.time_limit = seconds
+
+
+class Hybrid(_HoldsBoardLP):
     """Tatonnement while the excesses are large, then the board's LP.
 
     Early rounds give the master LP only one proposal per council, so its duals swing; the
@@ -419,15 +434,6 @@ class Hybrid:
         self._rounds = 0
         self._switched = False
 
-    @property
-    def time_limit(self) -> float | None:
-        """HiGHS time limit of each LP round, in seconds (``None``: none)."""
-        return self._lp.time_limit
-
-    @time_limit.setter
-    def time_limit(self, seconds: float | None) -> None:
-        self._lp.time_limit = seconds
-
     def next_prices(
         self,
         market: Market,
@@ -448,7 +454,7 @@ class Hybrid:
         return self._tatonnement.next_prices(market, prices, proposals, supply, demand)
 
 
-class Newton:
+class Newton(_HoldsBoardLP):
     """Newton's method on the board's model of the councils, fitted to their proposals.
 
     Each round the board fits a constant-elasticity profit function to every worker
@@ -511,15 +517,6 @@ class Newton:
         )
         self._box = radius
         self._last_excess: float | None = None
-
-    @property
-    def time_limit(self) -> float | None:
-        """HiGHS time limit of each LP round (markets with linear councils), in seconds."""
-        return self._lp.time_limit
-
-    @time_limit.setter
-    def time_limit(self, seconds: float | None) -> None:
-        self._lp.time_limit = seconds
 
     def next_prices(
         self,
