@@ -150,13 +150,13 @@ def test_a_simulated_session_streams_its_rounds_and_watchers_see_them(
 
 
 def test_a_deadline_stops_a_run_between_rounds_and_keeps_what_was_played(
-    admin: PlanningClient, crowd_id: str
+    admin: PlanningClient, slow_lp_id: str
 ) -> None:
-    # rounds of half a second or so: the session cannot end within one second
-    session, _ = admin.create_session(crowd_id, max_rounds=100)
+    # LP rounds of over a second: a few fit in four seconds, the whole session cannot
+    session, _ = admin.create_session(slow_lp_id, max_rounds=100)
     seen: list[int] = []
     with pytest.raises(grpc.RpcError) as err:
-        for summary in admin.run(session.session_id, timeout=1.0):
+        for summary in admin.run(session.session_id, timeout=4.0):
             seen.append(summary.round)
     assert code_of(err.value) == grpc.StatusCode.DEADLINE_EXCEEDED
     time.sleep(0.5)  # the round the deadline cut short is abandoned, the earlier ones stored
