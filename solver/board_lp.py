@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
+import highspy
 import numpy as np
 import scipy.sparse as sp
 
@@ -46,6 +48,7 @@ from .status import Method, SolutionStatus, TerminationCondition
 
 __all__ = [
     "BoardLPResult",
+    "BoardMaster",
     "TechniqueSteps",
     "WorkerColumns",
     "dual_value",
@@ -218,22 +221,17 @@ class BoardLPResult:
     n_cols: int
 
 
-def solve_board_lp(
-    history: list[WorkerColumns],
-    market: Market,
-    demand: np.ndarray,
-    permits: np.ndarray,
-    prices: np.ndarray,
-    *,
-    demand_elasticity: np.ndarray,
-    permit_elasticity: np.ndarray,
-    grid_ratio: float = 1.01,
-    grid_steps: int = 40,
-    item_ratio: np.ndarray | None = None,
-    method: Method = Method.AUTO,
-    time_limit: float | None = None,
-) -> BoardLPResult:
-    """Solve the master LP; its balance duals are the next indicative prices.
+class BoardMaster:
+    """The board's master LP of one round, held in HiGHS so that columns can be added.
+
+    Built in stages: the constructor creates the LP (the worker proposals so far, linear
+    councils' technique steps, demand and permit steps, the item balances and one convexity
+    row per worker council) and hands it to HiGHS as CSC arrays; :meth:`solve` solves it
+    and assigns the duals; :meth:`add_workers` adds a column per worker council to its
+    convexity row, after which :meth:`solve` starts from the last basis (primal simplex:
+    That is what column generation needs: the ``lp`` rule adds the columns its model of the
+    councils predicts at the duals, and solves again, until no council's predicted proposal
+    beats the master's value of that council (:attr:`council_values`).
 
     Parameters
     ----------
@@ -253,122 +251,238 @@ def solve_board_lp(
     item_ratio
         A grid ratio per item for the demand and permit steps (default ``grid_ratio``), so
         that each item has its own trust region.
+    method, time_limit
+        HiGHS method (``AUTO`` chooses by the number of columns) and time limit of each
+        solve.
     """
-    n = market.n_items
-    fixed_supply = market.fixed_supply
-    n_units = history[0].use.shape[0] if history else 0
-    g = float(grid_ratio)
-    grid = g ** np.arange(-grid_steps, grid_steps + 1, dtype=float)
-    techniques = technique_steps(market, prices, grid)
-    n_links = techniques.n if techniques is not None else 0
-    n_rows = n + n_units + n_links  # item balances | convexity rows | technique links
 
-    columns: list[sp.csc_array] = []
-    costs: list[np.ndarray] = []
-    uppers: list[np.ndarray] = []
-    if history:
-        use = sp.vstack([h.use for h in history], format="csr")
-        convexity = sp.hstack([sp.eye_array(n_units, format="csr")] * len(history))
-        columns.append(
-            sp.vstack([use.T, convexity, sp.csr_array((n_links, use.shape[0]))], format="csc")
+    def __init__(
+        self,
+        history: list[WorkerColumns],
+        market: Market,
+        demand: np.ndarray,
+        permits: np.ndarray,
+        prices: np.ndarray,
+        *,
+        demand_elasticity: np.ndarray,
+        permit_elasticity: np.ndarray,
+        grid_ratio: float = 1.01,
+        grid_steps: int = 40,
+        item_ratio: np.ndarray | None = None,
+        method: Method = Method.AUTO,
+        time_limit: float | None = None,
+    ) -> None:
+        n = market.n_items
+        n_units = (  # a convexity row per Cobb-Douglas council, to which columns can be added
+            history[0].use.shape[0]
+            if history
+            else (market.cobb_douglas.n if market.cobb_douglas is not None else 0)
         )
-        costs.append(np.concatenate([h.cost for h in history]))
-        uppers.append(np.full(use.shape[0], np.inf))
-    if techniques is not None:
-        t = techniques.n
-        columns.append(  # activities: items used, and +1 in their link row
-            sp.vstack(
-                [techniques.use, sp.csc_array((n_units, t)), sp.eye_array(t, format="csc")],
-                format="csc",
+        self.n_items, self.n_units = n, n_units
+        self.prices = np.asarray(prices, dtype=float)
+        self.method, self.time_limit = method, time_limit
+        g = float(grid_ratio)
+        grid = g ** np.arange(-grid_steps, grid_steps + 1, dtype=float)
+        techniques = technique_steps(market, prices, grid)
+        n_links = techniques.n if techniques is not None else 0
+        n_rows = n + n_units + n_links  # item balances | convexity rows | technique links
+
+        columns: list[sp.csc_array] = []
+        costs: list[np.ndarray] = []
+        uppers: list[np.ndarray] = []
+        if history:
+            use = sp.vstack([h.use for h in history], format="csr")
+            convexity = sp.hstack([sp.eye_array(n_units, format="csr")] * len(history))
+            columns.append(
+                sp.vstack([use.T, convexity, sp.csr_array((n_links, use.shape[0]))], format="csc")
+            )
+            costs.append(np.concatenate([h.cost for h in history]))
+            uppers.append(np.full(use.shape[0], np.inf))
+        if techniques is not None:
+            t = techniques.n
+            columns.append(  # activities: items used, and +1 in their link row
+                sp.vstack(
+                    [techniques.use, sp.csc_array((n_units, t)), sp.eye_array(t, format="csc")],
+                    format="csc",
+                )
+            )
+            costs.append(techniques.unit_cost)
+            uppers.append(techniques.capacity)
+            steps = techniques.technique.size
+            columns.append(  # effort steps: -1 in their technique's link row
+                sp.csc_array(
+                    (-np.ones(steps), (n + n_units + techniques.technique, np.arange(steps))),
+                    shape=(n_rows, steps),
+                )
+            )
+            costs.append(techniques.cost)
+            uppers.append(techniques.upper)
+
+        ratios = np.full(n, g) if item_ratio is None else np.asarray(item_ratio, dtype=float)
+        powers = np.arange(-grid_steps, grid_steps + 1, dtype=float)
+
+        def item_steps(level: np.ndarray, elasticity: np.ndarray, sign: float) -> None:
+            items = np.flatnonzero(level > 0)
+            if not items.size:
+                return
+            grids = ratios[items, None] ** powers[None, :]
+            halves = np.sqrt(ratios[items, None])
+            cumulative = level[items, None] * grids ** elasticity[items, None]
+            if sign > 0:  # demand: the step between p_k and p_k+1 is taken below their midpoint
+                quantity = -np.diff(cumulative, axis=1, append=0.0)
+                value = np.hstack([grids[:, :-1] * halves, grids[:, -1:]])
+                cost = -prices[items, None] * value
+            else:  # elastic supply: the step up to p_k comes forward above its midpoint
+                quantity = np.diff(cumulative, axis=1, prepend=0.0)
+                cost = prices[items, None] * np.hstack([grids[:, :1], grids[:, 1:] / halves])
+            keep = quantity > 0
+            rows = np.repeat(items, powers.size).reshape(len(items), -1)[keep]
+            columns.append(
+                sp.csc_array(
+                    (np.full(rows.size, sign), (rows, np.arange(rows.size))),
+                    shape=(n_rows, rows.size),
+                )
+            )
+            costs.append(cost[keep])
+            uppers.append(quantity[keep])
+
+        item_steps(demand, demand_elasticity, 1.0)
+        item_steps(permits, permit_elasticity, -1.0)
+
+        matrix = sp.hstack(columns, format="csc") if columns else sp.csc_array((n_rows, 0))
+        matrix.sum_duplicates()
+        cost = np.concatenate(costs) if costs else np.zeros(0)
+        upper = np.concatenate(uppers) if uppers else np.zeros(0)
+        # items no column touches keep their price: the LP says nothing about them
+        self.touched = np.diff(matrix.tocsr().indptr)[:n] > 0
+        self.n_rows, self.n_cols = n_rows, int(cost.size)
+        # columns added by column generation, which may be dropped again; the columns the
+        # master was built with stay, so that every item keeps the columns that price it
+        self._added = np.zeros(self.n_cols, dtype=bool)
+        self._idle = np.zeros(self.n_cols, dtype=np.int64)  # solves each has been unused
+        self._highs = new_highs()
+        apply_options(self._highs, method, self.n_cols, time_limit)
+        self._highs.passModel(
+            highs_lp(
+                matrix,
+                cost,
+                np.zeros(cost.size),
+                upper,
+                np.r_[np.full(n + n_units, -np.inf), np.zeros(n_links)],
+                np.r_[np.asarray(market.fixed_supply, float), np.ones(n_units), np.zeros(n_links)],
             )
         )
-        costs.append(techniques.unit_cost)
-        uppers.append(techniques.capacity)
-        steps = techniques.technique.size
-        columns.append(  # effort steps: -1 in their technique's link row
-            sp.csc_array(
-                (-np.ones(steps), (n + n_units + techniques.technique, np.arange(steps))),
-                shape=(n_rows, steps),
-            )
+        self._solved = False
+        self.seconds = 0.0  # HiGHS time over every solve so far
+
+    def add_workers(self, columns: WorkerColumns) -> None:
+        """Add one column per worker council (``columns`` in council order) to the LP."""
+        use = columns.use
+        if use.shape != (self.n_units, self.n_items):
+            expected = (self.n_units, self.n_items)
+            raise ValueError(f"columns: expected shape {expected}, got {use.shape}")
+        block = sp.vstack(
+            [
+                use.T,
+                sp.eye_array(self.n_units, format="csr"),
+                sp.csr_array((self.n_rows - self.n_items - self.n_units, self.n_units)),
+            ],
+            format="csc",
         )
-        costs.append(techniques.cost)
-        uppers.append(techniques.upper)
-
-    ratios = np.full(n, g) if item_ratio is None else np.asarray(item_ratio, dtype=float)
-    powers = np.arange(-grid_steps, grid_steps + 1, dtype=float)
-
-    def item_steps(level: np.ndarray, elasticity: np.ndarray, sign: float) -> None:
-        items = np.flatnonzero(level > 0)
-        if not items.size:
-            return
-        grids = ratios[items, None] ** powers[None, :]
-        halves = np.sqrt(ratios[items, None])
-        cumulative = level[items, None] * grids ** elasticity[items, None]
-        if sign > 0:  # demand: the step between p_k and p_k+1 is taken below their midpoint
-            quantity = -np.diff(cumulative, axis=1, append=0.0)
-            value = np.hstack([grids[:, :-1] * halves, grids[:, -1:]])
-            cost = -prices[items, None] * value
-        else:  # elastic supply: the step up to p_k comes forward above its midpoint
-            quantity = np.diff(cumulative, axis=1, prepend=0.0)
-            cost = prices[items, None] * np.hstack([grids[:, :1], grids[:, 1:] / halves])
-        keep = quantity > 0
-        rows = np.repeat(items, powers.size).reshape(len(items), -1)[keep]
-        columns.append(
-            sp.csc_array(
-                (np.full(rows.size, sign), (rows, np.arange(rows.size))),
-                shape=(n_rows, rows.size),
-            )
+        block.sum_duplicates()
+        self._highs.addCols(
+            self.n_units,
+            np.asarray(columns.cost, dtype=float),
+            np.zeros(self.n_units),
+            np.full(self.n_units, highspy.kHighsInf),
+            int(block.nnz),
+            block.indptr[:-1].astype(np.int32),
+            block.indices.astype(np.int32),
+            block.data.astype(float),
         )
-        costs.append(cost[keep])
-        uppers.append(quantity[keep])
+        self.n_cols += self.n_units
+        self._added = np.r_[self._added, np.ones(self.n_units, dtype=bool)]
+        self._idle = np.r_[self._idle, np.zeros(self.n_units, dtype=np.int64)]
 
-    item_steps(demand, demand_elasticity, 1.0)
-    item_steps(permits, permit_elasticity, -1.0)
+    def drop_unused_workers(self, after: int = 3) -> int:
+        """Remove the columns :meth:`add_workers` added that the last ``after`` optimal
+        solves all left unused (weight 0), so that later solves stay small; returns how many.
 
-    matrix = sp.hstack(columns, format="csc") if columns else sp.csc_array((n_rows, 0))
-    matrix.sum_duplicates()
-    cost = np.concatenate(costs) if costs else np.zeros(0)
-    upper = np.concatenate(uppers) if uppers else np.zeros(0)
-    lp = highs_lp(
-        matrix,
-        cost,
-        np.zeros(cost.size),
-        upper,
-        np.r_[np.full(n + n_units, -np.inf), np.zeros(n_links)],
-        np.r_[np.asarray(fixed_supply, dtype=float), np.ones(n_units), np.zeros(n_links)],
-    )
-    h = new_highs()
-    apply_options(h, method, cost.size, time_limit)
-    h.passModel(lp)
-    start = time.perf_counter()
-    h.run()
-    termination, solution = outcome_from_highs(h)
-    if (
-        termination
-        not in (
-            TerminationCondition.OPTIMAL,
-            TerminationCondition.MAX_TIME_LIMIT,
-            TerminationCondition.INTERRUPTED,
-        )
-        and resolved_method(method, cost.size) is Method.IPM
-    ):
-        # The interior point method occasionally stalls on these LPs (a few of hundreds in
-        # the benchmarks); dual simplex is slower but does not, so it gets a second go.
-        h.setOptionValue("solver", "simplex")
+        Column generation adds a column per council every pass, most of which never enter
+        the plan, and an IPM solve costs in proportion to the columns it carries. Columns
+        are kept for a few passes, since dropping every idle column at once makes column
+        generation cycle (measured: it then never settled within 10 passes).
+        """
+        solution = self._highs.getSolution()
+        if not (self._solved and solution.value_valid):
+            return 0
+        idle = np.asarray(solution.col_value) <= 1e-12
+        self._idle = np.where(self._added & idle, self._idle + 1, 0)
+        drop = self._idle >= after
+        if not drop.any():
+            return 0
+        self._highs.deleteCols(int(drop.sum()), np.flatnonzero(drop).astype(np.int32))
+        self._added, self._idle = self._added[~drop], self._idle[~drop]
+        self.n_cols -= int(drop.sum())
+        return int(drop.sum())
+
+    def solve(self) -> BoardLPResult:
+        """Solve and return the balance duals as prices (and :attr:`council_values`)."""
+        h = self._highs
+        if self._solved:  # columns were added: the method for the new size, from scratch
+            # (measured on the Pequod master, 31,000 columns: IPM 3.6 s, warm primal simplex
+            # from the last basis 7-10 s)
+            apply_options(h, self.method, self.n_cols, self.time_limit)
+            h.clearSolver()
+        start = time.perf_counter()
         h.run()
         termination, solution = outcome_from_highs(h)
-    seconds = time.perf_counter() - start
-    new = prices.copy()
-    sol = h.getSolution()
-    if termination is TerminationCondition.OPTIMAL and sol.dual_valid:
-        dual = -np.asarray(sol.row_dual)[:n]
-        touched = np.diff(matrix.tocsr().indptr)[:n] > 0
-        new[touched] = dual[touched]
-    return BoardLPResult(
-        prices=new,
-        termination=termination,
-        solution=solution,
-        seconds=seconds,
-        n_rows=n_rows,
-        n_cols=int(cost.size),
-    )
+        if (
+            termination
+            not in (
+                TerminationCondition.OPTIMAL,
+                TerminationCondition.MAX_TIME_LIMIT,
+                TerminationCondition.INTERRUPTED,
+            )
+            and resolved_method(self.method, self.n_cols) is Method.IPM
+        ):
+            # The interior point method occasionally stalls on these LPs (a few of hundreds in
+            # the benchmarks); dual simplex is slower but does not, so it gets a second go.
+            apply_options(h, Method.SIMPLEX, self.n_cols, self.time_limit)
+            h.clearSolver()
+            h.run()
+            termination, solution = outcome_from_highs(h)
+        self._solved = True
+        seconds = time.perf_counter() - start
+        self.seconds += seconds
+        new = self.prices.copy()
+        sol = h.getSolution()
+        if termination is TerminationCondition.OPTIMAL and sol.dual_valid:
+            dual = -np.asarray(sol.row_dual)
+            new[self.touched] = dual[: self.n_items][self.touched]
+            # each council's best profit among its columns: what a new column must beat
+            self.council_values = dual[self.n_items : self.n_items + self.n_units]
+        return BoardLPResult(
+            prices=new,
+            termination=termination,
+            solution=solution,
+            seconds=seconds,
+            n_rows=self.n_rows,
+            n_cols=self.n_cols,
+        )
+
+    council_values: np.ndarray
+    """Dual of each worker council's convexity row after an optimal solve: the best profit
+    the master gets from the council's columns at the duals."""
+
+
+def solve_board_lp(
+    history: list[WorkerColumns],
+    market: Market,
+    demand: np.ndarray,
+    permits: np.ndarray,
+    prices: np.ndarray,
+    **options: Any,
+) -> BoardLPResult:
+    """Solve the master LP once (:class:`BoardMaster`); its balance duals are the next prices."""
+    return BoardMaster(history, market, demand, permits, prices, **options).solve()

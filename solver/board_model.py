@@ -23,7 +23,13 @@ from scipy.sparse.linalg import cg
 from .board_lp import WorkerColumns
 from .market import Market
 
-__all__ = ["DIRECT_UP_TO", "ProfitModel", "model_clearing_prices"]
+__all__ = [
+    "DIRECT_UP_TO",
+    "ProfitModel",
+    "income_adjusted_demand",
+    "model_clearing_prices",
+    "permit_sellers_spending",
+]
 
 DIRECT_UP_TO = 2000  # items: Newton steps by a dense solve up to here, conjugate gradients beyond
 
@@ -87,6 +93,64 @@ class ProfitModel:
         supply = sp.csr_array(sp.diags_array(pi) @ self.theta @ sp.diags_array(1.0 / prices))
         cost = np.asarray(supply.multiply(prices[None, :]).sum(axis=1)).ravel() - pi
         return WorkerColumns(use=sp.csr_array(-supply), cost=cost)
+
+    def supply_curves(self, prices: np.ndarray, factors: np.ndarray) -> list[WorkerColumns]:
+        """Each council's predicted proposal with the prices of its own outputs times each
+        factor (the rest at ``prices``): points on its supply curve, as LP columns.
+
+        With the other prices held, a council's profit scales by ``f ** theta_out``
+        (``theta_out`` the elasticities of its outputs), and each item's net supply is
+        ``theta pi / p`` at that item's price. One set of columns per factor.
+        """
+        base = self.profits(prices)
+        theta = self.theta.tocoo()
+        output = theta.data > 0
+        rows, cols = theta.row, theta.col
+        own = np.bincount(rows[output], theta.data[output], minlength=base.size)
+        curves = []
+        for f in np.asarray(factors, dtype=float):
+            pi = base * f**own
+            price = prices[cols] * np.where(output, f, 1.0)
+            supply = theta.data * pi[rows] / price
+            cost = np.bincount(rows, supply * price, minlength=base.size) - pi
+            use = sp.csr_array((-supply, (rows, cols)), shape=theta.shape)
+            curves.append(WorkerColumns(use=use, cost=cost))
+        return curves
+
+
+def permit_sellers_spending(
+    market: Market, requests: sp.csr_array
+) -> tuple[np.ndarray | None, float]:
+    """What the councils that sell permits request of every item, and their budgets before
+    permit income (``None, 0`` where no council sells permits): the part of demand that
+    moves with permit prices, for :func:`model_clearing_prices`."""
+    if market.permits is None:
+        return None, 0.0
+    sellers = np.unique(market.permits.owner)
+    earned = np.asarray(requests[sellers].sum(axis=0)).ravel()
+    return earned, float(market.consumers.budget[sellers].sum())
+
+
+def income_adjusted_demand(
+    demand: np.ndarray,
+    earned_demand: np.ndarray | None,
+    budget: float,
+    permits: np.ndarray,
+    permit_elasticity: np.ndarray,
+    p0: np.ndarray,
+    prices: np.ndarray,
+) -> np.ndarray:
+    """Final demand at ``p0`` with the permit sellers' part scaled to their income at
+    ``prices``: their budget plus the permits they would sell there (constant elasticity).
+
+    ``earned_demand`` and ``budget`` as :func:`permit_sellers_spending` gives them;
+    ``demand`` itself where nobody sells permits.
+    """
+    if earned_demand is None or not np.any(permits > 0):
+        return demand
+    income0 = budget + float(p0 @ permits)
+    income = budget + float((p0 * permits) @ (prices / p0) ** (1.0 + permit_elasticity))
+    return demand + (income / income0 - 1.0) * earned_demand
 
 
 def model_clearing_prices(
@@ -203,10 +267,10 @@ def model_clearing_prices(
     u = solve(demand, log_p0.copy())
     if earned_demand is None or not np.any(permits > 0) or not np.any(earned_demand > 0):
         return np.exp(u)
-    income0 = budget + float(p0 @ permits)
     for _ in range(20):
-        income = budget + float((p0 * permits) @ np.exp(b * (u - log_p0)))
-        level = demand + (income / income0 - 1.0) * earned_demand
+        level = income_adjusted_demand(
+            demand, earned_demand, budget, permits, permit_elasticity, p0, np.exp(u)
+        )
         u_next = solve(level, u)
         settled = np.max(np.abs(u_next - u), initial=0.0) < 1e-9
         u = u_next

@@ -8,6 +8,8 @@ trust regions), so that rules can be compared on the same economy and the same p
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -15,14 +17,20 @@ import numpy as np
 
 from .board_lp import (
     BoardLPResult,
+    BoardMaster,
     WorkerColumns,
     dual_value,
     solve_board_lp,
     worker_columns,
 )
-from .board_model import ProfitModel, model_clearing_prices
+from .board_model import (
+    ProfitModel,
+    income_adjusted_demand,
+    model_clearing_prices,
+    permit_sellers_spending,
+)
 from .market import Market, Proposals, elastic_supply, final_demand
-from .status import Method
+from .status import Method, TerminationCondition
 
 __all__ = [
     "PRICE_RULES",
@@ -169,18 +177,58 @@ def _secant(
     return out
 
 
+WIDEST_BOX = float(np.log(8.0))  # largest log price move per round of the model-based rules
+
+
+def next_box(box: float, excess: float, last_excess: float | None, widest: float) -> float:
+    """The model-based rules' trust region after a round: half as wide after a round whose
+    largest excess grew (the model misled the board), half as wide again (up to
+    ``widest``) after one where it fell."""
+    if last_excess is None:
+        return box
+    return 0.5 * box if excess > last_excess else min(1.5 * box, widest)
+
+
 class BoardLP:
     """The ``lp`` rule: the next prices are the shadow prices of the board's round LP.
 
-    The LP (:mod:`solver.board_lp`) combines every worker proposal received so far against
-    the consumers' requests; its duals are damped, ``p <- (1 - damping) p + damping dual``,
-    and kept within the LP's trust region. Demand elasticities start at the Cobb-Douglas
-    value -1 and are then estimated from the last two rounds (arc elasticities, clipped).
+    The LP (:class:`~solver.board_lp.BoardMaster`) is the Dantzig-Wolfe master of the
+    planning problem: worker councils' proposals as columns (linear councils' techniques as
+    exact steps of rising effort cost), consumers' requests as demand steps, fixed supplies
+    as limits. Its duals are damped, ``p <- (1 - damping) p + damping dual``, and kept
+    within a trust region. Demand elasticities start at the Cobb-Douglas value -1 and are
+    then estimated from the last two rounds (arc elasticities, clipped).
+
+    **Model columns** (``model_columns``, on where worker councils are Cobb-Douglas
+    producers). A master that holds only the proposals received so far needs rounds before
+    its columns span the equilibrium (9 rounds on the Pequod setting, 15-18 with the
+    pollutant). So the board also fills the master with the proposals its model of each
+    council predicts (:class:`~solver.board_model.ProfitModel`, fitted to the council's
+    latest proposal and stated effort by Hotelling's lemma), by column generation:
+
+    1. the model's clearing prices (:func:`~solver.board_model.model_clearing_prices`)
+       seed the master with each council's predicted supply curve around them (its own
+       outputs' prices ``x exp(+-curve_width)``, ``2 curve_steps + 1`` points), beside
+       its real proposal;
+    2. the master is solved; every council's predicted proposal at the duals enters as a
+       new column, and the master is solved again, until no council's prediction beats
+       the master's value of that council by more than ``column_gap`` of the total (at
+       most ``column_rounds`` times);
+    3. the duals are the next prices, within a trust region that shrinks around the
+       model's move (``1.5 |ln(target / p)| + 0.02`` per item, at most ``box``) and a box
+       that halves after a round whose excess grew.
+
+    The duals are then the master's own, at the optimum of column generation over the
+    model: each council's best predicted answer to them is already among its columns. The
+    real proposals correct the model every round, since it is refitted to them. Measured
+    on the published Pequod setting (3,000 + 3,000 councils, 50 goods, tolerance 3 %): see
+    ``benchmarks/results/planning.md``.
 
     Parameters
     ----------
     damping
-        Weight of the new duals.
+        Weight of the new duals; default 1 with model columns (the master's duals are those
+        of column generation run to its end), else 0.5.
     grid_ratio, grid_steps
         Price grid of the demand steps: precision ``grid_ratio - 1``, trust region
         ``grid_ratio ** grid_steps``.
@@ -188,22 +236,34 @@ class BoardLP:
         Elasticities assumed before two rounds allow an estimate.
     estimate_elasticities
         Estimate elasticities from the rounds (else keep the assumed ones).
+    model_columns
+        Column generation with the board's model of the councils (above). ``None``
+        (default): on for Cobb-Douglas worker councils; linear councils state their
+        techniques, so the master knows them exactly without a model.
+    column_rounds, column_gap
+        Most column-generation passes per round, and the relative gain below which they
+        stop.
+    curve_steps, curve_width
+        Points of each council's predicted supply curve that seed the master.
+    box
+        Widest log price move per round with model columns.
     adaptive_grid
-        Without the centre (below), refine the techniques' grid as the excesses fall: step
-        ``clip(max excess / 2, 1e-4, grid_ratio - 1)``.
+        Without model columns or the centre (below), refine the techniques' grid as the
+        excesses fall: step ``clip(max excess / 2, 1e-4, grid_ratio - 1)``.
     stabilise
-        Proximal-bundle-style centre: the LP and its trust region are centred on the best
-        prices so far by the dual function (:func:`~solver.board_lp.dual_value`); prices
-        that do not lower it are a null step (their proposals still enter as columns, and
-        the trust region halves; a step that lowers it widens the region by half). ``None``
-        (default): on for Cobb-Douglas worker councils where that dual function is exact
-        (every consumer council and federation Cobb-Douglas, no permit sellers): measured
-        9 rounds instead of 11-12 on the Pequod setting. Elsewhere each item's trust region
-        adapts on its own (doubling while its price keeps moving one way, halving when it
-        turns back): with linear councils the centre rule stalled on the USA example (after
-        300 rounds, excess 1.0) although its dual function is exact there too.
+        Without model columns: proximal-bundle-style centre: the LP and its trust region
+        are centred on the best prices so far by the dual function
+        (:func:`~solver.board_lp.dual_value`); prices that do not lower it are a null step
+        (their proposals still enter as columns, and the trust region halves; a step that
+        lowers it widens the region by half). ``None`` (default): on for Cobb-Douglas
+        worker councils where that dual function is exact (every consumer council and
+        federation Cobb-Douglas, no permit sellers): measured 9 rounds instead of 11-12 on
+        the Pequod setting. Elsewhere each item's trust region adapts on its own (doubling
+        while its price keeps moving one way, halving when it turns back): with linear
+        councils the centre rule stalled on the USA example (after 300 rounds, excess 1.0)
+        although its dual function is exact there too.
     method, time_limit
-        HiGHS method and time limit per LP.
+        HiGHS method per LP, and the time limit of a round's LP solves together.
     """
 
     name = "lp"
@@ -211,27 +271,45 @@ class BoardLP:
     def __init__(
         self,
         *,
-        damping: float = 0.5,
+        damping: float | None = None,
         grid_ratio: float = 1.005,
         grid_steps: int = 40,
         demand_elasticity: float = -1.0,
         permit_elasticity: float = 0.5,
         estimate_elasticities: bool = True,
+        model_columns: bool | None = None,
+        column_rounds: int = 10,
+        column_gap: float = 1e-6,
+        curve_steps: int = 2,
+        curve_width: float = 0.05,
+        box: float = WIDEST_BOX,
         adaptive_grid: bool = True,
         stabilise: bool | None = None,
         method: Method = Method.AUTO,
         time_limit: float | None = None,
     ) -> None:
-        if not 0.0 < damping <= 1.0:
+        if damping is not None and not 0.0 < damping <= 1.0:
             raise ValueError(f"damping: must be in (0, 1], got {damping}")
         if grid_ratio <= 1.0 or grid_steps < 1:
             raise ValueError("grid_ratio must exceed 1 and grid_steps be at least 1")
+        if column_rounds < 0 or column_gap < 0.0:
+            raise ValueError("column_rounds and column_gap must not be negative")
+        if curve_steps < 0 or curve_width <= 0.0 or box <= 0.0:
+            raise ValueError("curve_steps must not be negative; curve_width and box positive")
         self.damping = damping
         self.grid_ratio = grid_ratio
         self.grid_steps = grid_steps
         self.demand_elasticity = demand_elasticity
         self.permit_elasticity = permit_elasticity
         self.estimate_elasticities = estimate_elasticities
+        self.model_columns = model_columns
+        self.column_rounds = column_rounds
+        self.column_gap = column_gap
+        self.curve_steps = curve_steps
+        self.curve_width = curve_width
+        self.widest_box = box
+        self._box = box
+        self._last_excess: float | None = None
         self.adaptive_grid = adaptive_grid
         self.stabilise = stabilise
         self._centre: tuple[np.ndarray, float, np.ndarray, np.ndarray] | None = None
@@ -307,6 +385,11 @@ class BoardLP:
         supply: np.ndarray,
         demand: np.ndarray,
     ) -> RuleStep:
+        if self.model_columns is None:
+            self.model_columns = market.cobb_douglas is not None
+        if self.model_columns:
+            return self._model_round(market, prices, proposals, supply, demand)
+        damping = 0.5 if self.damping is None else self.damping
         requests, permits, previous = self.observe(market, prices, proposals)
         eps_d, eps_p = self.elasticities(requests, permits, prices, previous)
         radius = self._radii(prices.shape[0])
@@ -351,8 +434,79 @@ class BoardLP:
         target = trust_region(result.prices, centre, np.exp(radius))
         if not self.stabilise:
             self._adapt_radii(target, centre)
-        new = (1.0 - self.damping) * centre + self.damping * target
+        new = (1.0 - damping) * centre + damping * target
         return RuleStep(prices=new, lp=result)
+
+    def _model_round(
+        self,
+        market: Market,
+        prices: np.ndarray,
+        proposals: Proposals,
+        supply: np.ndarray,
+        demand: np.ndarray,
+    ) -> RuleStep:
+        """A round with model columns: seed, column generation, duals (see the class)."""
+        requests, permits, previous = self.observe(market, prices, proposals)
+        del self.history[:-1]  # the model, refitted to the newest proposals, stands for the rest
+        eps_d, eps_p = self.elasticities(requests, permits, prices, previous)
+        excess = float(clearing_excess(supply, demand, prices, 0.01).max(initial=0.0))
+        self._box = next_box(self._box, excess, self._last_excess, self.widest_box)
+        self._last_excess = excess
+        model = ProfitModel.fit(self.history[-1], prices)
+        earned, budget = permit_sellers_spending(market, proposals.consumer_requests)
+        seed = model_clearing_prices(
+            model,
+            market,
+            requests,
+            eps_d,
+            permits,
+            eps_p,
+            np.full(prices.shape, self._box),
+            earned_demand=earned,
+            budget=budget,
+        )
+        # permit sellers' demand follows their income from permits at the seed prices
+        requests = income_adjusted_demand(requests, earned, budget, permits, eps_p, prices, seed)
+        radius = np.clip(1.5 * np.abs(np.log(seed / prices)) + 0.005, 0.005, self._box)
+        k = np.arange(-self.curve_steps, self.curve_steps + 1, dtype=float)
+        curves = model.supply_curves(seed, np.exp(self.curve_width * k / max(self.curve_steps, 1)))
+        started = time.perf_counter()
+        master = BoardMaster(
+            self.history + curves,
+            market,
+            requests,
+            permits,
+            prices,
+            demand_elasticity=eps_d,
+            permit_elasticity=eps_p,
+            grid_ratio=float(np.exp(radius.max() / self.grid_steps)),
+            grid_steps=self.grid_steps,
+            item_ratio=np.exp(radius / self.grid_steps),
+            method=self.method,
+            time_limit=self.time_limit,
+        )
+        for passes in range(self.column_rounds + 1):
+            if self.time_limit is not None:  # the limit holds for the round's solves together
+                master.time_limit = max(self.time_limit - (time.perf_counter() - started), 0.01)
+            result = master.solve()
+            if result.termination is not TerminationCondition.OPTIMAL:
+                # stopped or failed: no prices from this round (a service abandons it)
+                return RuleStep(prices=prices.copy(), lp=_total(result, master))
+            duals = trust_region(result.prices, prices, np.exp(radius))
+            values = master.council_values
+            gain = float(np.maximum(model.profits(duals) - values, 0.0).sum())
+            if passes == self.column_rounds or gain <= self.column_gap * np.abs(values).sum():
+                break
+            master.drop_unused_workers()
+            master.add_workers(model.columns(duals))
+        damping = 1.0 if self.damping is None else self.damping
+        new = (1.0 - damping) * prices + damping * duals
+        return RuleStep(prices=new, lp=_total(result, master))
+
+
+def _total(result: BoardLPResult, master: BoardMaster) -> BoardLPResult:
+    """``result`` with the HiGHS time of every solve of ``master``."""
+    return dataclasses.replace(result, seconds=master.seconds, n_cols=master.n_cols)
 
 
 def dual_value_is_exact(market: Market) -> bool:
@@ -501,7 +655,7 @@ class Newton(_HoldsBoardLP):
         self,
         *,
         damping: float = 1.0,
-        radius: float = float(np.log(8.0)),
+        radius: float = WIDEST_BOX,
         demand_elasticity: float = -1.0,
         permit_elasticity: float = 0.5,
         **lp_options: Any,
@@ -531,17 +685,12 @@ class Newton(_HoldsBoardLP):
         requests, permits, previous = self._lp.observe(market, prices, proposals)
         eps_d, eps_p = self._lp.elasticities(requests, permits, prices, previous)
         excess = float(clearing_excess(supply, demand, prices, 0.01).max(initial=0.0))
-        if self._last_excess is not None:
-            grew = excess > self._last_excess
-            self._box = 0.5 * self._box if grew else min(1.5 * self._box, self.radius)
+        self._box = next_box(self._box, excess, self._last_excess, self.radius)
         self._last_excess = excess
         model = ProfitModel.fit(self._lp.history[-1], prices)
         del self._lp.history[:-1]  # the model needs this round's proposals only
-        earned, budget = None, 0.0
-        if market.permits is not None:  # the councils that sell permits spend what they earn
-            sellers = np.unique(market.permits.owner)
-            earned = np.asarray(proposals.consumer_requests[sellers].sum(axis=0)).ravel()
-            budget = float(market.consumers.budget[sellers].sum())
+        # the councils that sell permits spend what they earn
+        earned, budget = permit_sellers_spending(market, proposals.consumer_requests)
         target = model_clearing_prices(
             model,
             market,

@@ -11,6 +11,8 @@ from test_planning import one_good
 
 from solver.board_lp import (
     BoardLPResult,
+    BoardMaster,
+    WorkerColumns,
     dual_value,
     solve_board_lp,
     technique_steps,
@@ -122,3 +124,44 @@ def test_the_dual_function_has_the_excess_supply_as_gradient() -> None:
         value = dual_value(market, simulated_proposals(market, step), step, eps)
         gradient[i] = (value - base) / (step[i] - prices[i])
     assert_allclose(gradient, supply - demand, rtol=1e-4, atol=1e-6 * supply.max())
+
+
+def small_master(market: Market, prices: np.ndarray, history: list[WorkerColumns]) -> BoardMaster:
+    proposals = simulated_proposals(market, prices)
+    n = market.n_items
+    return BoardMaster(
+        history,
+        market,
+        final_demand(proposals, n),
+        elastic_supply(market, proposals),
+        prices,
+        demand_elasticity=np.full(n, -1.0),
+        permit_elasticity=np.full(n, 0.5),
+        grid_ratio=1.01,
+    )
+
+
+def test_columns_added_to_the_master_solve_as_if_they_had_been_there_from_the_start() -> None:
+    market = pequod_market(pequod_economy(n_workers=30, n_consumers=30, goods_per_category=2))
+    prices = market.initial_prices.astype(float)
+    first = worker_columns(market, simulated_proposals(market, prices))
+    elsewhere = prices * np.random.default_rng(3).uniform(0.7, 1.3, market.n_items)
+    second = worker_columns(market, simulated_proposals(market, elsewhere))
+    grown = small_master(market, prices, [first])
+    grown.solve()
+    grown.add_workers(second)
+    added = grown.solve()
+    whole = small_master(market, prices, [first, second])
+    from_scratch = whole.solve()
+    assert added.termination.value == from_scratch.termination.value == "optimal"
+    assert added.n_cols == from_scratch.n_cols
+    assert_allclose(added.prices, from_scratch.prices, rtol=1e-6)
+    assert_allclose(grown.council_values, whole.council_values, rtol=1e-6, atol=1e-6)
+    # complementary slackness: a council's value is the best profit among its columns at
+    # the duals (zero when the master does not use it at all)
+    profits = np.column_stack([-(c.use @ added.prices) - c.cost for c in (first, second)]).max(
+        axis=1
+    )
+    assert_allclose(grown.council_values, np.maximum(profits, 0.0), rtol=1e-6, atol=1e-3)
+    with pytest.raises(ValueError, match="columns: expected shape"):
+        grown.add_workers(WorkerColumns(use=first.use[:3], cost=first.cost[:3]))

@@ -180,17 +180,23 @@ def test_tatonnement_session_reproduces_the_published_rule_on_pequod() -> None:
     assert result.converged and 15 <= len(result.rounds) <= 23
 
 
-def test_lp_rule_beats_tatonnement_on_the_published_pequod_setting() -> None:
-    market = pequod_market(pequod_economy(seed=1))
-    lp = run_planning(market, "lp", tolerance=0.03, max_rounds=40)
-    assert lp.converged
-    assert len(lp.rounds) <= 12  # tatonnement needs 19 on this economy
-    assert all(r.lp_status == "optimal" for r in lp.rounds)
+def test_lp_rule_clears_the_published_pequod_setting_in_at_most_five_rounds() -> None:
+    # the goals for lp: at most 5 rounds on the published setting (tatonnement needs
+    # 19 on this economy), and with the pollutant at most twice the rounds without it
+    rounds = {}
+    for pollutant in (False, True):
+        market = pequod_market(pequod_economy(seed=1, pollutant=pollutant))
+        result = run_planning(market, "lp", tolerance=0.03, max_rounds=40)
+        assert result.converged
+        assert all(r.lp_status == "optimal" for r in result.rounds)
+        rounds[pollutant] = len(result.rounds)
+    assert rounds[False] <= 5
+    assert rounds[True] <= 2 * rounds[False]
 
 
 @pytest.mark.parametrize("pollutant", [False, True])
 def test_newton_rule_clears_the_published_pequod_setting_in_a_few_rounds(pollutant: bool) -> None:
-    # lp needs 9 rounds (15-18 with the pollutant) and tatonnement 19 (31) on these economies
+    # tatonnement needs 19 rounds (31 with the pollutant) on these economies
     market = pequod_market(pequod_economy(seed=1, pollutant=pollutant))
     result = run_planning(market, "newton", tolerance=0.03, max_rounds=20)
     assert result.converged
