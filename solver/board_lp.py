@@ -1,4 +1,4 @@
-"""The facilitation board's round LP: a master LP over every proposal received so far.
+"""The facilitation board's round LP: a master LP over the councils' proposals.
 
 The board knows the councils' proposals, not their utilities or production functions. Its
 LP is the Dantzig-Wolfe master of the planning problem (Malinvaud 1967; see
@@ -6,10 +6,14 @@ LP is the Dantzig-Wolfe master of the planning problem (Malinvaud 1967; see
 
 * **Worker councils.** Every proposal a Cobb-Douglas worker council has made is a column:
   its use of every item (inputs minus outputs) and the effort cost the council states for
-  it. The LP may combine each council's proposals convexly (``sum of weights <= 1``; less
-  than one scales the council down). Linear councils state their techniques and how fast
-  their effort cost rises, so each technique enters directly, as steps of activity up to
-  its capacity, each at its marginal effort cost (exact at the grid points).
+  it. The LP may combine each council's columns convexly (``sum of weights <= 1``; less
+  than one scales the council down). Columns need not be real proposals: the ``lp`` rule
+  also adds the proposals its model of each council predicts (column generation, through
+  :meth:`BoardMaster.add_workers`), and the dual of a council's convexity row is what a new
+  column must beat (:attr:`BoardMaster.council_values`). Linear councils state their
+  techniques and how fast their effort cost rises, so each technique enters directly, as
+  steps of activity up to its capacity, each at its marginal effort cost (exact at the grid
+  points).
 * **Consumer councils and federations.** Their total request of each good, with the
   budgets fixed, responds to the good's own price with a constant elasticity (``-1``, the
   Cobb-Douglas value, until two rounds give an arc estimate). It enters as steps over a

@@ -214,9 +214,9 @@ class BoardLP:
        new column, and the master is solved again, until no council's prediction beats
        the master's value of that council by more than ``column_gap`` of the total (at
        most ``column_rounds`` times);
-    3. the duals are the next prices, within a trust region that shrinks around the
-       model's move (``1.5 |ln(target / p)| + 0.02`` per item, at most ``box``) and a box
-       that halves after a round whose excess grew.
+    3. the duals are the next prices, kept within half the model's move of the model's
+       clearing prices (``0.5 |ln(seed / p)| + 0.005`` in log prices, per item) and within a
+       box around the round's prices (``box``, halved after a round whose excess grew).
 
     The duals are then the master's own, at the optimum of column generation over the
     model: each council's best predicted answer to them is already among its columns. The
@@ -467,7 +467,12 @@ class BoardLP:
         )
         # permit sellers' demand follows their income from permits at the seed prices
         requests = income_adjusted_demand(requests, earned, budget, permits, eps_p, prices, seed)
-        radius = np.clip(1.5 * np.abs(np.log(seed / prices)) + 0.005, 0.005, self._box)
+        # the duals may correct the model's move by half of it (and 0.5 %), so that the
+        # correction fades as the model's moves do; the demand steps cover that window
+        move = np.abs(np.log(seed / prices))
+        window = 0.5 * move + 0.005
+        radius = np.minimum(move + window, self._box)
+        box = float(np.exp(self._box))
         k = np.arange(-self.curve_steps, self.curve_steps + 1, dtype=float)
         curves = model.supply_curves(seed, np.exp(self.curve_width * k / max(self.curve_steps, 1)))
         started = time.perf_counter()
@@ -492,7 +497,7 @@ class BoardLP:
             if result.termination is not TerminationCondition.OPTIMAL:
                 # stopped or failed: no prices from this round (a service abandons it)
                 return RuleStep(prices=prices.copy(), lp=_total(result, master))
-            duals = trust_region(result.prices, prices, np.exp(radius))
+            duals = trust_region(trust_region(result.prices, seed, np.exp(window)), prices, box)
             values = master.council_values
             gain = float(np.maximum(model.profits(duals) - values, 0.0).sum())
             if passes == self.column_rounds or gain <= self.column_gap * np.abs(values).sum():

@@ -244,3 +244,21 @@ def test_a_fork_plays_on_while_the_session_stays_as_it_was(rule: str) -> None:
     record = session.close_round(session.simulated_proposals())
     assert np.array_equal(record.next_prices, fork.rounds[-1].next_prices)
     assert fork.market is session.market
+
+
+def test_lp_rounds_with_model_columns_replay_exactly() -> None:
+    # a service rebuilds a session by replaying its stored rounds: the column generation of
+    # the lp rule must give the same prices from the same proposals, on a fork as well
+    market = pequod_market(
+        pequod_economy(n_workers=60, n_consumers=40, goods_per_category=2, pollutant=True)
+    )
+    first, second = PlanningSession(market, "lp"), PlanningSession(market, "lp")
+    for _ in range(2):
+        proposals = first.simulated_proposals()
+        a, b = first.close_round(proposals), second.close_round(proposals)
+        assert a.lp_status == "optimal"
+        assert np.array_equal(a.next_prices, b.next_prices)
+    fork = first.fork()
+    played = fork.close_round(fork.simulated_proposals())
+    again = first.close_round(first.simulated_proposals())
+    assert np.array_equal(played.next_prices, again.next_prices)
