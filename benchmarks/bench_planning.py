@@ -5,6 +5,9 @@ councils under each price rule (``tatonnement``, ``lp``, ``hybrid``, ``newton``)
 
 * ``pequod``   the published setting (3,000 + 3,000 councils, 10 goods per category), several
                seeds, without and with pequod-plus's pollutant: rounds to < 5 % and < 3 %;
+* ``robustness`` the published setting with the board's model of the councils wrong: every
+               worker council's stated effort cost halved or doubled, or consumer councils
+               with CES elasticities 0.5 and 2 instead of Cobb-Douglas: rounds by rule;
 * ``scaling``  about 10, 100, 1,000 and 10,000 goods with about ten times as many councils:
                status, rounds, wall time, time per round, LP time;
 * ``large``    60,000 councils and 500 goods (pequod-plus): a few rounds of each rule, the
@@ -23,6 +26,7 @@ output file, so sections run separately are merged into one report.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import re
@@ -37,12 +41,12 @@ from typing import Any
 import highspy
 import numpy as np
 
-from solver.market import Market
+from solver.market import Market, Proposals, simulated_proposals
 from solver.pequod import pequod_economy, pequod_market
 from solver.planning import PlanningSession, PlanStatus
 from solver.price_rules import BoardLP, Hybrid, Newton
 
-SECTIONS = ("pequod", "scaling", "large", "huge")
+SECTIONS = ("pequod", "robustness", "scaling", "large", "huge")
 RULES = ("tatonnement", "lp", "hybrid", "newton")
 TOLERANCE = 0.03
 
@@ -370,6 +374,81 @@ def section_pequod(args: argparse.Namespace, started: str) -> str:
     )
 
 
+ROBUSTNESS_CASES: dict[str, dict[str, float]] = {
+    "stated effort cost halved": {"effort_cost": 0.5},
+    "stated effort cost doubled": {"effort_cost": 2.0},
+    "CES consumers, elasticity 0.5": {"elasticity": 0.5},
+    "CES consumers, elasticity 2": {"elasticity": 2.0},
+}
+
+
+def misstated(market: Market, proposals: Proposals, effort_cost: float) -> Proposals:
+    """``proposals`` with every Cobb-Douglas council stating ``effort_cost`` times its
+    effort cost (``s e^k``): the board's fitted profit model is then wrong."""
+    cd, prop = market.cobb_douglas, proposals.cobb_douglas
+    if effort_cost == 1.0 or cd is None or prop is None:
+        return proposals
+    effort = prop.effort * effort_cost ** (1.0 / cd.k)
+    return dataclasses.replace(proposals, cobb_douglas=dataclasses.replace(prop, effort=effort))
+
+
+def section_robustness(args: argparse.Namespace, started: str) -> str:
+    """Rounds on the published setting when the model-based rules' model of the councils is
+    wrong: the councils misstate their effort cost, or consumers are not Cobb-Douglas."""
+    rows = ""
+    for label, case in ROBUSTNESS_CASES.items():
+        for seed in args.seeds:
+            market = pequod_market(
+                pequod_economy(args.pequod_workers, args.pequod_workers, args.pequod_gpc, seed=seed)
+            )
+            if "elasticity" in case:
+                consumers = dataclasses.replace(
+                    market.consumers, elasticity=np.full(market.consumers.n, case["elasticity"])
+                )
+                market = dataclasses.replace(market, consumers=consumers)
+            for rule in args.rules:
+                session = PlanningSession(
+                    market,
+                    rule,
+                    tolerance=TOLERANCE,
+                    max_rounds=args.max_rounds[rule],
+                    rule_options=options_for(args, rule),
+                )
+                start = time.perf_counter()
+                while session.status is PlanStatus.RUNNING:
+                    if time.perf_counter() - start > args.max_seconds:
+                        break
+                    proposals = simulated_proposals(market, session.prices)
+                    session.close_round(misstated(market, proposals, case.get("effort_cost", 1.0)))
+                seconds = time.perf_counter() - start
+                status = session.status.value if session.rounds else "stopped"
+                if session.status is PlanStatus.RUNNING:
+                    status = "stopped"
+                last = session.rounds[-1].max_excess if session.rounds else float("nan")
+                rows += (
+                    f"| {label} | {rule} | {seed} | {status} | {len(session.rounds)} "
+                    f"| {last:.4f} | {seconds:.2f} |\n"
+                )
+                print(
+                    f"robustness {label} seed {seed} {rule}: {status} "
+                    f"{len(session.rounds)} rounds {seconds:.2f} s",
+                    flush=True,
+                )
+    return (
+        "## Robustness: the board's model of the councils wrong\n\n"
+        + header(started)
+        + f"Pequod, {args.pequod_workers:,} worker + {args.pequod_workers:,} consumer "
+        f"councils, {args.pequod_gpc} goods per category, seeds "
+        f"{', '.join(map(str, args.seeds))}, no pollutant. The lp rule's column generation "
+        "and the newton rule fit a Cobb-Douglas-form profit model to each worker council's "
+        "proposal and stated effort cost, and take consumers' demand with a constant "
+        "elasticity: here the stated effort cost is misreported by every council (so the "
+        "fitted model is wrong), or consumers have CES utility.\n\n"
+        "| case | rule | seed | status | rounds | final excess | s total |\n"
+        "|---|---|---:|---|---:|---:|---:|\n" + rows
+    )
+
+
 def scaling_sizes(args: argparse.Namespace) -> list[tuple[int, int, int]]:
     """(goods per category, worker councils, consumer councils) per size."""
     out = []
@@ -639,6 +718,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     runners = {
         "pequod": section_pequod,
+        "robustness": section_robustness,
         "scaling": section_scaling,
         "large": section_large,
         "huge": section_huge,
