@@ -36,6 +36,7 @@ __all__ = [
     "PRICE_RULES",
     "BoardLP",
     "Hybrid",
+    "ModelTarget",
     "Newton",
     "PriceRule",
     "RuleStep",
@@ -45,6 +46,7 @@ __all__ = [
     "dual_value_is_exact",
     "free_items",
     "make_rule",
+    "next_box",
     "relative_excess",
     "tatonnement_step",
     "trust_region",
@@ -187,6 +189,23 @@ def next_box(box: float, excess: float, last_excess: float | None, widest: float
     if last_excess is None:
         return box
     return 0.5 * box if excess > last_excess else min(1.5 * box, widest)
+
+
+@dataclass(frozen=True)
+class ModelTarget:
+    """The board's model of one round (:class:`~solver.board_model.ProfitModel` fitted to
+    the worker councils' proposals) and the prices that clear it, with what it was fitted
+    to: final demand and offered permits, their elasticities, and the permit sellers' part
+    of demand and budget (:func:`~solver.board_model.permit_sellers_spending`)."""
+
+    model: ProfitModel
+    prices: np.ndarray
+    requests: np.ndarray
+    permits: np.ndarray
+    demand_elasticity: np.ndarray
+    permit_elasticity: np.ndarray
+    earned: np.ndarray | None
+    budget: float
 
 
 class BoardLP:
@@ -437,24 +456,29 @@ class BoardLP:
         new = (1.0 - damping) * centre + damping * target
         return RuleStep(prices=new, lp=result)
 
-    def _model_round(
+    def model_target(
         self,
         market: Market,
         prices: np.ndarray,
         proposals: Proposals,
         supply: np.ndarray,
         demand: np.ndarray,
-    ) -> RuleStep:
-        """A round with model columns: seed, column generation, duals (see the class)."""
+    ) -> ModelTarget:
+        """Fit the board's model to a round of Cobb-Douglas councils' proposals and clear it.
+
+        Keeps the round's proposals (only those: the model refitted to them stands for the
+        earlier ones) and moves the box (:func:`next_box`) by the round's largest excess.
+        """
         requests, permits, previous = self.observe(market, prices, proposals)
-        del self.history[:-1]  # the model, refitted to the newest proposals, stands for the rest
+        del self.history[:-1]
         eps_d, eps_p = self.elasticities(requests, permits, prices, previous)
         excess = float(clearing_excess(supply, demand, prices, 0.01).max(initial=0.0))
         self._box = next_box(self._box, excess, self._last_excess, self.widest_box)
         self._last_excess = excess
         model = ProfitModel.fit(self.history[-1], prices)
+        # the councils that sell permits spend what they earn
         earned, budget = permit_sellers_spending(market, proposals.consumer_requests)
-        seed = model_clearing_prices(
+        cleared = model_clearing_prices(
             model,
             market,
             requests,
@@ -465,8 +489,38 @@ class BoardLP:
             earned_demand=earned,
             budget=budget,
         )
+        return ModelTarget(
+            model=model,
+            prices=cleared,
+            requests=requests,
+            permits=permits,
+            demand_elasticity=eps_d,
+            permit_elasticity=eps_p,
+            earned=earned,
+            budget=budget,
+        )
+
+    def _model_round(
+        self,
+        market: Market,
+        prices: np.ndarray,
+        proposals: Proposals,
+        supply: np.ndarray,
+        demand: np.ndarray,
+    ) -> RuleStep:
+        """A round with model columns: seed, column generation, duals (see the class)."""
+        fit = self.model_target(market, prices, proposals, supply, demand)
+        model, seed, eps_d, eps_p, permits = (
+            fit.model,
+            fit.prices,
+            fit.demand_elasticity,
+            fit.permit_elasticity,
+            fit.permits,
+        )
         # permit sellers' demand follows their income from permits at the seed prices
-        requests = income_adjusted_demand(requests, earned, budget, permits, eps_p, prices, seed)
+        requests = income_adjusted_demand(
+            fit.requests, fit.earned, fit.budget, permits, eps_p, prices, seed
+        )
         # the duals may correct the model's move by half of it (and 0.5 %), so that the
         # correction fades as the model's moves do; the demand steps cover that window
         move = np.abs(np.log(seed / prices))
@@ -671,11 +725,12 @@ class Newton(_HoldsBoardLP):
             raise ValueError(f"radius: must be positive, got {radius}")
         self.damping = damping
         self.radius = radius
-        self._lp = BoardLP(
-            demand_elasticity=demand_elasticity, permit_elasticity=permit_elasticity, **lp_options
+        self._lp = BoardLP(  # its box is the model's trust region (BoardLP.model_target)
+            demand_elasticity=demand_elasticity,
+            permit_elasticity=permit_elasticity,
+            box=radius,
+            **lp_options,
         )
-        self._box = radius
-        self._last_excess: float | None = None
 
     def next_prices(
         self,
@@ -687,24 +742,5 @@ class Newton(_HoldsBoardLP):
     ) -> RuleStep:
         if market.cobb_douglas is None:
             return self._lp.next_prices(market, prices, proposals, supply, demand)
-        requests, permits, previous = self._lp.observe(market, prices, proposals)
-        eps_d, eps_p = self._lp.elasticities(requests, permits, prices, previous)
-        excess = float(clearing_excess(supply, demand, prices, 0.01).max(initial=0.0))
-        self._box = next_box(self._box, excess, self._last_excess, self.radius)
-        self._last_excess = excess
-        model = ProfitModel.fit(self._lp.history[-1], prices)
-        del self._lp.history[:-1]  # the model needs this round's proposals only
-        # the councils that sell permits spend what they earn
-        earned, budget = permit_sellers_spending(market, proposals.consumer_requests)
-        target = model_clearing_prices(
-            model,
-            market,
-            requests,
-            eps_d,
-            permits,
-            eps_p,
-            np.full(prices.shape, self._box),
-            earned_demand=earned,
-            budget=budget,
-        )
+        target = self._lp.model_target(market, prices, proposals, supply, demand).prices
         return RuleStep(prices=prices * (target / prices) ** self.damping)
