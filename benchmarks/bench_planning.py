@@ -582,9 +582,10 @@ def section_large(args: argparse.Namespace, started: str) -> str:
         "converged earlier). "
         "Published Pequod-plus: about 120 s per iteration; goal: under 2 s. Note that the "
         "hybrid rule plays tatonnement in its first rounds (until the largest excess is below "
-        "0.3, at most 10 rounds), so its *s / round* mixes both kinds of round, and the lp "
-        "rule's LP grows by one column per worker council each round, so later rounds cost "
-        "more than these first ones.\n\n" + timed_rounds_table(runs)
+        "0.3, at most 10 rounds), so its *s / round* mixes both kinds of round. An lp round "
+        "is up to 11 LP solves (column generation over the board's model of the councils); "
+        "a round whose LP hit its time limit (what is left of the budget) keeps its prices."
+        "\n\n" + timed_rounds_table(runs)
     )
 
 
@@ -613,9 +614,10 @@ def section_huge(args: argparse.Namespace, started: str) -> str:
         + header(started)
         + f"Pequod economy: {gpc:,} goods per category ({market.n_items:,} items), {nw:,} worker "
         f"+ {nc:,} consumer councils weighing {cg} goods each, seed {args.seed}, drawn by "
-        f"`pequod_economy` in {gen:.2f} s. One round of each rule from the initial prices (a first "
-        "round: the lp rule's LP holds one column per worker council). Goal: under 30 s on 2 "
-        f"cores. Peak resident memory of the process: {peak_rss_gib():.2f} GiB.\n\n"
+        f"`pequod_economy` in {gen:.2f} s. One round of each rule from the initial prices "
+        "(for the lp rule a master LP seeded with 6 columns per worker council, then column "
+        "generation). Goal: under 30 s on 2 cores. "
+        f"Peak resident memory of the process: {peak_rss_gib():.2f} GiB.\n\n"
         + timed_rounds_table(runs)
     )
 

@@ -682,10 +682,11 @@ class Newton(_HoldsBoardLP):
     model clears too. Worker councils that state techniques (linear councils) have the
     master LP's exact technique steps instead: on such markets the rule plays :class:`BoardLP`.
 
-    This is not the master LP's duals: the board solves a smooth model of every council
-    instead of a linear one over the proposals so far. Measured on the published Pequod
-    setting (3,000 + 3,000 councils, 50 goods, tolerance 3 %), seeds 0-2: 2 rounds (``lp``:
-    9, ``tatonnement``: 19), 3 with the pollutant (``lp``: 15-18, ``tatonnement``: 31). The
+    This is not the master LP's duals: the board solves the smooth model itself, where the
+    ``lp`` rule runs column generation over it in its master LP (and so comes close to these
+    prices on such economies, at the cost of up to 11 LP solves a round). Measured on the
+    published Pequod setting (3,000 + 3,000 councils, 50 goods, tolerance 3 %), seeds 0-2:
+    2 rounds (``tatonnement``: 19), 3 with the pollutant (``tatonnement``: 31). The
     profit model is exact for Cobb-Douglas councils such as Pequod's, and the demand model
     for Cobb-Douglas consumers, so there one round of proposals reveals the economy; with
     consumers of other CES elasticities (0.3, 0.5, 2) it took 2-3 rounds (3 with the
