@@ -232,7 +232,7 @@ class BoardMaster:
     councils' technique steps, demand and permit steps, the item balances and one convexity
     row per worker council) and hands it to HiGHS as CSC arrays; :meth:`solve` solves it
     and assigns the duals; :meth:`add_workers` adds a column per worker council to its
-    convexity row, after which :meth:`solve` starts from the last basis (primal simplex:
+    convexity row, and :meth:`drop_unused_workers` removes added columns that stay idle.
     That is what column generation needs: the ``lp`` rule adds the columns its model of the
     councils predicts at the duals, and solves again, until no council's predicted proposal
     beats the master's value of that council (:attr:`council_values`).

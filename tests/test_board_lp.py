@@ -165,3 +165,21 @@ def test_columns_added_to_the_master_solve_as_if_they_had_been_there_from_the_st
     assert_allclose(grown.council_values, np.maximum(profits, 0.0), rtol=1e-6, atol=1e-3)
     with pytest.raises(ValueError, match="columns: expected shape"):
         grown.add_workers(WorkerColumns(use=first.use[:3], cost=first.cost[:3]))
+
+
+def test_columns_idle_for_three_solves_are_dropped_and_the_duals_stay() -> None:
+    market = pequod_market(pequod_economy(n_workers=30, n_consumers=30, goods_per_category=2))
+    prices = market.initial_prices.astype(float)
+    first = worker_columns(market, simulated_proposals(market, prices))
+    master = small_master(market, prices, [first])
+    base = master.solve()
+    # the same proposals at a prohibitive effort cost: never worth using
+    master.add_workers(WorkerColumns(use=first.use, cost=first.cost + 1e9))
+    dropped = []
+    for _ in range(3):
+        result = master.solve()
+        assert_allclose(result.prices, base.prices, rtol=1e-6)
+        dropped.append(master.drop_unused_workers())
+    assert dropped == [0, 0, master.n_units]
+    assert master.n_cols == base.n_cols
+    assert_allclose(master.solve().prices, base.prices, rtol=1e-6)
