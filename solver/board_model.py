@@ -9,6 +9,9 @@ each council's proposal with those elasticities (a constant-elasticity profit fu
 :func:`model_clearing_prices` finds the prices that clear this model together with
 constant-elasticity final demand and permit supply, by Newton's method on the model's dual
 function. Only what a board sees enters: proposals, stated effort costs, fixed supplies.
+The ``newton`` rule publishes those prices; the ``lp`` rule seeds its master LP with the
+model's predicted proposals around them and generates more columns from the model
+(:meth:`ProfitModel.columns`, :meth:`ProfitModel.supply_curves`).
 """
 
 from __future__ import annotations

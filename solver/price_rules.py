@@ -624,11 +624,12 @@ class _HoldsBoardLP:
 class Hybrid(_HoldsBoardLP):
     """Tatonnement while the excesses are large, then the board's LP.
 
-    Early rounds give the master LP only one proposal per council, so its duals swing; the
-    published tatonnement rule moves every price by its own excess instead. The hybrid
-    plays tatonnement until the largest relative excess falls below ``switch_below`` (or
-    for at most ``max_tatonnement_rounds``), collecting every proposal as LP columns, and
-    then lets the LP rule finish with that history.
+    The published tatonnement rule moves every price by its own excess, without an LP. The
+    hybrid plays tatonnement until the largest relative excess falls below
+    ``switch_below`` (or for at most ``max_tatonnement_rounds``), collecting the proposals
+    as LP columns, and then lets the ``lp`` rule finish (with model columns, that rule keeps
+    only the newest round's proposals). Measured on the Pequod setting: 5 rounds, 13 with the
+    pollutant (``lp``: 2 and 3).
     """
 
     name = "hybrid"
