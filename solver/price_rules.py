@@ -510,16 +510,10 @@ class BoardLP:
     ) -> RuleStep:
         """A round with model columns: seed, column generation, duals (see the class)."""
         fit = self.model_target(market, prices, proposals, supply, demand)
-        model, seed, eps_d, eps_p, permits = (
-            fit.model,
-            fit.prices,
-            fit.demand_elasticity,
-            fit.permit_elasticity,
-            fit.permits,
-        )
+        model, seed = fit.model, fit.prices
         # permit sellers' demand follows their income from permits at the seed prices
         requests = income_adjusted_demand(
-            fit.requests, fit.earned, fit.budget, permits, eps_p, prices, seed
+            fit.requests, fit.earned, fit.budget, fit.permits, fit.permit_elasticity, prices, seed
         )
         # the duals may correct the model's move by half of it (and 0.5 %), so that the
         # correction fades as the model's moves do; the demand steps cover that window
@@ -534,10 +528,10 @@ class BoardLP:
             self.history + curves,
             market,
             requests,
-            permits,
+            fit.permits,
             prices,
-            demand_elasticity=eps_d,
-            permit_elasticity=eps_p,
+            demand_elasticity=fit.demand_elasticity,
+            permit_elasticity=fit.permit_elasticity,
             grid_ratio=float(np.exp(radius.max() / self.grid_steps)),
             grid_steps=self.grid_steps,
             item_ratio=np.exp(radius / self.grid_steps),
