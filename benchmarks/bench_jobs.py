@@ -20,8 +20,8 @@ from pathlib import Path
 
 from bench_planning import machine, solver_version
 
-from solver.job_balance import balance_society, balance_workplace
-from solver.jobs import synthetic_society
+from solver.jobs.balance import balance_society, balance_workplace
+from solver.scenarios.societies import synthetic_society
 
 RESULTS = Path(__file__).resolve().parent / "results" / "jobs.md"
 

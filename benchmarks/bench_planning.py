@@ -41,10 +41,17 @@ from typing import Any
 import highspy
 import numpy as np
 
-from solver.market import Market, Proposals, simulated_proposals
-from solver.pequod import pequod_economy, pequod_market
-from solver.planning import PlanningSession, PlanStatus
-from solver.price_rules import BoardLP, Hybrid, Newton
+from solver.planning.market import Market, Proposals, simulated_proposals
+from solver.planning.result import (
+    PlanStatus,
+)
+from solver.planning.rules.hybrid import Hybrid
+from solver.planning.rules.lp import BoardLP
+from solver.planning.rules.newton import Newton
+from solver.planning.session import (
+    PlanningSession,
+)
+from solver.scenarios.pequod import pequod_economy, pequod_market
 
 SECTIONS = ("pequod", "robustness", "scaling", "large", "huge")
 RULES = ("tatonnement", "lp", "hybrid", "newton")

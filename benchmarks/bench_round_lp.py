@@ -29,14 +29,14 @@ from pathlib import Path as FilePath
 import highspy
 import numpy as np
 
-from solver.highs_path import HighsRoundModel
-from solver.production import technology_matrices
-from solver.pyomo_path import PyomoRoundModel  # imported up front: not timed as hand-over
-from solver.results import RoundResult
-from solver.round_lp import RoundLP, build_round_lp
-from solver.solve import Path, RoundSolver
+from solver.economy.production import technology_matrices
+from solver.lp.build import RoundLP, build_round_lp
+from solver.lp.highs_model import HighsRoundModel
+from solver.lp.pyomo_model import PyomoRoundModel
+from solver.lp.results import RoundResult
+from solver.lp.solve import Path, RoundSolver
+from solver.scenarios.synthetic import synthetic_economy
 from solver.status import Method, TerminationCondition
-from solver.synthetic import synthetic_economy
 
 METHODS = {"simplex": Method.SIMPLEX, "ipm": Method.IPM, "pdlp": Method.PDLP}
 

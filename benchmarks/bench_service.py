@@ -36,12 +36,13 @@ from server.api.planning.v1 import planning_pb2 as pb
 from server.api.planning.v1 import planning_pb2_grpc as pb_grpc
 from server.client import PlanningClient
 from server.process import ServerProcess
-from solver.council_proposals import CouncilDirectory, council_proposal
-from solver.economy import Economy, load_economy
-from solver.economy_market import market_from_economy
-from solver.io_tables import economy_from_io_table, read_io_table
-from solver.market import simulated_proposals
-from solver.planning_examples import EXAMPLES, WIOD_USA, with_simulated_councils
+from solver.economy.io.readers import read_io_table
+from solver.economy.io.to_economy import economy_from_io_table
+from solver.economy.model import Economy, load_economy
+from solver.planning.from_economy import market_from_economy
+from solver.planning.live_proposals import CouncilDirectory, council_proposal
+from solver.planning.market import simulated_proposals
+from solver.scenarios.io_examples import EXAMPLES, WIOD_USA, with_simulated_councils
 
 ADMIN = "bench-admin"
 RESULTS = Path(__file__).resolve().parent / "results" / "service.md"

@@ -10,7 +10,7 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from solver.economy import Economy
+from solver.economy.model import Economy
 
 from .api.planning.v1 import economy_pb2 as eco_pb
 from .api.planning.v1 import economy_pb2_grpc as eco_grpc

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from solver.cli import bundled_examples
-from solver.council_proposals import (
+from solver.economy.model import load_economy
+from solver.planning.from_economy import market_from_economy
+from solver.planning.live_proposals import (
     CouncilDirectory,
     CouncilKind,
     CouncilProposal,
     council_proposal,
 )
-from solver.economy import load_economy
-from solver.economy_market import market_from_economy
-from solver.market import simulated_proposals
+from solver.planning.market import simulated_proposals
+from solver.scenarios.bundled import bundled_examples
 
 from .api.planning.v1 import planning_pb2 as pb
 from .client import PlanningClient

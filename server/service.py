@@ -30,30 +30,27 @@ from typing import Any, TypeVar
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from solver.council_proposals import CouncilKind, CouncilProposal
-from solver.economy import (
+from solver.economy.model import (
     EconomyValidationError,
     parse_economy,
     with_activity_limits,
     with_requests,
 )
-from solver.highs_backend import interruptible
-from solver.job_balance import (
-    DEFAULT_TOLERANCE,
-    BalanceStatus,
-    SocietyResult,
-    WorkplaceReport,
-    balance_society,
-    balance_workplace,
-    finite,
-    spread,
+from solver.highs import interruptible
+from solver.jobs.balance import balance_society, balance_workplace
+from solver.jobs.problem import DEFAULT_TOLERANCE
+from solver.jobs.remuneration import effort_ratings, member_budgets
+from solver.jobs.reports import BalanceStatus, SocietyResult, WorkplaceReport, finite, spread
+from solver.jobs.workplaces import WorkplaceValidationError, parse_society
+from solver.lp.results import RoundResult
+from solver.lp.solve import solve_round
+from solver.planning.board.evaluation import Evaluation
+from solver.planning.live_proposals import CouncilKind, CouncilProposal
+from solver.planning.market import ProposalError
+from solver.planning.result import (
+    PlanStatus,
+    council_feedback,
 )
-from solver.jobs import WorkplaceValidationError, parse_society
-from solver.market import Evaluation, ProposalError
-from solver.planning import PlanStatus, council_feedback
-from solver.remuneration import effort_ratings, member_budgets
-from solver.results import RoundResult
-from solver.solve import solve_round
 from solver.status import Method, SolutionStatus, TerminationCondition
 
 from .api.planning.v1 import economy_pb2 as eco_pb

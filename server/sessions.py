@@ -34,22 +34,29 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from solver.council_proposals import (
+from solver.economy.model import Economy, parse_economy
+from solver.highs import interruptible
+from solver.jobs.balance import balance_society
+from solver.jobs.remuneration import economy_with_ratings, effort_ratings
+from solver.jobs.workplaces import parse_society
+from solver.planning.board.evaluation import Evaluation, evaluate
+from solver.planning.from_economy import market_from_economy
+from solver.planning.live_proposals import (
     CouncilDirectory,
     CouncilKind,
     CouncilProposal,
     council_proposal,
     with_council_proposals,
 )
-from solver.economy import Economy, parse_economy
-from solver.economy_market import market_from_economy
-from solver.highs_backend import interruptible
-from solver.job_balance import balance_society
-from solver.jobs import parse_society
-from solver.market import Evaluation, Market, evaluate
-from solver.planning import PlanningSession, PlanStatus, RoundRecord
-from solver.price_rules import PRICE_RULES, make_rule
-from solver.remuneration import economy_with_ratings, effort_ratings
+from solver.planning.market import Market
+from solver.planning.result import (
+    PlanStatus,
+    RoundRecord,
+)
+from solver.planning.rules.registry import PRICE_RULES, make_rule
+from solver.planning.session import (
+    PlanningSession,
+)
 
 from .auth import hash_token, new_token
 from .store import EconomyRecord, RoundClosedError, SessionRecord, Store

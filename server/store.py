@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from solver.market import Proposals
+from solver.planning.market import Proposals
 
 __all__ = [
     "EconomyRecord",

@@ -3,7 +3,7 @@
 This package knows nothing of gRPC; the service in ``server/`` translates and persists.
 """
 
-from .economy import (
+from solver.economy.model import (
     ConsumerCouncil,
     Economy,
     EconomyValidationError,
@@ -20,11 +20,16 @@ from .economy import (
     parse_economy,
     save_economy,
 )
-from .production import ProductionError, ProductionReport, check_production, technology_matrices
-from .results import RoundResult, Shortfall
-from .round_lp import RoundInputs, RoundLP, build_round_lp, round_inputs
-from .solve import Path, RoundSolver, solve_round
-from .status import Method, SolutionStatus, TerminationCondition
+from solver.economy.production import (
+    ProductionError,
+    ProductionReport,
+    check_production,
+    technology_matrices,
+)
+from solver.lp.build import RoundInputs, RoundLP, build_round_lp, round_inputs
+from solver.lp.results import RoundResult, Shortfall
+from solver.lp.solve import Path, RoundSolver, solve_round
+from solver.status import Method, SolutionStatus, TerminationCondition
 
 __all__ = [
     "ConsumerCouncil",

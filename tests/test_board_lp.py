@@ -9,7 +9,8 @@ import pytest
 from numpy.testing import assert_allclose
 from test_planning import one_good
 
-from solver.board_lp import (
+from solver.economy.model import load_economy, parse_economy
+from solver.planning.board.master import (
     BoardLPResult,
     BoardMaster,
     WorkerColumns,
@@ -18,19 +19,18 @@ from solver.board_lp import (
     technique_steps,
     worker_columns,
 )
-from solver.councils import linear_supply
-from solver.economy import load_economy, parse_economy
-from solver.economy_market import market_from_economy
-from solver.market import (
+from solver.planning.councils import linear_supply
+from solver.planning.from_economy import market_from_economy
+from solver.planning.market import (
     Market,
     elastic_supply,
     final_demand,
     simulated_proposals,
     supply_and_demand,
 )
-from solver.pequod import pequod_economy, pequod_market
+from solver.scenarios.pequod import pequod_economy, pequod_market
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "scenarios" / "examples"
 
 
 def board_prices(
@@ -104,7 +104,7 @@ def test_worker_columns_hold_inputs_minus_outputs_and_stated_effort() -> None:
     assert_allclose(use.sum(axis=1) + prop.output, np.asarray(prop.inputs.sum(axis=1)).ravel())
     assert_allclose(cols.cost, cd.s * prop.effort**cd.k)
     with pytest.raises(ValueError, match="proposals"):
-        from solver.market import Proposals
+        from solver.planning.market import Proposals
 
         worker_columns(market, Proposals(consumer_requests=proposals.consumer_requests))
 

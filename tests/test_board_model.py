@@ -6,11 +6,16 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
-from solver.board_lp import WorkerColumns, worker_columns
-from solver.board_model import ProfitModel, model_clearing_prices
-from solver.market import elastic_supply, final_demand, simulated_proposals, supply_and_demand
-from solver.pequod import pequod_economy, pequod_market
-from solver.price_rules import relative_excess
+from solver.planning.board.excess import relative_excess
+from solver.planning.board.master import WorkerColumns, worker_columns
+from solver.planning.board.profit_model import ProfitModel, model_clearing_prices
+from solver.planning.market import (
+    elastic_supply,
+    final_demand,
+    simulated_proposals,
+    supply_and_demand,
+)
+from solver.scenarios.pequod import pequod_economy, pequod_market
 
 
 def small_pequod(pollutant: bool = False, seed: int = 0):  # type: ignore[no-untyped-def]

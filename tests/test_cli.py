@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "scenarios" / "examples"
 
 
 def parplan(*args: str) -> subprocess.CompletedProcess[str]:

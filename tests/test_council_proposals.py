@@ -8,19 +8,19 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from solver.council_proposals import (
+from solver.economy.model import load_economy
+from solver.planning.from_economy import market_from_economy
+from solver.planning.live_proposals import (
     CouncilDirectory,
     CouncilKind,
     CouncilProposal,
     council_proposal,
     with_council_proposals,
 )
-from solver.economy import load_economy
-from solver.economy_market import market_from_economy
-from solver.market import ProposalError, simulated_proposals
-from solver.planning import PlanningSession, run_planning
+from solver.planning.market import ProposalError, simulated_proposals
+from solver.planning.session import PlanningSession, run_planning
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "solver" / "examples"
+EXAMPLES = Path(__file__).resolve().parent.parent / "solver" / "scenarios" / "examples"
 
 
 @pytest.fixture(scope="module")

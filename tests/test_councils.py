@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
-from solver.councils import (
+from solver.planning.councils import (
     CobbDouglasWorkers,
     Consumers,
     LinearWorkers,

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from solver import EconomyValidationError, GoodKind, load_economy, parse_economy, save_economy
-from solver.economy import economy_json_schema
+from solver.economy.model import economy_json_schema
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "scenarios" / "examples"
 
 
 def base() -> dict[str, Any]:
@@ -145,6 +145,6 @@ def test_malformed_json_is_a_validation_error() -> None:
 
 
 def test_committed_schema_file_matches_the_model() -> None:
-    committed = (EXAMPLES.parent / "economy.schema.json").read_text()
-    hint = "regenerate it: parplan schema > solver/economy.schema.json"
+    committed = (EXAMPLES.parents[1] / "economy" / "schema.json").read_text()
+    hint = "regenerate it: parplan schema > solver/economy/schema.json"
     assert committed == economy_json_schema(), hint

@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from solver.economy import EconomyValidationError, load_economy, parse_economy
-from solver.economy_market import consumer_budgets, market_from_economy
+from solver.economy.budgets import consumer_budgets
+from solver.economy.model import EconomyValidationError, load_economy, parse_economy
+from solver.planning.from_economy import market_from_economy
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "scenarios" / "examples"
 
 
 def town(**changes: Any) -> dict[str, Any]:

@@ -11,16 +11,11 @@ import pytest
 from numpy.testing import assert_allclose
 
 from solver import Economy, solve_round
-from solver.io_tables import (
-    TABLE_FORMATS,
-    IOTable,
-    IOTableError,
-    economy_from_io_table,
-    io_table_summary,
-    read_io_table,
-)
-from solver.leontief import gross_output, total_factor_content
-from solver.production import technology_matrices
+from solver.economy.io.readers import TABLE_FORMATS, read_io_table
+from solver.economy.io.table import IOTable, IOTableError
+from solver.economy.io.to_economy import economy_from_io_table, io_table_summary
+from solver.economy.leontief import gross_output, total_factor_content
+from solver.economy.production import technology_matrices
 from solver.status import TerminationCondition
 
 DATA = Path(__file__).resolve().parent / "data"  # vendored from ../shared/data

@@ -8,15 +8,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from solver.job_balance import (
-    BalanceStatus,
-    balance_society,
-    balance_workplace,
-    gini,
-    job_problem,
-    specialised_assignment,
-)
-from solver.jobs import parse_society
+from solver.jobs.balance import balance_society, balance_workplace, specialised_assignment
+from solver.jobs.problem import job_problem
+from solver.jobs.reports import BalanceStatus, gini
+from solver.jobs.workplaces import parse_society
 
 
 def shop(**member_overrides: Any) -> dict[str, Any]:

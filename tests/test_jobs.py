@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from solver.jobs import WorkplaceValidationError, parse_society
+from solver.jobs.workplaces import WorkplaceValidationError, parse_society
 
 
 def workplace() -> dict:

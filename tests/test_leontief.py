@@ -6,7 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
-from solver.leontief import (
+from solver.economy.leontief import (
     gross_output,
     leontief_inverse,
     spectral_radius,

@@ -9,20 +9,20 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
-from solver.economy import load_economy
-from solver.economy_market import market_from_economy
-from solver.market import (
+from solver.economy.model import load_economy
+from solver.planning.board.evaluation import evaluate
+from solver.planning.from_economy import market_from_economy
+from solver.planning.market import (
     ProposalError,
     Proposals,
     check_proposals,
-    evaluate,
     simulated_proposals,
     supply_and_demand,
 )
-from solver.pequod import pequod_economy, pequod_market
-from solver.planning import PlanningSession
+from solver.planning.session import PlanningSession
+from solver.scenarios.pequod import pequod_economy, pequod_market
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "scenarios" / "examples"
 
 
 def test_supply_and_demand_add_up_the_proposals() -> None:

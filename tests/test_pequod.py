@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from solver.pequod import pequod_economy, supply_and_demand
-from solver.price_rules import TatonnementState, relative_excess, tatonnement_step
+from solver.planning.board.excess import relative_excess
+from solver.planning.rules.tatonnement import TatonnementState, tatonnement_step
+from solver.scenarios.pequod import pequod_economy, supply_and_demand
 
 
 def iterations_to(threshold: float, seed: int, max_iterations: int = 200) -> int:

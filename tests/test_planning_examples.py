@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 
 from solver import solve_round
-from solver.economy import Economy, GoodKind, load_economy, parse_economy
-from solver.economy_market import consumer_budgets, market_from_economy
-from solver.planning import run_planning
-from solver.planning_examples import (
+from solver.economy.budgets import consumer_budgets
+from solver.economy.model import Economy, GoodKind, load_economy, parse_economy
+from solver.planning.from_economy import market_from_economy
+from solver.planning.session import run_planning
+from solver.scenarios.io_examples import (
     default_emitters,
     default_public_goods,
     emissions,
@@ -23,7 +24,7 @@ from solver.planning_examples import (
     with_simulated_councils,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "scenarios" / "examples"
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -66,7 +67,7 @@ def test_bundled_files_match_the_generator(name: str, generated: dict[str, Econo
     bundled = json.loads(path.read_text())
     fresh = json.loads(generated[name].model_dump_json(exclude_defaults=True))
     diffs = _close(bundled, fresh)
-    assert not diffs, "regenerate with `python -m solver.planning_examples`:\n" + "\n".join(
+    assert not diffs, "regenerate with `python -m solver.scenarios.io_examples`:\n" + "\n".join(
         diffs[:10]
     )
 
@@ -155,7 +156,7 @@ def test_planning_converges_on_germany(rule: str, generated: dict[str, Economy])
 def test_goods_valued_at_zero_still_get_councils_requests() -> None:
     # synthetic economies have by-products that the observed plan values at zero; the
     # councils' shares of their demand used to come out as 0 / 0
-    from solver.synthetic import synthetic_economy
+    from solver.scenarios.synthetic import synthetic_economy
 
     economy = with_simulated_councils(synthetic_economy(3000, seed=0))
     requests = [q for cc in economy.consumer_councils for q in cc.requests.values()]

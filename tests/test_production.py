@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from solver import ProductionError, check_production, load_economy, parse_economy, solve_round
-from solver.production import production_graph, technology_matrices
+from solver.economy.production import production_graph, technology_matrices
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "scenarios" / "examples"
 
 
 def small_town() -> dict[str, Any]:

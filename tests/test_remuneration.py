@@ -9,14 +9,20 @@ from typing import Any
 import numpy as np
 import pytest
 
-from solver.economy import load_economy
-from solver.economy_market import market_from_economy
-from solver.job_balance import balance_society
-from solver.jobs import parse_society
-from solver.planning import run_planning
-from solver.remuneration import economy_with_ratings, effort_ratings, member_budgets
+from solver.economy.model import load_economy
+from solver.jobs.balance import balance_society
+from solver.jobs.remuneration import economy_with_ratings, effort_ratings, member_budgets
+from solver.jobs.workplaces import parse_society
+from solver.planning.from_economy import market_from_economy
+from solver.planning.session import run_planning
 
-TOWN = Path(__file__).resolve().parent.parent / "solver" / "examples" / "planning_town.json"
+TOWN = (
+    Path(__file__).resolve().parent.parent
+    / "solver"
+    / "scenarios"
+    / "examples"
+    / "planning_town.json"
+)
 
 
 def bakery(ann_rating: float | None = None) -> dict[str, Any]:
@@ -100,7 +106,7 @@ def test_members_of_a_workplace_that_cannot_be_balanced_keep_a_rating() -> None:
 def test_a_member_of_an_unknown_consumer_council_is_named() -> None:
     data = bakery()
     data["members"][0]["consumer_council"] = "atlantis"
-    from solver.economy import EconomyValidationError
+    from solver.economy.model import EconomyValidationError
 
     with pytest.raises(EconomyValidationError, match=r"members\[0\].consumer_council"):
         economy_with_ratings(load_economy(TOWN), parse_society(data), {"ann": 1, "bob": 1, "cy": 1})

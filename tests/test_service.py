@@ -23,15 +23,15 @@ from server.api.planning.v1 import round_pb2 as round_pb
 from server.client import PlanningClient
 from server.live_demo import proposal_of, run_demo
 from server.process import ServerProcess
-from solver.council_proposals import CouncilDirectory
-from solver.economy import Economy, load_economy, with_requests
-from solver.economy_market import market_from_economy
-from solver.planning import run_planning
-from solver.planning_examples import with_simulated_councils
-from solver.solve import solve_round
-from solver.synthetic import synthetic_economy
+from solver.economy.model import Economy, load_economy, with_requests
+from solver.lp.solve import solve_round
+from solver.planning.from_economy import market_from_economy
+from solver.planning.live_proposals import CouncilDirectory
+from solver.planning.session import run_planning
+from solver.scenarios.io_examples import with_simulated_councils
+from solver.scenarios.synthetic import synthetic_economy
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "solver" / "examples"
+EXAMPLES = Path(__file__).resolve().parent.parent / "solver" / "scenarios" / "examples"
 TOWN = EXAMPLES / "planning_town.json"
 ADMIN = "test-admin-token"
 
@@ -727,8 +727,8 @@ WORKPLACES = EXAMPLES / "workplaces" / "planning_town.json"
 
 def test_balancing_over_grpc_gives_the_in_process_answer(admin: PlanningClient) -> None:
     from server.api.planning.v1 import jobs_pb2 as jobs_pb
-    from solver.job_balance import balance_society, balance_workplace
-    from solver.jobs import load_society
+    from solver.jobs.balance import balance_society, balance_workplace
+    from solver.jobs.workplaces import load_society
 
     society = load_society(WORKPLACES)
     reply = admin.balance_society(WORKPLACES)

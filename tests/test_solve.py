@@ -29,10 +29,10 @@ from solver import (
 from solver import (
     Path as SolverPath,
 )
-from solver.highs_backend import configure_threads
-from solver.leontief import gross_output, total_factor_content
+from solver.economy.leontief import gross_output, total_factor_content
+from solver.highs import configure_threads
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "scenarios" / "examples"
 PATHS = [SolverPath.VECTORISED, SolverPath.PYOMO]
 
 
@@ -335,7 +335,7 @@ def test_resolve_with_new_requests_reuses_the_model() -> None:
 
 
 def test_threads_are_set_once_per_process() -> None:
-    from solver import highs_backend
+    from solver import highs as highs_backend
 
     current = highs_backend._threads or 1
     configure_threads(current)  # the same value is fine
@@ -348,8 +348,8 @@ def test_threads_are_set_once_per_process() -> None:
 def test_a_solve_in_an_interruptible_context_stops_when_its_event_is_set() -> None:
     import threading
 
-    from solver.highs_backend import interruptible
-    from solver.synthetic import synthetic_economy
+    from solver.highs import interruptible
+    from solver.scenarios.synthetic import synthetic_economy
 
     economy = synthetic_economy(300, seed=1)
     event = threading.Event()

@@ -17,11 +17,17 @@ from server.store import (
     proposals_from_bytes,
     proposals_to_bytes,
 )
-from solver.economy import load_economy
-from solver.economy_market import market_from_economy
-from solver.market import simulated_proposals
+from solver.economy.model import load_economy
+from solver.planning.from_economy import market_from_economy
+from solver.planning.market import simulated_proposals
 
-TOWN = Path(__file__).resolve().parent.parent / "solver" / "examples" / "planning_town.json"
+TOWN = (
+    Path(__file__).resolve().parent.parent
+    / "solver"
+    / "scenarios"
+    / "examples"
+    / "planning_town.json"
+)
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from solver.economy import Economy, GoodKind
-from solver.production import check_production, technology_matrices
-from solver.round_lp import build_round_lp, round_inputs
-from solver.solve import Path, RoundSolver
+from solver.economy.model import Economy, GoodKind
+from solver.economy.production import check_production, technology_matrices
+from solver.lp.build import build_round_lp, round_inputs
+from solver.lp.solve import Path, RoundSolver
+from solver.scenarios.synthetic import synthetic_economy
 from solver.status import Method, TerminationCondition
-from solver.synthetic import synthetic_economy
 
 TOL = 1e-7
 

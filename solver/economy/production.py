@@ -1,0 +1,274 @@
+"""The production graph and the technology matrices built from it.
+
+The economy's techniques are turned, once, into sparse coefficient matrices (goods x
+techniques for outputs and inputs, primary inputs x techniques, pollutants x techniques).
+The networkx graph (goods, primary inputs, pollutants and techniques as nodes, edges weighted
+by coefficients) is built from the same arrays; it answers the structural questions:
+can every requested good be produced from primary inputs, and can the economy produce all
+its goods sustainably (a productive input-coefficient matrix)?
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from solver.economy.leontief import spectral_radius
+from solver.economy.model import Economy, Problem
+
+__all__ = [
+    "ProductionError",
+    "ProductionReport",
+    "TechnologyMatrices",
+    "check_production",
+    "production_graph",
+    "stack_quantities",
+    "technology_matrices",
+]
+
+FloatArray = np.ndarray
+
+
+@dataclass(frozen=True)
+class TechnologyMatrices:
+    """Sparse coefficient matrices of an economy, columns in technique order.
+
+    Attributes
+    ----------
+    goods, primary_inputs, pollutants, techniques
+        Row / column labels (ids).
+    outputs, inputs
+        ``O[g, t]`` and ``A[g, t]``: good ``g`` produced / used per unit of activity of ``t``.
+    primary_use
+        ``B[p, t]``: primary input ``p`` used per unit of activity.
+    emissions
+        ``E[e, t]``: pollutant ``e`` emitted per unit of activity.
+    capacity
+        Upper bound on each technique's activity (``inf`` where unlimited).
+    council
+        Index of the worker council that operates each technique.
+    """
+
+    goods: list[str]
+    primary_inputs: list[str]
+    pollutants: list[str]
+    techniques: list[str]
+    councils: list[str]
+    outputs: sp.csc_array
+    inputs: sp.csc_array
+    primary_use: sp.csc_array
+    emissions: sp.csc_array
+    capacity: FloatArray
+    council: np.ndarray
+
+    @property
+    def net_output(self) -> sp.csc_array:
+        """``O - A``: net output of each good per unit of activity."""
+        return (self.outputs - self.inputs).tocsc()
+
+
+def stack_quantities(rows: dict[str, int], per_technique: list[dict[str, float]]) -> sp.csc_array:
+    """Stack one mapping (id -> quantity) per column into a ``(len(rows), columns)`` CSC array."""
+    counts = np.fromiter((len(m) for m in per_technique), dtype=np.int64, count=len(per_technique))
+    indptr = np.zeros(len(per_technique) + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    nnz = int(indptr[-1])
+    row_idx = np.fromiter((rows[k] for m in per_technique for k in m), dtype=np.int64, count=nnz)
+    values = np.fromiter((v for m in per_technique for v in m.values()), dtype=float, count=nnz)
+    mat = sp.csc_array((values, row_idx, indptr), shape=(len(rows), len(per_technique)))
+    mat.sum_duplicates()
+    mat.eliminate_zeros()
+    return mat
+
+
+def technology_matrices(economy: Economy) -> TechnologyMatrices:
+    """Build the sparse coefficient matrices of ``economy``."""
+    goods = [g.id for g in economy.goods]
+    primaries = [p.id for p in economy.primary_inputs]
+    pollutants = [p.id for p in economy.pollutants]
+    pairs = economy.techniques()
+    council_index = {wc.id: i for i, wc in enumerate(economy.worker_councils)}
+    good_row = {g: i for i, g in enumerate(goods)}
+    techs = [t for _, t in pairs]
+    return TechnologyMatrices(
+        goods=goods,
+        primary_inputs=primaries,
+        pollutants=pollutants,
+        techniques=[t.id for t in techs],
+        councils=list(council_index),
+        outputs=stack_quantities(good_row, [t.outputs for t in techs]),
+        inputs=stack_quantities(good_row, [t.inputs for t in techs]),
+        primary_use=stack_quantities(
+            {p: i for i, p in enumerate(primaries)}, [t.primary_inputs for t in techs]
+        ),
+        emissions=stack_quantities(
+            {p: i for i, p in enumerate(pollutants)}, [t.emissions for t in techs]
+        ),
+        capacity=np.array(
+            [np.inf if t.capacity is None else t.capacity for t in techs], dtype=float
+        ),
+        council=np.array([council_index[wc.id] for wc, _ in pairs], dtype=np.int64),
+    )
+
+
+def production_graph(tech: TechnologyMatrices) -> nx.DiGraph:
+    """The production graph: resources flow along edges into techniques and out as goods.
+
+    Nodes are tuples ``(kind, id)`` with kind ``"good"``, ``"primary"``, ``"pollutant"`` or
+    ``"technique"``; every edge carries its coefficient as ``weight``.
+    """
+    graph = nx.DiGraph()
+    t_nodes = [("technique", t) for t in tech.techniques]
+    graph.add_nodes_from(t_nodes, kind="technique")
+    graph.add_nodes_from((("good", g) for g in tech.goods), kind="good")
+    graph.add_nodes_from((("primary", p) for p in tech.primary_inputs), kind="primary")
+    graph.add_nodes_from((("pollutant", e) for e in tech.pollutants), kind="pollutant")
+
+    def edges(mat: sp.csc_array, labels: list[str], kind: str, into_technique: bool) -> None:
+        coo = mat.tocoo()
+        pairs = zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True)
+        if into_technique:
+            graph.add_weighted_edges_from(((kind, labels[r]), t_nodes[c], w) for r, c, w in pairs)
+        else:
+            graph.add_weighted_edges_from((t_nodes[c], (kind, labels[r]), w) for r, c, w in pairs)
+
+    edges(tech.inputs, tech.goods, "good", into_technique=True)
+    edges(tech.primary_use, tech.primary_inputs, "primary", into_technique=True)
+    edges(tech.outputs, tech.goods, "good", into_technique=False)
+    edges(tech.emissions, tech.pollutants, "pollutant", into_technique=False)
+    return graph
+
+
+@dataclass
+class ProductionReport:
+    """Structural diagnosis of an economy's production side.
+
+    Attributes
+    ----------
+    unreachable
+        Requested goods with no chain of techniques leading back to a primary input.
+    unsustainable
+        Goods that no combination of techniques can produce with a non-negative net output
+        of every other good: the input-coefficient structure is not productive for them.
+    spectral_radius
+        Perron root of the square input-coefficient matrix, when every good has exactly
+        one single-output technique (the Leontief case); ``None`` otherwise.
+    """
+
+    unreachable: list[str] = field(default_factory=list)
+    unsustainable: list[str] = field(default_factory=list)
+    spectral_radius: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.unreachable and not self.unsustainable
+
+    def problems(self) -> list[Problem]:
+        out = [
+            Problem(
+                field=f"goods[{g!r}]",
+                message="requested but cannot be produced from primary inputs",
+            )
+            for g in self.unreachable
+        ]
+        if self.unsustainable:
+            radius = (
+                f" (spectral radius of the input coefficients {self.spectral_radius:.6g} >= 1)"
+                if self.spectral_radius is not None
+                else ""
+            )
+            names = ", ".join(repr(g) for g in self.unsustainable[:20])
+            more = (
+                f" and {len(self.unsustainable) - 20} more" if len(self.unsustainable) > 20 else ""
+            )
+            out.append(
+                Problem(
+                    field="worker_councils[*].techniques[*].inputs",
+                    message="input coefficients are not productive"
+                    + radius
+                    + f": these goods cannot be produced sustainably: {names}{more}",
+                )
+            )
+        return out
+
+
+class ProductionError(ValueError):
+    """The production side cannot deliver the plan; ``report`` says why."""
+
+    def __init__(self, report: ProductionReport) -> None:
+        self.report = report
+        self.problems = report.problems()
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"production check failed:\n{lines}")
+
+
+def _leontief_square(tech: TechnologyMatrices) -> sp.csc_array | None:
+    """The goods x goods input-coefficient matrix, if the economy is of Leontief form."""
+    n_goods, n_tech = tech.outputs.shape
+    if n_goods != n_tech or tech.outputs.nnz != n_tech:
+        return None
+    coo = tech.outputs.tocoo()
+    if len(np.unique(coo.row)) != n_goods:
+        return None
+    # Column t produces good coo.row[t] at rate coo.data[t]; per unit of that good:
+    order = np.empty(n_tech, dtype=np.int64)
+    order[coo.row] = coo.col
+    scale = np.zeros(n_tech)
+    scale[coo.col] = 1.0 / coo.data
+    per_unit = tech.inputs @ sp.diags_array(scale)
+    return sp.csc_array(per_unit[:, order])
+
+
+def _sustainable_goods(tech: TechnologyMatrices) -> np.ndarray:
+    """Boolean mask of goods that some activity vector produces with positive net output.
+
+    Solves  max sum z  s.t. (O - A) x >= z, 0 <= z <= 1, x >= 0. The union of two
+    activity vectors' positive-net sets is again such a set, so the optimum marks exactly
+    the largest sustainably producible set with z = 1.
+    """
+    import highspy
+
+    from solver.highs import highs_lp, new_highs
+
+    net = tech.net_output
+    n_goods, n_tech = net.shape
+    lp = highs_lp(
+        sp.hstack([net, -sp.eye_array(n_goods, format="csc")], format="csc"),
+        cost=np.concatenate([np.zeros(n_tech), -np.ones(n_goods)]),
+        col_lower=np.zeros(n_tech + n_goods),
+        col_upper=np.concatenate([np.full(n_tech, highspy.kHighsInf), np.ones(n_goods)]),
+        row_lower=np.zeros(n_goods),
+        row_upper=np.full(n_goods, highspy.kHighsInf),
+    )
+    h = new_highs()
+    h.passModel(lp)
+    h.run()
+    z = np.asarray(h.getSolution().col_value)[n_tech:]
+    return z > 0.5
+
+
+def check_production(economy: Economy, tech: TechnologyMatrices | None = None) -> ProductionReport:
+    """Diagnose whether the economy's techniques can deliver what is requested."""
+    tech = tech or technology_matrices(economy)
+    graph = production_graph(tech)
+    source = ("source", "")
+    graph.add_edges_from((source, ("primary", p)) for p in tech.primary_inputs)
+    reachable = nx.descendants(graph, source)
+    requested = {g for cc in economy.consumer_councils for g, q in cc.requests.items() if q > 0}
+    requested |= {g for f in economy.federations for g, q in f.public_requests.items() if q > 0}
+    report = ProductionReport(
+        unreachable=[g for g in tech.goods if g in requested and ("good", g) not in reachable],
+    )
+    square = _leontief_square(tech)
+    if square is not None:
+        report.spectral_radius = spectral_radius(square)
+    sustainable = _sustainable_goods(tech)
+    # A good nobody produces is not a productivity problem; reachability reports it if requested.
+    produced = np.diff(tech.outputs.tocsr().indptr) > 0
+    report.unsustainable = [
+        g for g, ok, made in zip(tech.goods, sustainable, produced, strict=True) if made and not ok
+    ]
+    return report

@@ -1,0 +1,222 @@
+"""Everything that talks to HiGHS directly: instances, threads, method options, statuses."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from solver.status import Method, SolutionStatus, TerminationCondition
+
+__all__ = [
+    "AUTO_IPM_ABOVE_COLUMNS",
+    "apply_options",
+    "configure_threads",
+    "finite",
+    "highs_lp",
+    "highs_threads",
+    "interruptible",
+    "method_options",
+    "new_highs",
+    "outcome_from_highs",
+    "resolved_method",
+    "stdout_to_stderr",
+]
+
+# From benchmarks/results/round_lp*.md (synthetic IO economies, 2 cores): at 4,000 columns dual
+# simplex and IPM both take about 0.2 s; from 8,000 columns on IPM (with crossover, so the
+# duals are still those of a vertex) is faster: 0.54 vs 0.71 s at 8,000, 3.3 vs 6.0 s at
+# 20,000, 6.4 vs 41 s at 40,000, and simplex ended with status unknown at 28,000 and 400,000
+# columns. PDLP was slower than IPM at every size measured and its duals were off by 2.4e-4.
+AUTO_IPM_ABOVE_COLUMNS = 5_000
+
+_lock = threading.Lock()
+_threads: int | None = None
+# Set by `interruptible`: solves started in that context stop once the event is set.
+_interrupt: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar(
+    "highs_interrupt", default=None
+)
+
+
+@contextlib.contextmanager
+def interruptible(event: threading.Event) -> Iterator[None]:
+    """HiGHS solves started inside stop, with termination ``interrupted``, once ``event`` is set.
+
+    For callers (a service, say) that must stop a solve they did not start themselves: the
+    event is set from another thread, and the solver checks it between iterations.
+    """
+    token = _interrupt.set(event)
+    try:
+        yield
+    finally:
+        _interrupt.reset(token)
+
+
+def _watch_interrupt(h: highspy.Highs) -> None:
+    """Make ``h`` check the context's interrupt event, if there is one."""
+    event = _interrupt.get()
+    h.setCallback(None, None)  # drops whatever an earlier solve registered
+    if event is None:
+        return
+
+    def check(kind: Any, message: Any, data_out: Any, data_in: Any, user_data: Any) -> None:
+        if event.is_set():
+            data_in.user_interrupt = True
+
+    h.setCallback(check, None)
+    for kind in ("kCallbackSimplexInterrupt", "kCallbackIpmInterrupt"):
+        h.startCallback(getattr(highspy.cb.HighsCallbackType, kind))
+
+
+def configure_threads(threads: int) -> None:
+    """Set the number of HiGHS threads for this process.
+
+    HiGHS starts one task scheduler per process, so the count can be chosen only once,
+    before the first solve; asking again for a different count is an error rather than
+    being silently ignored.
+    """
+    global _threads
+    if threads < 1:
+        raise ValueError(f"threads: must be >= 1, got {threads}")
+    with _lock:
+        if _threads is not None and _threads != threads:
+            raise RuntimeError(
+                f"threads: HiGHS threads already set to {_threads} in this process; "
+                "they can be set only once"
+            )
+        _threads = threads
+
+
+@contextlib.contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Send file descriptor 1 to stderr for the duration (HiGHS writes its banner there)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def new_highs() -> highspy.Highs:
+    """A silent HiGHS instance using this process's thread count."""
+    global _threads
+    with _lock:
+        # Keep stdout clean for machine-readable output: HiGHS greets on stdout.
+        with stdout_to_stderr():
+            h = highspy.Highs()
+        if _threads is None:
+            _threads = max(1, min(os.cpu_count() or 1, 8))
+        threads = _threads
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", threads)
+    return h
+
+
+def highs_threads() -> int:
+    """The HiGHS thread count of this process (fixed by the first instance)."""
+    return _threads or 1
+
+
+def finite(a: np.ndarray) -> np.ndarray:
+    """Bounds as HiGHS reads them: any |bound| >= kHighsInf is infinite."""
+    return np.clip(np.asarray(a, dtype=float), -highspy.kHighsInf, highspy.kHighsInf)
+
+
+def highs_lp(
+    matrix: sp.csc_array,
+    cost: np.ndarray,
+    col_lower: np.ndarray,
+    col_upper: np.ndarray,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+) -> highspy.HighsLp:
+    """A ``HighsLp`` holding the CSC arrays as they are (no per-element hand-over)."""
+    model = highspy.HighsLp()
+    model.num_row_, model.num_col_ = matrix.shape
+    model.col_cost_ = np.asarray(cost, dtype=float)
+    model.col_lower_ = finite(col_lower)
+    model.col_upper_ = finite(col_upper)
+    model.row_lower_ = finite(row_lower)
+    model.row_upper_ = finite(row_upper)
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = matrix.indptr
+    model.a_matrix_.index_ = matrix.indices
+    model.a_matrix_.value_ = matrix.data
+    return model
+
+
+def apply_options(h: highspy.Highs, method: Method, n_cols: int, time_limit: float | None) -> None:
+    """Reset ``h`` to this process's defaults, then set the method and time limit."""
+    h.resetOptions()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", highs_threads())
+    for key, value in method_options(method, n_cols).items():
+        h.setOptionValue(key, value)
+    h.setOptionValue("time_limit", float(time_limit) if time_limit else highspy.kHighsInf)
+    _watch_interrupt(h)
+
+
+def method_options(method: Method, n_cols: int) -> dict[str, Any]:
+    """HiGHS options for ``method`` on a problem with ``n_cols`` columns."""
+    if method is Method.AUTO:
+        method = Method.IPM if n_cols > AUTO_IPM_ABOVE_COLUMNS else Method.SIMPLEX
+    if method is Method.CHOOSE:
+        return {"solver": "choose"}
+    if method is Method.SIMPLEX:
+        return {"solver": "simplex", "simplex_strategy": 1}  # dual simplex
+    if method is Method.IPM:
+        return {"solver": "ipm", "run_crossover": "on"}
+    return {"solver": "pdlp"}
+
+
+def resolved_method(method: Method, n_cols: int) -> Method:
+    """The concrete method ``AUTO`` stands for on a problem of this size."""
+    if method is Method.AUTO:
+        return Method.IPM if n_cols > AUTO_IPM_ABOVE_COLUMNS else Method.SIMPLEX
+    return method
+
+
+_TERMINATION = {
+    highspy.HighsModelStatus.kOptimal: TerminationCondition.OPTIMAL,
+    highspy.HighsModelStatus.kInfeasible: TerminationCondition.PROVEN_INFEASIBLE,
+    highspy.HighsModelStatus.kUnbounded: TerminationCondition.UNBOUNDED,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: TerminationCondition.INFEASIBLE_OR_UNBOUNDED,
+    highspy.HighsModelStatus.kTimeLimit: TerminationCondition.MAX_TIME_LIMIT,
+    highspy.HighsModelStatus.kIterationLimit: TerminationCondition.ITERATION_LIMIT,
+    highspy.HighsModelStatus.kInterrupt: TerminationCondition.INTERRUPTED,
+    getattr(highspy.HighsModelStatus, "kHighsInterrupt", -1): TerminationCondition.INTERRUPTED,
+    highspy.HighsModelStatus.kLoadError: TerminationCondition.ERROR,
+    highspy.HighsModelStatus.kModelError: TerminationCondition.ERROR,
+    highspy.HighsModelStatus.kPresolveError: TerminationCondition.ERROR,
+    highspy.HighsModelStatus.kSolveError: TerminationCondition.ERROR,
+    highspy.HighsModelStatus.kPostsolveError: TerminationCondition.ERROR,
+    highspy.HighsModelStatus.kMemoryLimit: TerminationCondition.ERROR,
+}
+
+
+def outcome_from_highs(h: highspy.Highs) -> tuple[TerminationCondition, SolutionStatus]:
+    """Termination condition and solution status of the last ``run()``."""
+    model_status = h.getModelStatus()
+    termination = _TERMINATION.get(model_status, TerminationCondition.UNKNOWN)
+    primal = h.getInfo().primal_solution_status  # 0 none, 1 infeasible, 2 feasible
+    if termination is TerminationCondition.OPTIMAL:
+        solution = SolutionStatus.OPTIMAL
+    elif primal == 2:
+        solution = SolutionStatus.FEASIBLE
+    elif primal == 1:
+        solution = SolutionStatus.INFEASIBLE
+    else:
+        solution = SolutionStatus.NO_SOLUTION
+    return termination, solution

@@ -1,0 +1,283 @@
+"""The round's linear program as one sparse description, shared by both solver paths.
+
+::
+
+    minimise    sum_t c_t x_t + sum_g M_g s_g,   c_t = sum_p w_p b_pt + sum_e phi_e e_et
+    subject to  sum_t (o_gt - a_gt) x_t + s_g >= D_g - stock_g      (good g; dual = price)
+                sum_t b_pt x_t                 <= R_p               (primary p; -dual = rent)
+                sum_{t in f} e_et x_t          <= cap_fe            (federation f, pollutant e)
+                0 <= x_t <= capacity_t,  s_g >= 0
+
+Columns are the techniques followed by one shortfall per good; rows are the goods, then every
+primary input (unlimited ones get an infinite bound, so a round may limit them without
+changing the structure), then one row per federation pollution cap. The structure (matrix,
+costs, names) is fixed by the economy; a round changes only the bounds, through
+:class:`RoundInputs`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import scipy.sparse as sp
+
+from solver.economy.model import Economy
+from solver.economy.production import TechnologyMatrices, technology_matrices
+
+__all__ = ["RoundInputs", "RoundLP", "build_round_lp", "round_inputs"]
+
+INF = np.inf
+
+
+@dataclass(frozen=True)
+class RoundInputs:
+    """Everything a round may change without rebuilding the model.
+
+    Attributes
+    ----------
+    demand
+        Net output required of each good (requests minus stock); may be negative.
+    availability
+        Limit on each primary input (``inf`` where unlimited).
+    capacity
+        Upper bound on each technique's activity (``inf`` where unlimited).
+    caps
+        Limit of each pollution-cap row.
+    elastic
+        Whether demand may go unmet at the shortfall penalty. Without it an unmeetable
+        demand makes the LP infeasible.
+    """
+
+    demand: np.ndarray
+    availability: np.ndarray
+    capacity: np.ndarray
+    caps: np.ndarray
+    elastic: bool = True
+
+
+@dataclass(frozen=True)
+class RoundLP:
+    """Sparse description of one round's LP (see the module docstring).
+
+    Attributes
+    ----------
+    matrix
+        Constraint matrix, CSC, ``n_rows x n_cols``.
+    cost
+        Objective coefficient of each column.
+    inputs
+        The bounds of this round.
+    tech
+        The technology matrices the LP was built from.
+    cap_rows
+        ``(federation id, pollutant id)`` of each pollution-cap row.
+    cap_pollutant
+        Pollutant index of each cap row.
+    """
+
+    matrix: sp.csc_array
+    cost: np.ndarray
+    inputs: RoundInputs
+    tech: TechnologyMatrices
+    cap_rows: list[tuple[str, str]]
+    cap_pollutant: np.ndarray
+
+    # Layout ----------------------------------------------------------------------------
+    @property
+    def n_goods(self) -> int:
+        return len(self.tech.goods)
+
+    @property
+    def n_techniques(self) -> int:
+        return len(self.tech.techniques)
+
+    @property
+    def n_primary(self) -> int:
+        return len(self.tech.primary_inputs)
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.matrix.shape[0])
+
+    @property
+    def n_cols(self) -> int:
+        return int(self.matrix.shape[1])
+
+    @property
+    def good_rows(self) -> slice:
+        return slice(0, self.n_goods)
+
+    @property
+    def primary_rows(self) -> slice:
+        return slice(self.n_goods, self.n_goods + self.n_primary)
+
+    @property
+    def cap_row_slice(self) -> slice:
+        return slice(self.n_goods + self.n_primary, self.n_rows)
+
+    @property
+    def technique_cols(self) -> slice:
+        return slice(0, self.n_techniques)
+
+    @property
+    def shortfall_cols(self) -> slice:
+        return slice(self.n_techniques, self.n_cols)
+
+    @property
+    def shortfall_penalty(self) -> np.ndarray:
+        """Social cost per unit of unmet demand, per good."""
+        return self.cost[self.shortfall_cols]
+
+    @property
+    def row_names(self) -> list[str]:
+        return (
+            [f"balance[{g}]" for g in self.tech.goods]
+            + [f"limit[{p}]" for p in self.tech.primary_inputs]
+            + [f"cap[{f},{e}]" for f, e in self.cap_rows]
+        )
+
+    @property
+    def col_names(self) -> list[str]:
+        return [f"x[{t}]" for t in self.tech.techniques] + [f"s[{g}]" for g in self.tech.goods]
+
+    # Bounds of the current round -------------------------------------------------------
+    @property
+    def row_lower(self) -> np.ndarray:
+        return np.concatenate(
+            [self.inputs.demand, np.full(self.n_primary + len(self.cap_rows), -INF)]
+        )
+
+    @property
+    def row_upper(self) -> np.ndarray:
+        return np.concatenate(
+            [np.full(self.n_goods, INF), self.inputs.availability, self.inputs.caps]
+        )
+
+    @property
+    def col_lower(self) -> np.ndarray:
+        return np.zeros(self.n_cols)
+
+    @property
+    def col_upper(self) -> np.ndarray:
+        shortfall = INF if self.inputs.elastic else 0.0
+        return np.concatenate([self.inputs.capacity, np.full(self.n_goods, shortfall)])
+
+    def with_inputs(self, inputs: RoundInputs) -> RoundLP:
+        """The same LP with another round's bounds (shapes are checked)."""
+        _check_shapes(self, inputs)
+        return replace(self, inputs=inputs)
+
+
+def _check_shapes(lp: RoundLP, inputs: RoundInputs) -> None:
+    for name, arr, n in (
+        ("demand", inputs.demand, lp.n_goods),
+        ("availability", inputs.availability, lp.n_primary),
+        ("capacity", inputs.capacity, lp.n_techniques),
+        ("caps", inputs.caps, len(lp.cap_rows)),
+    ):
+        if np.shape(arr) != (n,):
+            raise ValueError(f"{name}: expected {n} values, got shape {np.shape(arr)}")
+        if name != "demand" and np.any(np.asarray(arr) < 0):
+            raise ValueError(f"{name}: must be non-negative")
+        if np.any(np.isnan(arr)):
+            raise ValueError(f"{name}: contains NaN")
+
+
+def round_inputs(economy: Economy, tech: TechnologyMatrices | None = None) -> RoundInputs:
+    """The bounds stated in the economy: total requests, availabilities, capacities, caps."""
+    tech = tech or technology_matrices(economy)
+    row = {g: i for i, g in enumerate(tech.goods)}
+    demand = np.zeros(len(tech.goods))
+    for cc in economy.consumer_councils:
+        for g, q in cc.requests.items():
+            demand[row[g]] += q
+    for f in economy.federations:
+        for g, q in f.public_requests.items():
+            demand[row[g]] += q
+    demand -= np.array([g.stock for g in economy.goods])
+    availability = np.array(
+        [INF if p.availability is None else p.availability for p in economy.primary_inputs]
+    )
+    caps = np.array(
+        [q for f in economy.federations for q in f.pollution_caps.values()], dtype=float
+    )
+    return RoundInputs(
+        demand=demand, availability=availability, capacity=tech.capacity.copy(), caps=caps
+    )
+
+
+def _cap_structure(
+    economy: Economy, tech: TechnologyMatrices
+) -> tuple[list[tuple[str, str]], np.ndarray, sp.csr_array]:
+    pollutant_index = {e: i for i, e in enumerate(tech.pollutants)}
+    cap_rows = [(f.id, e) for f in economy.federations for e in f.pollution_caps]
+    fed_index = {f.id: i for i, f in enumerate(economy.federations)}
+    # council -> federation it is located in (or -1); federation -> ancestors (incl. itself)
+    located = np.array(
+        [
+            fed_index.get(wc.federation, -1) if wc.federation else -1
+            for wc in economy.worker_councils
+        ],
+        dtype=np.int64,
+    )
+    ancestors = economy.federation_ancestors()
+    # within[f_anc, f] = 1 when federation f lies in the subtree of f_anc
+    pairs = [(fed_index[a], fed_index[f]) for f, chain in ancestors.items() for a in chain]
+    n_fed = len(economy.federations)
+    within = sp.csr_array(
+        (np.ones(len(pairs)), ([a for a, _ in pairs], [f for _, f in pairs])), shape=(n_fed, n_fed)
+    )
+    tech_fed = located[tech.council]
+    has_fed = np.flatnonzero(tech_fed >= 0)
+    tech_in_fed = sp.csr_array(
+        (np.ones(len(has_fed)), (tech_fed[has_fed], has_fed)), shape=(n_fed, len(tech.techniques))
+    )
+    subtree = (within @ tech_in_fed).tocsr()  # federation x techniques located in its subtree
+    row_fed = np.array([fed_index[f] for f, _ in cap_rows], dtype=np.int64)
+    members = (
+        sp.csr_array(subtree[row_fed, :]) if cap_rows else sp.csr_array((0, len(tech.techniques)))
+    )
+    members.data[:] = 1.0
+    cap_pollutant = np.array([pollutant_index[e] for _, e in cap_rows], dtype=np.int64)
+    return cap_rows, cap_pollutant, members
+
+
+def build_round_lp(economy: Economy, tech: TechnologyMatrices | None = None) -> RoundLP:
+    """Build the round's LP from the economy's technology matrices and stated bounds."""
+    tech = tech or technology_matrices(economy)
+    cap_rows, cap_pollutant, members = _cap_structure(economy, tech)
+    n_goods = len(tech.goods)
+    cap_matrix = members.multiply(tech.emissions.tocsr()[cap_pollutant, :]) if cap_rows else members
+    matrix = sp.vstack(
+        [
+            sp.hstack([tech.net_output, sp.eye_array(n_goods, format="csc")]),
+            sp.hstack([tech.primary_use, sp.csc_array((len(tech.primary_inputs), n_goods))]),
+            sp.hstack([sp.csc_array(cap_matrix), sp.csc_array((len(cap_rows), n_goods))]),
+        ],
+        format="csc",
+    )
+    matrix.sum_duplicates()
+    matrix.eliminate_zeros()
+    weights = np.array([p.weight for p in economy.primary_inputs])
+    damage = np.array([p.weight for p in economy.pollutants])
+    tech_cost = tech.primary_use.T @ weights + (tech.emissions.T @ damage if len(damage) else 0.0)
+    penalty = np.array(
+        [
+            economy.default_shortfall_penalty
+            if g.shortfall_penalty is None
+            else g.shortfall_penalty
+            for g in economy.goods
+        ]
+    )
+    inputs = round_inputs(economy, tech)
+    lp = RoundLP(
+        matrix=matrix,
+        cost=np.concatenate([np.asarray(tech_cost, dtype=float), penalty]),
+        inputs=inputs,
+        tech=tech,
+        cap_rows=cap_rows,
+        cap_pollutant=cap_pollutant,
+    )
+    _check_shapes(lp, inputs)
+    return lp

@@ -1,0 +1,106 @@
+"""Vectorised path: the round's CSC arrays passed straight to ``highspy.Highs.passModel``.
+
+This is the path for large economies: the hand-over costs one copy of the arrays, and a
+new round only changes bounds, so HiGHS keeps its basis for a warm start.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from solver.highs import (
+    apply_options,
+    finite,
+    highs_lp,
+    new_highs,
+    outcome_from_highs,
+    resolved_method,
+)
+from solver.lp.build import RoundInputs, RoundLP
+from solver.status import Method, SolutionStatus, TerminationCondition
+
+__all__ = ["HighsRoundModel", "RawSolution"]
+
+
+@dataclass
+class RawSolution:
+    """What a solver path returns, as arrays in the LP's row and column order.
+
+    ``row_dual`` and ``col_dual`` follow HiGHS's convention for a minimisation: the
+    derivative of the objective with respect to the row bound / the reduced cost.
+    """
+
+    termination: TerminationCondition
+    solution: SolutionStatus
+    method: Method
+    objective: float | None
+    col_value: np.ndarray | None
+    row_dual: np.ndarray | None
+    col_dual: np.ndarray | None
+    solve_seconds: float
+    iterations: int = 0
+
+
+class HighsRoundModel:
+    """A round LP loaded into one HiGHS instance, re-solvable with new bounds.
+
+    Parameters
+    ----------
+    lp
+        The round's sparse description.
+    """
+
+    def __init__(self, lp: RoundLP) -> None:
+        self.lp = lp
+        self.highs = new_highs()
+        model = highs_lp(lp.matrix, lp.cost, lp.col_lower, lp.col_upper, lp.row_lower, lp.row_upper)
+        status = self.highs.passModel(model)
+        if status == highspy.HighsStatus.kError:
+            raise RuntimeError("HiGHS rejected the round LP")
+
+    def update(self, inputs: RoundInputs) -> None:
+        """Change the round's bounds in place; the structure and the basis are kept."""
+        self.lp = self.lp.with_inputs(inputs)
+        rows = np.arange(self.lp.n_rows, dtype=np.int32)
+        cols = np.arange(self.lp.n_cols, dtype=np.int32)
+        self.highs.changeRowsBounds(  # type: ignore[attr-defined]
+            self.lp.n_rows, rows, finite(self.lp.row_lower), finite(self.lp.row_upper)
+        )
+        self.highs.changeColsBounds(
+            self.lp.n_cols, cols, finite(self.lp.col_lower), finite(self.lp.col_upper)
+        )
+
+    def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> RawSolution:
+        """Run HiGHS with ``method``; a ``time_limit`` in seconds is honoured."""
+        h = self.highs
+        apply_options(h, method, self.lp.n_cols, time_limit)
+        start = time.perf_counter()
+        run_status = h.run()
+        seconds = time.perf_counter() - start
+        termination, solution = outcome_from_highs(h)
+        if run_status == highspy.HighsStatus.kError and termination is TerminationCondition.UNKNOWN:
+            # HiGHS gave up (e.g. a singular basis in simplex) without setting a model status.
+            out_of_time = time_limit is not None and seconds >= 0.99 * time_limit
+            termination = (
+                TerminationCondition.MAX_TIME_LIMIT if out_of_time else TerminationCondition.ERROR
+            )
+        info = h.getInfo()
+        sol = h.getSolution()
+        has_primal = solution in (SolutionStatus.OPTIMAL, SolutionStatus.FEASIBLE)
+        iterations = max(info.simplex_iteration_count, 0) + max(info.ipm_iteration_count, 0)
+        iterations += max(info.pdlp_iteration_count, 0)
+        return RawSolution(
+            termination=termination,
+            solution=solution,
+            method=resolved_method(method, self.lp.n_cols),
+            objective=info.objective_function_value if has_primal else None,
+            col_value=np.asarray(sol.col_value) if has_primal else None,
+            row_dual=np.asarray(sol.row_dual) if sol.dual_valid else None,
+            col_dual=np.asarray(sol.col_dual) if sol.dual_valid else None,
+            solve_seconds=seconds,
+            iterations=iterations,
+        )

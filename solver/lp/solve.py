@@ -1,0 +1,122 @@
+"""Solve one planning round: build (once), hand over, solve, assign results.
+
+>>> from solver import load_economy, solve_round
+>>> result = solve_round(load_economy("economy.json"))          # doctest: +SKIP
+>>> result.prices()["corn"]                                        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from enum import StrEnum
+
+from solver.economy.model import Economy
+from solver.economy.production import ProductionError, check_production, technology_matrices
+from solver.lp.build import RoundInputs, RoundLP, build_round_lp
+from solver.lp.highs_model import HighsRoundModel, RawSolution
+from solver.lp.results import RoundResult, assign_result
+from solver.status import Method, TerminationCondition
+
+__all__ = ["Path", "RoundSolver", "solve_round"]
+
+_INFEASIBLE = (TerminationCondition.PROVEN_INFEASIBLE, TerminationCondition.INFEASIBLE_OR_UNBOUNDED)
+
+
+class Path(StrEnum):
+    """How the LP reaches HiGHS."""
+
+    VECTORISED = "vectorised"
+    """CSC arrays straight into ``highspy`` (fast hand-over; the default)."""
+    PYOMO = "pyomo"
+    """An algebraic Pyomo model through Pyomo's persistent HiGHS interface."""
+
+
+class RoundSolver:
+    """A round LP built once and re-solved as the round's bounds change.
+
+    Parameters
+    ----------
+    lp
+        The round's sparse description (see :func:`~solver.round_lp.build_round_lp`).
+    path
+        Which solver path to use.
+    """
+
+    def __init__(self, lp: RoundLP, path: Path = Path.VECTORISED) -> None:
+        self.path = Path(path)
+        if self.path is Path.PYOMO:
+            from solver.lp.pyomo_model import PyomoRoundModel
+
+            self.model: HighsRoundModel | PyomoRoundModel = PyomoRoundModel(lp)
+        else:
+            self.model = HighsRoundModel(lp)
+
+    @property
+    def lp(self) -> RoundLP:
+        return self.model.lp
+
+    def update(self, inputs: RoundInputs) -> None:
+        """New bounds for the next round; the built model is reused."""
+        self.model.update(inputs)
+
+    def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> RoundResult:
+        """Solve; when a hard (non-elastic) round is infeasible, say which requests fail."""
+        raw: RawSolution = self.model.solve(Method(method), time_limit)
+        result = assign_result(self.lp, raw, self.path.value)
+        if raw.termination in _INFEASIBLE and not self.lp.inputs.elastic:
+            elastic = HighsRoundModel(self.lp.with_inputs(replace(self.lp.inputs, elastic=True)))
+            report = assign_result(
+                elastic.lp, elastic.solve(Method(method), time_limit), "vectorised"
+            )
+            result.shortfall = report.shortfall
+            result.shortfalls_from_elastic_resolve = True
+            result.notes.append(
+                "the requests cannot all be met; shortfalls come from the same round "
+                "with unmet demand allowed at its penalty"
+            )
+        return result
+
+
+def solve_round(
+    economy: Economy,
+    *,
+    method: Method = Method.AUTO,
+    path: Path = Path.VECTORISED,
+    time_limit: float | None = None,
+    elastic: bool = True,
+    check: bool = True,
+) -> RoundResult:
+    """Solve the round's LP for the requests and limits stated in ``economy``.
+
+    Parameters
+    ----------
+    economy
+        A validated economy.
+    method
+        HiGHS method; ``AUTO`` chooses by size.
+    path
+        Vectorised (default) or Pyomo.
+    time_limit
+        Seconds; on expiry the result says ``MAX_TIME_LIMIT`` and carries any feasible plan.
+    elastic
+        Allow unmet demand at each good's shortfall penalty (the LP is then always
+        feasible and the shortfalls are the feasibility report). ``False`` makes every
+        request a hard constraint.
+    check
+        Check the production structure first.
+
+    Raises
+    ------
+    ProductionError
+        When ``check`` is set and a requested good cannot be produced from primary inputs,
+        or the input coefficients are not productive.
+    """
+    tech = technology_matrices(economy)
+    if check:
+        report = check_production(economy, tech)
+        if not report.ok:
+            raise ProductionError(report)
+    lp = build_round_lp(economy, tech)
+    if not elastic:
+        lp = lp.with_inputs(replace(lp.inputs, elastic=False))
+    return RoundSolver(lp, path).solve(method, time_limit)

@@ -1,0 +1,264 @@
+"""One council's proposal, as a live council submits it, and its place in a round's proposals.
+
+The board works on :class:`~solver.market.Proposals`, which hold every council's proposal as
+rows of arrays. A council that proposes for itself (over the network, say) sends only its own
+row: the quantities it requests by item id, or the activity of its techniques by technique id.
+This module checks such a proposal against the market, naming the field of anything wrong,
+and writes a set of them into a round's proposals in one vectorised step.
+
+Only markets with linear worker councils (those built from an
+:class:`~solver.economy.Economy`) can take live worker councils: Cobb-Douglas councils'
+proposals are not a choice among techniques.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+import numpy as np
+import scipy.sparse as sp
+
+from solver.planning.market import Market, ProposalError, Proposals
+
+__all__ = [
+    "CouncilDirectory",
+    "CouncilKind",
+    "CouncilProposal",
+    "council_proposal",
+    "with_council_proposals",
+]
+
+GOOD_KINDS = ("private", "public", "intermediate")
+
+
+class CouncilKind(StrEnum):
+    CONSUMER = "consumer"
+    FEDERATION = "federation"
+    WORKER = "worker"
+
+
+@dataclass(frozen=True)
+class CouncilProposal:
+    """What one council proposes in one round.
+
+    Attributes
+    ----------
+    council_id
+        The council.
+    requests
+        Consumer councils and federations: quantity requested of each good, by item label;
+        goods left out are requested at zero.
+    activities
+        Worker councils: activity level of each of the council's techniques, by technique id;
+        techniques left out run at zero.
+    """
+
+    council_id: str
+    requests: Mapping[str, float] | None = None
+    activities: Mapping[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class CouncilDirectory:
+    """Where every council, item and technique of a market sits in the board's arrays."""
+
+    market: Market
+    kinds: dict[str, CouncilKind] = field(init=False)
+    rows: dict[str, int] = field(init=False)
+    items: dict[str, int] = field(init=False)
+    techniques: dict[str, int] = field(init=False)
+    techniques_of: dict[str, np.ndarray] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        market = self.market
+        kinds: dict[str, CouncilKind] = {}
+        rows: dict[str, int] = {}
+        groups = [
+            (CouncilKind.CONSUMER, market.consumer_names()),
+            (CouncilKind.FEDERATION, market.federation_names()),
+            (CouncilKind.WORKER, market.worker_names()),
+        ]
+        for kind, names in groups:
+            for row, name in enumerate(names):
+                if name in kinds:
+                    raise ValueError(f"council id {name!r} names two councils")
+                kinds[name], rows[name] = kind, row
+        techniques: dict[str, int] = {}
+        techniques_of: dict[str, np.ndarray] = {}
+        if market.linear is not None:
+            techniques = {t: i for i, t in enumerate(market.technique_names())}
+            order = np.argsort(market.linear.council, kind="stable")
+            bounds = np.searchsorted(market.linear.council[order], np.arange(market.n_workers + 1))
+            for row, name in enumerate(market.worker_names()):
+                techniques_of[name] = order[bounds[row] : bounds[row + 1]]
+        object.__setattr__(self, "kinds", kinds)
+        object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "items", {label: i for i, label in enumerate(market.labels)})
+        object.__setattr__(self, "techniques", techniques)
+        object.__setattr__(self, "techniques_of", techniques_of)
+
+    def kind(self, council_id: str) -> CouncilKind:
+        """The kind of a council; :class:`ProposalError` for an unknown id."""
+        try:
+            return self.kinds[council_id]
+        except KeyError:
+            raise ProposalError([("council_id", f"no council {council_id!r}")]) from None
+
+    def check(self, proposal: CouncilProposal) -> None:
+        """Refuse a proposal that the council cannot make, naming the field.
+
+        Raises
+        ------
+        ProposalError
+            Unknown council, item or technique; a request for something that is not a good;
+            a worker council proposing for another council's technique; a negative or
+            non-finite quantity; activity beyond capacity; the wrong kind of proposal.
+        """
+        kind = self.kind(proposal.council_id)
+        problems: list[tuple[str, str]] = []
+        if kind is CouncilKind.WORKER:
+            if proposal.requests is not None or proposal.activities is None:
+                raise ProposalError(
+                    [("proposal", f"worker council {proposal.council_id!r} proposes activities")]
+                )
+            linear = self.market.linear
+            if linear is None:
+                raise ProposalError(
+                    [("proposal", "this market's worker councils are simulated only")]
+                )
+            own = set(self.techniques_of[proposal.council_id].tolist())
+            for name, level in proposal.activities.items():
+                where = f"activities[{name}]"
+                t = self.techniques.get(name)
+                if t is None:
+                    problems.append((where, f"no technique {name!r}"))
+                elif t not in own:
+                    owner = self.market.worker_names()[int(linear.council[t])]
+                    problems.append((where, f"technique {name!r} belongs to council {owner!r}"))
+                elif not math.isfinite(level) or level < 0:
+                    problems.append((where, f"activity must be a finite number >= 0, got {level}"))
+                elif level > linear.capacity[t] * (1 + 1e-9):
+                    problems.append(
+                        (where, f"activity {level:g} exceeds the capacity {linear.capacity[t]:g}")
+                    )
+        else:
+            if proposal.activities is not None or proposal.requests is None:
+                raise ProposalError(
+                    [("proposal", f"{kind.value} council {proposal.council_id!r} requests goods")]
+                )
+            for name, quantity in proposal.requests.items():
+                where = f"requests[{name}]"
+                i = self.items.get(name)
+                if i is None:
+                    problems.append((where, f"no item {name!r}"))
+                elif self.market.kinds[i] not in GOOD_KINDS:
+                    problems.append(
+                        (where, f"{name!r} is a {self.market.kinds[i]} item, not a good")
+                    )
+                elif not math.isfinite(quantity) or quantity < 0:
+                    problems.append(
+                        (where, f"quantity must be a finite number >= 0, got {quantity}")
+                    )
+        if problems:
+            raise ProposalError(problems)
+
+
+def council_proposal(
+    directory: CouncilDirectory, proposals: Proposals, council_id: str
+) -> CouncilProposal:
+    """One council's row of ``proposals`` (what a simulated council would submit)."""
+    kind = directory.kind(council_id)
+    row = directory.rows[council_id]
+    labels = directory.market.labels
+    if kind is CouncilKind.WORKER:
+        if proposals.linear_activity is None:
+            raise ProposalError([("proposal", "this market's worker councils are simulated only")])
+        names = directory.market.technique_names()
+        own = directory.techniques_of[council_id]
+        return CouncilProposal(
+            council_id,
+            activities={names[t]: float(proposals.linear_activity[t]) for t in own},
+        )
+    matrix = (
+        proposals.consumer_requests
+        if kind is CouncilKind.CONSUMER
+        else proposals.federation_requests
+    )
+    assert matrix is not None
+    start, stop = matrix.indptr[row], matrix.indptr[row + 1]
+    return CouncilProposal(
+        council_id,
+        requests={
+            labels[int(i)]: float(q)
+            for i, q in zip(matrix.indices[start:stop], matrix.data[start:stop], strict=True)
+            if q != 0
+        },
+    )
+
+
+def _replace_rows(
+    matrix: sp.csr_array, rows: dict[int, Mapping[int, float]], shape: tuple[int, int]
+) -> sp.csr_array:
+    """``matrix`` with the given rows replaced (entries by column index)."""
+    coo = matrix.tocoo()
+    keep = ~np.isin(coo.row, np.fromiter(rows, dtype=np.int64, count=len(rows)))
+    new_rows = [np.full(len(cols), r, dtype=np.int64) for r, cols in rows.items()]
+    new_cols = [np.fromiter(cols, dtype=np.int64, count=len(cols)) for cols in rows.values()]
+    new_vals = [np.fromiter(cols.values(), dtype=float, count=len(cols)) for cols in rows.values()]
+    return sp.csr_array(
+        (
+            np.concatenate([coo.data[keep], *new_vals]),
+            (
+                np.concatenate([coo.row[keep], *new_rows]),
+                np.concatenate([coo.col[keep], *new_cols]),
+            ),
+        ),
+        shape=shape,
+    )
+
+
+def with_council_proposals(
+    directory: CouncilDirectory,
+    base: Proposals,
+    submitted: Mapping[str, CouncilProposal],
+    *,
+    check: bool = True,
+) -> Proposals:
+    """``base`` with the rows of the councils in ``submitted`` replaced by their proposals.
+
+    Every proposal is checked first (:meth:`CouncilDirectory.check`) unless ``check`` is
+    off, for proposals checked when they arrived; nothing is returned if one fails, and
+    ``base`` is never modified.
+    """
+    if check:
+        for proposal in submitted.values():
+            directory.check(proposal)
+    by_kind: dict[CouncilKind, dict[int, Mapping[int, float]]] = {k: {} for k in CouncilKind}
+    activity = None if base.linear_activity is None else base.linear_activity.copy()
+    for council_id, proposal in submitted.items():
+        kind = directory.kinds[council_id]
+        row = directory.rows[council_id]
+        if kind is CouncilKind.WORKER:
+            assert activity is not None and proposal.activities is not None
+            activity[directory.techniques_of[council_id]] = 0.0
+            for name, level in proposal.activities.items():
+                activity[directory.techniques[name]] = level
+        else:
+            assert proposal.requests is not None
+            by_kind[kind][row] = {directory.items[i]: q for i, q in proposal.requests.items()}
+    consumers = base.consumer_requests
+    if by_kind[CouncilKind.CONSUMER]:
+        consumers = _replace_rows(consumers, by_kind[CouncilKind.CONSUMER], consumers.shape)
+    federations = base.federation_requests
+    if by_kind[CouncilKind.FEDERATION]:
+        assert federations is not None
+        federations = _replace_rows(federations, by_kind[CouncilKind.FEDERATION], federations.shape)
+    return replace(
+        base,
+        consumer_requests=consumers,
+        federation_requests=federations,
+        linear_activity=activity,
+    )

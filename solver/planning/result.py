@@ -1,0 +1,307 @@
+"""The outcome of a planning session: the last round's plan, the board's feedback to every
+council and the history of rounds, as JSON and as labelled pandas tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+
+from solver.planning.board.evaluation import Evaluation
+from solver.planning.board.excess import free_items, relative_excess
+from solver.planning.market import (
+    Market,
+    Proposals,
+)
+
+__all__ = ["PlanResult", "compare_prices", "council_feedback"]
+
+
+HISTORY_PRICES_UP_TO = 1000  # items; larger economies keep prices out of the JSON history
+FEEDBACK_UP_TO = 1000  # councils; larger economies list only the rejected proposals
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """The final plan and the history of a planning session.
+
+    The plan is the last round's: the proposals made at its indicative prices, their totals
+    and the board's verdict on each.
+    """
+
+    market: Market
+    rule: str
+    status: PlanStatus
+    tolerance: float
+    rounds: list[RoundRecord]
+    proposals: Proposals
+    evaluation: Evaluation
+
+    @property
+    def converged(self) -> bool:
+        return self.status is PlanStatus.CONVERGED
+
+    @property
+    def final(self) -> RoundRecord:
+        return self.rounds[-1]
+
+    @property
+    def prices(self) -> np.ndarray:
+        return self.final.prices
+
+    def rounds_to(self, threshold: float) -> int | None:
+        """First round whose largest relative excess is at most ``threshold``."""
+        for r in self.rounds:
+            if r.max_excess <= threshold:
+                return r.round
+        return None
+
+    def to_dict(self, top: int | None = None) -> dict[str, Any]:
+        """A JSON-ready summary: status, history, prices and quantities of every item."""
+        market, last = self.market, self.final
+        rho = relative_excess(last.supply, last.demand)
+        order = np.argsort(-rho, kind="stable") if top is not None else np.arange(rho.size)
+        items = [
+            {
+                "item": market.labels[i],
+                "kind": market.kinds[i],
+                "price": float(last.prices[i]),
+                "supply": float(last.supply[i]),
+                "demand": float(last.demand[i]),
+                "relative_excess": float(rho[i]),
+            }
+            for i in order[:top]
+        ]
+        ev = self.evaluation
+        consumption = np.asarray(self.proposals.consumer_requests.sum(axis=0)).ravel()
+        public = (
+            np.asarray(self.proposals.federation_requests.sum(axis=0)).ravel()
+            if self.proposals.federation_requests is not None
+            else np.zeros(market.n_items)
+        )
+        plan: dict[str, Any] = {
+            "consumption": {
+                market.labels[i]: float(consumption[i]) for i in np.flatnonzero(consumption)
+            },
+            "public_goods": {market.labels[i]: float(public[i]) for i in np.flatnonzero(public)},
+        }
+        if self.proposals.linear_activity is not None and market.technique_ids is not None:
+            plan["activities"] = {
+                t: float(x)
+                for t, x in zip(market.technique_ids, self.proposals.linear_activity, strict=True)
+            }
+        return {
+            "economy": market.name,
+            "rule": self.rule,
+            "status": self.status.value,
+            "converged": self.converged,
+            "rounds": len(self.rounds),
+            "tolerance": self.tolerance,
+            "max_excess": last.max_excess,
+            "worst_item": last.worst_item,
+            "councils": {
+                "consumer": int(ev.consumer_approved.size),
+                "federation": int(ev.federation_approved.size),
+                "worker": int(ev.worker_approved.size),
+                "rejected": ev.rejected,
+            },
+            "items": items,
+            "plan": plan,
+            "rejected_proposals": council_feedback(market, ev, only_rejected=True)[:100],
+            "feedback": (
+                council_feedback(market, ev)
+                if ev.consumer_approved.size + ev.federation_approved.size + ev.worker_approved.size
+                <= FEEDBACK_UP_TO
+                else None
+            ),
+            "history": [
+                r.summary(prices=market.labels if market.n_items <= HISTORY_PRICES_UP_TO else None)
+                for r in self.rounds
+            ],
+        }
+
+
+def compare_prices(first: PlanResult, second: PlanResult) -> dict[str, Any]:
+    """How far apart two sessions' final prices are, item by item.
+
+    Differences are relative to the larger of the two prices; items that are free in both
+    plans (in excess supply at a negligible price) agree whatever their tiny prices are.
+    """
+    if first.market.labels != second.market.labels:
+        raise ValueError("the two plans are for different economies")
+    a, b = first.prices, second.prices
+    rel = np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))
+    free = free_items(first.final.supply, first.final.demand, a, first.tolerance) & free_items(
+        second.final.supply, second.final.demand, b, second.tolerance
+    )
+    rel[free] = 0.0
+    worst = int(np.argmax(rel))
+    return {
+        "rules": [first.rule, second.rule],
+        "rounds": [len(first.rounds), len(second.rounds)],
+        "converged": [first.converged, second.converged],
+        "max_relative_difference": float(rel[worst]),
+        "mean_relative_difference": float(rel.mean()),
+        "worst_item": first.market.labels[worst],
+        "items": [
+            {
+                "item": label,
+                first.rule: float(x),
+                second.rule: float(y),
+                "relative_difference": float(r),
+            }
+            for label, x, y, r in zip(first.market.labels, a, b, rel, strict=True)
+        ],
+    }
+
+
+def council_feedback(
+    market: Market, evaluation: Evaluation, *, only_rejected: bool = False
+) -> list[dict[str, Any]]:
+    """The board's answer to every council: approved or not, why, and its ratio or budget use.
+
+    Parameters
+    ----------
+    market
+        The market the proposals were made in (for council ids).
+    evaluation
+        The board's evaluation of the round (:func:`~solver.market.evaluate`).
+    only_rejected
+        Leave out the approved proposals (for economies with millions of councils).
+    """
+    out: list[dict[str, Any]] = []
+
+    for kind, names, cost, budget, use, approved in (
+        (
+            "consumer",
+            market.consumer_names(),
+            evaluation.consumer_cost,
+            evaluation.consumer_budget,
+            evaluation.consumer_budget_use,
+            evaluation.consumer_approved,
+        ),
+        (
+            "federation",
+            market.federation_names(),
+            evaluation.federation_cost,
+            evaluation.federation_budget,
+            evaluation.federation_budget_use,
+            evaluation.federation_approved,
+        ),
+    ):
+        for i in np.flatnonzero(~approved) if only_rejected else range(approved.size):
+            ok = bool(approved[i])
+            if budget[i] <= 0 and cost[i] <= 0:
+                reason = "no budget and no request"
+            elif ok:
+                reason = f"within budget ({use[i]:.1%} used)"
+            else:
+                reason = (
+                    f"over budget: the request costs {cost[i]:.6g} at indicative prices, "
+                    f"the budget is {budget[i]:.6g} ({use[i]:.1%})"
+                )
+            out.append(
+                {
+                    "council": names[i],
+                    "kind": kind,
+                    "approved": ok,
+                    "reason": reason,
+                    "budget_use": float(use[i]),
+                }
+            )
+    names = market.worker_names()
+    ratio = evaluation.worker_ratio
+    for i in (
+        np.flatnonzero(~evaluation.worker_approved)
+        if only_rejected
+        else range(evaluation.worker_approved.size)
+    ):
+        ok = bool(evaluation.worker_approved[i])
+        if np.isnan(ratio[i]):
+            reason = "no activity proposed"
+        elif ok:
+            reason = f"social benefit covers social cost (ratio {ratio[i]:.4g})"
+        else:
+            reason = (
+                f"social benefit {evaluation.worker_benefit[i]:.6g} is below social cost "
+                f"{evaluation.worker_cost[i]:.6g} at indicative prices (ratio {ratio[i]:.4g} < 1)"
+            )
+        out.append(
+            {
+                "council": names[i],
+                "kind": "worker",
+                "approved": ok,
+                "reason": reason,
+                "ratio": None if np.isnan(ratio[i]) else float(ratio[i]),
+            }
+        )
+    return out
+
+
+class PlanStatus(StrEnum):
+    """How a planning session ended."""
+
+    CONVERGED = "converged"
+    MAX_ROUNDS = "max_rounds"  # stopped without converging; the last plan is reported
+    RUNNING = "running"
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    """What happened in one round.
+
+    Attributes
+    ----------
+    round
+        Round number, from 1.
+    prices
+        Indicative prices the proposals were made against.
+    supply, demand
+        Totals of the proposals (supply includes fixed supplies).
+    max_excess
+        Largest relative excess ``2|S - D| / (S + D)`` over items that are not free.
+    worst_item
+        The item with that excess.
+    price_change
+        Largest relative change from these prices to the next ones.
+    rejected
+        Number of proposals the board did not approve.
+    lp_status, lp_seconds
+        Termination of the round's LP and its solve time (``None`` when the rule solved
+        none).
+    seconds
+        Wall time of the round (proposals, evaluation and price rule).
+    next_prices
+        The prices the board answers with.
+    """
+
+    round: int
+    prices: np.ndarray
+    supply: np.ndarray
+    demand: np.ndarray
+    max_excess: float
+    worst_item: str
+    price_change: float
+    rejected: int
+    lp_status: str | None
+    lp_seconds: float | None
+    seconds: float
+    next_prices: np.ndarray = field(repr=False)
+
+    def summary(self, prices: list[str] | None = None) -> dict[str, Any]:
+        """The round as JSON-ready numbers; with item labels, its prices too."""
+        out: dict[str, Any] = {
+            "round": self.round,
+            "max_excess": self.max_excess,
+            "worst_item": self.worst_item,
+            "price_change": self.price_change,
+            "rejected": self.rejected,
+            "lp_status": self.lp_status,
+            "lp_seconds": self.lp_seconds,
+            "seconds": self.seconds,
+        }
+        if prices is not None:
+            out["prices"] = dict(zip(prices, self.prices.tolist(), strict=True))
+        return out

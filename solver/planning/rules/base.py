@@ -1,0 +1,86 @@
+"""What every price rule is: the protocol a planning session drives, the step it returns,
+and the trust-region helpers that the model-based rules share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from solver.planning.board.master import (
+    BoardLPResult,
+)
+from solver.planning.market import Market, Proposals
+
+__all__ = ["PriceRule", "RuleStep", "next_box", "trust_region"]
+
+
+# --------------------------------------------------------------------------------------
+# Pluggable rules: one object per planning session, holding the rule's memory.
+
+
+@dataclass(frozen=True)
+class RuleStep:
+    """The next indicative prices, and the round LP's outcome when the rule solved one."""
+
+    prices: np.ndarray
+    lp: BoardLPResult | None = None
+
+
+class PriceRule(Protocol):
+    """How the board moves from one round's prices and proposals to the next prices."""
+
+    name: str
+
+    def next_prices(
+        self,
+        market: Market,
+        prices: np.ndarray,
+        proposals: Proposals,
+        supply: np.ndarray,
+        demand: np.ndarray,
+    ) -> RuleStep: ...
+
+
+def _secant(
+    new_q: np.ndarray,
+    old_q: np.ndarray,
+    new_p: np.ndarray,
+    old_p: np.ndarray,
+    default: float,
+    bounds: tuple[float, float],
+) -> np.ndarray:
+    """Arc elasticity ``d ln q / d ln p`` between two rounds, ``default`` where undefined."""
+    ok = (new_q > 0) & (old_q > 0) & (new_p > 0) & (old_p > 0)
+    dlp = np.zeros_like(new_p)
+    dlq = np.zeros_like(new_q)
+    dlp[ok] = np.log(new_p[ok] / old_p[ok])
+    dlq[ok] = np.log(new_q[ok] / old_q[ok])
+    ok &= np.abs(dlp) > 1e-3
+    out = np.full(new_q.shape, default)
+    out[ok] = np.clip(dlq[ok] / dlp[ok], *bounds)
+    return out
+
+
+WIDEST_BOX = float(np.log(8.0))  # largest log price move per round of the model-based rules
+
+
+def next_box(box: float, excess: float, last_excess: float | None, widest: float) -> float:
+    """The model-based rules' trust region after a round: half as wide after a round whose
+    largest excess grew (the model misled the board), half as wide again (up to
+    ``widest``) after one where it fell."""
+    if last_excess is None:
+        return box
+    return 0.5 * box if excess > last_excess else min(1.5 * box, widest)
+
+
+def trust_region(target: np.ndarray, prices: np.ndarray, box: float | np.ndarray) -> np.ndarray:
+    """Clip ``target`` to ``[p / box, p * box + (box - 1) mean(p)]`` (``box`` per item or not).
+
+    The additive term lets a price that starts near zero (a pollution permit whose cap did
+    not bind at the first prices) reach its level in a few rounds instead of creeping up by
+    a factor per round.
+    """
+    scale = float(np.mean(prices)) if prices.size else 0.0
+    return np.clip(target, prices / box, prices * box + (box - 1.0) * scale)

@@ -1,0 +1,436 @@
+"""The ``lp`` rule: the next indicative prices are the shadow prices of the board's master
+LP, with column generation over the board's model of the councils."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from solver.planning.board.excess import (
+    clearing_excess,
+)
+from solver.planning.board.master import (
+    BoardLPResult,
+    BoardMaster,
+    WorkerColumns,
+    dual_value,
+    solve_board_lp,
+    worker_columns,
+)
+from solver.planning.board.profit_model import (
+    ProfitModel,
+    income_adjusted_demand,
+    model_clearing_prices,
+    permit_sellers_spending,
+)
+from solver.planning.market import Market, Proposals, elastic_supply, final_demand
+from solver.planning.rules.base import (
+    WIDEST_BOX,
+    RuleStep,
+    _secant,
+    next_box,
+    trust_region,
+)
+from solver.status import Method, TerminationCondition
+
+__all__ = ["BoardLP", "ModelTarget", "dual_value_is_exact"]
+
+
+@dataclass(frozen=True)
+class ModelTarget:
+    """The board's model of one round (:class:`~solver.board_model.ProfitModel` fitted to
+    the worker councils' proposals) and the prices that clear it, with what it was fitted
+    to: final demand and offered permits, their elasticities, and the permit sellers' part
+    of demand and budget (:func:`~solver.board_model.permit_sellers_spending`)."""
+
+    model: ProfitModel
+    prices: np.ndarray
+    requests: np.ndarray
+    permits: np.ndarray
+    demand_elasticity: np.ndarray
+    permit_elasticity: np.ndarray
+    earned: np.ndarray | None
+    budget: float
+
+
+class BoardLP:
+    """The ``lp`` rule: the next prices are the shadow prices of the board's round LP.
+
+    The LP (:class:`~solver.board_lp.BoardMaster`) is the Dantzig-Wolfe master of the
+    planning problem: worker councils' proposals as columns (linear councils' techniques as
+    exact steps of rising effort cost), consumers' requests as demand steps, fixed supplies
+    as limits. Its duals are damped, ``p <- (1 - damping) p + damping dual``, and kept
+    within a trust region. Demand elasticities start at the Cobb-Douglas value -1 and are
+    then estimated from the last two rounds (arc elasticities, clipped).
+
+    **Model columns** (``model_columns``, on where worker councils are Cobb-Douglas
+    producers). A master that holds only the proposals received so far needs rounds before
+    its columns span the equilibrium (9 rounds on the Pequod setting, 15-18 with the
+    pollutant). So the board also fills the master with the proposals its model of each
+    council predicts (:class:`~solver.board_model.ProfitModel`, fitted to the council's
+    latest proposal and stated effort by Hotelling's lemma), by column generation:
+
+    1. the model's clearing prices (:func:`~solver.board_model.model_clearing_prices`)
+       seed the master with each council's predicted supply curve around them (its own
+       outputs' prices ``x exp(+-curve_width)``, ``2 curve_steps + 1`` points), beside
+       its real proposal;
+    2. the master is solved; every council's predicted proposal at the duals enters as a
+       new column, and the master is solved again, until no council's prediction beats
+       the master's value of that council by more than ``column_gap`` of the total (at
+       most ``column_rounds`` times);
+    3. the duals are the next prices, kept within half the model's move of the model's
+       clearing prices (``0.5 |ln(seed / p)| + 0.005`` in log prices, per item) and within a
+       box around the round's prices (``box``, halved after a round whose excess grew).
+
+    The duals are then the master's own, at the optimum of column generation over the
+    model: each council's best predicted answer to them is already among its columns. The
+    real proposals correct the model every round, since it is refitted to them. Measured
+    on the published Pequod setting (3,000 + 3,000 councils, 50 goods, tolerance 3 %): see
+    ``benchmarks/results/planning.md``.
+
+    Parameters
+    ----------
+    damping
+        Weight of the new duals; default 1 with model columns (the master's duals are those
+        of column generation run to its end), else 0.5.
+    grid_ratio, grid_steps
+        Price grid of the demand steps: precision ``grid_ratio - 1``, trust region
+        ``grid_ratio ** grid_steps``.
+    demand_elasticity, permit_elasticity
+        Elasticities assumed before two rounds allow an estimate.
+    estimate_elasticities
+        Estimate elasticities from the rounds (else keep the assumed ones).
+    model_columns
+        Column generation with the board's model of the councils (above). ``None``
+        (default): on for Cobb-Douglas worker councils; linear councils state their
+        techniques, so the master knows them exactly without a model.
+    column_rounds, column_gap
+        Most column-generation passes per round, and the relative gain below which they
+        stop.
+    curve_steps, curve_width
+        Points of each council's predicted supply curve that seed the master.
+    box
+        Widest log price move per round with model columns.
+    adaptive_grid
+        Without model columns or the centre (below), refine the techniques' grid as the
+        excesses fall: step ``clip(max excess / 2, 1e-4, grid_ratio - 1)``.
+    stabilise
+        Without model columns: proximal-bundle-style centre: the LP and its trust region
+        are centred on the best prices so far by the dual function
+        (:func:`~solver.board_lp.dual_value`); prices that do not lower it are a null step
+        (their proposals still enter as columns, and the trust region halves; a step that
+        lowers it widens the region by half). ``None`` (default): on for Cobb-Douglas
+        worker councils where that dual function is exact (every consumer council and
+        federation Cobb-Douglas, no permit sellers): measured 9 rounds instead of 11-12 on
+        the Pequod setting. Elsewhere each item's trust region adapts on its own (doubling
+        while its price keeps moving one way, halving when it turns back): with linear
+        councils the centre rule stalled on the USA example (after 300 rounds, excess 1.0)
+        although its dual function is exact there too.
+    method, time_limit
+        HiGHS method per LP, and the time limit of a round's LP solves together.
+    """
+
+    name = "lp"
+
+    def __init__(
+        self,
+        *,
+        damping: float | None = None,
+        grid_ratio: float = 1.005,
+        grid_steps: int = 40,
+        demand_elasticity: float = -1.0,
+        permit_elasticity: float = 0.5,
+        estimate_elasticities: bool = True,
+        model_columns: bool | None = None,
+        column_rounds: int = 10,
+        column_gap: float = 1e-6,
+        curve_steps: int = 2,
+        curve_width: float = 0.05,
+        box: float = WIDEST_BOX,
+        adaptive_grid: bool = True,
+        stabilise: bool | None = None,
+        method: Method = Method.AUTO,
+        time_limit: float | None = None,
+    ) -> None:
+        if damping is not None and not 0.0 < damping <= 1.0:
+            raise ValueError(f"damping: must be in (0, 1], got {damping}")
+        if grid_ratio <= 1.0 or grid_steps < 1:
+            raise ValueError("grid_ratio must exceed 1 and grid_steps be at least 1")
+        if column_rounds < 0 or column_gap < 0.0:
+            raise ValueError("column_rounds and column_gap must not be negative")
+        if curve_steps < 0 or curve_width <= 0.0 or box <= 0.0:
+            raise ValueError("curve_steps must not be negative; curve_width and box positive")
+        self.damping = damping
+        self.grid_ratio = grid_ratio
+        self.grid_steps = grid_steps
+        self.demand_elasticity = demand_elasticity
+        self.permit_elasticity = permit_elasticity
+        self.estimate_elasticities = estimate_elasticities
+        self.model_columns = model_columns
+        self.column_rounds = column_rounds
+        self.column_gap = column_gap
+        self.curve_steps = curve_steps
+        self.curve_width = curve_width
+        self.widest_box = box
+        self._box = box
+        self._last_excess: float | None = None
+        self.adaptive_grid = adaptive_grid
+        self.stabilise = stabilise
+        self._centre: tuple[np.ndarray, float, np.ndarray, np.ndarray] | None = None
+        self.method = method
+        self.time_limit = time_limit
+        self.history: list[WorkerColumns] = []
+        self._radius: np.ndarray | None = None
+        self._last_move: np.ndarray | None = None
+        self._previous: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def elasticities(
+        self,
+        demand: np.ndarray,
+        permits: np.ndarray,
+        prices: np.ndarray,
+        previous: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Demand and permit-supply elasticities: assumed, or arc estimates from ``previous``."""
+        n = prices.shape[0]
+        eps_d = np.full(n, self.demand_elasticity)
+        eps_p = np.full(n, self.permit_elasticity)
+        if self.estimate_elasticities and previous is not None:
+            old_d, old_s, old_p = previous
+            eps_d = _secant(demand, old_d, prices, old_p, self.demand_elasticity, (-4.0, -0.25))
+            eps_p = _secant(permits, old_s, prices, old_p, self.permit_elasticity, (0.05, 4.0))
+        return eps_d, eps_p
+
+    def _radii(self, n: int) -> np.ndarray:
+        if self._radius is None or self._radius.shape != (n,):
+            self._radius = np.full(n, self.grid_steps * np.log(self.grid_ratio))
+        return self._radius
+
+    def _min_radius(self) -> float:
+        return self.grid_steps * float(np.log1p(1e-4))
+
+    def _adapt_radii(self, target: np.ndarray, prices: np.ndarray) -> None:
+        """Per-item trust regions, adapted like Rprop step sizes.
+
+        An item whose dual lies beyond its region in the same direction as last round gets
+        twice the radius (a price far from its level gets there in a few rounds); one whose
+        move reverses gets half (the duals hop across the clearing price).
+        """
+        radius = self._radii(prices.shape[0])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            move = np.log(np.where(target > 0, target, np.nan) / prices)
+        move = np.nan_to_num(move)
+        hit = np.abs(move) >= 0.999 * radius
+        if self._last_move is not None:
+            same = np.sign(move) * np.sign(self._last_move) > 0
+            flipped = np.sign(move) * np.sign(self._last_move) < 0
+            radius = np.where(hit & same, 2.0 * radius, radius)
+            radius = np.where(flipped, 0.5 * radius, radius)
+        self._radius = np.clip(radius, self._min_radius(), np.log(8.0))
+        self._last_move = move
+
+    def observe(
+        self, market: Market, prices: np.ndarray, proposals: Proposals
+    ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+        """Keep a round's worker proposals as columns and its requests for elasticities."""
+        if market.cobb_douglas is not None:  # linear councils enter as their techniques
+            self.history.append(worker_columns(market, proposals))
+        requests = final_demand(proposals, market.n_items)
+        permits = elastic_supply(market, proposals)
+        previous = self._previous
+        self._previous = (requests, permits, prices)
+        return requests, permits, previous
+
+    def next_prices(
+        self,
+        market: Market,
+        prices: np.ndarray,
+        proposals: Proposals,
+        supply: np.ndarray,
+        demand: np.ndarray,
+    ) -> RuleStep:
+        if self.model_columns is None:
+            self.model_columns = market.cobb_douglas is not None
+        if self.model_columns:
+            return self._model_round(market, prices, proposals, supply, demand)
+        damping = 0.5 if self.damping is None else self.damping
+        requests, permits, previous = self.observe(market, prices, proposals)
+        eps_d, eps_p = self.elasticities(requests, permits, prices, previous)
+        radius = self._radii(prices.shape[0])
+        excess = float(clearing_excess(supply, demand, prices, 0.01).max(initial=0.0))
+        centre = prices
+        if self.stabilise is None:
+            self.stabilise = market.cobb_douglas is not None and dual_value_is_exact(market)
+        if self.stabilise:
+            this_round = self.history[-1] if market.cobb_douglas is not None else None
+            value = dual_value(market, proposals, prices, eps_p, this_round)
+            if self._centre is None or value < self._centre[1]:
+                if self._centre is not None:  # a serious step: widen the search again
+                    radius = np.minimum(1.5 * radius, np.log(4.0))
+                self._centre = (prices, value, requests, permits)
+            else:  # a null step: keep the centre, narrow the search around it
+                radius = np.maximum(0.5 * radius, self._min_radius())
+            # no wider than the excesses call for, so prices settle as the excesses vanish
+            radius = np.clip(radius, self._min_radius(), np.log1p(2.0 * excess))
+            self._radius = radius
+            centre, _, requests, permits = self._centre
+        ratio = self.grid_ratio
+        if self.stabilise:  # the techniques' grid follows the trust regions
+            ratio = float(np.exp(radius.max() / self.grid_steps))
+        elif self.adaptive_grid:
+            # Steps no finer than needed: a tenth-of-a-percent grid is wasted while excesses
+            # are large, and a coarse one makes the duals hop between grid points at the end.
+            ratio = 1.0 + float(np.clip(0.5 * excess, 1e-4, ratio - 1.0))
+        result = solve_board_lp(
+            self.history,
+            market,
+            requests,
+            permits,
+            centre,
+            demand_elasticity=eps_d,
+            permit_elasticity=eps_p,
+            grid_ratio=ratio,
+            grid_steps=self.grid_steps,
+            item_ratio=np.exp(radius / self.grid_steps),
+            method=self.method,
+            time_limit=self.time_limit,
+        )
+        target = trust_region(result.prices, centre, np.exp(radius))
+        if not self.stabilise:
+            self._adapt_radii(target, centre)
+        new = (1.0 - damping) * centre + damping * target
+        return RuleStep(prices=new, lp=result)
+
+    def model_target(
+        self,
+        market: Market,
+        prices: np.ndarray,
+        proposals: Proposals,
+        supply: np.ndarray,
+        demand: np.ndarray,
+    ) -> ModelTarget:
+        """Fit the board's model to a round of Cobb-Douglas councils' proposals and clear it.
+
+        Keeps the round's proposals (only those: the model refitted to them stands for the
+        earlier ones) and moves the box (:func:`next_box`) by the round's largest excess.
+        """
+        requests, permits, previous = self.observe(market, prices, proposals)
+        del self.history[:-1]
+        eps_d, eps_p = self.elasticities(requests, permits, prices, previous)
+        excess = float(clearing_excess(supply, demand, prices, 0.01).max(initial=0.0))
+        self._box = next_box(self._box, excess, self._last_excess, self.widest_box)
+        self._last_excess = excess
+        model = ProfitModel.fit(self.history[-1], prices)
+        # the councils that sell permits spend what they earn
+        earned, budget = permit_sellers_spending(market, proposals.consumer_requests)
+        cleared = model_clearing_prices(
+            model,
+            market,
+            requests,
+            eps_d,
+            permits,
+            eps_p,
+            np.full(prices.shape, self._box),
+            earned_demand=earned,
+            budget=budget,
+        )
+        return ModelTarget(
+            model=model,
+            prices=cleared,
+            requests=requests,
+            permits=permits,
+            demand_elasticity=eps_d,
+            permit_elasticity=eps_p,
+            earned=earned,
+            budget=budget,
+        )
+
+    def _model_round(
+        self,
+        market: Market,
+        prices: np.ndarray,
+        proposals: Proposals,
+        supply: np.ndarray,
+        demand: np.ndarray,
+    ) -> RuleStep:
+        """A round with model columns: seed, column generation, duals (see the class)."""
+        fit = self.model_target(market, prices, proposals, supply, demand)
+        model, seed = fit.model, fit.prices
+        # permit sellers' demand follows their income from permits at the seed prices
+        requests = income_adjusted_demand(
+            fit.requests, fit.earned, fit.budget, fit.permits, fit.permit_elasticity, prices, seed
+        )
+        # the duals may correct the model's move by half of it (and 0.5 %), so that the
+        # correction fades as the model's moves do; the demand steps cover that window
+        move = np.abs(np.log(seed / prices))
+        window = 0.5 * move + 0.005
+        radius = np.minimum(move + window, self._box)
+        box = float(np.exp(self._box))
+        k = np.arange(-self.curve_steps, self.curve_steps + 1, dtype=float)
+        curves = model.supply_curves(seed, np.exp(self.curve_width * k / max(self.curve_steps, 1)))
+        started = time.perf_counter()
+        master = BoardMaster(
+            self.history + curves,
+            market,
+            requests,
+            fit.permits,
+            prices,
+            demand_elasticity=fit.demand_elasticity,
+            permit_elasticity=fit.permit_elasticity,
+            grid_ratio=float(np.exp(radius.max() / self.grid_steps)),
+            grid_steps=self.grid_steps,
+            item_ratio=np.exp(radius / self.grid_steps),
+            method=self.method,
+            time_limit=self.time_limit,
+        )
+        for passes in range(self.column_rounds + 1):
+            if self.time_limit is not None:  # the limit holds for the round's solves together
+                master.time_limit = max(self.time_limit - (time.perf_counter() - started), 0.01)
+            result = master.solve()
+            if result.termination is not TerminationCondition.OPTIMAL:
+                # stopped or failed: no prices from this round (a service abandons it)
+                return RuleStep(prices=prices.copy(), lp=_total(result, master))
+            duals = trust_region(trust_region(result.prices, seed, np.exp(window)), prices, box)
+            values = master.council_values
+            gain = float(np.maximum(model.profits(duals) - values, 0.0).sum())
+            if passes == self.column_rounds or gain <= self.column_gap * np.abs(values).sum():
+                break
+            master.drop_unused_workers()
+            master.add_workers(model.columns(duals))
+        damping = 1.0 if self.damping is None else self.damping
+        new = (1.0 - damping) * prices + damping * duals
+        return RuleStep(prices=new, lp=_total(result, master))
+
+
+def _total(result: BoardLPResult, master: BoardMaster) -> BoardLPResult:
+    """``result`` with the HiGHS time of every solve of ``master``."""
+    return dataclasses.replace(result, seconds=master.seconds, n_cols=master.n_cols)
+
+
+def dual_value_is_exact(market: Market) -> bool:
+    """Whether :func:`~solver.board_lp.dual_value` is the exact dual function of ``market``.
+
+    With fixed budgets, Cobb-Douglas demand is that of a quasi-linear utility (``I w_j / W``
+    times ``ln x_j``, minus spending), so the consumers' part of the dual is known; other CES
+    forms and incomes from selling permits have no such form.
+    """
+    groups = [market.consumers] + ([market.federations] if market.federations is not None else [])
+    return market.permits is None and all(bool(np.all(g.elasticity == 1.0)) for g in groups)
+
+
+class _HoldsBoardLP:
+    """A rule that solves its LP rounds with a :class:`BoardLP` in ``self._lp``."""
+
+    _lp: BoardLP
+
+    @property
+    def time_limit(self) -> float | None:
+        """HiGHS time limit of each LP round, in seconds (``None``: none)."""
+        return self._lp.time_limit
+
+    @time_limit.setter
+    def time_limit(self, seconds: float | None) -> None:
+        self._lp.time_limit = seconds

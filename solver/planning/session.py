@@ -1,0 +1,190 @@
+"""A planning session: the facilitation board's rounds, from first prices to a feasible plan.
+
+One round: the board publishes indicative prices; every council proposes (simulated
+councils by their behaviour, live ones through :meth:`PlanningSession.close_round`); the
+board aggregates supply and demand, evaluates every proposal, and answers with the next
+prices from its price rule. The session stops when it has converged (every item's relative
+excess within tolerance, every proposal approved, prices moving less than the tolerance) or
+after ``max_rounds``, reported as not converged together with the last plan.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from solver.planning.board.evaluation import Evaluation, evaluate
+from solver.planning.board.excess import clearing_excess
+from solver.planning.market import (
+    Market,
+    Proposals,
+    check_proposals,
+    simulated_proposals,
+    supply_and_demand,
+)
+from solver.planning.result import (
+    PlanResult,
+    PlanStatus,
+    RoundRecord,
+)
+from solver.planning.rules.base import PriceRule
+from solver.planning.rules.registry import make_rule
+
+__all__ = ["PlanStatus", "PlanningSession", "RoundRecord", "run_planning"]
+
+
+def _relative_change(new: np.ndarray, old: np.ndarray, tolerance: float) -> float:
+    if not old.size:
+        return 0.0
+    floor = tolerance * float(np.mean(np.abs(old)))
+    return float(np.max(np.abs(new - old) / np.maximum(np.abs(old), floor)))
+
+
+class PlanningSession:
+    """The board's side of a planning session over a :class:`~solver.market.Market`.
+
+    Parameters
+    ----------
+    market
+        Items and councils.
+    rule
+        A price rule object or the name of one (``lp``, ``tatonnement``, ``hybrid``).
+    tolerance
+        Largest relative excess of an item at convergence (also the budget and benefit-cost
+        tolerance of the evaluation).
+    price_tolerance
+        Largest relative price change at convergence; defaults to ``tolerance``.
+    max_rounds
+        Rounds after which the session stops, not converged.
+    prices
+        First indicative prices; defaults to ``market.initial_prices``.
+    """
+
+    def __init__(
+        self,
+        market: Market,
+        rule: PriceRule | str = "lp",
+        *,
+        tolerance: float = 0.01,
+        price_tolerance: float | None = None,
+        max_rounds: int = 100,
+        prices: np.ndarray | None = None,
+        rule_options: dict[str, Any] | None = None,
+    ) -> None:
+        if not 0.0 < tolerance < 1.0:
+            raise ValueError(f"tolerance: must be in (0, 1), got {tolerance}")
+        if max_rounds < 1:
+            raise ValueError(f"max_rounds: must be at least 1, got {max_rounds}")
+        self.market = market
+        self.rule = make_rule(rule, **(rule_options or {})) if isinstance(rule, str) else rule
+        self.tolerance = tolerance
+        self.price_tolerance = tolerance if price_tolerance is None else price_tolerance
+        self.max_rounds = max_rounds
+        self.prices = (market.initial_prices if prices is None else np.asarray(prices)).astype(
+            float
+        )
+        if self.prices.shape != (market.n_items,) or not np.all(self.prices > 0):
+            raise ValueError("prices: one positive price per item")
+        self.rounds: list[RoundRecord] = []
+        self.status = PlanStatus.RUNNING
+        self.last_proposals: Proposals | None = None
+        self.last_evaluation: Evaluation | None = None
+
+    def fork(self) -> PlanningSession:
+        """A copy that can play the next round while this session stays as it is.
+
+        The market is shared (it never changes); the price rule, which learns from every
+        round, is copied. A service closes a round on a fork and keeps it only once the round
+        is stored, so that nobody sees a round that may still be abandoned.
+        """
+        twin = copy.copy(self)
+        twin.rule = copy.deepcopy(self.rule, {id(self.market): self.market})
+        twin.rounds = list(self.rounds)
+        return twin
+
+    def simulated_proposals(self) -> Proposals:
+        """Every simulated council's proposal at the current prices."""
+        return simulated_proposals(self.market, self.prices)
+
+    def close_round(self, proposals: Proposals) -> RoundRecord:
+        """Aggregate and evaluate ``proposals`` (made at the current prices) and move prices."""
+        if self.status is not PlanStatus.RUNNING:
+            raise RuntimeError(f"the session has ended ({self.status.value})")
+        check_proposals(self.market, proposals)  # before anything of the session changes
+        start = time.perf_counter()
+        prices = self.prices
+        supply, demand = supply_and_demand(self.market, proposals)
+        evaluation = evaluate(self.market, proposals, prices, self.tolerance)
+        excess = clearing_excess(supply, demand, prices, self.tolerance)
+        worst = int(np.argmax(excess)) if excess.size else 0
+        step = self.rule.next_prices(self.market, prices, proposals, supply, demand)
+        change = _relative_change(step.prices, prices, self.tolerance)
+        record = RoundRecord(
+            round=len(self.rounds) + 1,
+            prices=prices.copy(),
+            supply=supply,
+            demand=demand,
+            max_excess=float(excess[worst]) if excess.size else 0.0,
+            worst_item=self.market.labels[worst] if excess.size else "",
+            price_change=change,
+            rejected=evaluation.rejected,
+            lp_status=step.lp.termination.value if step.lp is not None else None,
+            lp_seconds=step.lp.seconds if step.lp is not None else None,
+            seconds=time.perf_counter() - start,
+            next_prices=step.prices,
+        )
+        self.rounds.append(record)
+        self.last_proposals, self.last_evaluation = proposals, evaluation
+        if (
+            record.max_excess <= self.tolerance
+            and record.rejected == 0
+            and record.price_change <= self.price_tolerance
+        ):
+            self.status = PlanStatus.CONVERGED
+        elif len(self.rounds) >= self.max_rounds:
+            self.status = PlanStatus.MAX_ROUNDS
+        else:
+            self.prices = step.prices
+        return record
+
+    def run(self, progress: Callable[[RoundRecord], None] | None = None) -> PlanResult:
+        """Play rounds with simulated councils until the session ends."""
+        while self.status is PlanStatus.RUNNING:
+            record = self.close_round(self.simulated_proposals())
+            if progress is not None:
+                progress(record)
+        return self.result()
+
+    def result(self) -> PlanResult:
+        """The plan of the last round and the history so far."""
+        if not self.rounds or self.last_proposals is None or self.last_evaluation is None:
+            raise RuntimeError("no round has been played")
+        return PlanResult(
+            market=self.market,
+            rule=self.rule.name,
+            status=self.status,
+            tolerance=self.tolerance,
+            rounds=list(self.rounds),
+            proposals=self.last_proposals,
+            evaluation=self.last_evaluation,
+        )
+
+
+def run_planning(
+    market: Market,
+    rule: str = "lp",
+    *,
+    tolerance: float = 0.01,
+    max_rounds: int = 100,
+    progress: Callable[[RoundRecord], None] | None = None,
+    **rule_options: Any,
+) -> PlanResult:
+    """Run a planning session with simulated councils to convergence (or ``max_rounds``)."""
+    session = PlanningSession(
+        market, rule, tolerance=tolerance, max_rounds=max_rounds, rule_options=rule_options
+    )
+    return session.run(progress)
