@@ -22,7 +22,7 @@ from .api.planning.v1 import (
     round_pb2,
     round_pb2_grpc,
 )
-from .service import EconomyService, JobsService, PlanningService, RoundService
+from .services import EconomyService, JobsService, PlanningService, RoundService
 from .sessions import SessionManager
 from .store import Store
 

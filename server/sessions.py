@@ -36,8 +36,6 @@ import numpy as np
 
 from solver.economy.model import Economy, parse_economy
 from solver.highs import interruptible
-from solver.jobs.balance import balance_society
-from solver.jobs.remuneration import economy_with_ratings, effort_ratings
 from solver.jobs.workplaces import parse_society
 from solver.planning.board.evaluation import Evaluation, evaluate
 from solver.planning.from_economy import market_from_economy
@@ -45,18 +43,18 @@ from solver.planning.live_proposals import (
     CouncilDirectory,
     CouncilKind,
     CouncilProposal,
-    council_proposal,
-    with_council_proposals,
 )
 from solver.planning.market import Market
 from solver.planning.result import (
     PlanStatus,
     RoundRecord,
 )
-from solver.planning.rules.registry import PRICE_RULES, make_rule
+from solver.planning.rules import make_rule
 from solver.planning.session import (
     PlanningSession,
 )
+from solver.status import TerminationCondition
+from solver.usecases import MissingProposalsError, new_session, rate_economy, round_proposals
 
 from .auth import hash_token, new_token
 from .store import EconomyRecord, RoundClosedError, SessionRecord, Store
@@ -349,14 +347,7 @@ class SessionManager:
         economy = await self._economy(economy_id)
 
         def rate() -> Economy:
-            society = parse_society(workplaces_json)
-            ratings = effort_ratings(society, balance_society(society))
-            rated = economy_with_ratings(economy, society, ratings)
-            rated.description = (
-                f"{economy.description} Budgets from the effort ratings of "
-                f"{society.name!r} ({sum(len(w.members) for w in society.workplaces)} members)."
-            ).strip()
-            return rated
+            return rate_economy(economy, parse_society(workplaces_json))
 
         rated = await self.compute(rate)
         return await self.create_economy(rated.model_dump_json())
@@ -380,11 +371,7 @@ class SessionManager:
         EconomyValidationError
             The economy cannot be planned (e.g. infinite availability), naming the field.
         """
-        if settings.rule not in PRICE_RULES:
-            raise ValueError(
-                f"rule: unknown price rule {settings.rule!r}; choose one of "
-                f"{', '.join(PRICE_RULES)}"
-            )
+        make_rule(settings.rule, **settings.rule_options)  # a bad rule costs no economy load
         economy = await self._economy(economy_id)
         market = await self.compute(market_from_economy, economy)
         directory = CouncilDirectory(market)
@@ -415,12 +402,12 @@ class SessionManager:
 
     @staticmethod
     def _planning(market: Market, settings: SessionSettings) -> PlanningSession:
-        try:
-            rule = make_rule(settings.rule, **settings.rule_options)
-        except TypeError as err:
-            raise ValueError(f"rule_options: {err}") from err
-        return PlanningSession(
-            market, rule, tolerance=settings.tolerance, max_rounds=settings.max_rounds
+        return new_session(
+            market,
+            settings.rule,
+            tolerance=settings.tolerance,
+            max_rounds=settings.max_rounds,
+            rule_options=settings.rule_options,
         )
 
     async def session(self, session_id: str) -> LiveSession:
@@ -589,33 +576,26 @@ class SessionManager:
         live = await self.session(session_id)
         async with live.gate.closing():
             self._check_open(live, round_)
-            missing = [c for c in live.settings.live_councils if c not in live.submitted]
-            previous = live.planning.last_proposals
-            if missing and previous is None:
-                shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
-                raise SessionStateError(
-                    f"round: {len(missing)} live council(s) have not proposed yet and have no "
-                    f"earlier proposal to keep: {shown}"
-                )
             submitted = dict(live.submitted)
             # the round is played on a fork: readers keep seeing the stored rounds until the
             # new one is stored too, and an abandoned round leaves nothing behind
             planning = live.planning.fork()
-            if hasattr(planning.rule, "time_limit"):
-                left = None if deadline is None else max(deadline - time.monotonic(), 0.01)
-                planning.rule.time_limit = left
+            left = None if deadline is None else max(deadline - time.monotonic(), 0.01)
+            planning.rule.time_limit = left
 
             def solve() -> RoundRecord:
-                base = planning.simulated_proposals()
-                if missing:
-                    assert previous is not None
-                    for council in missing:
-                        submitted[council] = council_proposal(live.directory, previous, council)
-                # checked one by one as they arrived (or carried from the last round)
-                proposals = with_council_proposals(live.directory, base, submitted, check=False)
+                try:
+                    proposals = round_proposals(
+                        planning, live.directory, submitted, live.settings.live_councils
+                    )
+                except MissingProposalsError as err:
+                    raise SessionStateError(str(err)) from err
                 with interruptible(interrupt):
                     record = planning.close_round(proposals)
-                cut_short = record.lp_status in ("max_time_limit", "interrupted")
+                cut_short = record.lp_status in (
+                    TerminationCondition.MAX_TIME_LIMIT,
+                    TerminationCondition.INTERRUPTED,
+                )
                 if cut_short and (
                     interrupt.is_set() or (deadline is not None and time.monotonic() >= deadline)
                 ):
@@ -627,8 +607,7 @@ class SessionManager:
                 return record
 
             record = await self.compute(solve)
-            if hasattr(planning.rule, "time_limit"):
-                planning.rule.time_limit = None
+            planning.rule.time_limit = None
             summary = summary_of(record, planning.status)
             await self.db(
                 self.store.close_round,

@@ -253,13 +253,15 @@ def test_solve_round_gives_the_in_process_duals_and_takes_councils_requests(
     reference = solve_round(economy)
     assert reply.termination == round_pb.TERMINATION_CONDITION_OPTIMAL
     assert reply.solution_status == round_pb.SOLUTION_STATUS_OPTIMAL
-    assert dict(reply.prices) == pytest.approx(reference.prices(), rel=1e-12)
-    assert dict(reply.rents) == pytest.approx(reference.rents(), rel=1e-12)
+    assert dict(reply.prices) == pytest.approx(reference.prices.to_dict(), rel=1e-12)
+    assert dict(reply.rents) == pytest.approx(reference.rents.to_dict(), rel=1e-12)
     # a consumer council's proposal replaces its stated requests
     asked = {"bread": 150.0, "clothes": 20.0}
     changed = admin.solve_round(economy, requests={"north-cc": asked})
     expected = solve_round(with_requests(economy, {"north-cc": asked}))
-    assert dict(changed.activities) == pytest.approx(expected.activities(), rel=1e-9, abs=1e-9)
+    assert dict(changed.activities) == pytest.approx(
+        expected.activities.to_dict(), rel=1e-9, abs=1e-9
+    )
     assert changed.activities["bake"] != pytest.approx(reply.activities["bake"])
     with pytest.raises(grpc.RpcError) as err:
         admin.solve_round(town_id, requests={"ghost": asked})

@@ -88,12 +88,12 @@ def test_hahnel_corn_scarce_seed(path: SolverPath, seed: float) -> None:
     data["primary_inputs"][1]["availability"] = seed
     result = solve_round(parse_economy(data), path=path)
     # For 0 < S < 1000: capital-intensive at S, labour 6000 - 5 S; corn 6 days, seed rent 5 days.
-    assert result.activities() == pytest.approx(
+    assert result.activities.to_dict() == pytest.approx(
         {"labour-intensive": 1000 - seed, "capital-intensive": seed}
     )
     assert result.objective == pytest.approx(6000 - 5 * seed)
-    assert result.prices()["corn"] == pytest.approx(6.0)
-    assert result.rents() == pytest.approx({"labour": 0.0, "seed-corn": 5.0})
+    assert result.prices["corn"] == pytest.approx(6.0)
+    assert result.rents.to_dict() == pytest.approx({"labour": 0.0, "seed-corn": 5.0})
 
 
 def kantorovich(path: SolverPath) -> Any:
@@ -140,17 +140,17 @@ def kantorovich(path: SolverPath) -> Any:
 @pytest.mark.parametrize("path", PATHS)
 def test_kantorovich_machine_example(path: SolverPath) -> None:
     result = kantorovich(path)
-    sets = result.activities()["assemble"]
+    sets = result.activities["assemble"]
     assert sets == pytest.approx(86 + 2 / 3)
     # The unmet orders are the feasibility report, priced at the penalty (1 per set).
     (short,) = result.shortfalls()
     assert short.good == "set" and short.shortfall == pytest.approx(1000 - sets)
     assert not result.feasible
     # Resolving multipliers: part 1 = 2/3, part 2 = 1/3; machine-days 6.667, 13.333, 26.667.
-    prices = result.prices()
+    prices = result.prices
     assert prices["part1"] == pytest.approx(2 / 3)
     assert prices["part2"] == pytest.approx(1 / 3)
-    assert result.rents() == pytest.approx(
+    assert result.rents.to_dict() == pytest.approx(
         {"milling": 20 / 3, "turret": 40 / 3, "automatic": 80 / 3}
     )
 
@@ -159,10 +159,10 @@ def test_kantorovich_machine_example(path: SolverPath) -> None:
 def test_small_town_by_hand(path: SolverPath) -> None:
     result = solve_round(load_economy(EXAMPLES / "small_town.json"), path=path)
     assert result.objective == pytest.approx(299.0)
-    assert result.activities() == pytest.approx(
+    assert result.activities.to_dict() == pytest.approx(
         {"steel-coal": 15, "steel-electric": 13, "bake": 180, "keep-park": 10}
     )
-    assert result.prices() == pytest.approx({"bread": 1.3, "steel": 3.0, "park": 8.0})
+    assert result.prices.to_dict() == pytest.approx({"bread": 1.3, "steel": 3.0, "park": 8.0})
     assert result.pollution_price == pytest.approx([1.0])
 
 
@@ -186,17 +186,17 @@ def test_binding_labour_limit_gives_a_rent_and_raises_prices() -> None:
         {"id": "steel-manual", "outputs": {"steel": 1}, "primary_inputs": {"labour": 5}}
     )
     loose = solve_dict(data)
-    assert loose.rents()["steelworker"] == pytest.approx(0.0)
+    assert loose.rents["steelworker"] == pytest.approx(0.0)
     tight_data = copy.deepcopy(data)
     tight_data["primary_inputs"][2]["availability"] = 5
     tight = solve_dict(tight_data)
     # marginal steel is now manual (5 h) instead of electric (3 h): rent 5 - 3 = 2 per hour
-    assert tight.rents()["steelworker"] == pytest.approx(2.0)
-    assert tight.prices()["steel"] == pytest.approx(5.0)
-    assert tight.prices()["steel"] > loose.prices()["steel"]
+    assert tight.rents["steelworker"] == pytest.approx(2.0)
+    assert tight.prices["steel"] == pytest.approx(5.0)
+    assert tight.prices["steel"] > loose.prices["steel"]
     for good in ("bread", "park"):
-        assert tight.prices()[good] > loose.prices()[good]
-    assert tight.prices()["bread"] == pytest.approx(1 + 0.1 * 5)
+        assert tight.prices[good] > loose.prices[good]
+    assert tight.prices["bread"] == pytest.approx(1 + 0.1 * 5)
 
 
 def test_binding_capacity_gives_a_rent_and_raises_prices() -> None:
@@ -210,10 +210,10 @@ def test_binding_capacity_gives_a_rent_and_raises_prices() -> None:
     rents = dict(zip(tight.techniques, tight.capacity_rent.tolist(), strict=True))
     assert rents["steel-electric"] == pytest.approx(2.0)  # manual 5 h - electric 3 h
     assert rents["steel-coal"] == pytest.approx(0.0)
-    assert tight.activities()["steel-manual"] == pytest.approx(3.0)
-    assert tight.prices()["steel"] == pytest.approx(5.0)
-    assert tight.prices()["steel"] > loose.prices()["steel"]
-    assert tight.prices()["park"] > loose.prices()["park"]
+    assert tight.activities["steel-manual"] == pytest.approx(3.0)
+    assert tight.prices["steel"] == pytest.approx(5.0)
+    assert tight.prices["steel"] > loose.prices["steel"]
+    assert tight.prices["park"] > loose.prices["park"]
     # The council at capacity earns more than its social cost: ratio > 1.
     ratio = dict(zip(tight.councils, tight.council_ratio.tolist(), strict=True))
     assert ratio["steelworks"] > 1.0
@@ -224,13 +224,13 @@ def test_binding_pollution_cap_gives_a_price_and_raises_prices() -> None:
     data["federations"][0]["pollution_caps"]["smoke"] = 1000  # not binding
     loose = solve_dict(data)
     assert loose.pollution_price == pytest.approx([0.0])
-    assert loose.prices()["steel"] == pytest.approx(2.0)
+    assert loose.prices["steel"] == pytest.approx(2.0)
     data["federations"][0]["pollution_caps"]["smoke"] = 15
     tight = solve_dict(data)
     assert tight.pollution_price == pytest.approx([1.0])
-    assert tight.prices()["steel"] == pytest.approx(3.0)
-    assert tight.prices()["steel"] > loose.prices()["steel"]
-    assert tight.prices()["bread"] > loose.prices()["bread"]
+    assert tight.prices["steel"] == pytest.approx(3.0)
+    assert tight.prices["steel"] > loose.prices["steel"]
+    assert tight.prices["bread"] > loose.prices["bread"]
 
 
 def test_cap_covers_councils_in_federations_below_only() -> None:
@@ -239,10 +239,10 @@ def test_cap_covers_councils_in_federations_below_only() -> None:
     data["federations"][1]["pollution_caps"] = {"smoke": 0}  # north: the steelworks is in the city
     data["pollutants"][0]["weight"] = 0
     result = solve_dict(data)
-    assert result.activities()["steel-coal"] == pytest.approx(28.0)  # cap does not reach it
+    assert result.activities["steel-coal"] == pytest.approx(28.0)  # cap does not reach it
     data["worker_councils"][0]["federation"] = "north"
     result = solve_dict(data)
-    assert result.activities()["steel-coal"] == pytest.approx(0.0)
+    assert result.activities["steel-coal"] == pytest.approx(0.0)
     assert result.pollution_price == pytest.approx([1.0])
 
 
@@ -251,15 +251,15 @@ def test_pollution_damage_weight_is_a_social_cost() -> None:
     data["federations"][0]["pollution_caps"] = {}
     data["pollutants"][0]["weight"] = 0.5  # coal: 2 h + 0.5 damage < electric 3 h
     result = solve_dict(data)
-    assert result.activities()["steel-coal"] == pytest.approx(28.0)
-    assert result.prices()["steel"] == pytest.approx(2.5)
+    assert result.activities["steel-coal"] == pytest.approx(28.0)
+    assert result.prices["steel"] == pytest.approx(2.5)
 
 
 def test_stock_lowers_the_net_requirement() -> None:
     data = small_town()
     data["goods"][0]["stock"] = 30
     result = solve_dict(data)
-    assert result.activities()["bake"] == pytest.approx(150.0)
+    assert result.activities["bake"] == pytest.approx(150.0)
 
 
 # --- infeasible, unbounded, time limit: a status and a report, never a crash ---
@@ -287,9 +287,9 @@ def test_elastic_round_reports_the_shortfall_at_the_penalty_price() -> None:
     assert short.good == "bread"
     # 99 h are missing; each loaf needs 1 h + 0.1 t steel at 3 h (the smoke cap binds): 1.3 h
     assert short.shortfall == pytest.approx(99 / 1.3)
-    assert result.prices()["bread"] == pytest.approx(100.0)
+    assert result.prices["bread"] == pytest.approx(100.0)
     # labour is now scarce: one loaf (1.3 h at weight 1 + rent) is worth its penalty
-    assert result.rents()["labour"] == pytest.approx(100 / 1.3 - 1)
+    assert result.rents["labour"] == pytest.approx(100 / 1.3 - 1)
 
 
 def test_unbounded_lp_gives_a_status() -> None:
@@ -311,7 +311,9 @@ def test_every_method_finds_the_same_prices(method: Method) -> None:
     result = solve_round(load_economy(EXAMPLES / "small_town.json"), method=method)
     assert result.method is method
     tol = 1e-4 if method is Method.PDLP else 1e-7
-    assert result.prices() == pytest.approx({"bread": 1.3, "steel": 3.0, "park": 8.0}, rel=tol)
+    assert result.prices.to_dict() == pytest.approx(
+        {"bread": 1.3, "steel": 3.0, "park": 8.0}, rel=tol
+    )
 
 
 def test_auto_method_resolves_to_a_concrete_one() -> None:
@@ -330,7 +332,7 @@ def test_resolve_with_new_requests_reuses_the_model() -> None:
     solver.update(replace(inputs, demand=demand))
     second = solver.solve()
     assert solver.model.highs is highs
-    assert second.activities()["bake"] == pytest.approx(280)
+    assert second.activities["bake"] == pytest.approx(280)
     assert second.objective == pytest.approx(first.objective + 100 * 1.3)
 
 

@@ -62,7 +62,7 @@ def test_productive_and_feasible_with_binding_limits() -> None:
     result = RoundSolver(build_round_lp(eco)).solve(Method.SIMPLEX)
     assert result.termination is TerminationCondition.OPTIMAL
     assert result.feasible  # no shortfalls
-    assert result.rents()["resource0"] > 0  # the first resource binds
+    assert result.rents["resource0"] > 0  # the first resource binds
     assert np.any(result.capacity_rent > 0)  # some capacity binds
 
 
@@ -118,7 +118,7 @@ def test_paths_agree_on_duals(solved: dict[Path, tuple[RoundSolver, object]]) ->
     _close(vec.capacity_rent, pyo.capacity_rent)
     _close(vec.activity, pyo.activity, 1e-6)
     # The instance exercises every kind of dual: scarce resource, pollution cap, capacities.
-    assert vec.rents()["resource0"] > 1e-3
+    assert vec.rents["resource0"] > 1e-3
     assert vec.pollution_price.max() > 1e-3
     assert np.sum(vec.capacity_rent > 1e-3) >= 3
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from solver.lp.build import RoundLP
 from solver.lp.highs_model import RawSolution
@@ -99,14 +100,21 @@ class RoundResult:
             for i in short
         ]
 
-    def prices(self) -> dict[str, float]:
-        return _named(self.goods, self.price)
+    @property
+    def prices(self) -> pd.Series:
+        """Shadow price of every good (the dual of its balance row), indexed by good id;
+        empty when the solver returned no duals."""
+        return _series(self.goods, self.price, "good", "price")
 
-    def rents(self) -> dict[str, float]:
-        return _named(self.primary_inputs, self.rent)
+    @property
+    def rents(self) -> pd.Series:
+        """Rent of every primary input (the dual of its availability row), indexed by id."""
+        return _series(self.primary_inputs, self.rent, "primary_input", "rent")
 
-    def activities(self) -> dict[str, float]:
-        return _named(self.techniques, self.activity)
+    @property
+    def activities(self) -> pd.Series:
+        """Activity level of every technique in the plan, indexed by technique id."""
+        return _series(self.techniques, self.activity, "technique", "activity")
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (NaN becomes ``None``)."""
@@ -121,15 +129,15 @@ class RoundResult:
             "feasible": self.feasible,
             "shortfalls": [s.__dict__ for s in self.shortfalls()],
             "shortfalls_from_elastic_resolve": self.shortfalls_from_elastic_resolve,
-            "prices": self.prices(),
-            "rents": self.rents(),
+            "prices": _named(self.goods, self.price),
+            "rents": _named(self.primary_inputs, self.rent),
             "pollution_prices": [
                 {"federation": f, "pollutant": e, "price": _num(p)}
                 for (f, e), p in zip(
                     self.cap_rows, _list(self.pollution_price, len(self.cap_rows)), strict=True
                 )
             ],
-            "activities": self.activities(),
+            "activities": _named(self.techniques, self.activity),
             "capacity_rents": {
                 t: _num(r)
                 for t, r in zip(
@@ -163,6 +171,12 @@ def _num(v: float | None) -> float | None:
 
 def _list(a: np.ndarray | None, n: int) -> list[float | None]:
     return [None] * n if a is None else a.tolist()
+
+
+def _series(labels: list[str], values: np.ndarray | None, index: str, name: str) -> pd.Series:
+    if values is None:
+        return pd.Series([], index=pd.Index([], name=index), name=name, dtype=float)
+    return pd.Series(values, index=pd.Index(labels, name=index), name=name)
 
 
 def _named(labels: list[str], values: np.ndarray | None) -> dict[str, float]:

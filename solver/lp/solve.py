@@ -2,7 +2,7 @@
 
 >>> from solver import load_economy, solve_round
 >>> result = solve_round(load_economy("economy.json"))          # doctest: +SKIP
->>> result.prices()["corn"]                                        # doctest: +SKIP
+>>> result.prices["corn"]                                        # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -168,6 +168,7 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
         elasticity=np.array([cc.substitution_elasticity for cc in ccs], dtype=float),
     )
     feds = economy.federations
+    pollutant_unit = {e.id: e.unit for e in economy.pollutants}
     federations = None
     if feds:
         federations = Consumers(
@@ -190,6 +191,9 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
         federation_ids=[f.id for f in feds],
         worker_ids=[wc.id for wc in economy.worker_councils],
         technique_ids=list(tech.techniques),
+        units=[g.unit for g in economy.goods]
+        + [p.unit for p in economy.primary_inputs]
+        + [pollutant_unit[e] for _, e in lp.cap_rows],
     )
 
 

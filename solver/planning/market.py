@@ -71,6 +71,10 @@ class Market:
         Consumer councils selling pollution permissions, or ``None``.
     consumer_ids, federation_ids, worker_ids
         Ids of the councils, for feedback; ``None`` means numbered.
+    technique_ids
+        Ids of linear worker councils' techniques; ``None`` means numbered.
+    units
+        Unit of every item (``""`` where the economy names none), or ``None``.
     """
 
     name: str
@@ -87,6 +91,7 @@ class Market:
     federation_ids: list[str] | None = None
     worker_ids: list[str] | None = None
     technique_ids: list[str] | None = field(default=None, repr=False)
+    units: list[str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         n = len(self.labels)
@@ -94,6 +99,8 @@ class Market:
             raise ValueError("labels, kinds and fixed_supply must have one entry per item")
         if self.initial_prices.shape != (n,) or not np.all(self.initial_prices > 0):
             raise ValueError("initial_prices: one positive price per item")
+        if self.units is not None and len(self.units) != n:
+            raise ValueError("units: one unit per item")
         if (self.cobb_douglas is None) == (self.linear is None):
             raise ValueError("a market has worker councils of exactly one form")
 

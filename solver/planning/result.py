@@ -8,6 +8,8 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
+import pandas as pd
+import scipy.sparse as sp
 
 from solver.planning.board.evaluation import Evaluation
 from solver.planning.board.excess import free_items, relative_excess
@@ -15,6 +17,7 @@ from solver.planning.market import (
     Market,
     Proposals,
 )
+from solver.status import TerminationCondition
 
 __all__ = ["PlanResult", "compare_prices", "council_feedback"]
 
@@ -48,8 +51,109 @@ class PlanResult:
         return self.rounds[-1]
 
     @property
-    def prices(self) -> np.ndarray:
-        return self.final.prices
+    def prices(self) -> pd.Series:
+        """The last round's indicative price of every item, indexed by item id."""
+        return pd.Series(self.final.prices, index=self._item_index(), name="price")
+
+    def _item_index(self) -> pd.Index:
+        return pd.Index(self.market.labels, name="item")
+
+    @property
+    def items(self) -> pd.DataFrame:
+        """Every item of the last round, indexed by id.
+
+        Columns: ``kind``, ``unit``, ``price``, ``supply`` and ``demand`` (the proposals'
+        totals, supply including fixed supplies), ``excess`` (supply minus demand),
+        ``relative_excess`` (``2 |S - D| / (S + D)``) and ``free`` (in excess supply at a
+        negligible price: cleared by disposal, so not counted against convergence).
+        """
+        last, market = self.final, self.market
+        return pd.DataFrame(
+            {
+                "kind": market.kinds,
+                "unit": market.units if market.units is not None else [""] * market.n_items,
+                "price": last.prices,
+                "supply": last.supply,
+                "demand": last.demand,
+                "excess": last.supply - last.demand,
+                "relative_excess": relative_excess(last.supply, last.demand),
+                "free": free_items(last.supply, last.demand, last.prices, self.tolerance),
+            },
+            index=self._item_index(),
+        )
+
+    @property
+    def consumption(self) -> pd.DataFrame:
+        """What every consumer council and federation requests in the plan: a council x item
+        table (sparse columns, so that a million councils fit), items that nobody requests
+        left out."""
+        p, market = self.proposals, self.market
+        blocks = [p.consumer_requests]
+        names = market.consumer_names()
+        if p.federation_requests is not None:
+            blocks.append(p.federation_requests)
+            names += market.federation_names()
+        matrix = sp.csr_array(sp.vstack(blocks)) if len(blocks) > 1 else blocks[0]
+        used = np.flatnonzero(np.asarray(abs(matrix).sum(axis=0)).ravel())
+        return pd.DataFrame.sparse.from_spmatrix(
+            sp.csc_matrix(matrix[:, used]),
+            index=pd.Index(names, name="council"),
+            columns=pd.Index([market.labels[i] for i in used], name="item"),
+        )
+
+    @property
+    def activity(self) -> pd.Series:
+        """Activity level of every technique in the plan, indexed by technique id (empty for
+        worker councils that propose quantities rather than techniques, as in Pequod; see
+        :attr:`production`)."""
+        x = self.proposals.linear_activity
+        if x is None:
+            return pd.Series([], index=pd.Index([], name="technique"), name="activity")
+        names = self.market.technique_names()
+        return pd.Series(x, index=pd.Index(names, name="technique"), name="activity")
+
+    @property
+    def production(self) -> pd.DataFrame:
+        """Net supply of every worker council in the plan (outputs positive, inputs
+        negative): a council x item table with sparse columns."""
+        market, p = self.market, self.proposals
+        n = market.n_items
+        if market.linear is not None and p.linear_activity is not None:
+            lin = market.linear
+            per_tech = sp.diags_array(p.linear_activity) @ (lin.outputs - lin.inputs)
+            owner = sp.csr_array(
+                (np.ones(lin.n), (lin.council, np.arange(lin.n))), shape=(market.n_workers, lin.n)
+            )
+            net = sp.csr_array(owner @ per_tech)
+        elif market.cobb_douglas is not None and p.cobb_douglas is not None:
+            w = market.cobb_douglas
+            made = sp.csr_array(
+                (p.cobb_douglas.output, (np.arange(w.n), w.product)), shape=(w.n, n)
+            )
+            net = sp.csr_array(made - p.cobb_douglas.inputs)
+        else:
+            net = sp.csr_array((market.n_workers, n))
+        used = np.flatnonzero(np.asarray(abs(net).sum(axis=0)).ravel())
+        return pd.DataFrame.sparse.from_spmatrix(
+            sp.csc_matrix(net[:, used]),
+            index=pd.Index(market.worker_names(), name="council"),
+            columns=pd.Index([market.labels[i] for i in used], name="item"),
+        )
+
+    @property
+    def history(self) -> pd.DataFrame:
+        """One row per round, indexed by round number: ``max_excess``, ``worst_item``,
+        ``price_change``, ``rejected``, ``lp_status``, ``lp_seconds``, ``seconds``."""
+        rows = [r.summary() for r in self.rounds]
+        return pd.DataFrame(rows).set_index("round")
+
+    def price_history(self) -> pd.DataFrame:
+        """Indicative prices of every round: a round x item table."""
+        return pd.DataFrame(
+            np.vstack([r.prices for r in self.rounds]),
+            index=pd.Index([r.round for r in self.rounds], name="round"),
+            columns=self._item_index(),
+        )
 
     def rounds_to(self, threshold: float) -> int | None:
         """First round whose largest relative excess is at most ``threshold``."""
@@ -131,7 +235,7 @@ def compare_prices(first: PlanResult, second: PlanResult) -> dict[str, Any]:
     """
     if first.market.labels != second.market.labels:
         raise ValueError("the two plans are for different economies")
-    a, b = first.prices, second.prices
+    a, b = first.final.prices, second.final.prices
     rel = np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))
     free = free_items(first.final.supply, first.final.demand, a, first.tolerance) & free_items(
         second.final.supply, second.final.demand, b, second.tolerance
@@ -285,7 +389,7 @@ class RoundRecord:
     worst_item: str
     price_change: float
     rejected: int
-    lp_status: str | None
+    lp_status: TerminationCondition | None
     lp_seconds: float | None
     seconds: float
     next_prices: np.ndarray = field(repr=False)
@@ -298,7 +402,7 @@ class RoundRecord:
             "worst_item": self.worst_item,
             "price_change": self.price_change,
             "rejected": self.rejected,
-            "lp_status": self.lp_status,
+            "lp_status": None if self.lp_status is None else self.lp_status.value,
             "lp_seconds": self.lp_seconds,
             "seconds": self.seconds,
         }

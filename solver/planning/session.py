@@ -132,7 +132,7 @@ class PlanningSession:
             worst_item=self.market.labels[worst] if excess.size else "",
             price_change=change,
             rejected=evaluation.rejected,
-            lp_status=step.lp.termination.value if step.lp is not None else None,
+            lp_status=step.lp.termination if step.lp is not None else None,
             lp_seconds=step.lp.seconds if step.lp is not None else None,
             seconds=time.perf_counter() - start,
             next_prices=step.prices,

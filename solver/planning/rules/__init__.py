@@ -1,1 +1,32 @@
-"""planning/rules"""
+"""Price rules of the facilitation board: how the next indicative prices follow from a round.
+
+One module per rule, each an object that a planning session owns and that holds what the
+rule remembers between rounds (step sizes, proposals kept as LP columns, trust regions), so
+that rules can be compared on the same economy and the same proposals:
+
+- :mod:`~solver.planning.rules.tatonnement`: the published rule of Hahnel and Szczepanczyk;
+- :mod:`~solver.planning.rules.lp`: the shadow prices of the board's master LP;
+- :mod:`~solver.planning.rules.hybrid`: tatonnement first, then ``lp``;
+- :mod:`~solver.planning.rules.newton`: Newton's method on the board's model of the councils.
+"""
+
+from solver.planning.rules.base import PriceRule, RuleStep
+from solver.planning.rules.hybrid import Hybrid
+from solver.planning.rules.lp import BoardLP
+from solver.planning.rules.newton import Newton
+from solver.planning.rules.registry import PRICE_RULES, make_rule, rule_options
+from solver.planning.rules.tatonnement import Tatonnement, TatonnementState, tatonnement_step
+
+__all__ = [
+    "PRICE_RULES",
+    "BoardLP",
+    "Hybrid",
+    "Newton",
+    "PriceRule",
+    "RuleStep",
+    "Tatonnement",
+    "TatonnementState",
+    "make_rule",
+    "rule_options",
+    "tatonnement_step",
+]

@@ -29,9 +29,20 @@ class RuleStep:
 
 
 class PriceRule(Protocol):
-    """How the board moves from one round's prices and proposals to the next prices."""
+    """How the board moves from one round's prices and proposals to the next prices.
+
+    Attributes
+    ----------
+    name
+        The rule's name in :data:`~solver.planning.rules.PRICE_RULES`.
+    time_limit
+        Seconds that the LP solves of one round may take together (``None``: no limit); a
+        service sets it from its caller's deadline before each round. Rules that solve no
+        LP keep it and ignore it.
+    """
 
     name: str
+    time_limit: float | None
 
     def next_prices(
         self,

@@ -63,6 +63,7 @@ class Newton(_HoldsBoardLP):
     """
 
     name = "newton"
+    sets_lp_options = ("box",)  # its inner lp rule's box is ``radius``
 
     def __init__(
         self,

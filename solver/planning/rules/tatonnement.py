@@ -57,6 +57,7 @@ class Tatonnement:
 
     def __init__(self) -> None:
         self._state: TatonnementState | None = None
+        self.time_limit: float | None = None  # no LP to limit; part of the protocol
 
     def next_prices(
         self,

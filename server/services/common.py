@@ -1,0 +1,179 @@
+"""What every gRPC service shares: errors translated to status codes with the field named,
+callers checked against the admin token or their council's token, deadlines and timestamps.
+
+Status codes
+------------
+- ``INVALID_ARGUMENT``: a malformed economy or proposal, an unknown rule or option; the
+  message names the field.
+- ``NOT_FOUND``: no such economy or session.
+- ``FAILED_PRECONDITION``: the call does not fit the session's state: a proposal for a round
+  that is not open, a close while live councils have never proposed, an economy still used.
+- ``UNAUTHENTICATED``: no ``authorization: Bearer <token>`` metadata, or a token the session
+  does not know.
+- ``PERMISSION_DENIED``: a valid token that may not make this call (a council token on a
+  management call, or a council proposing for another council).
+- ``RESOURCE_EXHAUSTED``: a message or upload larger than the configured limit.
+- ``CANCELLED`` / ``DEADLINE_EXCEEDED``: the caller gave up; the round in progress finishes
+  and is stored, nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
+
+import grpc
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from server.api.planning.v1 import planning_pb2 as pb
+from server.auth import bearer_token, is_admin
+from server.sessions import (
+    RoundAbandoned,
+    SessionManager,
+    SessionStateError,
+)
+from server.store import NotFoundError, RoundClosedError
+from solver.economy.model import (
+    EconomyValidationError,
+)
+from solver.jobs.workplaces import WorkplaceValidationError
+from solver.planning.market import ProposalError
+
+__all__ = []
+
+R = TypeVar("R")
+
+ERROR_CODES: list[tuple[type[BaseException], grpc.StatusCode]] = [
+    (NotFoundError, grpc.StatusCode.NOT_FOUND),
+    (RoundClosedError, grpc.StatusCode.FAILED_PRECONDITION),
+    (RoundAbandoned, grpc.StatusCode.DEADLINE_EXCEEDED),
+    (SessionStateError, grpc.StatusCode.FAILED_PRECONDITION),
+    (EconomyValidationError, grpc.StatusCode.INVALID_ARGUMENT),
+    (WorkplaceValidationError, grpc.StatusCode.INVALID_ARGUMENT),
+    (ProposalError, grpc.StatusCode.INVALID_ARGUMENT),
+    (ValueError, grpc.StatusCode.INVALID_ARGUMENT),
+]
+
+
+def code_of(err: BaseException) -> grpc.StatusCode | None:
+    for kind, code in ERROR_CODES:
+        if isinstance(err, kind):
+            return code
+    return None
+
+
+def translate_errors(
+    method: Callable[..., Awaitable[R]],
+) -> Callable[..., Awaitable[R]]:
+    """Turn the solver's and the store's errors into status codes with their messages."""
+
+    @functools.wraps(method)
+    async def wrapper(self: Any, request: Any, context: grpc.aio.ServicerContext) -> R:
+        try:
+            return await method(self, request, context)
+        except Exception as err:
+            code = code_of(err)
+            if code is None:
+                raise
+            await context.abort(code, str(err))
+            raise AssertionError("unreachable") from err  # abort raises
+
+    return wrapper
+
+
+def translate_stream_errors(
+    method: Callable[..., AsyncIterator[R]],
+) -> Callable[..., AsyncIterator[R]]:
+    """:func:`translate_errors` for server-streaming methods."""
+
+    @functools.wraps(method)
+    async def wrapper(
+        self: Any, request: Any, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[R]:
+        try:
+            async for item in method(self, request, context):
+                yield item
+        except Exception as err:
+            code = code_of(err)
+            if code is None:
+                raise
+            await context.abort(code, str(err))
+
+    return wrapper
+
+
+def timestamp(seconds: float) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromNanoseconds(int(seconds * 1e9))
+    return stamp
+
+
+def deadline_of(context: grpc.aio.ServicerContext) -> float | None:
+    """The caller's deadline on the monotonic clock (it becomes the solves' time limit)."""
+    remaining = context.time_remaining()
+    return None if remaining is None else time.monotonic() + remaining
+
+
+class Guard:
+    """Token checks shared by both services."""
+
+    def __init__(self, manager: SessionManager, admin_token: str) -> None:
+        self.manager = manager
+        self.admin_token = admin_token
+
+    @staticmethod
+    async def _token(context: grpc.aio.ServicerContext) -> str:
+        token = bearer_token(context.invocation_metadata())
+        if token is None:
+            await context.abort(
+                grpc.StatusCode.UNAUTHENTICATED,
+                "missing token: send the metadata 'authorization: Bearer <token>'",
+            )
+        assert token is not None
+        return token
+
+    async def admin(self, context: grpc.aio.ServicerContext) -> None:
+        token = await self._token(context)
+        if is_admin(token, self.admin_token):
+            return
+        if await self.manager.is_council_token(token):
+            await context.abort(
+                grpc.StatusCode.PERMISSION_DENIED,
+                "this call needs the admin token; a council's token does not do",
+            )
+        await context.abort(grpc.StatusCode.UNAUTHENTICATED, "unknown token")
+
+    async def caller(self, context: grpc.aio.ServicerContext, session_id: str) -> str | None:
+        """``None`` for the admin, else the council whose token this is.
+
+        The token is checked against the database before the session is loaded, so a wrong
+        token costs an index lookup and says nothing about which sessions exist.
+        """
+        token = await self._token(context)
+        if is_admin(token, self.admin_token):
+            return None
+        council = await self.manager.council_of_token(session_id, token)
+        if council is None:
+            await context.abort(
+                grpc.StatusCode.UNAUTHENTICATED,
+                f"the token is not valid for session {session_id!r}",
+            )
+        return council
+
+
+def quantities(field: str, pairs: list[tuple[str, float]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for name, value in pairs:
+        if name in out:
+            raise ValueError(f"{field}[{name}]: given twice")
+        out[name] = value
+    return out
+
+
+def item_quantities(labels: list[str], values: Any) -> list[pb.ItemQuantity]:
+    return [
+        pb.ItemQuantity(item=label, quantity=float(v))
+        for label, v in zip(labels, values, strict=True)
+    ]

@@ -1,0 +1,125 @@
+"""``planning.v1.EconomyService``: store, read, list and delete economies."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import grpc
+
+from server.api.planning.v1 import economy_pb2 as eco_pb
+from server.api.planning.v1 import economy_pb2_grpc as eco_grpc
+from server.services.common import (
+    Guard,
+    timestamp,
+    translate_errors,
+)
+from server.sessions import (
+    SessionManager,
+    SessionStateError,
+)
+from server.store import EconomyRecord
+
+__all__ = ["EconomyService"]
+
+
+class EconomyService(eco_grpc.EconomyServiceServicer):
+    """``planning.v1.EconomyService``."""
+
+    def __init__(
+        self,
+        manager: SessionManager,
+        admin_token: str,
+        *,
+        max_message_bytes: int,
+        max_upload_bytes: int,
+    ) -> None:
+        self.manager = manager
+        self.guard = Guard(manager, admin_token)
+        self.max_message_bytes = max_message_bytes
+        self.max_upload_bytes = max_upload_bytes
+
+    @staticmethod
+    def _message(record: EconomyRecord, with_document: bool = False) -> eco_pb.Economy:
+        return eco_pb.Economy(
+            economy_id=record.economy_id,
+            name=record.name,
+            goods=record.goods,
+            worker_councils=record.worker_councils,
+            consumer_councils=record.consumer_councils,
+            federations=record.federations,
+            document_bytes=record.document_bytes,
+            create_time=timestamp(record.created),
+            economy_json=record.document if with_document else "",
+        )
+
+    async def _create(self, document: str) -> eco_pb.Economy:
+        if not document.strip():
+            raise ValueError("economy_json: empty document")
+        return self._message(await self.manager.create_economy(document))
+
+    @translate_errors
+    async def CreateEconomy(
+        self, request: eco_pb.CreateEconomyRequest, context: grpc.aio.ServicerContext
+    ) -> eco_pb.CreateEconomyResponse:
+        await self.guard.admin(context)
+        return eco_pb.CreateEconomyResponse(economy=await self._create(request.economy_json))
+
+    @translate_errors
+    async def UploadEconomy(
+        self,
+        request_iterator: AsyncIterator[eco_pb.UploadEconomyRequest],
+        context: grpc.aio.ServicerContext,
+    ) -> eco_pb.UploadEconomyResponse:
+        await self.guard.admin(context)
+        chunks: list[bytes] = []
+        size = 0
+        async for piece in request_iterator:
+            size += len(piece.chunk)
+            if size > self.max_upload_bytes:
+                await context.abort(
+                    grpc.StatusCode.RESOURCE_EXHAUSTED,
+                    f"economy upload larger than the server's limit of "
+                    f"{self.max_upload_bytes:,} bytes (--max-upload-mb)",
+                )
+            chunks.append(piece.chunk)
+        try:
+            document = b"".join(chunks).decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ValueError(f"chunk: the document is not UTF-8 ({err})") from None
+        del chunks
+        return eco_pb.UploadEconomyResponse(economy=await self._create(document))
+
+    @translate_errors
+    async def GetEconomy(
+        self, request: eco_pb.GetEconomyRequest, context: grpc.aio.ServicerContext
+    ) -> eco_pb.GetEconomyResponse:
+        await self.guard.admin(context)
+        record = await self.manager.db(self.manager.store.economy, request.economy_id)
+        if record.document_bytes > self.max_message_bytes - 64 * 1024:
+            await context.abort(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"economy_id: the document of {record.economy_id!r} has "
+                f"{record.document_bytes:,} bytes, more than one message may carry "
+                f"({self.max_message_bytes:,}, --max-message-mb); ListEconomies gives its "
+                "summary",
+            )
+        return eco_pb.GetEconomyResponse(economy=self._message(record, with_document=True))
+
+    @translate_errors
+    async def ListEconomies(
+        self, request: eco_pb.ListEconomiesRequest, context: grpc.aio.ServicerContext
+    ) -> eco_pb.ListEconomiesResponse:
+        await self.guard.admin(context)
+        records = await self.manager.db(self.manager.store.economies)
+        return eco_pb.ListEconomiesResponse(economies=[self._message(r) for r in records])
+
+    @translate_errors
+    async def DeleteEconomy(
+        self, request: eco_pb.DeleteEconomyRequest, context: grpc.aio.ServicerContext
+    ) -> eco_pb.DeleteEconomyResponse:
+        await self.guard.admin(context)
+        try:
+            await self.manager.db(self.manager.store.delete_economy, request.economy_id)
+        except ValueError as err:  # still used by a session
+            raise SessionStateError(str(err)) from err
+        return eco_pb.DeleteEconomyResponse()

@@ -1,0 +1,114 @@
+"""``planning.v1.RoundService``: solve one social-cost LP for a stored economy or a document."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+
+import grpc
+
+from server.api.planning.v1 import round_pb2 as round_pb
+from server.api.planning.v1 import round_pb2_grpc as round_grpc
+from server.services.common import (
+    Guard,
+    deadline_of,
+    translate_errors,
+)
+from server.sessions import (
+    SessionManager,
+)
+from solver.economy.model import (
+    parse_economy,
+    with_activity_limits,
+    with_requests,
+)
+from solver.highs import interruptible
+from solver.lp.results import RoundResult
+from solver.lp.solve import solve_round
+from solver.status import Method, SolutionStatus, TerminationCondition
+
+__all__ = ["RoundService"]
+
+
+_TERMINATION = {
+    t: getattr(round_pb, f"TERMINATION_CONDITION_{t.name}") for t in TerminationCondition
+}
+_SOLUTION = {s: getattr(round_pb, f"SOLUTION_STATUS_{s.name}") for s in SolutionStatus}
+
+
+class RoundService(round_grpc.RoundServiceServicer):
+    """``planning.v1.RoundService``: one round's LP, stateless."""
+
+    def __init__(self, manager: SessionManager, admin_token: str) -> None:
+        self.manager = manager
+        self.guard = Guard(manager, admin_token)
+
+    @translate_errors
+    async def SolveRound(
+        self, request: round_pb.SolveRoundRequest, context: grpc.aio.ServicerContext
+    ) -> round_pb.SolveRoundResponse:
+        await self.guard.admin(context)
+        which = request.WhichOneof("economy")
+        if which == "economy_id":
+            record = await self.manager.db(self.manager.store.economy, request.economy_id)
+            document = record.document
+        elif which == "economy_json":
+            document = request.economy_json
+        else:
+            raise ValueError("economy: give economy_id or economy_json")
+        try:
+            method = Method(request.method or "auto")
+        except ValueError:
+            choices = ", ".join(m.value for m in Method)
+            raise ValueError(f"method: unknown {request.method!r}; one of {choices}") from None
+        requests: dict[str, dict[str, float]] = {}
+        for entry in request.requests:
+            if entry.council_id in requests:
+                raise ValueError(f"requests[{entry.council_id}]: given twice")
+            requests[entry.council_id] = dict(entry.quantities)
+        activities = dict(request.activities)
+        deadline = deadline_of(context)
+        interrupt = threading.Event()
+
+        def solve() -> RoundResult:
+            economy = with_requests(parse_economy(document), requests)
+            if activities:
+                economy = with_activity_limits(economy, activities)
+            time_limit = None
+            if deadline is not None:
+                # what is left once the economy is read, less a margin to answer in time
+                left = deadline - time.monotonic()
+                time_limit = max(left - max(0.1 * left, 0.05), 0.01)
+            with interruptible(interrupt):
+                return solve_round(
+                    economy, method=method, time_limit=time_limit, elastic=not request.hard
+                )
+
+        try:
+            result = await self.manager.compute(solve)
+        except asyncio.CancelledError:
+            interrupt.set()
+            raise
+        return round_pb.SolveRoundResponse(
+            termination=_TERMINATION[result.termination],
+            solution_status=_SOLUTION[result.solution],
+            objective=result.objective if result.objective is not None else 0.0,
+            solve_seconds=result.solve_seconds,
+            feasible=result.feasible,
+            prices=result.prices.to_dict(),
+            rents=result.rents.to_dict(),
+            pollution_prices=[
+                round_pb.PollutionPrice(federation=f, pollutant=e, price=float(p))
+                for (f, e), p in zip(result.cap_rows, result.pollution_price, strict=True)
+            ]
+            if result.pollution_price is not None
+            else [],
+            activities=result.activities.to_dict(),
+            shortfalls=[
+                round_pb.Shortfall(good=s.good, required=s.required, missing=s.shortfall)
+                for s in result.shortfalls()
+            ],
+            result_json=json.dumps(result.to_dict()),
+        )

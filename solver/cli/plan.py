@@ -1,0 +1,151 @@
+"""``parplan plan``: a planning session with simulated councils, to convergence."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from solver.cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_OK,
+    economy_of,
+)
+from solver.economy.model import Economy
+from solver.planning.market import Market
+from solver.planning.result import (
+    PlanResult,
+    RoundRecord,
+    compare_prices,
+)
+from solver.plots import close_figure, plot_convergence
+from solver.scenarios.pequod import pequod_economy, pequod_market
+from solver.usecases import new_session, plan
+
+__all__ = []
+
+
+class Progress:
+    """One line per round on stderr: a bar over ``max_rounds`` and the largest excess."""
+
+    def __init__(self, max_rounds: int, tolerance: float, enabled: bool) -> None:
+        self.max_rounds, self.tolerance, self.enabled = max_rounds, tolerance, enabled
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, record: RoundRecord) -> None:
+        if not self.enabled:
+            return
+        width = 20
+        done = min(width, round(width * record.round / self.max_rounds))
+        bar = "#" * done + "." * (width - done)
+        line = (
+            f"[{bar}] round {record.round:>4}/{self.max_rounds}  max excess "
+            f"{record.max_excess:8.4f} ({record.worst_item})  price change "
+            f"{record.price_change:7.4f}  rejected {record.rejected}  {record.seconds:.2f} s"
+        )
+        end = "\r" if self.tty else "\n"
+        print(line[:160].ljust(160 if self.tty else 0), end=end, file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.enabled and self.tty:
+            print(file=sys.stderr)
+
+
+def planned(args: argparse.Namespace) -> Economy | Market:
+    """What the command plans: the Pequod setting's market, or an economy."""
+    if args.pequod:
+        if args.workplaces is not None:
+            raise ValueError("workplaces: the Pequod economy has no consumer councils to rate")
+        return pequod_market(pequod_economy(pollutant=args.pollutant, seed=args.seed))
+    return economy_of(args)
+
+
+def print_plan(result: PlanResult, top: int) -> None:
+    summary = result.to_dict(top=None)
+    last = result.final
+    print(f"economy      {summary['economy']}: {result.market.n_items} items")
+    print(f"rule         {result.rule}")
+    print(
+        f"status       {result.status.value} after {len(result.rounds)} round(s)"
+        f" (tolerance {result.tolerance:g})"
+    )
+    print(f"max excess   {last.max_excess:.4g} ({last.worst_item})")
+    seconds = sum(r.seconds for r in result.rounds)
+    print(f"time         {seconds:.2f} s")
+    c = summary["councils"]
+    print(
+        f"councils     {c['consumer']} consumer, {c['federation']} federation, "
+        f"{c['worker']} worker; {c['rejected']} proposal(s) not approved"
+    )
+    items = summary["items"]
+    shown = items if top <= 0 else items[:top]
+    print(f"\n{'item':<28} {'kind':<17} {'price':>11} {'supply':>12} {'demand':>12} {'excess':>8}")
+    for d in shown:
+        print(
+            f"{d['item'][:28]:<28} {d['kind']:<17} {d['price']:>11.5g} {d['supply']:>12.6g} "
+            f"{d['demand']:>12.6g} {d['relative_excess']:>8.4f}"
+        )
+    if len(shown) < len(items):
+        print(f"... {len(items) - len(shown)} more items (--top 0 shows all, --json gives all)")
+    for f in summary["rejected_proposals"][: top if top > 0 else None]:
+        print(f"not approved: {f['kind']} council {f['council']}: {f['reason']}")
+
+
+def parse_rule_options(pairs: list[str] | None) -> dict[str, Any]:
+    """``KEY=VALUE`` settings of the price rule, values read as JSON (else as text); the rule
+    itself checks them (:func:`~solver.planning.rules.make_rule`)."""
+    options: dict[str, Any] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"rule-option: expected KEY=VALUE, got {pair!r}")
+        try:
+            options[key.replace("-", "_")] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key.replace("-", "_")] = value
+    return options
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    session = new_session(
+        planned(args),
+        args.rule,
+        tolerance=args.tolerance,
+        max_rounds=args.max_rounds,
+        workplaces=args.workplaces,
+        rule_options=parse_rule_options(args.rule_option),
+    )
+    market = session.market
+    progress = Progress(args.max_rounds, args.tolerance, not args.quiet)
+    try:
+        result = session.run(progress)
+    finally:
+        progress.close()
+    out: dict[str, Any] = result.to_dict(top=None if args.top <= 0 else args.top)
+    if args.compare:
+        other_rule = "tatonnement" if args.rule != "tatonnement" else "lp"
+        other = plan(
+            market, other_rule, tolerance=args.tolerance, max_rounds=max(args.max_rounds, 300)
+        )
+        comparison = compare_prices(result, other)
+        out["comparison"] = comparison
+    if args.plot:
+        close_figure(plot_convergence(result, path=args.plot))
+    if args.json:
+        json.dump(out, sys.stdout, indent=1, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        print_plan(result, args.top)
+        if args.compare:
+            c = out["comparison"]
+            print(
+                f"\ncompare      {c['rules'][0]} ({c['rounds'][0]} rounds, converged "
+                f"{c['converged'][0]}) vs {c['rules'][1]} ({c['rounds'][1]} rounds, converged "
+                f"{c['converged'][1]}): prices differ by at most "
+                f"{c['max_relative_difference']:.3%} ({c['worst_item']}), "
+                f"{c['mean_relative_difference']:.3%} on average"
+            )
+        if args.plot:
+            print(f"plot         {args.plot}")
+    return EXIT_OK if result.converged else EXIT_INFEASIBLE

@@ -1,0 +1,116 @@
+"""``parplan solve`` and ``parplan check``: the social-cost LP of one round, and the production
+graph's checks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import numpy as np
+
+from solver.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_INFEASIBLE,
+    EXIT_OK,
+    economy_of,
+    fmt,
+)
+from solver.economy.model import (
+    Economy,
+)
+from solver.economy.production import check_production
+from solver.lp.results import RoundResult
+from solver.lp.solve import Path, solve_round
+from solver.status import Method, SolutionStatus
+
+__all__ = []
+
+
+def print_result(eco: Economy, result: RoundResult, top: int) -> None:
+    print(
+        f"economy      {eco.name}: {len(result.goods)} goods, {len(result.techniques)} techniques"
+    )
+    print(f"termination  {result.termination.value}")
+    print(f"solution     {result.solution.value}")
+    print(f"method       {result.method.value} ({result.path} path), {result.solve_seconds:.3f} s")
+    if result.objective is not None:
+        print(f"social cost  {result.objective:.10g}")
+    for note in result.notes:
+        print(f"note         {note}")
+    short = result.shortfalls()
+    if result.has_solution or short:
+        if short:
+            print(f"\nFEASIBILITY: {len(short)} request(s) cannot be met")
+            print(f"  {'good':<30} {'required':>14} {'shortfall':>14}")
+            for s in short:
+                print(f"  {s.good:<30} {s.required:>14.6g} {s.shortfall:>14.6g}")
+        else:
+            print("feasible     every request is met")
+    if not result.has_duals:
+        print("\nno prices: the solver returned no dual solution")
+        return
+    assert result.price is not None and result.activity is not None
+    n = len(result.goods)
+    shown = n if top <= 0 else min(top, n)
+    names = {g.id: g.name for g in eco.goods}
+    print(f"\n{'good':<30} {'price':>12}  name")
+    for g, p in list(zip(result.goods, result.price.tolist(), strict=True))[:shown]:
+        print(f"{g:<30} {p:>12.6g}  {names.get(g, '')}")
+    if shown < n:
+        print(f"... {n - shown} more goods (--top 0 shows all, --json gives everything)")
+    print(f"\n{'primary input':<30} {'rent':>12}")
+    for p, r in result.rents.items():
+        print(f"{p:<30} {r:>12.6g}")
+    if result.cap_rows:
+        assert result.pollution_price is not None
+        print(f"\n{'pollution cap':<30} {'price':>12}")
+        for (f, e), price in zip(result.cap_rows, result.pollution_price.tolist(), strict=True):
+            print(f"{f + ' / ' + e:<30} {price:>12.6g}")
+    ratio = result.council_ratio
+    if ratio is not None:
+        active = ratio[~np.isnan(ratio)]
+        print(
+            f"\nworker councils: {len(result.councils)}, {active.size} active; "
+            f"social benefit / social cost of the active ones: "
+            f"min {fmt(float(active.min()) if active.size else None)}, "
+            f"max {fmt(float(active.max()) if active.size else None)}"
+        )
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    eco = economy_of(args)
+    result = solve_round(
+        eco,
+        method=Method(args.method),
+        path=Path(args.path),
+        time_limit=args.time_limit,
+        elastic=not args.hard,
+        check=not args.no_check,
+    )
+    if args.json:
+        json.dump(result.to_dict(), sys.stdout, indent=1, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        print_result(eco, result, args.top)
+    if result.solution is SolutionStatus.NO_SOLUTION or result.shortfalls():
+        return EXIT_INFEASIBLE
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    eco = economy_of(args)
+    report = check_production(eco)
+    radius = (
+        "n/a (not a square Leontief system)"
+        if report.spectral_radius is None
+        else f"{report.spectral_radius:.6g}"
+    )
+    print(f"economy          {eco.name}")
+    print(f"spectral radius  {radius}")
+    if report.ok:
+        print("production       every requested good can be produced, sustainably")
+        return EXIT_OK
+    for p in report.problems():
+        print(f"error: {p}", file=sys.stderr)
+    return EXIT_BAD_INPUT

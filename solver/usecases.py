@@ -1,0 +1,212 @@
+"""What a user of the solver does, step by step: load -> ratings -> market -> session -> result.
+
+The command line (:mod:`solver.cli`) and the gRPC service (``server/``) both call these
+functions, so that a plan made from the shell and one made over the API take the same
+steps; the service adds only translation and persistence.
+
+>>> import solver
+>>> result = solver.plan(solver.load_example("planning-town"), rule="lp")
+>>> result.converged
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from solver.economy.model import Economy, load_economy
+from solver.jobs.balance import balance_society
+from solver.jobs.remuneration import economy_with_ratings, effort_ratings
+from solver.jobs.workplaces import Society, load_society
+from solver.planning.from_economy import market_from_economy
+from solver.planning.live_proposals import (
+    CouncilDirectory,
+    CouncilProposal,
+    council_proposal,
+    with_council_proposals,
+)
+from solver.planning.market import Market, Proposals
+from solver.planning.result import PlanResult, RoundRecord
+from solver.planning.rules import PriceRule, make_rule
+from solver.planning.session import PlanningSession
+from solver.scenarios.bundled import bundled_examples
+
+__all__ = [
+    "MissingProposalsError",
+    "load_example",
+    "new_session",
+    "plan",
+    "planning_market",
+    "rate_economy",
+    "round_proposals",
+]
+
+
+class MissingProposalsError(RuntimeError):
+    """A round cannot close: live councils have not proposed and have nothing to keep."""
+
+
+def load_example(name: str) -> Economy:
+    """A bundled example economy by name (``parplan examples`` lists them).
+
+    Raises
+    ------
+    ValueError
+        ``example: ...`` naming the examples there are.
+    """
+    examples = bundled_examples()
+    if name not in examples:
+        raise ValueError(
+            f"example: unknown example {name!r}; choose from {', '.join(sorted(examples))}"
+        )
+    return load_economy(examples[name])
+
+
+def rate_economy(economy: Economy, society: Society | str | Path) -> Economy:
+    """``economy`` with consumer councils' budgets earned by their members' effort ratings.
+
+    The society's job complexes are balanced across workplaces first
+    (:func:`~solver.jobs.balance.balance_society`); each member's rating follows from the
+    balanced complex (:func:`~solver.jobs.remuneration.effort_ratings`) and sets the budget
+    of the member's consumer council (:func:`~solver.jobs.remuneration.economy_with_ratings`).
+
+    Parameters
+    ----------
+    economy
+        The economy to plan.
+    society
+        Its workplaces and members, or the path of a workplaces JSON file.
+    """
+    if not isinstance(society, Society):
+        society = load_society(society)
+    ratings = effort_ratings(society, balance_society(society))
+    rated = economy_with_ratings(economy, society, ratings)
+    members = sum(len(w.members) for w in society.workplaces)
+    rated.description = (
+        f"{economy.description} Budgets from the effort ratings of {society.name!r} "
+        f"({members} members)."
+    ).strip()
+    return rated
+
+
+def planning_market(
+    economy: Economy | Market, *, workplaces: Society | str | Path | None = None
+) -> Market:
+    """The planning market of ``economy`` (rated by ``workplaces`` first, when given)."""
+    if isinstance(economy, Market):
+        if workplaces is not None:
+            raise ValueError("workplaces: this market has no economy whose councils to rate")
+        return economy
+    if workplaces is not None:
+        economy = rate_economy(economy, workplaces)
+    return market_from_economy(economy)
+
+
+def new_session(
+    economy: Economy | Market,
+    rule: str | PriceRule = "lp",
+    *,
+    tolerance: float = 0.01,
+    max_rounds: int = 100,
+    workplaces: Society | str | Path | None = None,
+    rule_options: Mapping[str, Any] | None = None,
+) -> PlanningSession:
+    """A planning session over ``economy``, its settings checked before any round is played.
+
+    Raises
+    ------
+    ValueError
+        Naming the setting: ``rule``, ``rule_options``, ``tolerance``, ``max_rounds``.
+    EconomyValidationError
+        Naming every field of the economy that planning cannot work with.
+    """
+    if isinstance(rule, str):  # checked first: a wrong option costs no market
+        rule = make_rule(rule, **dict(rule_options or {}))
+    elif rule_options:
+        raise ValueError("rule_options: give options with a rule name, not a rule object")
+    market = planning_market(economy, workplaces=workplaces)
+    return PlanningSession(market, rule, tolerance=tolerance, max_rounds=max_rounds)
+
+
+def plan(
+    economy: Economy | Market,
+    rule: str | PriceRule = "lp",
+    *,
+    tolerance: float = 0.01,
+    max_rounds: int = 100,
+    workplaces: Society | str | Path | None = None,
+    progress: Callable[[RoundRecord], None] | None = None,
+    **rule_options: Any,
+) -> PlanResult:
+    """Plan ``economy`` with simulated councils until the proposals add up to a feasible plan.
+
+    Parameters
+    ----------
+    economy
+        An economy (:func:`~solver.economy.model.load_economy`, :func:`load_example`) or a
+        planning market made already (e.g. :func:`~solver.scenarios.pequod.pequod_market`).
+    rule
+        The board's price rule: ``lp``, ``tatonnement``, ``hybrid`` or ``newton``
+        (:data:`~solver.planning.rules.PRICE_RULES`), or a rule object.
+    tolerance
+        Largest relative excess of an item at convergence.
+    max_rounds
+        Rounds after which the session stops, reported as not converged.
+    workplaces
+        A society (or workplaces JSON file) whose members' effort ratings set the consumer
+        councils' budgets.
+    progress
+        Called with every round's record as it closes.
+    **rule_options
+        Settings of the rule (:func:`~solver.planning.rules.rule_options` lists them).
+
+    Returns
+    -------
+    PlanResult
+        The last round's plan and the history; ``.items``, ``.consumption``, ``.activity``
+        and ``.history`` are labelled pandas tables.
+    """
+    session = new_session(
+        economy,
+        rule,
+        tolerance=tolerance,
+        max_rounds=max_rounds,
+        workplaces=workplaces,
+        rule_options=rule_options,
+    )
+    return session.run(progress)
+
+
+def round_proposals(
+    session: PlanningSession,
+    directory: CouncilDirectory,
+    submitted: Mapping[str, CouncilProposal],
+    live_councils: Sequence[str],
+) -> Proposals:
+    """Every council's proposal for the session's open round.
+
+    Live councils propose what they submitted; a live council that has not submitted keeps
+    its proposal of the last round; every other council is simulated at the round's prices.
+    Submissions are taken as checked (:meth:`CouncilDirectory.check` when they arrived).
+
+    Raises
+    ------
+    MissingProposalsError
+        ``round: ...`` naming the live councils that have not proposed and have no earlier
+        proposal to keep (in the first round).
+    """
+    previous = session.last_proposals
+    missing = [c for c in live_councils if c not in submitted]
+    if missing and previous is None:
+        shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+        raise MissingProposalsError(
+            f"round: {len(missing)} live council(s) have not proposed yet and have no "
+            f"earlier proposal to keep: {shown}"
+        )
+    everyone = dict(submitted)
+    for council in missing:
+        assert previous is not None
+        everyone[council] = council_proposal(directory, previous, council)
+    return with_council_proposals(directory, session.simulated_proposals(), everyone, check=False)
