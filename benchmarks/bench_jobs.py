@@ -3,7 +3,7 @@
     python benchmarks/bench_jobs.py                       # both sections, default sizes
     python benchmarks/bench_jobs.py --workplace 1000 200 --society 1000 10 10
 
-*workplace*: one workplace of M members and T tasks (``solver.jobs.synthetic_society``),
+*workplace*: one workplace of M members and T tasks (``solver.scenarios.synthetic_society``),
 balanced towards its own averages. *society*: W workplaces of M members and T tasks each,
 balanced across workplaces towards the society's averages (and each alone, for the
 comparison). Times are wall-clock seconds in one process: model building in Pyomo, HiGHS,
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         "# Job balancing benchmark\n\n",
         f"Started {started}; machine: {machine()}; commit {solver_version()}.\n\n",
         f"Command: `python benchmarks/bench_jobs.py {' '.join(sys.argv[1:])}`\n\n",
-        "Synthetic workplaces (`solver.jobs.synthetic_society`, seed 0): task hours 5-40, "
+        "Synthetic workplaces (`solver.scenarios.synthetic_society`, seed 0): task hours 5-40, "
         "ratings drawn around a mean per workplace, a fifth of the tasks needing one of five "
         "qualifications that half the members hold, members offering 5 % more hours than "
         "the tasks need. Tolerance 0.05 of the rating scale.\n\n",

@@ -1,6 +1,6 @@
 """Benchmark the planning procedure: rounds to convergence and time per round, by rule and size.
 
-Pequod-family economies (:func:`solver.pequod.pequod_economy`) are planned with simulated
+Pequod-family economies (:func:`solver.scenarios.pequod.pequod_economy`) are planned with simulated
 councils under each price rule (``tatonnement``, ``lp``, ``hybrid``, ``newton``). Sections:
 
 * ``pequod``   the published setting (3,000 + 3,000 councils, 10 goods per category), several
@@ -42,15 +42,11 @@ import highspy
 import numpy as np
 
 from solver.planning.market import Market, Proposals, simulated_proposals
-from solver.planning.result import (
-    PlanStatus,
-)
+from solver.planning.result import PlanStatus
 from solver.planning.rules.hybrid import Hybrid
 from solver.planning.rules.lp import BoardLP
 from solver.planning.rules.newton import Newton
-from solver.planning.session import (
-    PlanningSession,
-)
+from solver.planning.session import PlanningSession
 from solver.scenarios.pequod import pequod_economy, pequod_market
 
 SECTIONS = ("pequod", "robustness", "scaling", "large", "huge")

@@ -1,6 +1,6 @@
 """Benchmark the round LP: build, hand-over and HiGHS solve time by size, path and method.
 
-For each size a synthetic economy (:func:`solver.synthetic.synthetic_economy`) is generated,
+For each size a synthetic economy (:func:`solver.scenarios.synthetic_economy`) is generated,
 its technology matrices and round LP are built, and every (path, method) pair is solved from
 a freshly built model:
 
@@ -24,7 +24,7 @@ import platform
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path as FilePath
+from pathlib import Path
 
 import highspy
 import numpy as np
@@ -34,7 +34,7 @@ from solver.lp.build import RoundLP, build_round_lp
 from solver.lp.highs_model import HighsRoundModel
 from solver.lp.pyomo_model import PyomoRoundModel
 from solver.lp.results import RoundResult
-from solver.lp.solve import Path, RoundSolver
+from solver.lp.solve import ModelPath, RoundSolver
 from solver.scenarios.synthetic import synthetic_economy
 from solver.status import Method, TerminationCondition
 
@@ -71,7 +71,7 @@ def _duals(r: RoundResult) -> np.ndarray | None:
 
 def _run_vectorised(lp: RoundLP, method: Method, time_limit: float) -> tuple[float, RoundResult]:
     start = time.perf_counter()
-    solver = RoundSolver(lp, Path.VECTORISED)  # HighsRoundModel(lp): passModel
+    solver = RoundSolver(lp, ModelPath.VECTORISED)  # HighsRoundModel(lp): passModel
     handover = time.perf_counter() - start
     assert isinstance(solver.model, HighsRoundModel)
     return handover, solver.solve(method, time_limit)
@@ -79,7 +79,7 @@ def _run_vectorised(lp: RoundLP, method: Method, time_limit: float) -> tuple[flo
 
 def _run_pyomo(lp: RoundLP, method: Method, time_limit: float) -> tuple[float, float, RoundResult]:
     start = time.perf_counter()
-    solver = RoundSolver(lp, Path.PYOMO)  # create_pyomo_model + persistent solver
+    solver = RoundSolver(lp, ModelPath.PYOMO)  # create_pyomo_model + persistent solver
     construct = time.perf_counter() - start
     assert isinstance(solver.model, PyomoRoundModel)
     result = solver.solve(method, time_limit)
@@ -116,7 +116,7 @@ def _table(rows: list[Row], args: argparse.Namespace, started: str) -> str:
         "# Round LP benchmark\n\n"
         f"Started {started}; machine: {machine}.\n\n"
         f"Command: `python benchmarks/bench_round_lp.py {' '.join(sys.argv[1:])}`\n\n"
-        "Synthetic economies (`solver.synthetic.synthetic_economy`, seed "
+        "Synthetic economies (`solver.scenarios.synthetic_economy`, seed "
         f"{args.seed}): 3 techniques per good, 8 inputs per technique. *gen*: economy "
         "generation incl. pydantic validation; *build*: technology matrices + RoundLP; "
         "*hand-over*: vectorised `HighsRoundModel(lp)` (passModel), Pyomo "
@@ -135,7 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS))
     parser.add_argument(
-        "--paths", nargs="+", choices=[p.value for p in Path], default=[p.value for p in Path]
+        "--paths",
+        nargs="+",
+        choices=[p.value for p in ModelPath],
+        default=[p.value for p in ModelPath],
     )
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds per solve")
     parser.add_argument(
@@ -149,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         "--pyomo-max-goods", type=int, default=10_000, help="skip the Pyomo path above this"
     )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=FilePath, default=FilePath("benchmarks/results/round_lp.md"))
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/round_lp.md"))
     args = parser.parse_args(argv)
     limits = {m: args.time_limit for m in METHODS}
     for item in args.method_time_limit:
@@ -174,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Simplex first: it is the reference for the duals.
     methods = sorted(args.methods, key=list(METHODS).index)
-    paths = [Path(p) for p in sorted(args.paths, key=[p.value for p in Path].index)]
+    paths = [ModelPath(p) for p in sorted(args.paths, key=[p.value for p in ModelPath].index)]
     for size in args.sizes:
         t0 = time.perf_counter()
         economy = synthetic_economy(size, seed=args.seed)
@@ -187,13 +190,13 @@ def main(argv: list[str] | None = None) -> int:
         for path in paths:
             for name in methods:
                 row = Row(size, path.value, name, lp.n_rows, lp.n_cols, gen, build)
-                if path is Path.PYOMO and size > args.pyomo_max_goods:
+                if path is ModelPath.PYOMO and size > args.pyomo_max_goods:
                     row.status = "skipped"
                     row.note = f"Pyomo path skipped above {args.pyomo_max_goods:,} goods"
                     emit(row)
                     continue
                 start = time.perf_counter()
-                if path is Path.VECTORISED:
+                if path is ModelPath.VECTORISED:
                     row.handover, result = _run_vectorised(lp, METHODS[name], limits[name])
                     row.solve = result.solve_seconds
                 else:
@@ -209,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
                 if (
                     duals is not None
                     and reference is None
-                    and path is Path.VECTORISED
+                    and path is ModelPath.VECTORISED
                     and name in ("simplex", "ipm")
                 ):
                     reference = (name, duals)

@@ -39,20 +39,11 @@ from solver.highs import interruptible
 from solver.jobs.workplaces import parse_society
 from solver.planning.board.evaluation import Evaluation, evaluate
 from solver.planning.from_economy import market_from_economy
-from solver.planning.live_proposals import (
-    CouncilDirectory,
-    CouncilKind,
-    CouncilProposal,
-)
+from solver.planning.live_proposals import CouncilDirectory, CouncilKind, CouncilProposal
 from solver.planning.market import Market
-from solver.planning.result import (
-    PlanStatus,
-    RoundRecord,
-)
+from solver.planning.result import PlanStatus, RoundRecord
 from solver.planning.rules import make_rule
-from solver.planning.session import (
-    PlanningSession,
-)
+from solver.planning.session import PlanningSession
 from solver.status import TerminationCondition
 from solver.usecases import MissingProposalsError, new_session, rate_economy, round_proposals
 

@@ -1,9 +1,20 @@
-"""Participatory planning solver: the economy, its production graph and the round's LP.
+"""Participatory planning solver: economies, the board's rounds of indicative prices, plans.
+
+The front door for Python users; every name here is also importable from the subpackage
+that holds it (``solver.economy``, ``solver.lp``, ``solver.planning``, ``solver.jobs``,
+``solver.scenarios``)::
+
+    import solver
+
+    economy = solver.load_example("planning-town")      # or solver.load_economy("my.json")
+    result = solver.plan(economy, rule="lp")            # simulated councils, to convergence
+    result.items                                        # pandas: price, supply, demand, ...
+    solver.plot_convergence(result, path="rounds.png")
 
 This package knows nothing of gRPC; the service in ``server/`` translates and persists.
 """
 
-from solver.economy.model import (
+from solver.economy import (
     ConsumerCouncil,
     Economy,
     EconomyValidationError,
@@ -14,53 +25,88 @@ from solver.economy.model import (
     PrimaryInput,
     PrimaryInputKind,
     Problem,
+    ProductionError,
     Technique,
     WorkerCouncil,
+    check_production,
     load_economy,
     parse_economy,
     save_economy,
 )
-from solver.economy.production import (
-    ProductionError,
-    ProductionReport,
-    check_production,
-    technology_matrices,
+from solver.economy.io import IOTable, economy_from_io_table, read_io_table
+from solver.jobs import Society, balance_society, balance_workplace, load_society
+from solver.lp import ModelPath, RoundResult, solve_round
+from solver.planning import (
+    PRICE_RULES,
+    Market,
+    PlanningSession,
+    PlanResult,
+    PlanStatus,
+    RoundRecord,
+    compare_prices,
+    make_rule,
+    market_from_economy,
 )
-from solver.lp.build import RoundInputs, RoundLP, build_round_lp, round_inputs
-from solver.lp.results import RoundResult, Shortfall
-from solver.lp.solve import Path, RoundSolver, solve_round
+from solver.plots import plot_balance, plot_convergence
+from solver.scenarios import (
+    bundled_examples,
+    pequod_economy,
+    pequod_market,
+    synthetic_economy,
+    with_simulated_councils,
+)
 from solver.status import Method, SolutionStatus, TerminationCondition
+from solver.usecases import load_example, new_session, plan, rate_economy
 
 __all__ = [
+    "PRICE_RULES",
     "ConsumerCouncil",
     "Economy",
     "EconomyValidationError",
     "Federation",
     "Good",
     "GoodKind",
+    "IOTable",
+    "Market",
     "Method",
-    "Path",
+    "ModelPath",
+    "PlanResult",
+    "PlanStatus",
+    "PlanningSession",
     "Pollutant",
     "PrimaryInput",
     "PrimaryInputKind",
     "Problem",
     "ProductionError",
-    "ProductionReport",
-    "RoundInputs",
-    "RoundLP",
+    "RoundRecord",
     "RoundResult",
-    "RoundSolver",
-    "Shortfall",
+    "Society",
     "SolutionStatus",
     "Technique",
     "TerminationCondition",
     "WorkerCouncil",
-    "build_round_lp",
+    "balance_society",
+    "balance_workplace",
+    "bundled_examples",
     "check_production",
+    "compare_prices",
+    "economy_from_io_table",
     "load_economy",
+    "load_example",
+    "load_society",
+    "make_rule",
+    "market_from_economy",
+    "new_session",
     "parse_economy",
-    "round_inputs",
+    "pequod_economy",
+    "pequod_market",
+    "plan",
+    "plot_balance",
+    "plot_convergence",
+    "rate_economy",
+    "read_io_table",
     "save_economy",
     "solve_round",
-    "technology_matrices",
+    "synthetic_economy",
+    "with_simulated_councils",
 ]

@@ -20,7 +20,7 @@ __all__ = [
     "AUTO_IPM_ABOVE_COLUMNS",
     "apply_options",
     "configure_threads",
-    "finite",
+    "highs_bounds",
     "highs_lp",
     "highs_threads",
     "interruptible",
@@ -129,7 +129,7 @@ def highs_threads() -> int:
     return _threads or 1
 
 
-def finite(a: np.ndarray) -> np.ndarray:
+def highs_bounds(a: np.ndarray) -> np.ndarray:
     """Bounds as HiGHS reads them: any |bound| >= kHighsInf is infinite."""
     return np.clip(np.asarray(a, dtype=float), -highspy.kHighsInf, highspy.kHighsInf)
 
@@ -146,10 +146,10 @@ def highs_lp(
     model = highspy.HighsLp()
     model.num_row_, model.num_col_ = matrix.shape
     model.col_cost_ = np.asarray(cost, dtype=float)
-    model.col_lower_ = finite(col_lower)
-    model.col_upper_ = finite(col_upper)
-    model.row_lower_ = finite(row_lower)
-    model.row_upper_ = finite(row_upper)
+    model.col_lower_ = highs_bounds(col_lower)
+    model.col_upper_ = highs_bounds(col_upper)
+    model.row_lower_ = highs_bounds(row_lower)
+    model.row_upper_ = highs_bounds(row_upper)
     model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     model.a_matrix_.start_ = matrix.indptr
     model.a_matrix_.index_ = matrix.indices

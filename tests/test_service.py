@@ -557,17 +557,6 @@ def test_an_oversized_message_is_refused_and_large_economies_go_in_chunks(
     assert len(admin.list_economies()) == before + 1
 
 
-def test_the_readme_client_example_runs(server: ServerProcess) -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    code = readme.split("```python\nfrom server.client import PlanningClient", 1)[1]
-    code = "from server.client import PlanningClient" + code.split("```", 1)[0]
-    code = code.replace('"127.0.0.1:50051"', repr(server.target))
-    names: dict[str, object] = {"admin_token": ADMIN, "Path": Path}
-    exec(compile(code, "README.md", "exec"), names)
-    plan = names["plan"]
-    assert isinstance(plan, dict) and plan["rounds"] == 1
-
-
 def test_a_round_closes_on_its_timeout_keeping_the_silent_councils_last_proposal(
     admin: PlanningClient, town_id: str
 ) -> None:

@@ -18,19 +18,16 @@ from numpy.testing import assert_allclose
 
 from solver import (
     Method,
-    RoundSolver,
     SolutionStatus,
     TerminationCondition,
-    build_round_lp,
     load_economy,
     parse_economy,
     solve_round,
 )
-from solver import (
-    Path as SolverPath,
-)
 from solver.economy.leontief import gross_output, total_factor_content
 from solver.highs import configure_threads
+from solver.lp import ModelPath as SolverPath
+from solver.lp import RoundSolver, build_round_lp
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "scenarios" / "examples"
 PATHS = [SolverPath.VECTORISED, SolverPath.PYOMO]

@@ -8,7 +8,7 @@ import pytest
 from solver.economy.model import Economy, GoodKind
 from solver.economy.production import check_production, technology_matrices
 from solver.lp.build import build_round_lp, round_inputs
-from solver.lp.solve import Path, RoundSolver
+from solver.lp.solve import ModelPath, RoundSolver
 from solver.scenarios.synthetic import synthetic_economy
 from solver.status import Method, TerminationCondition
 
@@ -97,17 +97,17 @@ def economy() -> Economy:
 
 
 @pytest.fixture(scope="module")
-def solved(economy: Economy) -> dict[Path, tuple[RoundSolver, object]]:
+def solved(economy: Economy) -> dict[ModelPath, tuple[RoundSolver, object]]:
     lp = build_round_lp(economy)
     out = {}
-    for path in (Path.VECTORISED, Path.PYOMO):
+    for path in (ModelPath.VECTORISED, ModelPath.PYOMO):
         solver = RoundSolver(lp, path)
         out[path] = (solver, solver.solve(Method.SIMPLEX))
     return out
 
 
-def test_paths_agree_on_duals(solved: dict[Path, tuple[RoundSolver, object]]) -> None:
-    (_, vec), (_, pyo) = solved[Path.VECTORISED], solved[Path.PYOMO]
+def test_paths_agree_on_duals(solved: dict[ModelPath, tuple[RoundSolver, object]]) -> None:
+    (_, vec), (_, pyo) = solved[ModelPath.VECTORISED], solved[ModelPath.PYOMO]
     for r in (vec, pyo):
         assert r.termination is TerminationCondition.OPTIMAL
         assert r.feasible
@@ -124,7 +124,7 @@ def test_paths_agree_on_duals(solved: dict[Path, tuple[RoundSolver, object]]) ->
 
 
 def test_resolve_reuses_model(
-    economy: Economy, solved: dict[Path, tuple[RoundSolver, object]]
+    economy: Economy, solved: dict[ModelPath, tuple[RoundSolver, object]]
 ) -> None:
     changed = economy.model_copy(deep=True)
     for cc in changed.consumer_councils[:10]:
@@ -136,13 +136,13 @@ def test_resolve_reuses_model(
     fresh = RoundSolver(fresh_lp).solve(Method.SIMPLEX)
     assert fresh.termination is TerminationCondition.OPTIMAL
 
-    vec_solver, _ = solved[Path.VECTORISED]
+    vec_solver, _ = solved[ModelPath.VECTORISED]
     highs = vec_solver.model.highs
     vec_solver.update(round_inputs(changed, vec_solver.lp.tech))
     vec = vec_solver.solve(Method.SIMPLEX)
     assert vec_solver.model.highs is highs
 
-    pyo_solver, _ = solved[Path.PYOMO]
+    pyo_solver, _ = solved[ModelPath.PYOMO]
     model, persistent = pyo_solver.model.model, pyo_solver.model.solver
     highs_in_pyomo = persistent._solver_model
     pyo_solver.update(round_inputs(changed, pyo_solver.lp.tech))

@@ -29,15 +29,9 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from server.api.planning.v1 import planning_pb2 as pb
 from server.auth import bearer_token, is_admin
-from server.sessions import (
-    RoundAbandoned,
-    SessionManager,
-    SessionStateError,
-)
+from server.sessions import RoundAbandoned, SessionManager, SessionStateError
 from server.store import NotFoundError, RoundClosedError
-from solver.economy.model import (
-    EconomyValidationError,
-)
+from solver.economy.model import EconomyValidationError
 from solver.jobs.workplaces import WorkplaceValidationError
 from solver.planning.market import ProposalError
 

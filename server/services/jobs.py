@@ -10,20 +10,13 @@ import grpc
 
 from server.api.planning.v1 import jobs_pb2 as jobs_pb
 from server.api.planning.v1 import jobs_pb2_grpc as jobs_grpc
-from server.services.common import (
-    Guard,
-    translate_errors,
-)
-from server.sessions import (
-    SessionManager,
-)
-from solver.economy.model import (
-    parse_economy,
-)
+from server.services.common import Guard, translate_errors
+from server.sessions import SessionManager
+from solver.economy.model import parse_economy
 from solver.jobs.balance import balance_society, balance_workplace
 from solver.jobs.problem import DEFAULT_TOLERANCE
 from solver.jobs.remuneration import effort_ratings, member_budgets
-from solver.jobs.reports import BalanceStatus, SocietyResult, WorkplaceReport, finite, spread
+from solver.jobs.reports import BalanceStatus, SocietyResult, WorkplaceReport, json_ready, spread
 from solver.jobs.workplaces import parse_society
 
 __all__ = ["JobsService"]
@@ -56,7 +49,7 @@ def _workplace_balance(
 
 def _finite_json(data: Any) -> str:
     """JSON with NaN (the ratings of members who work no hours) as null."""
-    return json.dumps(finite(data), allow_nan=False)
+    return json.dumps(json_ready(data), allow_nan=False)
 
 
 class JobsService(jobs_grpc.JobsServiceServicer):

@@ -19,19 +19,11 @@ from server.services.common import (
     translate_errors,
     translate_stream_errors,
 )
-from server.sessions import (
-    LiveSession,
-    SessionManager,
-    SessionSettings,
-    SessionStateError,
-)
+from server.sessions import LiveSession, SessionManager, SessionSettings, SessionStateError
 from server.store import NotFoundError, SessionRecord
 from solver.planning.board.evaluation import Evaluation
 from solver.planning.live_proposals import CouncilKind, CouncilProposal
-from solver.planning.result import (
-    PlanStatus,
-    council_feedback,
-)
+from solver.planning.result import PlanStatus, council_feedback
 
 __all__ = ["PlanningService"]
 

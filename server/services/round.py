@@ -11,19 +11,9 @@ import grpc
 
 from server.api.planning.v1 import round_pb2 as round_pb
 from server.api.planning.v1 import round_pb2_grpc as round_grpc
-from server.services.common import (
-    Guard,
-    deadline_of,
-    translate_errors,
-)
-from server.sessions import (
-    SessionManager,
-)
-from solver.economy.model import (
-    parse_economy,
-    with_activity_limits,
-    with_requests,
-)
+from server.services.common import Guard, deadline_of, translate_errors
+from server.sessions import SessionManager
+from solver.economy.model import parse_economy, with_activity_limits, with_requests
 from solver.highs import interruptible
 from solver.lp.results import RoundResult
 from solver.lp.solve import solve_round

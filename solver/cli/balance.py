@@ -6,21 +6,13 @@ import argparse
 import json
 from typing import Any
 
-from solver.cli.common import (
-    EXIT_INFEASIBLE,
-    EXIT_OK,
-)
+from solver.cli.common import EXIT_INFEASIBLE, EXIT_OK
 from solver.jobs.balance import balance_society, balance_workplace
 from solver.jobs.remuneration import effort_ratings
-from solver.jobs.reports import BalanceStatus, WorkplaceReport, finite, spread
+from solver.jobs.reports import BalanceStatus, WorkplaceReport, json_ready, spread
 from solver.jobs.workplaces import load_society
-from solver.plots import (
-    close_figure,
-    plot_balance,
-)
-from solver.scenarios.bundled import (
-    bundled_workplaces,
-)
+from solver.plots import close_figure, plot_balance
+from solver.scenarios.bundled import bundled_workplaces
 
 __all__ = []
 
@@ -52,7 +44,7 @@ def run_balance(args: argparse.Namespace) -> int:
     if args.plot is not None:
         close_figure(plot_balance(befores, complexes, name=society.name, path=args.plot))
     if args.json:
-        print(json.dumps(finite(summary), indent=2, allow_nan=False))
+        print(json.dumps(json_ready(summary), indent=2, allow_nan=False))
     else:
         print_balance(summary, reports, ratings, target_of, args.top)
     return EXIT_OK if all(s is BalanceStatus.BALANCED for s in statuses) else EXIT_INFEASIBLE

@@ -6,17 +6,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from solver.cli.common import (
-    EXIT_OK,
-)
-from solver.economy.model import (
-    economy_json_schema,
-    load_economy,
-    save_economy,
-)
-from solver.scenarios.bundled import (
-    bundled_examples,
-)
+from solver.cli.common import EXIT_OK
+from solver.economy.model import economy_json_schema, load_economy, save_economy
+from solver.scenarios.bundled import bundled_examples
 
 __all__ = []
 

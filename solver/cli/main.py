@@ -11,39 +11,22 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
-from solver.cli.balance import (
-    run_balance,
-)
-from solver.cli.common import (
-    EXIT_BAD_INPUT,
-)
-from solver.cli.economies import (
-    run_examples,
-    run_import_io,
-    run_schema,
-)
-from solver.cli.plan import (
-    run_plan,
-)
-from solver.cli.solve import (
-    run_check,
-    run_solve,
-)
-from solver.economy.model import (
-    EconomyValidationError,
-)
+from solver.cli.balance import run_balance
+from solver.cli.common import EXIT_BAD_INPUT
+from solver.cli.economies import run_examples, run_import_io, run_schema
+from solver.cli.plan import run_plan
+from solver.cli.solve import run_check, run_solve
+from solver.economy.model import EconomyValidationError
 from solver.economy.production import ProductionError
 from solver.highs import configure_threads
 from solver.jobs.problem import DEFAULT_TOLERANCE
 from solver.jobs.workplaces import WorkplaceValidationError
-from solver.lp.solve import Path
+from solver.lp.solve import ModelPath
 from solver.planning.rules.registry import PRICE_RULES
-from solver.scenarios.bundled import (
-    DEFAULT_PLANNING_EXAMPLE,
-)
+from solver.scenarios.bundled import DEFAULT_PLANNING_EXAMPLE
 from solver.status import Method
 
 __all__ = ["main"]
@@ -59,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     def economy_args(sp: argparse.ArgumentParser, default: str = "germany-1995") -> None:
-        sp.add_argument("economy", nargs="?", type=FsPath, help="economy JSON file")
+        sp.add_argument("economy", nargs="?", type=Path, help="economy JSON file")
         sp.add_argument(
             "--example",
             default=default,
@@ -79,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--json", action="store_true", help="print the plan and history as JSON")
     pl.add_argument(
         "--plot",
-        type=FsPath,
+        type=Path,
         default=None,
         metavar="FILE.png",
         help="convergence plot (largest excess and price change per round)",
@@ -102,13 +85,13 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="KEY=VALUE",
         help="a setting of the lp, hybrid or newton rule, e.g. damping=0.7 or grid_ratio=1.01 "
-        "(see solver.price_rules.BoardLP and Newton; repeatable)",
+        "(see solver.planning.rules.lp.BoardLP and Newton; repeatable)",
     )
     pl.set_defaults(func=run_plan)
 
     pl.add_argument(
         "--workplaces",
-        type=FsPath,
+        type=Path,
         default=None,
         metavar="WORKPLACES.json",
         help="take consumer councils' budgets from the effort ratings of these workplaces' "
@@ -124,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "workplaces",
         nargs="?",
-        type=FsPath,
+        type=Path,
         help="workplaces JSON file (default: the bundled planning-town workplaces)",
     )
     b.add_argument(
@@ -138,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--partners", type=int, default=3, help="other workplaces a member may join")
     b.add_argument("--json", action="store_true", help="print everything as JSON")
-    b.add_argument("--plot", type=FsPath, default=None, metavar="FILE.png", help="spread plot")
+    b.add_argument("--plot", type=Path, default=None, metavar="FILE.png", help="spread plot")
     b.add_argument("--top", type=int, default=10, help="complexes to list per workplace (0: all)")
     b.set_defaults(func=run_balance)
 
@@ -146,7 +129,9 @@ def _parser() -> argparse.ArgumentParser:
     economy_args(s)
     s.add_argument("--json", action="store_true", help="print the whole result as JSON")
     s.add_argument("--method", choices=[m.value for m in Method], default=Method.AUTO.value)
-    s.add_argument("--path", choices=[m.value for m in Path], default=Path.VECTORISED.value)
+    s.add_argument(
+        "--path", choices=[m.value for m in ModelPath], default=ModelPath.VECTORISED.value
+    )
     s.add_argument("--time-limit", type=float, default=None, metavar="SECONDS")
     s.add_argument(
         "--hard", action="store_true", help="requests are hard constraints (no shortfall)"
@@ -160,13 +145,13 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(func=run_check)
 
     i = sub.add_parser("import-io", help="build an economy from input-output table CSV files")
-    i.add_argument("path", type=FsPath, help="folder with the table's CSV files")
+    i.add_argument("path", type=Path, help="folder with the table's CSV files")
     i.add_argument("--format", default="generic", help="table layout (see README; default generic)")
     i.add_argument("--primary", action="append", help="primary-input row to use (repeatable)")
     i.add_argument("--negative-demand", choices=["stock", "clip"], default="stock")
     i.add_argument("--negative-coefficients", choices=["byproduct", "clip"], default="byproduct")
     i.add_argument("--name", default=None, help="economy name")
-    i.add_argument("--out", "-o", type=FsPath, default=None, help="output file (default stdout)")
+    i.add_argument("--out", "-o", type=Path, default=None, help="output file (default stdout)")
     i.set_defaults(func=run_import_io)
 
     sc = sub.add_parser("schema", help="print the JSON schema of an economy file")

@@ -7,18 +7,10 @@ import json
 import sys
 from typing import Any
 
-from solver.cli.common import (
-    EXIT_INFEASIBLE,
-    EXIT_OK,
-    economy_of,
-)
+from solver.cli.common import EXIT_INFEASIBLE, EXIT_OK, economy_of
 from solver.economy.model import Economy
 from solver.planning.market import Market
-from solver.planning.result import (
-    PlanResult,
-    RoundRecord,
-    compare_prices,
-)
+from solver.planning.result import PlanResult, RoundRecord, compare_prices
 from solver.plots import close_figure, plot_convergence
 from solver.scenarios.pequod import pequod_economy, pequod_market
 from solver.usecases import new_session, plan

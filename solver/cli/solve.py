@@ -9,19 +9,11 @@ import sys
 
 import numpy as np
 
-from solver.cli.common import (
-    EXIT_BAD_INPUT,
-    EXIT_INFEASIBLE,
-    EXIT_OK,
-    economy_of,
-    fmt,
-)
-from solver.economy.model import (
-    Economy,
-)
+from solver.cli.common import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK, economy_of, fmt
+from solver.economy.model import Economy
 from solver.economy.production import check_production
 from solver.lp.results import RoundResult
-from solver.lp.solve import Path, solve_round
+from solver.lp.solve import ModelPath, solve_round
 from solver.status import Method, SolutionStatus
 
 __all__ = []
@@ -83,7 +75,7 @@ def run_solve(args: argparse.Namespace) -> int:
     result = solve_round(
         eco,
         method=Method(args.method),
-        path=Path(args.path),
+        path=ModelPath(args.path),
         time_limit=args.time_limit,
         elastic=not args.hard,
         check=not args.no_check,

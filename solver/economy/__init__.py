@@ -1,1 +1,63 @@
-"""economy"""
+"""The economy: goods, primary inputs, pollutants, councils and federations as a validated data
+model; its production graph and technology matrices; the Leontief mathematics as pure
+functions; the budgets councils earn; and, in :mod:`solver.economy.io`, input-output tables.
+"""
+
+from solver.economy.budgets import Budgets, consumer_budgets
+from solver.economy.model import (
+    ConsumerCouncil,
+    Economy,
+    EconomyValidationError,
+    Federation,
+    Good,
+    GoodKind,
+    Pollutant,
+    PrimaryInput,
+    PrimaryInputKind,
+    Problem,
+    Technique,
+    WorkerCouncil,
+    economy_json_schema,
+    load_economy,
+    parse_economy,
+    save_economy,
+    with_activity_limits,
+    with_requests,
+)
+from solver.economy.production import (
+    ProductionError,
+    ProductionReport,
+    TechnologyMatrices,
+    check_production,
+    production_graph,
+    technology_matrices,
+)
+
+__all__ = [
+    "Budgets",
+    "ConsumerCouncil",
+    "Economy",
+    "EconomyValidationError",
+    "Federation",
+    "Good",
+    "GoodKind",
+    "Pollutant",
+    "PrimaryInput",
+    "PrimaryInputKind",
+    "Problem",
+    "ProductionError",
+    "ProductionReport",
+    "Technique",
+    "TechnologyMatrices",
+    "WorkerCouncil",
+    "check_production",
+    "consumer_budgets",
+    "economy_json_schema",
+    "load_economy",
+    "parse_economy",
+    "production_graph",
+    "save_economy",
+    "technology_matrices",
+    "with_activity_limits",
+    "with_requests",
+]

@@ -34,12 +34,7 @@ import pyomo.environ as pyo
 import scipy.sparse as sp
 from pyomo.contrib.solver.common.results import TerminationCondition as PyomoTermination
 
-from solver.jobs.model import (
-    balancing_model,
-    balancing_solver,
-    solve_model,
-    solve_second_level,
-)
+from solver.jobs.model import balancing_model, balancing_solver, solve_model, solve_second_level
 from solver.jobs.problem import (
     DEFAULT_TOLERANCE,
     JobProblem,

@@ -10,12 +10,10 @@ from pyomo.contrib.solver.common.results import TerminationCondition as PyomoTer
 from pyomo.contrib.solver.solvers.highs import Highs as PyomoHighs
 
 from solver.highs import highs_threads, method_options, new_highs, stdout_to_stderr
-from solver.jobs.problem import (
-    JobProblem,
-)
+from solver.jobs.problem import JobProblem
 from solver.status import Method
 
-__all__ = []
+__all__ = ["balancing_model", "balancing_solver", "solve_model", "solve_second_level"]
 
 
 def balancing_model(problem: JobProblem, pairs: list[tuple[int, int]]) -> pyo.ConcreteModel:

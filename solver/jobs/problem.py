@@ -9,9 +9,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from solver.jobs.reports import (
-    MemberComplex,
-)
+from solver.jobs.reports import MemberComplex
 from solver.jobs.workplaces import Workplace
 
 __all__ = ["DEFAULT_TOLERANCE", "JobProblem", "job_problem"]

@@ -18,8 +18,8 @@ __all__ = [
     "MemberComplex",
     "SocietyResult",
     "WorkplaceReport",
-    "finite",
     "gini",
+    "json_ready",
     "spread",
 ]
 
@@ -124,14 +124,14 @@ class JobResult:
         }
 
 
-def finite(value: Any) -> Any:
+def json_ready(value: Any) -> Any:
     """``value`` (nested dicts and lists) with NaN and infinities as ``None``, for JSON."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
+        return {k: json_ready(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [finite(v) for v in value]
+        return [json_ready(v) for v in value]
     return value
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from solver.highs import (
     apply_options,
-    finite,
+    highs_bounds,
     highs_lp,
     new_highs,
     outcome_from_highs,
@@ -68,10 +68,10 @@ class HighsRoundModel:
         rows = np.arange(self.lp.n_rows, dtype=np.int32)
         cols = np.arange(self.lp.n_cols, dtype=np.int32)
         self.highs.changeRowsBounds(  # type: ignore[attr-defined]
-            self.lp.n_rows, rows, finite(self.lp.row_lower), finite(self.lp.row_upper)
+            self.lp.n_rows, rows, highs_bounds(self.lp.row_lower), highs_bounds(self.lp.row_upper)
         )
         self.highs.changeColsBounds(
-            self.lp.n_cols, cols, finite(self.lp.col_lower), finite(self.lp.col_upper)
+            self.lp.n_cols, cols, highs_bounds(self.lp.col_lower), highs_bounds(self.lp.col_upper)
         )
 
     def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> RawSolution:

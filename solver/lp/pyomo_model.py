@@ -3,7 +3,7 @@ persistent HiGHS interface.
 
 Every per-round input (demands, availabilities, capacities, caps) is a mutable Param, so a new
 round changes Param values and the persistent solver pushes only those to HiGHS: the model
-is built once. The model is read from the same :class:`~solver.round_lp.RoundLP` as the
+is built once. The model is read from the same :class:`~solver.lp.build.RoundLP` as the
 vectorised path, so the two cannot drift apart; it is the readable reference, and the path
 to extend with constraints that are easier to state algebraically.
 """
@@ -19,13 +19,7 @@ from pyomo.contrib.solver.common.results import SolutionStatus as PyomoSolutionS
 from pyomo.contrib.solver.common.results import TerminationCondition as PyomoTermination
 from pyomo.contrib.solver.solvers.highs import Highs as PyomoHighs
 
-from solver.highs import (
-    highs_threads,
-    method_options,
-    new_highs,
-    resolved_method,
-    stdout_to_stderr,
-)
+from solver.highs import highs_threads, method_options, new_highs, resolved_method, stdout_to_stderr
 from solver.lp.build import RoundInputs, RoundLP
 from solver.lp.highs_model import RawSolution
 from solver.status import Method, SolutionStatus, TerminationCondition

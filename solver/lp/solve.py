@@ -17,12 +17,12 @@ from solver.lp.highs_model import HighsRoundModel, RawSolution
 from solver.lp.results import RoundResult, assign_result
 from solver.status import Method, TerminationCondition
 
-__all__ = ["Path", "RoundSolver", "solve_round"]
+__all__ = ["ModelPath", "RoundSolver", "solve_round"]
 
 _INFEASIBLE = (TerminationCondition.PROVEN_INFEASIBLE, TerminationCondition.INFEASIBLE_OR_UNBOUNDED)
 
 
-class Path(StrEnum):
+class ModelPath(StrEnum):
     """How the LP reaches HiGHS."""
 
     VECTORISED = "vectorised"
@@ -37,14 +37,14 @@ class RoundSolver:
     Parameters
     ----------
     lp
-        The round's sparse description (see :func:`~solver.round_lp.build_round_lp`).
+        The round's sparse description (see :func:`~solver.lp.build.build_round_lp`).
     path
         Which solver path to use.
     """
 
-    def __init__(self, lp: RoundLP, path: Path = Path.VECTORISED) -> None:
-        self.path = Path(path)
-        if self.path is Path.PYOMO:
+    def __init__(self, lp: RoundLP, path: ModelPath = ModelPath.VECTORISED) -> None:
+        self.path = ModelPath(path)
+        if self.path is ModelPath.PYOMO:
             from solver.lp.pyomo_model import PyomoRoundModel
 
             self.model: HighsRoundModel | PyomoRoundModel = PyomoRoundModel(lp)
@@ -81,7 +81,7 @@ def solve_round(
     economy: Economy,
     *,
     method: Method = Method.AUTO,
-    path: Path = Path.VECTORISED,
+    path: ModelPath = ModelPath.VECTORISED,
     time_limit: float | None = None,
     elastic: bool = True,
     check: bool = True,

@@ -20,9 +20,7 @@ from dataclasses import replace
 import numpy as np
 import scipy.sparse as sp
 
-from solver.economy.budgets import (
-    consumer_budgets,
-)
+from solver.economy.budgets import consumer_budgets
 from solver.economy.model import Economy, EconomyValidationError, Problem
 from solver.economy.production import TechnologyMatrices, stack_quantities, technology_matrices
 from solver.lp.build import build_round_lp

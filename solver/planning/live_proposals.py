@@ -1,6 +1,6 @@
 """One council's proposal, as a live council submits it, and its place in a round's proposals.
 
-The board works on :class:`~solver.market.Proposals`, which hold every council's proposal as
+The board works on :class:`~solver.planning.Proposals`, which hold every council's proposal as
 rows of arrays. A council that proposes for itself (over the network, say) sends only its own
 row: the quantities it requests by item id, or the activity of its techniques by technique id.
 This module checks such a proposal against the market, naming the field of anything wrong,

@@ -13,13 +13,10 @@ import scipy.sparse as sp
 
 from solver.planning.board.evaluation import Evaluation
 from solver.planning.board.excess import free_items, relative_excess
-from solver.planning.market import (
-    Market,
-    Proposals,
-)
+from solver.planning.market import Market, Proposals
 from solver.status import TerminationCondition
 
-__all__ = ["PlanResult", "compare_prices", "council_feedback"]
+__all__ = ["PlanResult", "PlanStatus", "RoundRecord", "compare_prices", "council_feedback"]
 
 
 HISTORY_PRICES_UP_TO = 1000  # items; larger economies keep prices out of the JSON history
@@ -271,7 +268,7 @@ def council_feedback(
     market
         The market the proposals were made in (for council ids).
     evaluation
-        The board's evaluation of the round (:func:`~solver.market.evaluate`).
+        The board's evaluation of the round (:func:`~solver.planning.board.evaluation.evaluate`).
     only_rejected
         Leave out the approved proposals (for economies with millions of councils).
     """

@@ -17,8 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from solver.economy.model import Economy
 from solver.planning.board.evaluation import Evaluation, evaluate
 from solver.planning.board.excess import clearing_excess
+from solver.planning.from_economy import market_from_economy
 from solver.planning.market import (
     Market,
     Proposals,
@@ -26,15 +28,11 @@ from solver.planning.market import (
     simulated_proposals,
     supply_and_demand,
 )
-from solver.planning.result import (
-    PlanResult,
-    PlanStatus,
-    RoundRecord,
-)
+from solver.planning.result import PlanResult, PlanStatus, RoundRecord
 from solver.planning.rules.base import PriceRule
 from solver.planning.rules.registry import make_rule
 
-__all__ = ["PlanStatus", "PlanningSession", "RoundRecord", "run_planning"]
+__all__ = ["PlanningSession", "run_planning"]
 
 
 def _relative_change(new: np.ndarray, old: np.ndarray, tolerance: float) -> float:
@@ -45,14 +43,15 @@ def _relative_change(new: np.ndarray, old: np.ndarray, tolerance: float) -> floa
 
 
 class PlanningSession:
-    """The board's side of a planning session over a :class:`~solver.market.Market`.
+    """The board's side of a planning session over a :class:`~solver.planning.market.Market`.
 
     Parameters
     ----------
     market
-        Items and councils.
+        Items and councils, or an economy (its market is made by
+        :func:`~solver.planning.from_economy.market_from_economy`).
     rule
-        A price rule object or the name of one (``lp``, ``tatonnement``, ``hybrid``).
+        A price rule object or the name of one (:data:`~solver.planning.rules.PRICE_RULES`).
     tolerance
         Largest relative excess of an item at convergence (also the budget and benefit-cost
         tolerance of the evaluation).
@@ -66,7 +65,7 @@ class PlanningSession:
 
     def __init__(
         self,
-        market: Market,
+        market: Market | Economy,
         rule: PriceRule | str = "lp",
         *,
         tolerance: float = 0.01,
@@ -79,6 +78,8 @@ class PlanningSession:
             raise ValueError(f"tolerance: must be in (0, 1), got {tolerance}")
         if max_rounds < 1:
             raise ValueError(f"max_rounds: must be at least 1, got {max_rounds}")
+        if isinstance(market, Economy):
+            market = market_from_economy(market)
         self.market = market
         self.rule = make_rule(rule, **(rule_options or {})) if isinstance(rule, str) else rule
         self.tolerance = tolerance

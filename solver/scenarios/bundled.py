@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path as FsPath
 
-__all__ = []
+__all__ = ["DEFAULT_PLANNING_EXAMPLE", "bundled_examples", "bundled_workplaces"]
 DEFAULT_PLANNING_EXAMPLE = "planning-town"
 
 

@@ -1,9 +1,9 @@
 """Realistic planning examples: imported input-output economies with simulated councils.
 
-An economy imported from an input-output table (:func:`~solver.io_tables.economy_from_io_table`)
+An economy imported from an input-output table (:func:`~solver.economy.io.economy_from_io_table`)
 has one worker council per sector with an unlimited technique, labour without an availability
 limit, and a single consumer council asking for the observed final demand. Planning needs
-more (see :func:`~solver.economy_market.market_from_economy`): finite capacities and
+more (see :func:`~solver.planning.from_economy.market_from_economy`): finite capacities and
 availabilities, consumer councils with preferences, federations. :func:`with_simulated_councils`
 adds them, calibrated on the observed year so that the observed plan is (nearly) what the
 simulated councils want at labour-value prices:
@@ -183,7 +183,7 @@ def with_simulated_councils(
     Parameters
     ----------
     economy
-        An economy as :func:`~solver.io_tables.economy_from_io_table` makes it: the observed
+        An economy as :func:`~solver.economy.io.economy_from_io_table` makes it: the observed
         final demand as consumer requests (all of them are pooled as the observed demand),
         labour with weights, techniques without capacity. It is not changed.
     n_consumer_councils

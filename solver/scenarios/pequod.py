@@ -15,12 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from solver.planning.councils import (
-    CobbDouglasWorkers,
-    Consumers,
-    PermitSuppliers,
-    WorkerProposals,
-)
+from solver.planning.councils import CobbDouglasWorkers, Consumers, PermitSuppliers, WorkerProposals
 from solver.planning.market import Market, simulated_proposals
 from solver.planning.market import supply_and_demand as market_supply_and_demand
 
@@ -232,7 +227,7 @@ def supply_and_demand(
 
 
 def pequod_market(economy: PequodEconomy) -> Market:
-    """The Pequod economy as a :class:`~solver.market.Market` for planning sessions."""
+    """The Pequod economy as a :class:`~solver.planning.market.Market` for planning sessions."""
     kinds = {
         "private": "private",
         "intermediate": "intermediate",

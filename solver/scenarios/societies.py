@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from solver.jobs.workplaces import (
-    Society,
-    parse_society,
-)
+from solver.jobs.workplaces import Society, parse_society
 
 __all__ = ["synthetic_society"]
 

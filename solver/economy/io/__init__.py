@@ -1,1 +1,16 @@
-"""economy/io"""
+"""Input-output tables: the table as a data class, CSV readers for the generic layout and four
+published ones (Eurostat, ONS, WIOD, BEA), and the economy built from a table.
+"""
+
+from solver.economy.io.readers import TABLE_FORMATS, read_io_table
+from solver.economy.io.table import IOTable, IOTableError
+from solver.economy.io.to_economy import economy_from_io_table, io_table_summary
+
+__all__ = [
+    "TABLE_FORMATS",
+    "IOTable",
+    "IOTableError",
+    "economy_from_io_table",
+    "io_table_summary",
+    "read_io_table",
+]

@@ -11,10 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from solver.economy.io.table import (
-    SHOW_AT_MOST,
-    IOTableError,
-)
+from solver.economy.io.table import SHOW_AT_MOST, IOTableError
 
 __all__ = [
     "CsvRow",

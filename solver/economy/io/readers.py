@@ -55,12 +55,7 @@ from solver.economy.io.csv_files import (
     read_csv,
     table_folder,
 )
-from solver.economy.io.table import (
-    BALANCE_RTOL,
-    IOTable,
-    IOTableError,
-    assemble_table,
-)
+from solver.economy.io.table import BALANCE_RTOL, IOTable, IOTableError, assemble_table
 
 __all__ = [
     "TABLE_FORMATS",

@@ -7,11 +7,7 @@ from typing import Literal
 
 import numpy as np
 
-from solver.economy.io.table import (
-    IOTable,
-    IOTableError,
-    listing,
-)
+from solver.economy.io.table import IOTable, IOTableError, listing
 from solver.economy.leontief import spectral_radius
 from solver.economy.model import (
     ConsumerCouncil,

@@ -9,11 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from solver.planning.market import (
-    Market,
-    Proposals,
-    permit_income,
-)
+from solver.planning.market import Market, Proposals, permit_income
 
 __all__ = ["Evaluation", "evaluate"]
 

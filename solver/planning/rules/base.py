@@ -8,9 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
-from solver.planning.board.master import (
-    BoardLPResult,
-)
+from solver.planning.board.master import BoardLPResult
 from solver.planning.market import Market, Proposals
 
 __all__ = ["PriceRule", "RuleStep", "next_box", "trust_region"]

@@ -6,20 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from solver.planning.board.excess import (
-    relative_excess,
-)
+from solver.planning.board.excess import relative_excess
 from solver.planning.market import Market, Proposals
-from solver.planning.rules.base import (
-    RuleStep,
-)
-from solver.planning.rules.lp import (
-    BoardLP,
-    _HoldsBoardLP,
-)
-from solver.planning.rules.tatonnement import (
-    Tatonnement,
-)
+from solver.planning.rules.base import RuleStep
+from solver.planning.rules.lp import BoardLP, _HoldsBoardLP
+from solver.planning.rules.tatonnement import Tatonnement
 
 __all__ = ["Hybrid"]
 

@@ -9,9 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.planning.board.excess import (
-    clearing_excess,
-)
+from solver.planning.board.excess import clearing_excess
 from solver.planning.board.master import (
     BoardLPResult,
     BoardMaster,
@@ -27,13 +25,7 @@ from solver.planning.board.profit_model import (
     permit_sellers_spending,
 )
 from solver.planning.market import Market, Proposals, elastic_supply, final_demand
-from solver.planning.rules.base import (
-    WIDEST_BOX,
-    RuleStep,
-    _secant,
-    next_box,
-    trust_region,
-)
+from solver.planning.rules.base import WIDEST_BOX, RuleStep, _secant, next_box, trust_region
 from solver.status import Method, TerminationCondition
 
 __all__ = ["BoardLP", "ModelTarget", "dual_value_is_exact"]
@@ -41,10 +33,10 @@ __all__ = ["BoardLP", "ModelTarget", "dual_value_is_exact"]
 
 @dataclass(frozen=True)
 class ModelTarget:
-    """The board's model of one round (:class:`~solver.board_model.ProfitModel` fitted to
+    """The board's model of one round (:class:`~solver.planning.board.ProfitModel` fitted to
     the worker councils' proposals) and the prices that clear it, with what it was fitted
     to: final demand and offered permits, their elasticities, and the permit sellers' part
-    of demand and budget (:func:`~solver.board_model.permit_sellers_spending`)."""
+    of demand and budget (:func:`~solver.planning.board.profit_model.permit_sellers_spending`)."""
 
     model: ProfitModel
     prices: np.ndarray
@@ -59,7 +51,7 @@ class ModelTarget:
 class BoardLP:
     """The ``lp`` rule: the next prices are the shadow prices of the board's round LP.
 
-    The LP (:class:`~solver.board_lp.BoardMaster`) is the Dantzig-Wolfe master of the
+    The LP (:class:`~solver.planning.board.master.BoardMaster`) is the Dantzig-Wolfe master of the
     planning problem: worker councils' proposals as columns (linear councils' techniques as
     exact steps of rising effort cost), consumers' requests as demand steps, fixed supplies
     as limits. Its duals are damped, ``p <- (1 - damping) p + damping dual``, and kept
@@ -70,10 +62,10 @@ class BoardLP:
     producers). A master that holds only the proposals received so far needs rounds before
     its columns span the equilibrium (9 rounds on the Pequod setting, 15-18 with the
     pollutant). So the board also fills the master with the proposals its model of each
-    council predicts (:class:`~solver.board_model.ProfitModel`, fitted to the council's
+    council predicts (:class:`~solver.planning.board.ProfitModel`, fitted to the council's
     latest proposal and stated effort by Hotelling's lemma), by column generation:
 
-    1. the model's clearing prices (:func:`~solver.board_model.model_clearing_prices`)
+    1. the model's clearing prices (:func:`~solver.planning.board.model_clearing_prices`)
        seed the master with each council's predicted supply curve around them (its own
        outputs' prices ``x exp(+-curve_width)``, ``2 curve_steps + 1`` points), beside
        its real proposal;
@@ -120,9 +112,9 @@ class BoardLP:
     stabilise
         Without model columns: proximal-bundle-style centre: the LP and its trust region
         are centred on the best prices so far by the dual function
-        (:func:`~solver.board_lp.dual_value`); prices that do not lower it are a null step
-        (their proposals still enter as columns, and the trust region halves; a step that
-        lowers it widens the region by half). ``None`` (default): on for Cobb-Douglas
+        (:func:`~solver.planning.board.master.dual_value`); prices that do not lower it are
+        a null step (their proposals still enter as columns, and the trust region halves;
+        a step that lowers it widens the region by half). ``None`` (default): on for Cobb-Douglas
         worker councils where that dual function is exact (every consumer council and
         federation Cobb-Douglas, no permit sellers): measured 9 rounds instead of 11-12 on
         the Pequod setting. Elsewhere each item's trust region adapts on its own (doubling
@@ -411,7 +403,8 @@ def _total(result: BoardLPResult, master: BoardMaster) -> BoardLPResult:
 
 
 def dual_value_is_exact(market: Market) -> bool:
-    """Whether :func:`~solver.board_lp.dual_value` is the exact dual function of ``market``.
+    """Whether :func:`~solver.planning.board.master.dual_value` is the exact dual function
+    of ``market``.
 
     With fixed budgets, Cobb-Douglas demand is that of a quasi-linear utility (``I w_j / W``
     times ``ln x_j``, minus spending), so the consumers' part of the dual is known; other CES

@@ -8,14 +8,8 @@ from typing import Any
 import numpy as np
 
 from solver.planning.market import Market, Proposals
-from solver.planning.rules.base import (
-    WIDEST_BOX,
-    RuleStep,
-)
-from solver.planning.rules.lp import (
-    BoardLP,
-    _HoldsBoardLP,
-)
+from solver.planning.rules.base import WIDEST_BOX, RuleStep
+from solver.planning.rules.lp import BoardLP, _HoldsBoardLP
 
 __all__ = ["Newton"]
 
@@ -24,12 +18,12 @@ class Newton(_HoldsBoardLP):
     """Newton's method on the board's model of the councils, fitted to their proposals.
 
     Each round the board fits a constant-elasticity profit function to every worker
-    council's proposal (:class:`~solver.board_model.ProfitModel`: the elasticities are the
+    council's proposal (:class:`~solver.planning.board.ProfitModel`: the elasticities are the
     proposal's values over its profit net of the stated effort, by Hotelling's lemma), takes
     final demand and offered permits with constant own-price elasticities (assumed ``-1``
     and ``permit_elasticity`` until two rounds give arc estimates, as in :class:`BoardLP`),
     and publishes the prices that clear this model
-    (:func:`~solver.board_model.model_clearing_prices`), damped and within a trust region.
+    (:func:`~solver.planning.board.model_clearing_prices`), damped and within a trust region.
     The model is refitted to the newest proposals every round, so a model that is wrong
     costs rounds but does not bias the end point: at prices where the proposals clear, the
     model clears too. Worker councils that state techniques (linear councils) have the

@@ -7,13 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.planning.board.excess import (
-    relative_excess,
-)
+from solver.planning.board.excess import relative_excess
 from solver.planning.market import Market, Proposals
-from solver.planning.rules.base import (
-    RuleStep,
-)
+from solver.planning.rules.base import RuleStep
 
 __all__ = ["Tatonnement", "TatonnementState", "tatonnement_step"]
 
