@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from solver.economy.model import Economy
-from solver.economy.production import TechnologyMatrices, technology_matrices
+from solver.economy.production import TechnologyMatrices, pollution_caps, technology_matrices
 
 __all__ = ["RoundInputs", "RoundLP", "build_round_lp", "round_inputs"]
 
@@ -199,56 +199,21 @@ def round_inputs(economy: Economy, tech: TechnologyMatrices | None = None) -> Ro
     availability = np.array(
         [INF if p.availability is None else p.availability for p in economy.primary_inputs]
     )
-    caps = np.array(
-        [q for f in economy.federations for q in f.pollution_caps.values()], dtype=float
-    )
     return RoundInputs(
-        demand=demand, availability=availability, capacity=tech.capacity.copy(), caps=caps
+        demand=demand,
+        availability=availability,
+        capacity=tech.capacity.copy(),
+        caps=pollution_caps(economy, tech).limits,
     )
-
-
-def _cap_structure(
-    economy: Economy, tech: TechnologyMatrices
-) -> tuple[list[tuple[str, str]], np.ndarray, sp.csr_array]:
-    pollutant_index = {e: i for i, e in enumerate(tech.pollutants)}
-    cap_rows = [(f.id, e) for f in economy.federations for e in f.pollution_caps]
-    fed_index = {f.id: i for i, f in enumerate(economy.federations)}
-    # council -> federation it is located in (or -1); federation -> ancestors (incl. itself)
-    located = np.array(
-        [
-            fed_index.get(wc.federation, -1) if wc.federation else -1
-            for wc in economy.worker_councils
-        ],
-        dtype=np.int64,
-    )
-    ancestors = economy.federation_ancestors()
-    # within[f_anc, f] = 1 when federation f lies in the subtree of f_anc
-    pairs = [(fed_index[a], fed_index[f]) for f, chain in ancestors.items() for a in chain]
-    n_fed = len(economy.federations)
-    within = sp.csr_array(
-        (np.ones(len(pairs)), ([a for a, _ in pairs], [f for _, f in pairs])), shape=(n_fed, n_fed)
-    )
-    tech_fed = located[tech.council]
-    has_fed = np.flatnonzero(tech_fed >= 0)
-    tech_in_fed = sp.csr_array(
-        (np.ones(len(has_fed)), (tech_fed[has_fed], has_fed)), shape=(n_fed, len(tech.techniques))
-    )
-    subtree = (within @ tech_in_fed).tocsr()  # federation x techniques located in its subtree
-    row_fed = np.array([fed_index[f] for f, _ in cap_rows], dtype=np.int64)
-    members = (
-        sp.csr_array(subtree[row_fed, :]) if cap_rows else sp.csr_array((0, len(tech.techniques)))
-    )
-    members.data[:] = 1.0
-    cap_pollutant = np.array([pollutant_index[e] for _, e in cap_rows], dtype=np.int64)
-    return cap_rows, cap_pollutant, members
 
 
 def build_round_lp(economy: Economy, tech: TechnologyMatrices | None = None) -> RoundLP:
     """Build the round's LP from the economy's technology matrices and stated bounds."""
     tech = tech or technology_matrices(economy)
-    cap_rows, cap_pollutant, members = _cap_structure(economy, tech)
+    caps = pollution_caps(economy, tech)
+    cap_rows, cap_pollutant = caps.rows, caps.pollutant
     n_goods = len(tech.goods)
-    cap_matrix = members.multiply(tech.emissions.tocsr()[cap_pollutant, :]) if cap_rows else members
+    cap_matrix = caps.emissions(tech)
     matrix = sp.vstack(
         [
             sp.hstack([tech.net_output, sp.eye_array(n_goods, format="csc")]),

@@ -22,7 +22,12 @@ import scipy.sparse as sp
 
 from solver.economy.budgets import consumer_budgets
 from solver.economy.model import Economy, EconomyValidationError, Problem
-from solver.economy.production import TechnologyMatrices, stack_quantities, technology_matrices
+from solver.economy.production import (
+    TechnologyMatrices,
+    pollution_caps,
+    stack_quantities,
+    technology_matrices,
+)
 from solver.lp.build import build_round_lp
 from solver.lp.solve import RoundSolver
 from solver.planning.councils import Consumers, LinearWorkers
@@ -88,11 +93,12 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
     if problems:
         raise EconomyValidationError(problems)
     budgets = consumer_budgets(economy)
-    lp = build_round_lp(economy, tech)
-    n_goods, n_primary, n_caps = len(tech.goods), len(tech.primary_inputs), len(lp.cap_rows)
+    caps = pollution_caps(economy, tech)
+    lp = build_round_lp(economy, tech)  # its duals are the cost prices below
+    n_goods, n_primary, n_caps = len(tech.goods), len(tech.primary_inputs), len(caps.rows)
     n = n_goods + n_primary + n_caps
     labels = (
-        list(tech.goods) + list(tech.primary_inputs) + [f"permit:{e}@{f}" for f, e in lp.cap_rows]
+        list(tech.goods) + list(tech.primary_inputs) + [f"permit:{e}@{f}" for f, e in caps.rows]
     )
     kinds = (
         [g.kind.value for g in economy.goods]
@@ -103,12 +109,12 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
         [
             np.array([g.stock for g in economy.goods], dtype=float),
             np.array([p.availability for p in economy.primary_inputs], dtype=float),
-            lp.inputs.caps.astype(float),
+            caps.limits,
         ]
     )
 
-    # Technique coefficients in item space: rows of the round LP are goods | primary | caps.
-    resource_use = lp.matrix[n_goods:, : len(tech.techniques)]
+    # Technique coefficients in item space: goods | primary inputs | pollution permits.
+    resource_use = sp.vstack([tech.primary_use, caps.emissions(tech)])
     outputs = sp.vstack([tech.outputs, sp.csc_array((n_primary + n_caps, tech.outputs.shape[1]))])
     inputs = sp.vstack([tech.inputs, resource_use])
     damage = np.array([p.weight for p in economy.pollutants], dtype=float)
@@ -191,7 +197,7 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
         technique_ids=list(tech.techniques),
         units=[g.unit for g in economy.goods]
         + [p.unit for p in economy.primary_inputs]
-        + [pollutant_unit[e] for _, e in lp.cap_rows],
+        + [pollutant_unit[e] for _, e in caps.rows],
     )
 
 

@@ -86,10 +86,10 @@ class PlanResult:
         left out."""
         p, market = self.proposals, self.market
         blocks = [p.consumer_requests]
-        names = market.consumer_names()
+        names = list(market.consumer_names())  # a copy: the market's own list stays as it is
         if p.federation_requests is not None:
             blocks.append(p.federation_requests)
-            names += market.federation_names()
+            names.extend(market.federation_names())
         matrix = sp.csr_array(sp.vstack(blocks)) if len(blocks) > 1 else blocks[0]
         used = np.flatnonzero(np.asarray(abs(matrix).sum(axis=0)).ravel())
         return pd.DataFrame.sparse.from_spmatrix(

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from test_planning import one_good
+from test_session import one_good
 
 from solver.economy.model import load_economy, parse_economy
 from solver.planning.board.master import (

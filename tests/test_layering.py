@@ -1,0 +1,93 @@
+"""The package layout is the architecture: subpackages in layers, imports going one way only,
+no cycle, few modules left at the top of ``solver/``, and ``solver`` free of gRPC."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import networkx as nx
+
+ROOT = Path(__file__).resolve().parents[1]
+# lower layers first; a module may import its own layer and the ones before it
+LAYERS = [
+    ["solver.status", "solver.highs"],
+    ["solver.economy"],
+    ["solver.lp"],
+    ["solver.planning", "solver.jobs"],
+    ["solver.scenarios"],
+    ["solver.plots", "solver.usecases"],
+    ["solver.cli"],
+]
+
+
+def _module(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    return found
+
+
+def _graph() -> nx.DiGraph:
+    modules = {_module(p): p for p in (ROOT / "solver").rglob("*.py")}
+    graph = nx.DiGraph()
+    for name, path in modules.items():
+        graph.add_node(name)
+        for target in _imports(path) & set(modules):
+            graph.add_edge(name, target)
+    return graph
+
+
+def _layer(module: str) -> int | None:
+    for i, layer in enumerate(LAYERS):
+        if any(module == top or module.startswith(top + ".") for top in layer):
+            return i
+    return None  # the package's front door, solver/__init__.py
+
+
+def test_no_import_cycle() -> None:
+    assert list(nx.simple_cycles(_graph())) == []
+
+
+def test_nothing_below_imports_upward() -> None:
+    upward = [
+        (a, b)
+        for a, b in _graph().edges
+        if (la := _layer(a)) is not None and (lb := _layer(b)) is not None and lb > la
+    ]
+    assert upward == []
+
+
+def test_at_most_eight_modules_at_the_top_of_solver() -> None:
+    top = sorted(p.name for p in (ROOT / "solver").glob("*.py"))
+    assert len(top) <= 8, top
+
+
+def test_the_solver_knows_nothing_of_grpc_or_the_server() -> None:
+    for path in (ROOT / "solver").rglob("*.py"):
+        bad = {m for m in _imports(path) if m.split(".")[0] in ("grpc", "server", "google")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+def test_services_translate_and_the_server_plans_through_the_use_case_layer() -> None:
+    services = sorted(p.stem for p in (ROOT / "server" / "services").glob("*.py"))
+    assert services == ["__init__", "common", "economy", "jobs", "planning", "round"]
+    sessions = _imports(ROOT / "server" / "sessions.py")
+    assert "solver.usecases" in sessions
+    # the steps the use-case layer owns (rating an economy, assembling a round's proposals)
+    # are not repeated in the server
+    owned = {
+        "solver.jobs.balance",
+        "solver.jobs.remuneration",
+        "solver.planning.live_proposals.with_council_proposals",
+        "solver.planning.live_proposals.council_proposal",
+    }
+    assert not owned & sessions

@@ -1,0 +1,120 @@
+"""The use-case layer and the front door: one call plans an economy, the same steps as the
+command line and the service take, and bad settings are refused by name."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import solver
+from solver.planning.live_proposals import CouncilDirectory, CouncilProposal
+from solver.planning.rules import rule_options
+from solver.usecases import MissingProposalsError, new_session, round_proposals
+
+FRONT_DOOR = [
+    "Economy",
+    "load_economy",
+    "PlanningSession",
+    "make_rule",
+    "market_from_economy",
+    "solve_round",
+    "read_io_table",
+    "economy_from_io_table",
+    "with_simulated_councils",
+    "balance_society",
+    "TerminationCondition",
+    "plan",
+    "PlanResult",
+    "plot_convergence",
+]
+
+
+def test_the_front_door_gives_what_the_guide_promises() -> None:
+    for name in FRONT_DOOR:
+        assert name in solver.__all__ and hasattr(solver, name), name
+
+
+@pytest.fixture(scope="module")
+def town() -> solver.Economy:
+    return solver.load_example("planning-town")
+
+
+def test_plan_in_one_call_equals_a_session_over_the_economy(town: solver.Economy) -> None:
+    result = solver.plan(town, rule="lp")
+    by_hand = solver.PlanningSession(town, "lp").run()  # an Economy, not a Market
+    assert result.converged and by_hand.converged
+    assert len(result.rounds) == len(by_hand.rounds)
+    np.testing.assert_array_equal(result.final.prices, by_hand.final.prices)
+    again = solver.PlanningSession(solver.market_from_economy(town), "lp").run()
+    np.testing.assert_array_equal(result.final.prices, again.final.prices)
+
+
+def test_rule_options_pass_through_and_a_wrong_one_is_named(town: solver.Economy) -> None:
+    damped = solver.plan(town, rule="lp", damping=0.7, max_rounds=3)
+    assert damped.rule == "lp" and len(damped.rounds) == 3
+    with pytest.raises(ValueError, match="rule_options: the lp rule has no option 'dampin'"):
+        solver.plan(town, rule="lp", dampin=0.7)
+    with pytest.raises(ValueError, match="rule_options: the tatonnement rule has no option"):
+        solver.plan(town, rule="tatonnement", damping=0.7)
+    with pytest.raises(ValueError, match="rule: unknown price rule 'simplex'"):
+        solver.plan(town, rule="simplex")
+    with pytest.raises(ValueError, match="rule_options: the lp rule refused"):
+        solver.make_rule("lp", damping="abc")
+    assert "radius" in rule_options("newton") and "box" not in rule_options("newton")
+    assert "column_rounds" in rule_options("hybrid") and rule_options("tatonnement") == []
+
+
+def test_every_rule_has_a_time_limit_the_service_can_set() -> None:
+    for name in solver.PRICE_RULES:
+        rule = solver.make_rule(name)
+        assert rule.time_limit is None
+        rule.time_limit = 2.5
+        assert rule.time_limit == 2.5
+
+
+def test_rating_an_economy_gives_consumer_councils_their_members_budgets(
+    town: solver.Economy,
+) -> None:
+    from solver.scenarios import bundled_workplaces
+
+    rated = solver.rate_economy(town, bundled_workplaces())
+    society = solver.load_society(bundled_workplaces())
+    members: dict[str, int] = {}
+    for w in society.workplaces:
+        for m in w.members:
+            if m.consumer_council is not None:
+                members[m.consumer_council] = members.get(m.consumer_council, 0) + 1
+    assert members  # planning-town's workplaces rate both consumer councils
+    assert {cc.id: cc.members for cc in rated.consumer_councils if cc.id in members} == members
+    assert "Budgets from the effort ratings" in rated.description
+    assert town.model_dump() == solver.load_example("planning-town").model_dump()  # unchanged
+    with pytest.raises(ValueError, match="workplaces: this market has no economy"):
+        new_session(solver.market_from_economy(town), workplaces=bundled_workplaces())
+
+
+def test_a_live_round_keeps_silent_councils_last_proposal(town: solver.Economy) -> None:
+    session = new_session(town)
+    directory = CouncilDirectory(session.market)
+    live = ["north-cc", "steelworks"]
+    with pytest.raises(MissingProposalsError, match="round: 1 live council"):
+        round_proposals(session, directory, {"north-cc": CouncilProposal("north-cc", {})}, live)
+    first = {
+        "north-cc": CouncilProposal("north-cc", {"bread": 20.0, "clothes": 9.0}),
+        "steelworks": CouncilProposal(
+            "steelworks", activities={"steel-coal": 10.0, "steel-electric": 40.0}
+        ),
+    }
+    session.close_round(round_proposals(session, directory, first, live))
+    # round 2: nobody live submits; both keep what they proposed, the rest are simulated
+    proposals = round_proposals(session, directory, {}, live)
+    row = directory.rows["north-cc"]
+    bread = session.market.labels.index("bread")
+    assert proposals.consumer_requests[[row], [bread]][0] == 20.0
+    assert proposals.linear_activity is not None
+    steel = [session.market.technique_names().index(t) for t in ("steel-coal", "steel-electric")]
+    np.testing.assert_array_equal(proposals.linear_activity[steel], [10.0, 40.0])
+    simulated = session.simulated_proposals()
+    south = directory.rows["south-cc"]
+    assert (
+        proposals.consumer_requests[[south], :] != simulated.consumer_requests[[south], :]
+    ).nnz == 0
