@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="KEY=VALUE",
         help="a setting of the lp, hybrid or newton rule, e.g. damping=0.7 or grid_ratio=1.01 "
-        "(see solver.planning.rules.lp.BoardLP and Newton; repeatable)",
+        "(repeatable; a wrong key lists the rule's options; see solver.planning.rules)",
     )
     pl.set_defaults(func=run_plan)
 

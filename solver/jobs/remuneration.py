@@ -11,7 +11,7 @@ earns no premium, one left less desirable than the rest earns in proportion).
 
 A consumer council's income is its members' ratings times the value of one rating point,
 ``income_c = sum_{m in c} rating_m x consumption_budget / sum_all ratings``, which is the
-planning market's rule ``rating_c x members_c`` (:mod:`solver.economy_market`) with
+planning market's rule ``rating_c x members_c`` (:mod:`solver.economy.budgets`) with
 ``members_c`` the council's rated members and ``rating_c`` their mean rating. So
 :func:`economy_with_ratings` hands the ratings to planning by rewriting those two fields of
 the councils that have rated members (their other members, if any, are no longer counted);

@@ -81,7 +81,7 @@ class Member(_Model):
     current_tasks: dict[Identifier, Annotated[float, Field(ge=0.0, allow_inf_nan=False)]] = Field(
         default_factory=dict,
         description="Hours per task today, the 'before' of the reports; omitted for "
-        "every member: the specialised division of labour (see job_balance).",
+        "every member: the specialised division of labour (see solver.jobs.balance).",
     )
 
 

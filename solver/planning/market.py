@@ -3,7 +3,7 @@
 Every priced thing is an *item* in one flat vector: goods (private, public, intermediate),
 primary inputs (labour, natural resources) and pollution permits (one per pollution cap,
 or one per pollutant where consumer councils sell permissions). Councils are held as arrays
-(see :mod:`solver.councils`), so a round with a million councils is a few sparse products.
+(see :mod:`solver.planning.councils`), so a round with a million councils is a few sparse products.
 
 A :class:`Proposals` is what all councils proposed in one round; it is also the exchange
 format for councils that are not simulated (requests of consumer councils, activity levels

@@ -1,12 +1,13 @@
-"""Input-output tables: read them, check them, and turn them into an economy.
+"""Readers of input-output tables: the generic CSV layout and four published tables.
 
 A table is read into an :class:`IOTable` (coefficients ``A``, final demand ``y``, gross
 output ``x`` and primary-input rows in absolute amounts). Every quirk met on the way (a
 sector without output, negative final demand, negative coefficients, totals that do not
 add up) is handled explicitly and recorded in :attr:`IOTable.notes`; nothing is changed
-silently. :func:`economy_from_io_table` then builds the Leontief economy: one good and one
-single-technique worker council per sector, and one consumer council asking for ``y``, so
-that the round's LP reproduces ``x = L y`` and its goods prices are ``v = l (I - A)^-1``.
+silently. :func:`~solver.economy.io.economy_from_io_table` then builds the Leontief
+economy: one good and one single-technique worker council per sector, and one consumer
+council asking for ``y``, so that the round's LP reproduces ``x = L y`` and its goods
+prices are ``v = l (I - A)^-1``.
 
 Generic CSV layout
 ------------------

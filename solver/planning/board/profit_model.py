@@ -1,9 +1,9 @@
 """The board's smooth model of the councils, fitted to their proposals, and its clearing prices.
 
-The master LP of :mod:`solver.board_lp` knows a worker council only through the proposals it
-has made, so with few rounds its duals are poorly determined. A proposal says more than its
-quantities: by Hotelling's lemma a profit-maximising council's net supply is the gradient of
-its profit function, so the proposal and the effort cost the council states fix the
+The master LP (:mod:`solver.planning.board.master`) knows a worker council only through the
+proposals it has made, so with few rounds its duals are poorly determined. A proposal says
+more than its quantities: by Hotelling's lemma a profit-maximising council's net supply is
+the gradient of its profit function, so the proposal and the effort cost the council states fix the
 elasticities of its profit with respect to every price. :class:`ProfitModel` extrapolates
 each council's proposal with those elasticities (a constant-elasticity profit function), and
 :func:`model_clearing_prices` finds the prices that clear this model together with

@@ -26,7 +26,7 @@ def rule_options(name: str) -> list[str]:
     """The keyword options of the rule called ``name`` (rules that hand other options on to
     an inner ``lp`` rule list those too)."""
     cls = _rule_class(name)
-    own = inspect.signature(cls.__init__).parameters.values()
+    own = inspect.signature(cls).parameters.values()
     names = [p.name for p in own if p.kind is inspect.Parameter.KEYWORD_ONLY]
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in own):
         covered = set(names) | set(getattr(cls, "sets_lp_options", ()))
