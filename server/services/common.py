@@ -35,7 +35,16 @@ from solver.economy.model import EconomyValidationError
 from solver.jobs.workplaces import WorkplaceValidationError
 from solver.planning.market import ProposalError
 
-__all__ = []
+__all__ = [
+    "Guard",
+    "code_of",
+    "deadline_of",
+    "item_quantities",
+    "quantities",
+    "timestamp",
+    "translate_errors",
+    "translate_stream_errors",
+]
 
 R = TypeVar("R")
 

@@ -14,7 +14,7 @@ from solver.jobs.workplaces import load_society
 from solver.plots import close_figure, plot_balance
 from solver.scenarios.bundled import bundled_workplaces
 
-__all__ = []
+__all__ = ["print_balance", "run_balance"]
 
 
 def run_balance(args: argparse.Namespace) -> int:

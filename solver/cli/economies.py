@@ -10,7 +10,7 @@ from solver.cli.common import EXIT_OK
 from solver.economy.model import economy_json_schema, load_economy, save_economy
 from solver.scenarios.bundled import bundled_examples
 
-__all__ = []
+__all__ = ["run_examples", "run_import_io", "run_schema"]
 
 
 def run_import_io(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from solver.plots import close_figure, plot_convergence
 from solver.scenarios.pequod import pequod_economy, pequod_market
 from solver.usecases import new_session, plan
 
-__all__ = []
+__all__ = ["Progress", "parse_rule_options", "planned", "print_plan", "run_plan"]
 
 
 class Progress:

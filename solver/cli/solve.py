@@ -16,7 +16,7 @@ from solver.lp.results import RoundResult
 from solver.lp.solve import ModelPath, solve_round
 from solver.status import Method, SolutionStatus
 
-__all__ = []
+__all__ = ["print_result", "run_check", "run_solve"]
 
 
 def print_result(eco: Economy, result: RoundResult, top: int) -> None:
