@@ -203,3 +203,23 @@ def test_a_partner_covers_the_task_a_workplace_has_nobody_qualified_for() -> Non
     assert BalanceStatus.INFEASIBLE not in statuses.values()
     eve = next(c for c in result.complexes if c.member == "eve")
     assert eve.tasks.get(("shop", "A"), 0.0) > 0  # eve does the shop's electrical work
+
+
+def test_the_members_and_hours_tables_are_the_complexes() -> None:
+    report = balance_workplace(parse_society(shop()).workplaces[0], tolerance=0.01)
+    members, hours = report.result.members, report.result.hours
+    # the unique balanced answer (above): ann on A and B, bob on C and D, 10 hours each
+    assert hours.loc[("ann", "shop", "A")] == pytest.approx(10.0)
+    assert hours.loc[("bob", "shop", "D")] == pytest.approx(10.0)
+    assert hours.groupby(level="member").sum().to_dict() == pytest.approx({"ann": 20, "bob": 20})
+    assert members.loc["ann", "hours"] == pytest.approx(20.0)
+    assert members["deviation"].max() == pytest.approx(report.result.largest_deviation, abs=1e-9)
+    assert (members["away_hours"] == 0).all()  # balanced alone: nobody works elsewhere
+    assert list(members.columns) == [
+        "workplace",
+        "hours",
+        "empowerment",
+        "desirability",
+        "deviation",
+        "away_hours",
+    ]

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 __all__ = [
     "BalanceStatus",
@@ -109,6 +110,16 @@ class JobResult:
         """Largest deviation and Gini coefficient of members' empowerment and desirability."""
         return spread(self.complexes, self.target)
 
+    @property
+    def members(self) -> pd.DataFrame:
+        """Every member's complex, indexed by member id (:func:`members_table`)."""
+        return members_table(self.complexes, self.target)
+
+    @property
+    def hours(self) -> pd.Series:
+        """Hours of every member on every task (:func:`hours_table`)."""
+        return hours_table(self.complexes)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "status": self.status.value,
@@ -122,6 +133,34 @@ class JobResult:
             "seconds": self.seconds,
             "complexes": [c.to_dict() for c in self.complexes],
         }
+
+
+def members_table(complexes: Sequence[MemberComplex], target: tuple[float, float]) -> pd.DataFrame:
+    """Members' complexes as a table indexed by member id: ``workplace`` (their own),
+    ``hours``, ``empowerment``, ``desirability`` (hour-weighted, on ``[0, 1]``),
+    ``deviation`` from ``target`` (the larger of the two) and ``away_hours`` (worked in
+    other workplaces)."""
+    return pd.DataFrame(
+        {
+            "workplace": [c.workplace for c in complexes],
+            "hours": [c.hours for c in complexes],
+            "empowerment": [c.empowerment for c in complexes],
+            "desirability": [c.desirability for c in complexes],
+            "deviation": [c.deviation(target) for c in complexes],
+            "away_hours": [
+                sum(h for (w, _), h in c.tasks.items() if w != c.workplace) for c in complexes
+            ],
+        },
+        index=pd.Index([c.member for c in complexes], name="member"),
+    )
+
+
+def hours_table(complexes: Sequence[MemberComplex]) -> pd.Series:
+    """Task hours indexed by (member, workplace, task): who works what, where, how long."""
+    keys = [(c.member, w, t) for c in complexes for (w, t) in c.tasks]
+    values = [h for c in complexes for h in c.tasks.values()]
+    index = pd.MultiIndex.from_tuples(keys, names=["member", "workplace", "task"])
+    return pd.Series(values, index=index, name="hours", dtype=float)
 
 
 def json_ready(value: Any) -> Any:
@@ -182,6 +221,16 @@ class SocietyResult:
     @property
     def complexes(self) -> list[MemberComplex]:
         return [c for w in self.workplaces for c in w.result.complexes]
+
+    @property
+    def members(self) -> pd.DataFrame:
+        """Every member's complex, society-wide, indexed by member id (:func:`members_table`)."""
+        return members_table(self.complexes, self.target)
+
+    @property
+    def hours(self) -> pd.Series:
+        """Hours of every member on every task, society-wide (:func:`hours_table`)."""
+        return hours_table(self.complexes)
 
     @property
     def away_hours(self) -> float:
