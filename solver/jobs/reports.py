@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -70,8 +70,30 @@ class MemberComplex:
         }
 
 
+class _Balanced(Protocol):
+    @property
+    def complexes(self) -> list[MemberComplex]: ...
+
+    @property
+    def target(self) -> tuple[float, float]: ...
+
+
+class _ComplexTables:
+    """Tables of a balancing's complexes, for results with ``complexes`` and ``target``."""
+
+    @property
+    def members(self: _Balanced) -> pd.DataFrame:
+        """Every member's complex, indexed by member id (:func:`members_table`)."""
+        return members_table(self.complexes, self.target)
+
+    @property
+    def hours(self: _Balanced) -> pd.Series:
+        """Hours of every member on every task (:func:`hours_table`)."""
+        return hours_table(self.complexes)
+
+
 @dataclass(frozen=True)
-class JobResult:
+class JobResult(_ComplexTables):
     """A balancing: status, every member's complex, the spread, and reasons if it failed."""
 
     status: BalanceStatus
@@ -109,16 +131,6 @@ class JobResult:
     def spread(self) -> dict[str, float]:
         """Largest deviation and Gini coefficient of members' empowerment and desirability."""
         return spread(self.complexes, self.target)
-
-    @property
-    def members(self) -> pd.DataFrame:
-        """Every member's complex, indexed by member id (:func:`members_table`)."""
-        return members_table(self.complexes, self.target)
-
-    @property
-    def hours(self) -> pd.Series:
-        """Hours of every member on every task (:func:`hours_table`)."""
-        return hours_table(self.complexes)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -209,7 +221,7 @@ class WorkplaceReport:
 
 
 @dataclass(frozen=True)
-class SocietyResult:
+class SocietyResult(_ComplexTables):
     """Balancing across workplaces: the society's target and every workplace's complexes."""
 
     target: tuple[float, float]
@@ -221,16 +233,6 @@ class SocietyResult:
     @property
     def complexes(self) -> list[MemberComplex]:
         return [c for w in self.workplaces for c in w.result.complexes]
-
-    @property
-    def members(self) -> pd.DataFrame:
-        """Every member's complex, society-wide, indexed by member id (:func:`members_table`)."""
-        return members_table(self.complexes, self.target)
-
-    @property
-    def hours(self) -> pd.Series:
-        """Hours of every member on every task, society-wide (:func:`hours_table`)."""
-        return hours_table(self.complexes)
 
     @property
     def away_hours(self) -> float:
