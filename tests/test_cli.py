@@ -96,6 +96,35 @@ def test_import_io_then_solve_reproduces_labour_values(tmp_path: Path) -> None:
     assert prices == pytest.approx({"a": 0.442244, "b": 0.379538}, rel=1e-5)
 
 
+def test_import_io_simulates_councils_as_the_bundled_planning_examples_are_made(
+    tmp_path: Path,
+) -> None:
+    table = Path(__file__).resolve().parent / "data" / "eurostat_germany_1995"
+    out = tmp_path / "germany.json"
+    run = parplan(
+        "import-io", str(table), "--format", "eurostat-beutel", "--primary", "employment",
+        "--name", "germany-1995", "--simulate-councils", "12", "--seed", "0", "-o", str(out),
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    made = json.loads(out.read_text())
+    bundled = json.loads((EXAMPLES / "germany_1995_planning.json").read_text())
+    made.pop("description"), bundled.pop("description")
+    assert made == bundled  # the same recipe, the same seed: the same economy
+    plan = parplan("plan", str(out), "--quiet", "--json")
+    assert plan.returncode == 0 and json.loads(plan.stdout)["converged"]
+    other = tmp_path / "other.json"
+    run = parplan(
+        "import-io", str(table), "--format", "eurostat-beutel", "--primary", "employment",
+        "--simulate-councils", "5", "--seed", "3", "-o", str(other),
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert len(json.loads(other.read_text())["consumer_councils"]) == 5
+    run = parplan(
+        "import-io", str(table), "--format", "eurostat-beutel", "--simulate-councils", "0"
+    )
+    assert run.returncode == 2 and "simulate-councils: at least one" in run.stderr
+
+
 def test_import_io_bad_cell_is_named(tmp_path: Path) -> None:
     folder = miller_blair_table(tmp_path, flows="code,a,b\na,150,lots\nb,200,100\n")
     run = parplan("import-io", str(folder))

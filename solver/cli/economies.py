@@ -9,6 +9,7 @@ import sys
 from solver.cli.common import EXIT_OK
 from solver.economy.model import economy_json_schema, load_economy, save_economy
 from solver.scenarios.bundled import bundled_examples
+from solver.scenarios.io_examples import with_simulated_councils
 
 __all__ = ["run_examples", "run_import_io", "run_schema"]
 
@@ -27,6 +28,15 @@ def run_import_io(args: argparse.Namespace) -> int:
         name=args.name,
     )
     print(io_table_summary(table), file=sys.stderr)
+    if args.simulate_councils is not None:
+        if args.simulate_councils < 1:
+            raise ValueError(
+                f"simulate-councils: at least one consumer council, got {args.simulate_councils}"
+            )
+        eco = with_simulated_councils(
+            eco, n_consumer_councils=args.simulate_councils, seed=args.seed
+        )
+        print(f"simulated councils: {eco.description.splitlines()[0]}", file=sys.stderr)
     if args.out:
         save_economy(eco, args.out)
         print(f"wrote {args.out}", file=sys.stderr)

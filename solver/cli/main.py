@@ -151,6 +151,15 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--negative-demand", choices=["stock", "clip"], default="stock")
     i.add_argument("--negative-coefficients", choices=["byproduct", "clip"], default="byproduct")
     i.add_argument("--name", default=None, help="economy name")
+    i.add_argument(
+        "--simulate-councils",
+        type=int,
+        default=None,
+        metavar="N",
+        help="make a planning economy: N consumer councils, federations, public goods, "
+        "capacities and a CO2 cap, as the bundled *-planning examples are made",
+    )
+    i.add_argument("--seed", type=int, default=0, help="with --simulate-councils: random seed")
     i.add_argument("--out", "-o", type=Path, default=None, help="output file (default stdout)")
     i.set_defaults(func=run_import_io)
 
