@@ -11,6 +11,7 @@ from test_session import one_good
 
 from solver.economy.model import load_economy, parse_economy
 from solver.planning.board.master import (
+    TAIL_STEPS,
     BoardLPResult,
     BoardMaster,
     WorkerColumns,
@@ -83,12 +84,18 @@ def test_technique_steps_follow_the_councils_supply_at_the_grid_points() -> None
     assert steps is not None
     assert steps.use.shape == (2, 1)  # one activity column for the one technique
     assert_allclose(steps.use.toarray()[:, 0], [-1.0, 1.0])  # makes bread, uses labour
-    assert_allclose(steps.technique, np.zeros(grid.size))
-    # activity offered up to each step equals the council's own supply at that margin
+    assert_allclose(steps.technique, np.zeros(grid.size + TAIL_STEPS))
+    # activity offered up to each grid step equals the council's own supply at that margin
     margins = 0.1 * grid
     supplied = [linear_supply(lin, np.array([0.9 + m, 0.9]))[0] for m in margins]
-    assert_allclose(np.cumsum(steps.upper), supplied, rtol=1e-12)
+    assert_allclose(np.cumsum(steps.upper)[: grid.size], supplied, rtol=1e-12)
     assert (np.diff(steps.cost) > 0).all()  # rising marginal effort cost
+    # beyond the grid the steps run on to capacity, each at the marginal effort cost E x / K
+    # of its midpoint, so the master may move the technique anywhere in [0, K]
+    assert np.sum(steps.upper) == pytest.approx(lin.capacity[0], rel=1e-12)
+    tail_mid = np.cumsum(steps.upper)[grid.size :] - steps.upper[grid.size :] / 2
+    effort, capacity = lin.effort_at_capacity[0], lin.capacity[0]
+    assert_allclose(steps.cost[grid.size :], effort * tail_mid / capacity, rtol=1e-12)
 
 
 def test_worker_columns_hold_inputs_minus_outputs_and_stated_effort() -> None:

@@ -45,6 +45,7 @@ from solver.planning.market import Market, Proposals, elastic_supply, final_dema
 from solver.status import Method, SolutionStatus, TerminationCondition
 
 __all__ = [
+    "TAIL_STEPS",
     "BoardLPResult",
     "BoardMaster",
     "TechniqueSteps",
@@ -137,6 +138,9 @@ class TechniqueSteps:
         return int(self.capacity.size)
 
 
+TAIL_STEPS = 8  # steps from the grid's top margin up to a technique's capacity
+
+
 def technique_steps(market: Market, prices: np.ndarray, grid: np.ndarray) -> TechniqueSteps | None:
     """Linear councils' techniques as activities with their effort cost in steps on the grid.
 
@@ -144,7 +148,12 @@ def technique_steps(market: Market, prices: np.ndarray, grid: np.ndarray) -> Tec
     margin is ``m``, so the activity between the margins ``m0 g^(k-1)`` and ``m0 g^k`` comes
     forward at the marginal effort cost of their geometric midpoint. ``m0`` is the current
     margin (or a tenth of ``E`` for an idle technique), so the steps are as fine, relative
-    to the quantity, as the demand steps. ``None`` without linear councils.
+    to the quantity, as the demand steps. The activity beyond the grid's top margin, up to
+    the capacity ``K``, follows in :data:`TAIL_STEPS` equal steps at the marginal effort
+    cost ``E x / K`` of their midpoints: a grid of margins alone capped a technique at
+    ``g^k`` times its current activity (an idle one at an eighth of its capacity), and the
+    master then priced it by that cap's rent, not by its effort cost. ``None`` without
+    linear councils.
     """
     lin = market.linear
     if lin is None:
@@ -166,8 +175,22 @@ def technique_steps(market: Market, prices: np.ndarray, grid: np.ndarray) -> Tec
     half = np.sqrt(grid[1] / grid[0]) if grid.size > 1 else 1.0
     step_cost = centre[:, None] * np.r_[grid[0] / 2.0, grid[1:] / half][None, :]
     step_cost[~has_effort, :] = 0.0
+    # Beyond the grid's top margin the activity up to capacity still comes forward, in
+    # TAIL_STEPS equal pieces at the marginal effort cost E x / K of their midpoints: without
+    # them the master could not move a technique beyond grid[-1] x its current activity.
+    top = cumulative[:, -1]
+    piece = (lin.capacity - top) / TAIL_STEPS
+    mid = top[:, None] + piece[:, None] * (np.arange(TAIL_STEPS) + 0.5)[None, :]
+    tail_cost = np.divide(
+        effort[:, None] * mid,
+        lin.capacity[:, None],
+        out=np.zeros_like(mid),
+        where=lin.capacity[:, None] > 0,
+    )
+    quantity = np.hstack([quantity, np.repeat(piece[:, None], TAIL_STEPS, axis=1)])
+    step_cost = np.hstack([step_cost, tail_cost])
     keep = quantity > 0
-    technique = np.repeat(np.arange(lin.n), grid.size).reshape(lin.n, -1)[keep]
+    technique = np.repeat(np.arange(lin.n), quantity.shape[1]).reshape(lin.n, -1)[keep]
     return TechniqueSteps(
         use=sp.csc_array((lin.inputs - lin.outputs).T),
         unit_cost=np.asarray(lin.unit_cost, dtype=float),
