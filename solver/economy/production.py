@@ -24,6 +24,7 @@ __all__ = [
     "ProductionError",
     "ProductionReport",
     "TechnologyMatrices",
+    "cap_limits",
     "check_production",
     "pollution_caps",
     "production_graph",
@@ -179,10 +180,17 @@ def pollution_caps(economy: Economy, tech: TechnologyMatrices | None = None) -> 
     )
     members.data[:] = 1.0
     cap_pollutant = np.array([pollutant_index[e] for _, e in cap_rows], dtype=np.int64)
-    limits = np.array(
+    return PollutionCaps(
+        rows=cap_rows, pollutant=cap_pollutant, members=members, limits=cap_limits(economy)
+    )
+
+
+def cap_limits(economy: Economy) -> np.ndarray:
+    """The capped quantity of every pollution cap, in the order of
+    :attr:`PollutionCaps.rows` (without building the caps' technique structure)."""
+    return np.array(
         [q for f in economy.federations for q in f.pollution_caps.values()], dtype=float
     )
-    return PollutionCaps(rows=cap_rows, pollutant=cap_pollutant, members=members, limits=limits)
 
 
 def production_graph(tech: TechnologyMatrices) -> nx.DiGraph:

@@ -56,6 +56,11 @@ class MemberComplex:
     desirability: float
     tasks: dict[tuple[str, str], float]  # (workplace, task) -> hours
 
+    @property
+    def away_hours(self) -> float:
+        """Hours the member works in workplaces other than their own."""
+        return float(sum(h for (w, _), h in self.tasks.items() if w != self.workplace))
+
     def deviation(self, target: tuple[float, float]) -> float:
         return max(abs(self.empowerment - target[0]), abs(self.desirability - target[1]))
 
@@ -124,9 +129,7 @@ class JobResult(_ComplexTables):
     @property
     def away_hours(self) -> float:
         """Hours members work in workplaces other than their own."""
-        return float(
-            sum(h for c in self.complexes for (w, _), h in c.tasks.items() if w != c.workplace)
-        )
+        return float(sum(c.away_hours for c in self.complexes))
 
     def spread(self) -> dict[str, float]:
         """Largest deviation and Gini coefficient of members' empowerment and desirability."""
@@ -159,9 +162,7 @@ def members_table(complexes: Sequence[MemberComplex], target: tuple[float, float
             "empowerment": [c.empowerment for c in complexes],
             "desirability": [c.desirability for c in complexes],
             "deviation": [c.deviation(target) for c in complexes],
-            "away_hours": [
-                sum(h for (w, _), h in c.tasks.items() if w != c.workplace) for c in complexes
-            ],
+            "away_hours": [c.away_hours for c in complexes],
         },
         index=pd.Index([c.member for c in complexes], name="member"),
     )

@@ -23,7 +23,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from solver.economy.model import Economy
-from solver.economy.production import TechnologyMatrices, pollution_caps, technology_matrices
+from solver.economy.production import (
+    TechnologyMatrices,
+    cap_limits,
+    pollution_caps,
+    technology_matrices,
+)
 
 __all__ = ["RoundInputs", "RoundLP", "build_round_lp", "round_inputs"]
 
@@ -203,7 +208,7 @@ def round_inputs(economy: Economy, tech: TechnologyMatrices | None = None) -> Ro
         demand=demand,
         availability=availability,
         capacity=tech.capacity.copy(),
-        caps=pollution_caps(economy, tech).limits,
+        caps=cap_limits(economy),
     )
 
 

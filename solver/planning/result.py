@@ -91,12 +91,7 @@ class PlanResult:
             blocks.append(p.federation_requests)
             names.extend(market.federation_names())
         matrix = sp.csr_array(sp.vstack(blocks)) if len(blocks) > 1 else blocks[0]
-        used = np.flatnonzero(np.asarray(abs(matrix).sum(axis=0)).ravel())
-        return pd.DataFrame.sparse.from_spmatrix(
-            sp.csc_matrix(matrix[:, used]),
-            index=pd.Index(names, name="council"),
-            columns=pd.Index([market.labels[i] for i in used], name="item"),
-        )
+        return _council_table(matrix, names, market.labels)
 
     @property
     def activity(self) -> pd.Series:
@@ -130,12 +125,7 @@ class PlanResult:
             net = sp.csr_array(made - p.cobb_douglas.inputs)
         else:
             net = sp.csr_array((market.n_workers, n))
-        used = np.flatnonzero(np.asarray(abs(net).sum(axis=0)).ravel())
-        return pd.DataFrame.sparse.from_spmatrix(
-            sp.csc_matrix(net[:, used]),
-            index=pd.Index(market.worker_names(), name="council"),
-            columns=pd.Index([market.labels[i] for i in used], name="item"),
-        )
+        return _council_table(net, market.worker_names(), market.labels)
 
     @property
     def history(self) -> pd.DataFrame:
@@ -222,6 +212,16 @@ class PlanResult:
                 for r in self.rounds
             ],
         }
+
+
+def _council_table(matrix: sp.csr_array, councils: list[str], items: list[str]) -> pd.DataFrame:
+    """A council x item sparse table of ``matrix``, items that are zero throughout left out."""
+    used = np.flatnonzero(np.asarray(abs(matrix).sum(axis=0)).ravel())
+    return pd.DataFrame.sparse.from_spmatrix(
+        sp.csc_matrix(matrix[:, used]),
+        index=pd.Index(councils, name="council"),
+        columns=pd.Index([items[i] for i in used], name="item"),
+    )
 
 
 def compare_prices(first: PlanResult, second: PlanResult) -> dict[str, Any]:
