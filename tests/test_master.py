@@ -11,12 +11,13 @@ from test_session import one_good
 
 from solver.economy.model import load_economy, parse_economy
 from solver.planning.board.master import (
-    TAIL_STEPS,
+    EDGE_STEPS,
     BoardLPResult,
     BoardMaster,
     WorkerColumns,
     dual_value,
     solve_board_lp,
+    technique_grid,
     technique_steps,
     worker_columns,
 )
@@ -84,18 +85,46 @@ def test_technique_steps_follow_the_councils_supply_at_the_grid_points() -> None
     assert steps is not None
     assert steps.use.shape == (2, 1)  # one activity column for the one technique
     assert_allclose(steps.use.toarray()[:, 0], [-1.0, 1.0])  # makes bread, uses labour
-    assert_allclose(steps.technique, np.zeros(grid.size + TAIL_STEPS))
-    # activity offered up to each grid step equals the council's own supply at that margin
+    # EDGE_STEPS pieces up to the grid, the grid's steps, EDGE_STEPS pieces to capacity
+    assert_allclose(steps.technique, np.zeros(EDGE_STEPS + grid.size - 1 + EDGE_STEPS))
+    # activity offered up to each grid margin equals the council's own supply there
     margins = 0.1 * grid
     supplied = [linear_supply(lin, np.array([0.9 + m, 0.9]))[0] for m in margins]
-    assert_allclose(np.cumsum(steps.upper)[: grid.size], supplied, rtol=1e-12)
+    offered = np.cumsum(steps.upper)[EDGE_STEPS - 1 : EDGE_STEPS - 1 + grid.size]
+    assert_allclose(offered, supplied, rtol=1e-12)
     assert (np.diff(steps.cost) > 0).all()  # rising marginal effort cost
-    # beyond the grid the steps run on to capacity, each at the marginal effort cost E x / K
-    # of its midpoint, so the master may move the technique anywhere in [0, K]
+    # every step, from idle to capacity, at the marginal effort cost E x / K of its
+    # midpoint: the steps' total cost is the council's effort cost E x^2 / (2 K) exactly
     assert np.sum(steps.upper) == pytest.approx(lin.capacity[0], rel=1e-12)
-    tail_mid = np.cumsum(steps.upper)[grid.size :] - steps.upper[grid.size :] / 2
+    mid = np.cumsum(steps.upper) - steps.upper / 2
     effort, capacity = lin.effort_at_capacity[0], lin.capacity[0]
-    assert_allclose(steps.cost[grid.size :], effort * tail_mid / capacity, rtol=1e-12)
+    assert_allclose(steps.cost, effort * mid / capacity, rtol=1e-12)
+    for k in range(1, steps.upper.size + 1):
+        x = np.sum(steps.upper[:k])
+        assert np.dot(steps.cost[:k], steps.upper[:k]) == pytest.approx(
+            float(lin.effort_cost(np.array([x]))[0]), rel=1e-12
+        )
+
+
+def test_an_idle_technique_has_steps_from_zero_to_capacity() -> None:
+    # margin below zero: the grid sits at IDLE_MARGIN x E, the pieces cover the rest
+    market = market_from_economy(parse_economy(one_good()))
+    lin = market.linear
+    assert lin is not None
+    steps = technique_steps(market, np.array([0.5, 0.9]), technique_grid(10))
+    assert steps is not None
+    assert np.sum(steps.upper) == pytest.approx(lin.capacity[0], rel=1e-12)
+    assert steps.cost[0] < 1e-3 * lin.effort_at_capacity[0]
+
+
+def test_technique_grid_is_fine_at_the_centre_and_reaches_a_factor_8() -> None:
+    grid = technique_grid(40)
+    assert grid.size == 81
+    assert grid[0] == pytest.approx(1 / 8) and grid[-1] == pytest.approx(8.0)
+    assert grid[40] == 1.0
+    steps = np.diff(np.log(grid))
+    assert steps[40] == pytest.approx(np.log(8) / 1600)  # 0.13 % beside the centre
+    assert steps[-1] == pytest.approx(np.log(8) * 79 / 1600)  # about 10 % at the edge
 
 
 def test_worker_columns_hold_inputs_minus_outputs_and_stated_effort() -> None:

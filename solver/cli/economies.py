@@ -11,7 +11,7 @@ from solver.economy.model import economy_json_schema, load_economy, save_economy
 from solver.scenarios.bundled import bundled_examples
 from solver.scenarios.io_examples import with_simulated_councils
 
-__all__ = ["run_examples", "run_import_io", "run_schema"]
+__all__ = ["run_examples", "run_generate", "run_import_io", "run_schema"]
 
 
 def run_import_io(args: argparse.Namespace) -> int:
@@ -40,6 +40,22 @@ def run_import_io(args: argparse.Namespace) -> int:
     if args.out:
         save_economy(eco, args.out)
         print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(eco.model_dump_json(indent=1, exclude_defaults=True) + "\n")
+    return EXIT_OK
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    from solver.scenarios.synthetic import synthetic_economy
+    from solver.scenarios.technique_choice import technique_choice_economy
+
+    make = synthetic_economy if args.kind == "synthetic" else technique_choice_economy
+    if args.goods < 4:
+        raise ValueError(f"goods: at least 4, got {args.goods}")
+    eco = make(args.goods, seed=args.seed)
+    if args.out:
+        save_economy(eco, args.out)
+        print(f"wrote {args.out}: {eco.description.splitlines()[0]}", file=sys.stderr)
     else:
         sys.stdout.write(eco.model_dump_json(indent=1, exclude_defaults=True) + "\n")
     return EXIT_OK

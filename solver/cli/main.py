@@ -16,7 +16,7 @@ from typing import Any
 
 from solver.cli.balance import run_balance
 from solver.cli.common import EXIT_BAD_INPUT
-from solver.cli.economies import run_examples, run_import_io, run_schema
+from solver.cli.economies import run_examples, run_generate, run_import_io, run_schema
 from solver.cli.plan import run_plan
 from solver.cli.solve import run_check, run_solve
 from solver.economy.model import EconomyValidationError
@@ -162,6 +162,21 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--seed", type=int, default=0, help="with --simulate-councils: random seed")
     i.add_argument("--out", "-o", type=Path, default=None, help="output file (default stdout)")
     i.set_defaults(func=run_import_io)
+
+    gen = sub.add_parser(
+        "generate",
+        help="write a generated economy: synthetic (round LP) or technique-choice (planning)",
+    )
+    gen.add_argument(
+        "kind",
+        choices=["synthetic", "technique-choice"],
+        help="synthetic: a sparse productive economy for the round LP; technique-choice: a "
+        "planning economy whose councils choose between clean and dirty techniques",
+    )
+    gen.add_argument("--goods", type=int, required=True, help="number of goods (at least 4)")
+    gen.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    gen.add_argument("--out", "-o", type=Path, default=None, help="output file (default stdout)")
+    gen.set_defaults(func=run_generate)
 
     sc = sub.add_parser("schema", help="print the JSON schema of an economy file")
     sc.set_defaults(func=run_schema)

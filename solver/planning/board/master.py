@@ -45,13 +45,16 @@ from solver.planning.market import Market, Proposals, elastic_supply, final_dema
 from solver.status import Method, SolutionStatus, TerminationCondition
 
 __all__ = [
-    "TAIL_STEPS",
+    "EDGE_STEPS",
+    "IDLE_MARGIN",
+    "TECHNIQUE_REACH",
     "BoardLPResult",
     "BoardMaster",
     "TechniqueSteps",
     "WorkerColumns",
     "dual_value",
     "solve_board_lp",
+    "technique_grid",
     "technique_steps",
     "worker_columns",
 ]
@@ -138,57 +141,82 @@ class TechniqueSteps:
         return int(self.capacity.size)
 
 
-TAIL_STEPS = 8  # steps from the grid's top margin up to a technique's capacity
+EDGE_STEPS = 8  # steps below a technique's grid of margins, and again above it to capacity
+IDLE_MARGIN = 1e-3  # grid centre of an idle technique, as a share of its effort cost E
+
+
+TECHNIQUE_REACH = float(np.log(8.0))  # margins of a technique's grid: within a factor 8
+
+
+def technique_grid(steps: int, reach: float = TECHNIQUE_REACH) -> np.ndarray:
+    """Margins of a technique's steps relative to its current margin:
+    ``exp(reach sign(u) u^2)`` for ``u = k / steps``, ``|k| <= steps``.
+
+    The spacing grows from ``reach / steps^2`` at the centre (0.13 % with 40 steps) to
+    ``2 reach / steps`` (10 %) at a factor 8, so the master places a technique near its
+    current margin as precisely as the demand steps place a price, while the grid still
+    reaches far. A margin is a difference of prices, so a price that is right to 0.1 % can
+    leave a margin 1 % off: a geometric grid as narrow as the demand steps' last window
+    then left techniques on the coarse pieces beside it.
+    """
+    u = np.arange(-steps, steps + 1, dtype=float) / steps
+    return np.exp(reach * np.sign(u) * u**2)
 
 
 def technique_steps(market: Market, prices: np.ndarray, grid: np.ndarray) -> TechniqueSteps | None:
-    """Linear councils' techniques as activities with their effort cost in steps on the grid.
+    """Linear councils' techniques as activities with their effort cost in steps.
 
     A linear council runs technique ``t`` at ``x(m) = K min(1, m / E)`` when its unit
-    margin is ``m``, so the activity between the margins ``m0 g^(k-1)`` and ``m0 g^k`` comes
-    forward at the marginal effort cost of their geometric midpoint. ``m0`` is the current
-    margin (or a tenth of ``E`` for an idle technique), so the steps are as fine, relative
-    to the quantity, as the demand steps. The activity beyond the grid's top margin, up to
-    the capacity ``K``, follows in :data:`TAIL_STEPS` equal steps at the marginal effort
-    cost ``E x / K`` of their midpoints: a grid of margins alone capped a technique at
-    ``g^k`` times its current activity (an idle one at an eighth of its capacity), and the
-    master then priced it by that cap's rent, not by its effort cost. ``None`` without
-    linear councils.
+    margin is ``m``: its marginal effort cost ``E x / K`` rises linearly. The steps cover
+    ``[0, K]`` in three parts, each step at the marginal effort cost of its midpoint (so a
+    step's total cost is exact):
+
+    * the activity between the margins ``m0 g^(k-1)`` and ``m0 g^k`` of the grid, around
+      the current margin ``m0`` (at least :data:`IDLE_MARGIN` ``E``), as fine relative to
+      the quantity as the demand steps are;
+    * below the grid and above it up to capacity, :data:`EDGE_STEPS` equal pieces each.
+
+    Without the lower pieces the whole activity below the grid was one step at half the
+    grid's lowest margin: a technique whose margin lay below the grid (the grid was centred
+    at a tenth of ``E`` for every technique with a smaller margin) then looked to the master
+    like a council indifferent over most of its activity, and the master's duals held an
+    item at supply 36 times its demand for 40 rounds (a 30-good synthetic economy). Without
+    the upper pieces the master capped a technique at ``g^k`` times its current activity and
+    priced it by that cap's rent. ``None`` without linear councils.
     """
     lin = market.linear
     if lin is None:
         return None
     margin = lin.outputs @ prices - lin.inputs @ prices - lin.unit_cost
     effort = lin.effort_at_capacity
-    centre = np.where(margin > 0.1 * effort, margin, 0.1 * effort)
     has_effort = effort > 0
-    cumulative = lin.capacity[:, None] * np.minimum(
-        1.0,
-        np.divide(
-            centre[:, None] * grid[None, :],
-            effort[:, None],
-            out=np.ones((lin.n, grid.size)),
-            where=has_effort[:, None],
-        ),
+    centre = np.maximum(margin, IDLE_MARGIN * effort)
+    share = np.divide(  # x / K at each grid margin
+        centre[:, None] * grid[None, :],
+        effort[:, None],
+        out=np.ones((lin.n, grid.size)),
+        where=has_effort[:, None],
     )
-    quantity = np.diff(cumulative, axis=1, prepend=0.0)
-    half = np.sqrt(grid[1] / grid[0]) if grid.size > 1 else 1.0
-    step_cost = centre[:, None] * np.r_[grid[0] / 2.0, grid[1:] / half][None, :]
-    step_cost[~has_effort, :] = 0.0
-    # Beyond the grid's top margin the activity up to capacity still comes forward, in
-    # TAIL_STEPS equal pieces at the marginal effort cost E x / K of their midpoints: without
-    # them the master could not move a technique beyond grid[-1] x its current activity.
-    top = cumulative[:, -1]
-    piece = (lin.capacity - top) / TAIL_STEPS
-    mid = top[:, None] + piece[:, None] * (np.arange(TAIL_STEPS) + 0.5)[None, :]
-    tail_cost = np.divide(
-        effort[:, None] * mid,
+    cumulative = lin.capacity[:, None] * np.minimum(1.0, share)
+    bottom, top = cumulative[:, :1], cumulative[:, -1:]
+    pieces = np.arange(EDGE_STEPS + 1)[None, :] / EDGE_STEPS
+    bounds = np.hstack(  # step boundaries in activity: pieces, the grid, pieces to capacity
+        [
+            bottom * pieces[:, :-1],
+            cumulative,
+            top + (lin.capacity[:, None] - top) * pieces[:, 1:],
+        ]
+    )
+    quantity = np.diff(bounds, axis=1)
+    # each step at the marginal effort cost E x / K of its midpoint: its total cost is exact
+    midpoint = 0.5 * (bounds[:, 1:] + bounds[:, :-1])
+    step_cost = np.divide(
+        effort[:, None] * midpoint,
         lin.capacity[:, None],
-        out=np.zeros_like(mid),
+        out=np.zeros_like(midpoint),
         where=lin.capacity[:, None] > 0,
     )
-    quantity = np.hstack([quantity, np.repeat(piece[:, None], TAIL_STEPS, axis=1)])
-    step_cost = np.hstack([step_cost, tail_cost])
+    step_cost[~has_effort, :] = 0.0
     keep = quantity > 0
     technique = np.repeat(np.arange(lin.n), quantity.shape[1]).reshape(lin.n, -1)[keep]
     return TechniqueSteps(
@@ -303,8 +331,7 @@ class BoardMaster:
         self.prices = np.asarray(prices, dtype=float)
         self.method, self.time_limit = method, time_limit
         g = float(grid_ratio)
-        grid = g ** np.arange(-grid_steps, grid_steps + 1, dtype=float)
-        techniques = technique_steps(market, prices, grid)
+        techniques = technique_steps(market, prices, technique_grid(grid_steps))
         n_links = techniques.n if techniques is not None else 0
         n_rows = n + n_units + n_links  # item balances | convexity rows | technique links
 
