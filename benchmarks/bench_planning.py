@@ -8,6 +8,9 @@ councils under each price rule (``tatonnement``, ``lp``, ``hybrid``, ``newton``)
 * ``robustness`` the published setting with the board's model of the councils wrong: every
                worker council's stated effort cost halved or doubled, or consumer councils
                with CES elasticities 0.5 and 2 instead of Cobb-Douglas: rounds by rule;
+* ``autonomy`` the bundled linear-council examples with worker councils that follow rules of
+               their own (:mod:`solver.scenarios.council_rules`): rounds by rule, and the
+               lp rule without its belief about their effort;
 * ``scaling``  about 10, 100, 1,000 and 10,000 goods with about ten times as many councils:
                status, rounds, wall time, time per round, LP time;
 * ``large``    60,000 councils and 500 goods (pequod-plus): a few rounds of each rule, the
@@ -51,10 +54,16 @@ from solver.planning.rules.lp import BoardLP
 from solver.planning.rules.newton import Newton
 from solver.planning.session import PlanningSession
 from solver.scenarios.bundled import bundled_examples
+from solver.scenarios.council_rules import (
+    MisstatedEffort,
+    PartialAdjustment,
+    RoundPricedEffort,
+    proposals_by_rule,
+)
 from solver.scenarios.io_examples import with_simulated_councils
 from solver.scenarios.pequod import pequod_economy, pequod_market
 
-SECTIONS = ("pequod", "robustness", "io", "scaling", "large", "huge")
+SECTIONS = ("pequod", "robustness", "autonomy", "io", "scaling", "large", "huge")
 RULES = ("tatonnement", "lp", "hybrid", "newton")
 TOLERANCE = 0.03
 
@@ -460,6 +469,85 @@ def section_robustness(args: argparse.Namespace, started: str) -> str:
     )
 
 
+AUTONOMY_EXAMPLES = ("planning-town", "germany-1995-planning", "usa-2014-planning")
+AUTONOMY_CASES: dict[str, Any] = {
+    "simulated (the board's model)": None,
+    "effort at the round's input costs": RoundPricedEffort,
+    "partial adjustment, half way": lambda: PartialAdjustment(0.5),
+    "states twice its effort cost": lambda: MisstatedEffort(1.0, 2.0),
+    "states half its effort cost": lambda: MisstatedEffort(1.0, 0.5),
+    "effort twice the prior, unstated": lambda: MisstatedEffort(2.0, float("nan")),
+    "effort half the prior, stated": lambda: MisstatedEffort(0.5, 1.0),
+}
+
+
+def section_autonomy(args: argparse.Namespace, started: str) -> str:
+    """Worker councils that follow rules of their own, which the board does not know
+    (:mod:`solver.scenarios.council_rules`), on the bundled linear-council examples; the
+    lp rule also without its belief about the councils' effort (``learn_effort=false``)."""
+    rows = ""
+    variants = [(rule, options_for(args, rule)) for rule in args.rules]
+    if "lp" in args.rules:
+        variants.insert(
+            args.rules.index("lp") + 1,
+            ("lp", {**(options_for(args, "lp") or {}), "learn_effort": False}),
+        )
+    for example in AUTONOMY_EXAMPLES:
+        market = market_from_economy(load_economy(bundled_examples()[example]))
+        for label, make in AUTONOMY_CASES.items():
+            for rule, options in variants:
+                session = PlanningSession(
+                    market,
+                    rule,
+                    tolerance=IO_TOLERANCE,
+                    max_rounds=args.max_rounds[rule],
+                    rule_options=options,
+                )
+                council_rule = make() if make is not None else None
+                start = time.perf_counter()
+                while session.status is PlanStatus.RUNNING:
+                    if time.perf_counter() - start > args.max_seconds:
+                        break
+                    proposals = (
+                        session.simulated_proposals()
+                        if council_rule is None
+                        else proposals_by_rule(market, session.prices, council_rule)
+                    )
+                    session.close_round(proposals)
+                seconds = time.perf_counter() - start
+                status = session.status.value
+                if session.status is PlanStatus.RUNNING:
+                    status = "stopped"
+                last = session.rounds[-1].max_excess if session.rounds else float("nan")
+                name = rule + (
+                    " (no belief)" if options and options.get("learn_effort") is False else ""
+                )
+                rows += (
+                    f"| {example} | {label} | {name} | {status} | {len(session.rounds)} "
+                    f"| {last:.4f} | {seconds:.2f} |\n"
+                )
+                print(
+                    f"autonomy {example} / {label} / {name}: {status} "
+                    f"{len(session.rounds)} rounds {seconds:.2f} s",
+                    flush=True,
+                )
+    return (
+        "## Councils that are not the board's model\n\n"
+        + header(started)
+        + "The bundled linear-council examples; consumer councils and federations simulated, "
+        "worker councils by a rule of their own (`solver/scenarios/council_rules.py`): "
+        "effort valued at the round's input costs (so it moves with every price), moving "
+        "half way to the best answer each round, stating twice or half the true marginal "
+        "effort cost, or an effort cost twice (unstated) or half (stated) the board's prior. "
+        f"Tolerance {IO_TOLERANCE}; max rounds "
+        + ", ".join(f"{k} {v}" for k, v in args.max_rounds.items() if k in args.rules)
+        + ". `lp (no belief)` is the lp rule clearing its own model of the councils, as "
+        "before the board learnt from their proposals.\n\n"
+        "| economy | worker councils | rule | status | rounds | final excess | s total |\n"
+        "|---|---|---|---|---:|---:|---:|\n" + rows
+    )
+
+
 IO_TABLES = {  # table folder in tests/data -> (format, primary input)
     "uk_ons_ioat_2010": ("ons-2010", "compensation"),
     "bea_2007_detail_389": ("bea-2007", "compensation"),
@@ -801,6 +889,7 @@ def main(argv: list[str] | None = None) -> int:
     runners = {
         "pequod": section_pequod,
         "robustness": section_robustness,
+        "autonomy": section_autonomy,
         "io": section_io,
         "scaling": section_scaling,
         "large": section_large,

@@ -189,11 +189,16 @@ class PlanningClient:
         *,
         requests: Mapping[str, float] | None = None,
         activities: Mapping[str, float] | None = None,
+        stated_effort: Mapping[str, float] | None = None,
         timeout: float | None = None,
     ) -> pb.SubmitProposalResponse:
-        """Submit (or revise) a council's proposal: ``requests`` or ``activities``."""
+        """Submit (or revise) a council's proposal: ``requests`` or ``activities``, the
+        latter optionally with the marginal effort cost the council states per technique
+        (``stated_effort``; a technique stated but not in ``activities`` runs at zero)."""
         if (requests is None) == (activities is None):
             raise ValueError("give requests (consumption) or activities (production)")
+        if stated_effort and activities is None:
+            raise ValueError("stated_effort: only worker councils (activities) state effort")
         request = pb.SubmitProposalRequest(session_id=session_id, council_id=council_id)
         request.round = round_
         if requests is not None:
@@ -202,9 +207,14 @@ class PlanningClient:
             )
         else:
             assert activities is not None
-            request.production.activities.extend(
-                pb.TechniqueActivity(technique=k, activity=v) for k, v in activities.items()
-            )
+            stated = dict(stated_effort or {})
+            for technique in {**dict.fromkeys(activities), **dict.fromkeys(stated)}:
+                entry = pb.TechniqueActivity(
+                    technique=technique, activity=activities.get(technique, 0.0)
+                )
+                if technique in stated:
+                    entry.marginal_effort_cost = stated[technique]
+                request.production.activities.append(entry)
         return self.planning.SubmitProposal(request, metadata=self.metadata, timeout=timeout)
 
     def close_round(

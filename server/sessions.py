@@ -118,13 +118,18 @@ class SessionSettings:
 
 def _proposal_body(proposal: CouncilProposal) -> str:
     if proposal.activities is not None:
-        return json.dumps({"activities": dict(proposal.activities)})
+        body: dict[str, Any] = {"activities": dict(proposal.activities)}
+        if proposal.stated_effort:
+            body["stated_effort"] = dict(proposal.stated_effort)
+        return json.dumps(body)
     return json.dumps({"requests": dict(proposal.requests or {})})
 
 
 def _proposal_from_body(council_id: str, body: str) -> CouncilProposal:
     data = json.loads(body)
-    return CouncilProposal(council_id, data.get("requests"), data.get("activities"))
+    return CouncilProposal(
+        council_id, data.get("requests"), data.get("activities"), data.get("stated_effort")
+    )
 
 
 class RoundGate:

@@ -463,6 +463,39 @@ def test_bad_requests_get_the_right_code_and_change_nothing(
             grpc.StatusCode.INVALID_ARGUMENT,
             "proposes activities",
         ),
+        # stated effort costs: negative, not a number, a technique it does not have
+        (
+            lambda: bakery.submit(
+                sid, "bakery", 1, activities={"bake": 10.0}, stated_effort={"bake": -1.0}
+            ),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "stated_effort[bake]",
+            ">= 0",
+        ),
+        (
+            lambda: bakery.submit(
+                sid, "bakery", 1, activities={"bake": 10.0}, stated_effort={"bake": float("nan")}
+            ),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "stated_effort[bake]",
+            "finite",
+        ),
+        (
+            lambda: bakery.submit(
+                sid, "bakery", 1, activities={"bake": 10.0}, stated_effort={"knead": 1.0}
+            ),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "stated_effort[knead]",
+            "no technique",
+        ),
+        (
+            lambda: bakery.submit(
+                sid, "bakery", 1, activities={"bake": 10.0}, stated_effort={"sew": 1.0}
+            ),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "stated_effort[sew]",
+            "belongs to council",
+        ),
         # tokens: none, unknown, another council's, the admin's on a council's call
         (
             lambda: PlanningClient(server.target, "").submit(

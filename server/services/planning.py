@@ -200,6 +200,15 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                     "activities",
                     [(a.technique, a.activity) for a in request.production.activities],
                 ),
+                stated_effort=quantities(
+                    "stated_effort",
+                    [
+                        (a.technique, a.marginal_effort_cost)
+                        for a in request.production.activities
+                        if a.HasField("marginal_effort_cost")
+                    ],
+                )
+                or None,
             )
         else:
             raise ValueError("proposal: set consumption or production")

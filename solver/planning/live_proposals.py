@@ -54,11 +54,17 @@ class CouncilProposal:
     activities
         Worker councils: activity level of each of the council's techniques, by technique id;
         techniques left out run at zero.
+    stated_effort
+        Worker councils, optional: the marginal effort cost the council states for each of
+        its techniques at the proposed activity, by technique id (in the unit of prices;
+        techniques left out state nothing). The board takes it over its own model of the
+        council (:class:`~solver.planning.board.effort_belief.EffortBelief`).
     """
 
     council_id: str
     requests: Mapping[str, float] | None = None
     activities: Mapping[str, float] | None = None
+    stated_effort: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,26 @@ class CouncilDirectory:
                     problems.append(
                         (where, f"activity {level:g} exceeds the capacity {linear.capacity[t]:g}")
                     )
+            for name, cost in (proposal.stated_effort or {}).items():
+                where = f"stated_effort[{name}]"
+                t = self.techniques.get(name)
+                if t is None:
+                    problems.append((where, f"no technique {name!r}"))
+                elif t not in own:
+                    owner = self.market.worker_names()[int(linear.council[t])]
+                    problems.append((where, f"technique {name!r} belongs to council {owner!r}"))
+                elif not math.isfinite(cost) or cost < 0:
+                    problems.append(
+                        (where, f"marginal effort cost must be a finite number >= 0, got {cost}")
+                    )
         else:
+            if proposal.stated_effort:
+                problems.append(
+                    (
+                        "stated_effort",
+                        f"only worker councils state effort costs, not a {kind.value}",
+                    )
+                )
             if proposal.activities is not None or proposal.requests is None:
                 raise ProposalError(
                     [("proposal", f"{kind.value} council {proposal.council_id!r} requests goods")]
@@ -178,9 +203,15 @@ def council_proposal(
             raise ProposalError([("proposal", "this market's worker councils are simulated only")])
         names = directory.market.technique_names()
         own = directory.techniques_of[council_id]
+        stated = proposals.stated_effort
         return CouncilProposal(
             council_id,
             activities={names[t]: float(proposals.linear_activity[t]) for t in own},
+            stated_effort=(
+                None
+                if stated is None or not np.isfinite(stated[own]).any()
+                else {names[t]: float(stated[t]) for t in own if np.isfinite(stated[t])}
+            ),
         )
     matrix = (
         proposals.consumer_requests
@@ -238,14 +269,24 @@ def with_council_proposals(
             directory.check(proposal)
     by_kind: dict[CouncilKind, dict[int, Mapping[int, float]]] = {k: {} for k in CouncilKind}
     activity = None if base.linear_activity is None else base.linear_activity.copy()
+    stated = None if base.stated_effort is None else base.stated_effort.copy()
     for council_id, proposal in submitted.items():
         kind = directory.kinds[council_id]
         row = directory.rows[council_id]
         if kind is CouncilKind.WORKER:
             assert activity is not None and proposal.activities is not None
-            activity[directory.techniques_of[council_id]] = 0.0
+            own = directory.techniques_of[council_id]
+            activity[own] = 0.0
             for name, level in proposal.activities.items():
                 activity[directory.techniques[name]] = level
+            # what the council states replaces what it stated before (NaN: nothing)
+            if stated is not None:
+                stated[own] = np.nan
+            if proposal.stated_effort:
+                if stated is None:
+                    stated = np.full(activity.size, np.nan)
+                for name, cost in proposal.stated_effort.items():
+                    stated[directory.techniques[name]] = cost
         else:
             assert proposal.requests is not None
             by_kind[kind][row] = {directory.items[i]: q for i, q in proposal.requests.items()}
@@ -261,4 +302,5 @@ def with_council_proposals(
         consumer_requests=consumers,
         federation_requests=federations,
         linear_activity=activity,
+        stated_effort=stated,
     )

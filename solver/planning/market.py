@@ -157,6 +157,10 @@ class Proposals:
         Activity level of every technique of linear worker councils, or ``None``.
     permits
         Pollution permissions offered by each permit supplier, or ``None``.
+    stated_effort
+        Linear worker councils: the marginal effort cost each council states for each of
+        its techniques at the proposed activity, ``NaN`` where it states none; ``None``:
+        no council states any. The board takes it over its own model of the council.
     """
 
     consumer_requests: sp.csr_array
@@ -164,6 +168,7 @@ class Proposals:
     cobb_douglas: WorkerProposals | None = None
     linear_activity: np.ndarray | None = None
     permits: np.ndarray | None = None
+    stated_effort: np.ndarray | None = None
 
 
 class ProposalError(ValueError):
@@ -235,6 +240,23 @@ def check_proposals(market: Market, proposals: Proposals) -> None:
                         f"activity {x[t]:g} exceeds the capacity {lin.capacity[t]:g}",
                     )
                 )
+        stated = proposals.stated_effort
+        if stated is not None:
+            if np.shape(stated) != (lin.n,):
+                problems.append(
+                    ("stated_effort", f"expected one value (or NaN) for each of {lin.n} techniques")
+                )
+            else:
+                bad = np.flatnonzero(np.isinf(stated) | (stated < 0))
+                for t in bad[:5]:
+                    problems.append(
+                        (
+                            f"stated_effort[{names[t]}]",
+                            f"marginal effort cost must be a finite number >= 0, got {stated[t]:g}",
+                        )
+                    )
+    elif proposals.stated_effort is not None:
+        problems.append(("stated_effort", "only linear worker councils state effort costs"))
     if market.cobb_douglas is not None and proposals.cobb_douglas is None:
         problems.append(("cobb_douglas", "missing"))
     if problems:

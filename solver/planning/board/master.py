@@ -40,6 +40,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from solver.highs import apply_options, highs_lp, new_highs, outcome_from_highs, resolved_method
+from solver.planning.board.effort_belief import EffortBelief
 from solver.planning.councils import cobb_douglas_effort_cost
 from solver.planning.market import Market, Proposals, elastic_supply, final_demand
 from solver.status import Method, SolutionStatus, TerminationCondition
@@ -163,7 +164,9 @@ def technique_grid(steps: int, reach: float = TECHNIQUE_REACH) -> np.ndarray:
     return np.exp(reach * np.sign(u) * u**2)
 
 
-def technique_steps(market: Market, prices: np.ndarray, grid: np.ndarray) -> TechniqueSteps | None:
+def technique_steps(
+    market: Market, prices: np.ndarray, grid: np.ndarray, belief: EffortBelief | None = None
+) -> TechniqueSteps | None:
     """Linear councils' techniques as activities with their effort cost in steps.
 
     A linear council runs technique ``t`` at ``x(m) = K min(1, m / E)`` when its unit
@@ -183,12 +186,21 @@ def technique_steps(market: Market, prices: np.ndarray, grid: np.ndarray) -> Tec
     item at supply 36 times its demand for 40 rounds (a 30-good synthetic economy). Without
     the upper pieces the master capped a technique at ``g^k`` times its current activity and
     priced it by that cap's rent. ``None`` without linear councils.
+
+    With a ``belief`` (:class:`~solver.planning.board.effort_belief.EffortBelief`, what the
+    board has learnt from the councils' proposals and statements) the curve is the
+    belief's, ``x(m) = K (m / E_t) + d_t``: the same steps over the effective margin
+    ``m + E_t d_t / K``, each at the marginal effort cost ``E_t (x - d_t) / K``.
     """
     lin = market.linear
     if lin is None:
         return None
     margin = lin.outputs @ prices - lin.inputs @ prices - lin.unit_cost
     effort = lin.effort_at_capacity
+    shift = np.zeros(lin.n)
+    if belief is not None:
+        margin = belief.effective_margin(lin, margin)
+        effort, shift = belief.effort, np.where(belief.effort > 0, belief.shift, 0.0)
     has_effort = effort > 0
     centre = np.maximum(margin, IDLE_MARGIN * effort)
     share = np.divide(  # x / K at each grid margin
@@ -211,7 +223,7 @@ def technique_steps(market: Market, prices: np.ndarray, grid: np.ndarray) -> Tec
     # each step at the marginal effort cost E x / K of its midpoint: its total cost is exact
     midpoint = 0.5 * (bounds[:, 1:] + bounds[:, :-1])
     step_cost = np.divide(
-        effort[:, None] * midpoint,
+        effort[:, None] * (midpoint - shift[:, None]),
         lin.capacity[:, None],
         out=np.zeros_like(midpoint),
         where=lin.capacity[:, None] > 0,
@@ -300,6 +312,9 @@ class BoardMaster:
     item_ratio
         A grid ratio per item for the demand and permit steps (default ``grid_ratio``), so
         that each item has its own trust region.
+    effort_belief
+        The board's belief about linear councils' supply curves, learnt from their
+        proposals (default: the market's prior, :func:`technique_steps`).
     method, time_limit
         HiGHS method (``AUTO`` chooses by the number of columns) and time limit of each
         solve.
@@ -318,6 +333,7 @@ class BoardMaster:
         grid_ratio: float = 1.01,
         grid_steps: int = 40,
         item_ratio: np.ndarray | None = None,
+        effort_belief: EffortBelief | None = None,
         method: Method = Method.AUTO,
         time_limit: float | None = None,
     ) -> None:
@@ -331,7 +347,7 @@ class BoardMaster:
         self.prices = np.asarray(prices, dtype=float)
         self.method, self.time_limit = method, time_limit
         g = float(grid_ratio)
-        techniques = technique_steps(market, prices, technique_grid(grid_steps))
+        techniques = technique_steps(market, prices, technique_grid(grid_steps), effort_belief)
         n_links = techniques.n if techniques is not None else 0
         n_rows = n + n_units + n_links  # item balances | convexity rows | technique links
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from solver.planning.board.effort_belief import EffortBelief
 from solver.planning.board.excess import clearing_excess
 from solver.planning.board.master import (
     BoardLPResult,
@@ -133,6 +134,11 @@ class BoardLP:
         while its price keeps moving one way, halving when it turns back): with linear
         councils the centre rule stalled on the USA example (after 300 rounds, excess 1.0)
         although its dual function is exact there too.
+    learn_effort
+        Linear councils: price each technique by the board's belief about its council's
+        effort (:class:`~solver.planning.board.effort_belief.EffortBelief`), which every
+        round's proposals and stated effort costs correct, rather than by the economy's
+        prior alone. On by default: the prior is the board's model, not the council.
     method, time_limit
         HiGHS method per LP, and the time limit of a round's LP solves together.
     """
@@ -156,6 +162,7 @@ class BoardLP:
         box: float = WIDEST_BOX,
         refine: Sequence[float] = REFINE_WINDOWS,
         stabilise: bool | None = None,
+        learn_effort: bool = True,
         method: Method = Method.AUTO,
         time_limit: float | None = None,
     ) -> None:
@@ -185,6 +192,8 @@ class BoardLP:
         self._last_excess: float | None = None
         self.refine = tuple(float(w) for w in refine)
         self.stabilise = stabilise
+        self.learn_effort = learn_effort
+        self.effort_belief: EffortBelief | None = None
         self._centre: tuple[np.ndarray, float, np.ndarray, np.ndarray] | None = None
         self.method = method
         self.time_limit = time_limit
@@ -220,9 +229,19 @@ class BoardLP:
     def observe(
         self, market: Market, prices: np.ndarray, proposals: Proposals
     ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
-        """Keep a round's worker proposals as columns and its requests for elasticities."""
+        """Keep a round's worker proposals as columns (Cobb-Douglas councils) or what they
+        say of their effort (linear councils), and its requests for elasticities."""
         if market.cobb_douglas is not None:  # linear councils enter as their techniques
             self.history.append(worker_columns(market, proposals))
+        elif (
+            self.learn_effort
+            and market.linear is not None
+            and proposals.linear_activity is not None
+        ):
+            belief = self.effort_belief or EffortBelief.prior(market.linear)
+            self.effort_belief = belief.observe(
+                market.linear, prices, proposals.linear_activity, proposals.stated_effort
+            )
         requests = final_demand(proposals, market.n_items)
         permits = elastic_supply(market, proposals)
         previous = self._previous
@@ -296,6 +315,7 @@ class BoardLP:
                 permit_elasticity=eps_p,
                 grid_ratio=float(np.exp(window / self.grid_steps)),
                 grid_steps=self.grid_steps,
+                effort_belief=self.effort_belief,
                 method=self.method,
                 time_limit=time_limit,
             )
@@ -355,6 +375,7 @@ class BoardLP:
             grid_ratio=float(np.exp(radius.max() / self.grid_steps)),
             grid_steps=self.grid_steps,
             item_ratio=np.exp(radius / self.grid_steps),
+            effort_belief=self.effort_belief,
             method=self.method,
             time_limit=self.time_limit,
         )

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%server/api/planning/v1/planning.proto\x12\x0bplanning.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc4\x03\n\x07Session\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\neconomy_id\x18\x02 \x01(\t\x12\x0c\n\x04rule\x18\x03 \x01(\t\x12\x11\n\ttolerance\x18\x04 \x01(\x01\x12\x12\n\nmax_rounds\x18\x05 \x01(\x05\x12;\n\x0crule_options\x18\x06 \x03(\x0b\x32%.planning.v1.Session.RuleOptionsEntry\x12*\n\x06status\x18\x07 \x01(\x0e\x32\x1a.planning.v1.SessionStatus\x12\x15\n\rcurrent_round\x18\x08 \x01(\x05\x12\x15\n\rlive_councils\x18\t \x03(\t\x12\x12\n\nauto_close\x18\n \x01(\x08\x12\x1d\n\x15round_timeout_seconds\x18\x0b \x01(\x01\x12-\n\nlast_round\x18\x0c \x01(\x0b\x32\x19.planning.v1.RoundSummary\x12/\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a\x32\n\x10RuleOptionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xdd\x02\n\x14\x43reateSessionRequest\x12\x12\n\neconomy_id\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\x11\n\ttolerance\x18\x03 \x01(\x01\x12\x12\n\nmax_rounds\x18\x04 \x01(\x05\x12H\n\x0crule_options\x18\x05 \x03(\x0b\x32\x32.planning.v1.CreateSessionRequest.RuleOptionsEntry\x12\x15\n\rlive_councils\x18\x06 \x03(\t\x12\x19\n\x11\x61ll_councils_live\x18\x07 \x01(\x08\x12\x14\n\x0cmanual_close\x18\x08 \x01(\x08\x12\x1d\n\x15round_timeout_seconds\x18\t \x01(\x01\x12\x17\n\x0fworkplaces_json\x18\n \x01(\t\x1a\x32\n\x10RuleOptionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"Y\n\x0c\x43ouncilToken\x12\x12\n\ncouncil_id\x18\x01 \x01(\t\x12&\n\x04kind\x18\x02 \x01(\x0e\x32\x18.planning.v1.CouncilKind\x12\r\n\x05token\x18\x03 \x01(\t\"q\n\x15\x43reateSessionResponse\x12%\n\x07session\x18\x01 \x01(\x0b\x32\x14.planning.v1.Session\x12\x31\n\x0e\x63ouncil_tokens\x18\x02 \x03(\x0b\x32\x19.planning.v1.CouncilToken\"\'\n\x11GetSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\";\n\x12GetSessionResponse\x12%\n\x07session\x18\x01 \x01(\x0b\x32\x14.planning.v1.Session\"\x15\n\x13ListSessionsRequest\">\n\x14ListSessionsResponse\x12&\n\x08sessions\x18\x01 \x03(\x0b\x32\x14.planning.v1.Session\".\n\x0cItemQuantity\x12\x0c\n\x04item\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\x01\"8\n\x11TechniqueActivity\x12\x11\n\ttechnique\x18\x01 \x01(\t\x12\x10\n\x08\x61\x63tivity\x18\x02 \x01(\x01\"B\n\x13\x43onsumptionProposal\x12+\n\x08requests\x18\x01 \x03(\x0b\x32\x19.planning.v1.ItemQuantity\"H\n\x12ProductionProposal\x12\x32\n\nactivities\x18\x01 \x03(\x0b\x32\x1e.planning.v1.TechniqueActivity\"\xca\x01\n\x15SubmitProposalRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\ncouncil_id\x18\x02 \x01(\t\x12\r\n\x05round\x18\x03 \x01(\x05\x12\x37\n\x0b\x63onsumption\x18\x04 \x01(\x0b\x32 .planning.v1.ConsumptionProposalH\x00\x12\x35\n\nproduction\x18\x05 \x01(\x0b\x32\x1f.planning.v1.ProductionProposalH\x00\x42\n\n\x08proposal\"y\n\x16SubmitProposalResponse\x12\r\n\x05round\x18\x01 \x01(\x05\x12\x10\n\x08replaced\x18\x02 \x01(\x08\x12\x11\n\tsubmitted\x18\x03 \x01(\x05\x12\x15\n\rlive_councils\x18\x04 \x01(\x05\x12\x14\n\x0cround_closed\x18\x05 \x01(\x08\"6\n\x11\x43loseRoundRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\r\n\x05round\x18\x02 \x01(\x05\"g\n\x12\x43loseRoundResponse\x12*\n\x07summary\x18\x01 \x01(\x0b\x32\x19.planning.v1.RoundSummary\x12%\n\x07session\x18\x02 \x01(\x0b\x32\x14.planning.v1.Session\"\xd1\x01\n\x0cRoundSummary\x12\r\n\x05round\x18\x01 \x01(\x05\x12\x12\n\nmax_excess\x18\x02 \x01(\x01\x12\x12\n\nworst_item\x18\x03 \x01(\t\x12\x14\n\x0cprice_change\x18\x04 \x01(\x01\x12\x10\n\x08rejected\x18\x05 \x01(\x05\x12\x11\n\tlp_status\x18\x06 \x01(\t\x12\x12\n\nlp_seconds\x18\x07 \x01(\x01\x12\x0f\n\x07seconds\x18\x08 \x01(\x01\x12*\n\x06status\x18\t \x01(\x0e\x32\x1a.planning.v1.SessionStatus\"\x9f\x01\n\x0f\x43ouncilFeedback\x12\x12\n\ncouncil_id\x18\x01 \x01(\t\x12&\n\x04kind\x18\x02 \x01(\x0e\x32\x18.planning.v1.CouncilKind\x12\x10\n\x08\x61pproved\x18\x03 \x01(\x08\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x1a\n\x12\x62\x65nefit_cost_ratio\x18\x05 \x01(\x01\x12\x12\n\nbudget_use\x18\x06 \x01(\x01\"4\n\x0fGetRoundRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\r\n\x05round\x18\x02 \x01(\x05\"\xe8\x01\n\x10GetRoundResponse\x12\r\n\x05round\x18\x01 \x01(\x05\x12\x0e\n\x06\x63losed\x18\x02 \x01(\x08\x12)\n\x06prices\x18\x03 \x03(\x0b\x32\x19.planning.v1.ItemQuantity\x12*\n\x07summary\x18\x04 \x01(\x0b\x32\x19.planning.v1.RoundSummary\x12.\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x05 \x03(\x0b\x32\x1c.planning.v1.CouncilFeedback\x12.\n\x0bnext_prices\x18\x06 \x03(\x0b\x32\x19.planning.v1.ItemQuantity\"1\n\x0eGetPlanRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0b\n\x03top\x18\x02 \x01(\x05\"`\n\x0fGetPlanResponse\x12*\n\x06status\x18\x01 \x01(\x0e\x32\x1a.planning.v1.SessionStatus\x12\x0e\n\x06rounds\x18\x02 \x01(\x05\x12\x11\n\tplan_json\x18\x03 \x01(\t\";\n\x11RunSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\nmax_rounds\x18\x02 \x01(\x05\"@\n\x12RunSessionResponse\x12*\n\x07summary\x18\x01 \x01(\x0b\x32\x19.planning.v1.RoundSummary\"=\n\x13WatchSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\nfrom_round\x18\x02 \x01(\x05\"\xcd\x01\n\x14WatchSessionResponse\x12*\n\x07summary\x18\x01 \x01(\x0b\x32\x19.planning.v1.RoundSummary\x12)\n\x06prices\x18\x02 \x03(\x0b\x32\x19.planning.v1.ItemQuantity\x12.\n\x0bnext_prices\x18\x03 \x03(\x0b\x32\x19.planning.v1.ItemQuantity\x12.\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x04 \x03(\x0b\x32\x1c.planning.v1.CouncilFeedback*\x88\x01\n\rSessionStatus\x12\x1e\n\x1aSESSION_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16SESSION_STATUS_RUNNING\x10\x01\x12\x1c\n\x18SESSION_STATUS_CONVERGED\x10\x02\x12\x1d\n\x19SESSION_STATUS_MAX_ROUNDS\x10\x03*|\n\x0b\x43ouncilKind\x12\x1c\n\x18\x43OUNCIL_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43OUNCIL_KIND_CONSUMER\x10\x01\x12\x1b\n\x17\x43OUNCIL_KIND_FEDERATION\x10\x02\x12\x17\n\x13\x43OUNCIL_KIND_WORKER\x10\x03\x32\xee\x05\n\x0fPlanningService\x12V\n\rCreateSession\x12!.planning.v1.CreateSessionRequest\x1a\".planning.v1.CreateSessionResponse\x12M\n\nGetSession\x12\x1e.planning.v1.GetSessionRequest\x1a\x1f.planning.v1.GetSessionResponse\x12S\n\x0cListSessions\x12 .planning.v1.ListSessionsRequest\x1a!.planning.v1.ListSessionsResponse\x12Y\n\x0eSubmitProposal\x12\".planning.v1.SubmitProposalRequest\x1a#.planning.v1.SubmitProposalResponse\x12M\n\nCloseRound\x12\x1e.planning.v1.CloseRoundRequest\x1a\x1f.planning.v1.CloseRoundResponse\x12G\n\x08GetRound\x12\x1c.planning.v1.GetRoundRequest\x1a\x1d.planning.v1.GetRoundResponse\x12\x44\n\x07GetPlan\x12\x1b.planning.v1.GetPlanRequest\x1a\x1c.planning.v1.GetPlanResponse\x12O\n\nRunSession\x12\x1e.planning.v1.RunSessionRequest\x1a\x1f.planning.v1.RunSessionResponse0\x01\x12U\n\x0cWatchSession\x12 .planning.v1.WatchSessionRequest\x1a!.planning.v1.WatchSessionResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%server/api/planning/v1/planning.proto\x12\x0bplanning.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc4\x03\n\x07Session\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\neconomy_id\x18\x02 \x01(\t\x12\x0c\n\x04rule\x18\x03 \x01(\t\x12\x11\n\ttolerance\x18\x04 \x01(\x01\x12\x12\n\nmax_rounds\x18\x05 \x01(\x05\x12;\n\x0crule_options\x18\x06 \x03(\x0b\x32%.planning.v1.Session.RuleOptionsEntry\x12*\n\x06status\x18\x07 \x01(\x0e\x32\x1a.planning.v1.SessionStatus\x12\x15\n\rcurrent_round\x18\x08 \x01(\x05\x12\x15\n\rlive_councils\x18\t \x03(\t\x12\x12\n\nauto_close\x18\n \x01(\x08\x12\x1d\n\x15round_timeout_seconds\x18\x0b \x01(\x01\x12-\n\nlast_round\x18\x0c \x01(\x0b\x32\x19.planning.v1.RoundSummary\x12/\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a\x32\n\x10RuleOptionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xdd\x02\n\x14\x43reateSessionRequest\x12\x12\n\neconomy_id\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\x11\n\ttolerance\x18\x03 \x01(\x01\x12\x12\n\nmax_rounds\x18\x04 \x01(\x05\x12H\n\x0crule_options\x18\x05 \x03(\x0b\x32\x32.planning.v1.CreateSessionRequest.RuleOptionsEntry\x12\x15\n\rlive_councils\x18\x06 \x03(\t\x12\x19\n\x11\x61ll_councils_live\x18\x07 \x01(\x08\x12\x14\n\x0cmanual_close\x18\x08 \x01(\x08\x12\x1d\n\x15round_timeout_seconds\x18\t \x01(\x01\x12\x17\n\x0fworkplaces_json\x18\n \x01(\t\x1a\x32\n\x10RuleOptionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"Y\n\x0c\x43ouncilToken\x12\x12\n\ncouncil_id\x18\x01 \x01(\t\x12&\n\x04kind\x18\x02 \x01(\x0e\x32\x18.planning.v1.CouncilKind\x12\r\n\x05token\x18\x03 \x01(\t\"q\n\x15\x43reateSessionResponse\x12%\n\x07session\x18\x01 \x01(\x0b\x32\x14.planning.v1.Session\x12\x31\n\x0e\x63ouncil_tokens\x18\x02 \x03(\x0b\x32\x19.planning.v1.CouncilToken\"\'\n\x11GetSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\";\n\x12GetSessionResponse\x12%\n\x07session\x18\x01 \x01(\x0b\x32\x14.planning.v1.Session\"\x15\n\x13ListSessionsRequest\">\n\x14ListSessionsResponse\x12&\n\x08sessions\x18\x01 \x03(\x0b\x32\x14.planning.v1.Session\".\n\x0cItemQuantity\x12\x0c\n\x04item\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\x01\"t\n\x11TechniqueActivity\x12\x11\n\ttechnique\x18\x01 \x01(\t\x12\x10\n\x08\x61\x63tivity\x18\x02 \x01(\x01\x12!\n\x14marginal_effort_cost\x18\x03 \x01(\x01H\x00\x88\x01\x01\x42\x17\n\x15_marginal_effort_cost\"B\n\x13\x43onsumptionProposal\x12+\n\x08requests\x18\x01 \x03(\x0b\x32\x19.planning.v1.ItemQuantity\"H\n\x12ProductionProposal\x12\x32\n\nactivities\x18\x01 \x03(\x0b\x32\x1e.planning.v1.TechniqueActivity\"\xca\x01\n\x15SubmitProposalRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\ncouncil_id\x18\x02 \x01(\t\x12\r\n\x05round\x18\x03 \x01(\x05\x12\x37\n\x0b\x63onsumption\x18\x04 \x01(\x0b\x32 .planning.v1.ConsumptionProposalH\x00\x12\x35\n\nproduction\x18\x05 \x01(\x0b\x32\x1f.planning.v1.ProductionProposalH\x00\x42\n\n\x08proposal\"y\n\x16SubmitProposalResponse\x12\r\n\x05round\x18\x01 \x01(\x05\x12\x10\n\x08replaced\x18\x02 \x01(\x08\x12\x11\n\tsubmitted\x18\x03 \x01(\x05\x12\x15\n\rlive_councils\x18\x04 \x01(\x05\x12\x14\n\x0cround_closed\x18\x05 \x01(\x08\"6\n\x11\x43loseRoundRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\r\n\x05round\x18\x02 \x01(\x05\"g\n\x12\x43loseRoundResponse\x12*\n\x07summary\x18\x01 \x01(\x0b\x32\x19.planning.v1.RoundSummary\x12%\n\x07session\x18\x02 \x01(\x0b\x32\x14.planning.v1.Session\"\xd1\x01\n\x0cRoundSummary\x12\r\n\x05round\x18\x01 \x01(\x05\x12\x12\n\nmax_excess\x18\x02 \x01(\x01\x12\x12\n\nworst_item\x18\x03 \x01(\t\x12\x14\n\x0cprice_change\x18\x04 \x01(\x01\x12\x10\n\x08rejected\x18\x05 \x01(\x05\x12\x11\n\tlp_status\x18\x06 \x01(\t\x12\x12\n\nlp_seconds\x18\x07 \x01(\x01\x12\x0f\n\x07seconds\x18\x08 \x01(\x01\x12*\n\x06status\x18\t \x01(\x0e\x32\x1a.planning.v1.SessionStatus\"\x9f\x01\n\x0f\x43ouncilFeedback\x12\x12\n\ncouncil_id\x18\x01 \x01(\t\x12&\n\x04kind\x18\x02 \x01(\x0e\x32\x18.planning.v1.CouncilKind\x12\x10\n\x08\x61pproved\x18\x03 \x01(\x08\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x1a\n\x12\x62\x65nefit_cost_ratio\x18\x05 \x01(\x01\x12\x12\n\nbudget_use\x18\x06 \x01(\x01\"4\n\x0fGetRoundRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\r\n\x05round\x18\x02 \x01(\x05\"\xe8\x01\n\x10GetRoundResponse\x12\r\n\x05round\x18\x01 \x01(\x05\x12\x0e\n\x06\x63losed\x18\x02 \x01(\x08\x12)\n\x06prices\x18\x03 \x03(\x0b\x32\x19.planning.v1.ItemQuantity\x12*\n\x07summary\x18\x04 \x01(\x0b\x32\x19.planning.v1.RoundSummary\x12.\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x05 \x03(\x0b\x32\x1c.planning.v1.CouncilFeedback\x12.\n\x0bnext_prices\x18\x06 \x03(\x0b\x32\x19.planning.v1.ItemQuantity\"1\n\x0eGetPlanRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0b\n\x03top\x18\x02 \x01(\x05\"`\n\x0fGetPlanResponse\x12*\n\x06status\x18\x01 \x01(\x0e\x32\x1a.planning.v1.SessionStatus\x12\x0e\n\x06rounds\x18\x02 \x01(\x05\x12\x11\n\tplan_json\x18\x03 \x01(\t\";\n\x11RunSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\nmax_rounds\x18\x02 \x01(\x05\"@\n\x12RunSessionResponse\x12*\n\x07summary\x18\x01 \x01(\x0b\x32\x19.planning.v1.RoundSummary\"=\n\x13WatchSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\nfrom_round\x18\x02 \x01(\x05\"\xcd\x01\n\x14WatchSessionResponse\x12*\n\x07summary\x18\x01 \x01(\x0b\x32\x19.planning.v1.RoundSummary\x12)\n\x06prices\x18\x02 \x03(\x0b\x32\x19.planning.v1.ItemQuantity\x12.\n\x0bnext_prices\x18\x03 \x03(\x0b\x32\x19.planning.v1.ItemQuantity\x12.\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x04 \x03(\x0b\x32\x1c.planning.v1.CouncilFeedback*\x88\x01\n\rSessionStatus\x12\x1e\n\x1aSESSION_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16SESSION_STATUS_RUNNING\x10\x01\x12\x1c\n\x18SESSION_STATUS_CONVERGED\x10\x02\x12\x1d\n\x19SESSION_STATUS_MAX_ROUNDS\x10\x03*|\n\x0b\x43ouncilKind\x12\x1c\n\x18\x43OUNCIL_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43OUNCIL_KIND_CONSUMER\x10\x01\x12\x1b\n\x17\x43OUNCIL_KIND_FEDERATION\x10\x02\x12\x17\n\x13\x43OUNCIL_KIND_WORKER\x10\x03\x32\xee\x05\n\x0fPlanningService\x12V\n\rCreateSession\x12!.planning.v1.CreateSessionRequest\x1a\".planning.v1.CreateSessionResponse\x12M\n\nGetSession\x12\x1e.planning.v1.GetSessionRequest\x1a\x1f.planning.v1.GetSessionResponse\x12S\n\x0cListSessions\x12 .planning.v1.ListSessionsRequest\x1a!.planning.v1.ListSessionsResponse\x12Y\n\x0eSubmitProposal\x12\".planning.v1.SubmitProposalRequest\x1a#.planning.v1.SubmitProposalResponse\x12M\n\nCloseRound\x12\x1e.planning.v1.CloseRoundRequest\x1a\x1f.planning.v1.CloseRoundResponse\x12G\n\x08GetRound\x12\x1c.planning.v1.GetRoundRequest\x1a\x1d.planning.v1.GetRoundResponse\x12\x44\n\x07GetPlan\x12\x1b.planning.v1.GetPlanRequest\x1a\x1c.planning.v1.GetPlanResponse\x12O\n\nRunSession\x12\x1e.planning.v1.RunSessionRequest\x1a\x1f.planning.v1.RunSessionResponse0\x01\x12U\n\x0cWatchSession\x12 .planning.v1.WatchSessionRequest\x1a!.planning.v1.WatchSessionResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,10 +36,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SESSION_RULEOPTIONSENTRY']._serialized_options = b'8\001'
   _globals['_CREATESESSIONREQUEST_RULEOPTIONSENTRY']._loaded_options = None
   _globals['_CREATESESSIONREQUEST_RULEOPTIONSENTRY']._serialized_options = b'8\001'
-  _globals['_SESSIONSTATUS']._serialized_start=3237
-  _globals['_SESSIONSTATUS']._serialized_end=3373
-  _globals['_COUNCILKIND']._serialized_start=3375
-  _globals['_COUNCILKIND']._serialized_end=3499
+  _globals['_SESSIONSTATUS']._serialized_start=3297
+  _globals['_SESSIONSTATUS']._serialized_end=3433
+  _globals['_COUNCILKIND']._serialized_start=3435
+  _globals['_COUNCILKIND']._serialized_end=3559
   _globals['_SESSION']._serialized_start=88
   _globals['_SESSION']._serialized_end=540
   _globals['_SESSION_RULEOPTIONSENTRY']._serialized_start=490
@@ -63,39 +63,39 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ITEMQUANTITY']._serialized_start=1289
   _globals['_ITEMQUANTITY']._serialized_end=1335
   _globals['_TECHNIQUEACTIVITY']._serialized_start=1337
-  _globals['_TECHNIQUEACTIVITY']._serialized_end=1393
-  _globals['_CONSUMPTIONPROPOSAL']._serialized_start=1395
-  _globals['_CONSUMPTIONPROPOSAL']._serialized_end=1461
-  _globals['_PRODUCTIONPROPOSAL']._serialized_start=1463
-  _globals['_PRODUCTIONPROPOSAL']._serialized_end=1535
-  _globals['_SUBMITPROPOSALREQUEST']._serialized_start=1538
-  _globals['_SUBMITPROPOSALREQUEST']._serialized_end=1740
-  _globals['_SUBMITPROPOSALRESPONSE']._serialized_start=1742
-  _globals['_SUBMITPROPOSALRESPONSE']._serialized_end=1863
-  _globals['_CLOSEROUNDREQUEST']._serialized_start=1865
-  _globals['_CLOSEROUNDREQUEST']._serialized_end=1919
-  _globals['_CLOSEROUNDRESPONSE']._serialized_start=1921
-  _globals['_CLOSEROUNDRESPONSE']._serialized_end=2024
-  _globals['_ROUNDSUMMARY']._serialized_start=2027
-  _globals['_ROUNDSUMMARY']._serialized_end=2236
-  _globals['_COUNCILFEEDBACK']._serialized_start=2239
-  _globals['_COUNCILFEEDBACK']._serialized_end=2398
-  _globals['_GETROUNDREQUEST']._serialized_start=2400
-  _globals['_GETROUNDREQUEST']._serialized_end=2452
-  _globals['_GETROUNDRESPONSE']._serialized_start=2455
-  _globals['_GETROUNDRESPONSE']._serialized_end=2687
-  _globals['_GETPLANREQUEST']._serialized_start=2689
-  _globals['_GETPLANREQUEST']._serialized_end=2738
-  _globals['_GETPLANRESPONSE']._serialized_start=2740
-  _globals['_GETPLANRESPONSE']._serialized_end=2836
-  _globals['_RUNSESSIONREQUEST']._serialized_start=2838
-  _globals['_RUNSESSIONREQUEST']._serialized_end=2897
-  _globals['_RUNSESSIONRESPONSE']._serialized_start=2899
-  _globals['_RUNSESSIONRESPONSE']._serialized_end=2963
-  _globals['_WATCHSESSIONREQUEST']._serialized_start=2965
-  _globals['_WATCHSESSIONREQUEST']._serialized_end=3026
-  _globals['_WATCHSESSIONRESPONSE']._serialized_start=3029
-  _globals['_WATCHSESSIONRESPONSE']._serialized_end=3234
-  _globals['_PLANNINGSERVICE']._serialized_start=3502
-  _globals['_PLANNINGSERVICE']._serialized_end=4252
+  _globals['_TECHNIQUEACTIVITY']._serialized_end=1453
+  _globals['_CONSUMPTIONPROPOSAL']._serialized_start=1455
+  _globals['_CONSUMPTIONPROPOSAL']._serialized_end=1521
+  _globals['_PRODUCTIONPROPOSAL']._serialized_start=1523
+  _globals['_PRODUCTIONPROPOSAL']._serialized_end=1595
+  _globals['_SUBMITPROPOSALREQUEST']._serialized_start=1598
+  _globals['_SUBMITPROPOSALREQUEST']._serialized_end=1800
+  _globals['_SUBMITPROPOSALRESPONSE']._serialized_start=1802
+  _globals['_SUBMITPROPOSALRESPONSE']._serialized_end=1923
+  _globals['_CLOSEROUNDREQUEST']._serialized_start=1925
+  _globals['_CLOSEROUNDREQUEST']._serialized_end=1979
+  _globals['_CLOSEROUNDRESPONSE']._serialized_start=1981
+  _globals['_CLOSEROUNDRESPONSE']._serialized_end=2084
+  _globals['_ROUNDSUMMARY']._serialized_start=2087
+  _globals['_ROUNDSUMMARY']._serialized_end=2296
+  _globals['_COUNCILFEEDBACK']._serialized_start=2299
+  _globals['_COUNCILFEEDBACK']._serialized_end=2458
+  _globals['_GETROUNDREQUEST']._serialized_start=2460
+  _globals['_GETROUNDREQUEST']._serialized_end=2512
+  _globals['_GETROUNDRESPONSE']._serialized_start=2515
+  _globals['_GETROUNDRESPONSE']._serialized_end=2747
+  _globals['_GETPLANREQUEST']._serialized_start=2749
+  _globals['_GETPLANREQUEST']._serialized_end=2798
+  _globals['_GETPLANRESPONSE']._serialized_start=2800
+  _globals['_GETPLANRESPONSE']._serialized_end=2896
+  _globals['_RUNSESSIONREQUEST']._serialized_start=2898
+  _globals['_RUNSESSIONREQUEST']._serialized_end=2957
+  _globals['_RUNSESSIONRESPONSE']._serialized_start=2959
+  _globals['_RUNSESSIONRESPONSE']._serialized_end=3023
+  _globals['_WATCHSESSIONREQUEST']._serialized_start=3025
+  _globals['_WATCHSESSIONREQUEST']._serialized_end=3086
+  _globals['_WATCHSESSIONRESPONSE']._serialized_start=3089
+  _globals['_WATCHSESSIONRESPONSE']._serialized_end=3294
+  _globals['_PLANNINGSERVICE']._serialized_start=3562
+  _globals['_PLANNINGSERVICE']._serialized_end=4312
 # @@protoc_insertion_point(module_scope)

@@ -149,12 +149,14 @@ class ItemQuantity(_message.Message):
     def __init__(self, item: _Optional[str] = ..., quantity: _Optional[float] = ...) -> None: ...
 
 class TechniqueActivity(_message.Message):
-    __slots__ = ("technique", "activity")
+    __slots__ = ("technique", "activity", "marginal_effort_cost")
     TECHNIQUE_FIELD_NUMBER: _ClassVar[int]
     ACTIVITY_FIELD_NUMBER: _ClassVar[int]
+    MARGINAL_EFFORT_COST_FIELD_NUMBER: _ClassVar[int]
     technique: str
     activity: float
-    def __init__(self, technique: _Optional[str] = ..., activity: _Optional[float] = ...) -> None: ...
+    marginal_effort_cost: float
+    def __init__(self, technique: _Optional[str] = ..., activity: _Optional[float] = ..., marginal_effort_cost: _Optional[float] = ...) -> None: ...
 
 class ConsumptionProposal(_message.Message):
     __slots__ = ("requests",)

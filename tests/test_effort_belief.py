@@ -1,0 +1,108 @@
+"""The board's belief about linear councils' effort: the prior, corrected by proposals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose
+
+from solver import load_example
+from solver.planning.board.effort_belief import EffortBelief, unit_margin
+from solver.planning.board.master import technique_grid, technique_steps
+from solver.planning.councils import LinearWorkers, linear_supply
+from solver.planning.from_economy import market_from_economy
+
+
+def one_good_workers(effort: float = 2.0, capacity: float = 10.0) -> LinearWorkers:
+    """One technique turning a unit of labour (item 1) into a unit of a good (item 0)."""
+    return LinearWorkers(
+        outputs=sp.csr_array(np.array([[1.0, 0.0]])),
+        inputs=sp.csr_array(np.array([[0.0, 1.0]])),
+        unit_cost=np.zeros(1),
+        capacity=np.array([capacity]),
+        effort_at_capacity=np.array([effort]),
+        council=np.zeros(1, dtype=np.int64),
+    )
+
+
+def test_proposals_that_follow_the_prior_leave_it_unchanged() -> None:
+    market = market_from_economy(load_example("planning-town"))
+    lin = market.linear
+    assert lin is not None
+    belief = EffortBelief.prior(lin)
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        prices = market.initial_prices * rng.uniform(0.5, 2.0, market.n_items)
+        belief = belief.observe(lin, prices, linear_supply(lin, prices))
+        assert_allclose(belief.supply(lin, unit_margin(lin, prices)), linear_supply(lin, prices))
+    assert_allclose(belief.effort, lin.effort_at_capacity)
+    assert_allclose(belief.shift, 0.0, atol=1e-9)
+
+
+def test_an_interior_proposal_moves_the_curve_through_it() -> None:
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    prices = np.array([2.0, 1.0])  # margin 1: the prior expects 10 * 1 / 2 = 5
+    belief = EffortBelief.prior(lin).observe(lin, prices, np.array([8.0]))
+    assert belief.shift == pytest.approx([3.0])
+    assert belief.supply(lin, np.array([1.0])) == pytest.approx([8.0])
+    # the slope stays the prior's: one more unit of margin, 10 / 2 more activity
+    assert belief.supply(lin, np.array([1.2])) == pytest.approx([9.0])
+
+
+def test_a_stated_marginal_effort_cost_sets_the_slope() -> None:
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    prices = np.array([2.0, 1.0])  # margin 1
+    # the council runs 4 units and says the fourth costs it 1 in effort: E = 1 * 10 / 4
+    belief = EffortBelief.prior(lin).observe(lin, prices, np.array([4.0]), np.array([1.0]))
+    assert belief.effort == pytest.approx([2.5])
+    assert belief.shift == pytest.approx([0.0])
+    assert belief.supply(lin, np.array([2.0])) == pytest.approx([8.0])
+    # a statement twice the margin: half the response, still through the proposal
+    doubled = EffortBelief.prior(lin).observe(lin, prices, np.array([4.0]), np.array([2.0]))
+    assert doubled.effort == pytest.approx([5.0])
+    assert doubled.supply(lin, np.array([1.0])) == pytest.approx([4.0])
+    assert doubled.supply(lin, np.array([1.5])) == pytest.approx([5.0])
+
+
+def test_a_council_at_capacity_or_idle_moves_the_curve_just_far_enough() -> None:
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    prices = np.array([1.5, 1.0])  # margin 0.5: the prior expects 2.5
+    full = EffortBelief.prior(lin).observe(lin, prices, np.array([10.0]))
+    assert full.supply(lin, np.array([0.5])) == pytest.approx([10.0])
+    assert full.supply(lin, np.array([0.5 - 0.2])) == pytest.approx([9.0])
+    idle = EffortBelief.prior(lin).observe(lin, prices, np.array([0.0]))
+    assert idle.supply(lin, np.array([0.5])) == pytest.approx([0.0])
+    assert idle.supply(lin, np.array([0.7])) == pytest.approx([1.0])
+
+
+def test_the_curve_moves_by_less_once_its_error_turns_sign() -> None:
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    prices = np.array([2.0, 1.0])
+    belief = EffortBelief.prior(lin).observe(lin, prices, np.array([8.0]))  # error +3
+    belief = belief.observe(lin, prices, np.array([6.0]))  # error -2: half of it
+    assert belief.shift == pytest.approx([3.0 - 1.0])
+    assert belief.weight == pytest.approx([0.5])
+    belief = belief.observe(lin, prices, np.array([6.0]))  # error -1, same sign: all of it
+    assert belief.shift == pytest.approx([1.0])
+    assert belief.weight == pytest.approx([1.0])
+
+
+def test_the_master_prices_activity_by_the_belief() -> None:
+    """The technique steps' total effort cost up to an activity is the integral of the
+    belief's marginal cost ``E (x - d) / K``."""
+    market = market_from_economy(load_example("planning-town"))
+    lin = market.linear
+    assert lin is not None
+    prices = market.initial_prices * 1.3
+    activity = 0.4 * lin.capacity
+    belief = EffortBelief.prior(lin).observe(lin, prices, activity)
+    steps = technique_steps(market, prices, technique_grid(40), belief)
+    assert steps is not None
+    for t in range(lin.n):
+        mine = steps.technique == t
+        cost = np.cumsum(steps.cost[mine] * steps.upper[mine])
+        bounds = np.cumsum(steps.upper[mine])
+        e, k, d = belief.effort[t], lin.capacity[t], belief.shift[t]
+        assert bounds[-1] == pytest.approx(k)
+        assert_allclose(cost, e * (bounds**2 / 2 - d * bounds) / k, rtol=1e-9, atol=1e-9)
