@@ -14,7 +14,9 @@ from pathlib import Path
 
 import grpc
 import pytest
+from google.rpc import error_details_pb2
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from grpc_status import rpc_status
 from numpy.testing import assert_allclose
 
 from server.api.planning.v1 import economy_pb2 as eco_pb
@@ -245,6 +247,26 @@ def test_a_council_watching_gets_its_own_feedback_as_rounds_close(
     assert seen[-1].feedback[0].approved
 
 
+def test_feedback_gives_budgets_as_figures_and_leaves_what_does_not_apply_unset(
+    admin: PlanningClient, town_id: str
+) -> None:
+    market = market_from_economy(load_economy(TOWN))
+    session, tokens = admin.create_session(town_id, live_councils=["north-cc", "bakery"])
+    sid = session.session_id
+    play(admin, sid, tokens, CouncilDirectory(market), rounds=1)
+    north = admin.as_council(tokens["north-cc"]).get_round(sid, 1).feedback
+    bakery = admin.as_council(tokens["bakery"]).get_round(sid, 1).feedback
+    assert [f.council_id for f in north] == ["north-cc"]
+    consumer, worker = north[0], bakery[0]
+    budget = market.consumers.budget[market.consumer_names().index("north-cc")]
+    assert consumer.budget == pytest.approx(budget, rel=1e-12)  # no permit income here
+    assert consumer.budget_use == pytest.approx(consumer.cost / consumer.budget, rel=1e-12)
+    assert not consumer.HasField("benefit_cost_ratio") and not consumer.HasField("benefit")
+    assert not worker.HasField("budget") and not worker.HasField("budget_use")
+    if worker.HasField("benefit_cost_ratio"):  # it proposed some activity
+        assert worker.benefit_cost_ratio == pytest.approx(worker.benefit / worker.cost)
+
+
 def test_solve_round_gives_the_in_process_duals_and_takes_councils_requests(
     admin: PlanningClient, town_id: str
 ) -> None:
@@ -391,6 +413,56 @@ def _expect(call: object, code: grpc.StatusCode, *words: str) -> None:
     assert code_of(err.value) == code, err.value.details()
     for word in words:
         assert word in err.value.details(), err.value.details()
+
+
+def field_violations_of(call: grpc.RpcError) -> list[tuple[str, str]]:
+    """The ``google.rpc.BadRequest`` field violations in a failed call's status details."""
+    status = rpc_status.from_call(call)  # type: ignore[arg-type]
+    assert status is not None, "no grpc-status-details-bin"
+    assert status.code == call.code().value[0] and status.message == call.details()
+    violations = []
+    for detail in status.details:
+        bad = error_details_pb2.BadRequest()
+        assert detail.Unpack(bad)
+        violations += [(v.field, v.description) for v in bad.field_violations]
+    return violations
+
+
+def test_invalid_arguments_carry_their_field_violations_in_the_status_details(
+    admin: PlanningClient, live_session: tuple[str, dict[str, str]]
+) -> None:
+    sid, tokens = live_session
+    bakery = admin.as_council(tokens["bakery"])
+    with pytest.raises(grpc.RpcError) as err:
+        bakery.submit(
+            sid,
+            "bakery",
+            1,
+            activities={"bake": 1e9},
+            stated_effort={"bake": -1.0, "knead": 2.0},
+        )
+    assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
+    fields = [f for f, _ in field_violations_of(err.value)]
+    # (the client lists a technique it states an effort for among the activities, at 0)
+    assert fields == [
+        "activities[bake]",
+        "activities[knead]",
+        "stated_effort[bake]",
+        "stated_effort[knead]",
+    ]
+    # an economy with two problems: two violations, each naming its field
+    bad = json.loads(TOWN.read_text())
+    bad["worker_councils"][0]["techniques"][0]["capacity"] = -5
+    bad["consumer_councils"][0]["members"] = -1
+    with pytest.raises(grpc.RpcError) as err:
+        admin.create_economy(json.dumps(bad))
+    fields = [f for f, _ in field_violations_of(err.value)]
+    assert len(fields) == 2 and any("capacity" in f for f in fields), fields
+    assert any("members" in f for f in fields), fields
+    # a message that names one field: one violation
+    with pytest.raises(grpc.RpcError) as err:
+        admin.create_session(admin.list_economies()[0].economy_id, rule="auction")
+    assert [f for f, _ in field_violations_of(err.value)] == ["rule"]
 
 
 def test_bad_requests_get_the_right_code_and_change_nothing(

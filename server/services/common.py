@@ -4,7 +4,8 @@ callers checked against the admin token or their council's token, deadlines and 
 Status codes
 ------------
 - ``INVALID_ARGUMENT``: a malformed economy or proposal, an unknown rule or option; the
-  message names the field.
+  message names the field, and the status details (``grpc-status-details-bin``) carry a
+  ``google.rpc.BadRequest`` with one field violation per problem.
 - ``NOT_FOUND``: no such economy or session.
 - ``FAILED_PRECONDITION``: the call does not fit the session's state: a proposal for a round
   that is not open, a close while live councils have never proposed, an economy still used.
@@ -20,12 +21,14 @@ Status codes
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
+from google.rpc import error_details_pb2, status_pb2
 
 from server.api.planning.v1 import planning_pb2 as pb
 from server.auth import bearer_token, is_admin
@@ -39,6 +42,7 @@ __all__ = [
     "Guard",
     "code_of",
     "deadline_of",
+    "field_violations",
     "item_quantities",
     "quantities",
     "timestamp",
@@ -67,6 +71,37 @@ def code_of(err: BaseException) -> grpc.StatusCode | None:
     return None
 
 
+_FIELD_PREFIX = re.compile(r"^([A-Za-z_][\w.\-]*(?:\[[^\]]*\])*): (.+)$", re.S)
+
+
+def field_violations(err: BaseException) -> list[tuple[str, str]]:
+    """``(field, description)`` of every problem an error names: the problems of a
+    validation or proposal error, else the ``field: message`` its text starts with."""
+    problems = getattr(err, "problems", None)
+    if problems:
+        pairs = [(p[0], p[1]) if isinstance(p, tuple) else (p.field, p.message) for p in problems]
+        return [(str(f), str(m)) for f, m in pairs]
+    match = _FIELD_PREFIX.match(str(err))
+    return [(match.group(1), match.group(2))] if match else []
+
+
+def _details(code: grpc.StatusCode, err: BaseException) -> tuple[tuple[str, bytes], ...]:
+    """Trailing metadata with a ``google.rpc.Status`` carrying a ``BadRequest`` (for
+    ``INVALID_ARGUMENT`` errors that name fields), else nothing."""
+    violations = field_violations(err) if code is grpc.StatusCode.INVALID_ARGUMENT else []
+    if not violations:
+        return ()
+    bad = error_details_pb2.BadRequest(
+        field_violations=[
+            error_details_pb2.BadRequest.FieldViolation(field=f, description=m)
+            for f, m in violations
+        ]
+    )
+    status = status_pb2.Status(code=code.value[0], message=str(err))
+    status.details.add().Pack(bad)
+    return (("grpc-status-details-bin", status.SerializeToString()),)
+
+
 def translate_errors(
     method: Callable[..., Awaitable[R]],
 ) -> Callable[..., Awaitable[R]]:
@@ -80,7 +115,7 @@ def translate_errors(
             code = code_of(err)
             if code is None:
                 raise
-            await context.abort(code, str(err))
+            await context.abort(code, str(err), trailing_metadata=_details(code, err))
             raise AssertionError("unreachable") from err  # abort raises
 
     return wrapper
@@ -102,7 +137,7 @@ def translate_stream_errors(
             code = code_of(err)
             if code is None:
                 raise
-            await context.abort(code, str(err))
+            await context.abort(code, str(err), trailing_metadata=_details(code, err))
 
     return wrapper
 

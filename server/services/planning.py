@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -322,8 +323,21 @@ def _feedback(
             kind=_KIND[CouncilKind(f["kind"])],
             approved=f["approved"],
             reason=f["reason"],
-            benefit_cost_ratio=f.get("ratio") or 0.0,
-            budget_use=f.get("budget_use") or 0.0,
+            # a field that does not apply stays unset
+            **{
+                name: f[key]
+                for name, key in _FEEDBACK_FIELDS
+                if f.get(key) is not None and math.isfinite(f[key])
+            },
         )
         for f in answers
     ]
+
+
+_FEEDBACK_FIELDS = (
+    ("benefit_cost_ratio", "ratio"),
+    ("budget_use", "budget_use"),
+    ("budget", "budget"),
+    ("cost", "cost"),
+    ("benefit", "benefit"),
+)

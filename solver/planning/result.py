@@ -310,6 +310,8 @@ def council_feedback(
                     "approved": ok,
                     "reason": reason,
                     "budget_use": float(use[i]),
+                    "budget": float(budget[i]),
+                    "cost": float(cost[i]),
                 }
             )
     names = market.worker_names()
@@ -336,6 +338,8 @@ def council_feedback(
                 "approved": ok,
                 "reason": reason,
                 "ratio": None if np.isnan(ratio[i]) else float(ratio[i]),
+                "benefit": float(evaluation.worker_benefit[i]),
+                "cost": float(evaluation.worker_cost[i]),
             }
         )
     return out

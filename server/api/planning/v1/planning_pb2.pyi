@@ -237,20 +237,26 @@ class RoundSummary(_message.Message):
     def __init__(self, round: _Optional[int] = ..., max_excess: _Optional[float] = ..., worst_item: _Optional[str] = ..., price_change: _Optional[float] = ..., rejected: _Optional[int] = ..., lp_status: _Optional[str] = ..., lp_seconds: _Optional[float] = ..., seconds: _Optional[float] = ..., status: _Optional[_Union[SessionStatus, str]] = ...) -> None: ...
 
 class CouncilFeedback(_message.Message):
-    __slots__ = ("council_id", "kind", "approved", "reason", "benefit_cost_ratio", "budget_use")
+    __slots__ = ("council_id", "kind", "approved", "reason", "benefit_cost_ratio", "budget_use", "budget", "cost", "benefit")
     COUNCIL_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     APPROVED_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     BENEFIT_COST_RATIO_FIELD_NUMBER: _ClassVar[int]
     BUDGET_USE_FIELD_NUMBER: _ClassVar[int]
+    BUDGET_FIELD_NUMBER: _ClassVar[int]
+    COST_FIELD_NUMBER: _ClassVar[int]
+    BENEFIT_FIELD_NUMBER: _ClassVar[int]
     council_id: str
     kind: CouncilKind
     approved: bool
     reason: str
     benefit_cost_ratio: float
     budget_use: float
-    def __init__(self, council_id: _Optional[str] = ..., kind: _Optional[_Union[CouncilKind, str]] = ..., approved: _Optional[bool] = ..., reason: _Optional[str] = ..., benefit_cost_ratio: _Optional[float] = ..., budget_use: _Optional[float] = ...) -> None: ...
+    budget: float
+    cost: float
+    benefit: float
+    def __init__(self, council_id: _Optional[str] = ..., kind: _Optional[_Union[CouncilKind, str]] = ..., approved: _Optional[bool] = ..., reason: _Optional[str] = ..., benefit_cost_ratio: _Optional[float] = ..., budget_use: _Optional[float] = ..., budget: _Optional[float] = ..., cost: _Optional[float] = ..., benefit: _Optional[float] = ...) -> None: ...
 
 class GetRoundRequest(_message.Message):
     __slots__ = ("session_id", "round")
