@@ -223,12 +223,19 @@ class PlanningClient:
         request = pb.CloseRoundRequest(session_id=session_id, round=round_)
         return self.planning.CloseRound(request, metadata=self.metadata, timeout=timeout)
 
-    def get_round(self, session_id: str, round_: int = 0) -> pb.GetRoundResponse:
-        """A round's prices (and feedback once closed); ``0``: the open round."""
-        request = pb.GetRoundRequest(session_id=session_id, round=round_)
+    def get_round(self, session_id: str, round_: int | None = None) -> pb.GetRoundResponse:
+        """A round's prices (and feedback once closed); ``None``: the open round."""
+        request = pb.GetRoundRequest(session_id=session_id)
+        if round_ is not None and round_ != 0:  # 0: the open round, as before
+            request.round = round_
         return self.planning.GetRound(request, metadata=self.metadata)
 
-    def prices(self, session_id: str, round_: int = 0) -> tuple[int, dict[str, float]]:
+    def get_council(self, session_id: str, council_id: str) -> pb.GetCouncilResponse:
+        """A council's own record and what every item is (a council's token: its own only)."""
+        request = pb.GetCouncilRequest(session_id=session_id, council_id=council_id)
+        return self.planning.GetCouncil(request, metadata=self.metadata)
+
+    def prices(self, session_id: str, round_: int | None = None) -> tuple[int, dict[str, float]]:
         """The round number and its indicative prices by item."""
         reply = self.get_round(session_id, round_)
         return reply.round, {p.item: p.quantity for p in reply.prices}

@@ -226,6 +226,7 @@ class LiveSession:
     gate: RoundGate = field(default_factory=lambda: RoundGate())
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     timer: asyncio.TimerHandle | None = None
+    economy: Economy | None = None  # parsed when a council first reads its record
 
     @property
     def session_id(self) -> str:
@@ -347,6 +348,12 @@ class SessionManager:
 
         rated = await self.compute(rate)
         return await self.create_economy(rated.model_dump_json())
+
+    async def economy_of(self, live: LiveSession) -> Economy:
+        """The economy a session plans (parsed from the store; kept for the next caller)."""
+        if live.economy is None:
+            live.economy = await self._economy(live.record.economy_id)
+        return live.economy
 
     async def _economy(self, economy_id: str) -> Economy:
         record = await self.db(self.store.economy, economy_id)
@@ -536,6 +543,11 @@ class SessionManager:
 
     @staticmethod
     def _check_open(live: LiveSession, round_: int) -> None:
+        if round_ < 1:
+            raise ValueError(
+                f"round: rounds are numbered from 1; give the open round "
+                f"({live.current_round}), as GetRound without a round tells"
+            )
         if live.status is not PlanStatus.RUNNING:
             raise RoundClosedError(live.session_id, round_, None, live.status.value)
         if round_ != live.current_round:

@@ -20,6 +20,7 @@ from solver.economy.model import Economy, load_economy
 from solver.jobs.balance import balance_society
 from solver.jobs.remuneration import economy_with_ratings, effort_ratings
 from solver.jobs.workplaces import Society, load_society
+from solver.planning.council_view import CouncilView, ItemInfo, council_view, item_catalogue
 from solver.planning.from_economy import market_from_economy
 from solver.planning.live_proposals import (
     CouncilDirectory,
@@ -35,12 +36,14 @@ from solver.scenarios.bundled import bundled_examples
 
 __all__ = [
     "MissingProposalsError",
+    "council_record",
     "load_example",
     "new_session",
     "plan",
     "planning_market",
     "rate_economy",
     "round_proposals",
+    "session_items",
 ]
 
 
@@ -210,3 +213,15 @@ def round_proposals(
         assert previous is not None
         everyone[council] = council_proposal(directory, previous, council)
     return with_council_proposals(directory, session.simulated_proposals(), everyone, check=False)
+
+
+def council_record(economy: Economy, market: Market, council_id: str) -> CouncilView:
+    """What a council may read of itself in a session on ``economy`` (planned as
+    ``market``): its techniques or preferences, federations, members, rating and budget."""
+    return council_view(economy, market, council_id)
+
+
+def session_items(market: Market) -> list[ItemInfo]:
+    """What every item of a session's price lists is: kind, unit, and a permit's pollutant
+    and federation."""
+    return item_catalogue(market)

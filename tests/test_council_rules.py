@@ -60,7 +60,8 @@ CASES = [
     ("effort half the prior, stated", lambda: MisstatedEffort(0.5, 1.0), 5),
     ("stated twice the truth", lambda: MisstatedEffort(1.0, 2.0), 5),
     ("stated half the truth", lambda: MisstatedEffort(1.0, 0.5), 5),
-    ("partial adjustment", lambda: PartialAdjustment(0.5), 25),
+    ("partial adjustment", lambda: PartialAdjustment(0.5), 16),
+    ("partial adjustment, slow", lambda: PartialAdjustment(0.3), 22),
 ]
 
 

@@ -106,3 +106,39 @@ def test_the_master_prices_activity_by_the_belief() -> None:
         e, k, d = belief.effort[t], lin.capacity[t], belief.shift[t]
         assert bounds[-1] == pytest.approx(k)
         assert_allclose(cost, e * (bounds**2 / 2 - d * bounds) / k, rtol=1e-9, atol=1e-9)
+
+
+def test_a_council_that_moves_half_way_is_recognised_and_its_next_proposal_predicted() -> None:
+    """A council heading for the prior's curve, half way each round: after three moves the
+    board expects ``x_last + 0.5 (x(m) - x_last)``, not a shifted curve."""
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    belief = EffortBelief.prior(lin)
+    x = 0.0
+    for price in (1.2, 1.6, 1.3, 1.8, 1.5):
+        prices = np.array([price, 1.0])
+        target = 10.0 * (price - 1.0) / 2.0
+        x = x + 0.5 * (target - x)
+        belief = belief.observe(lin, prices, np.array([x]))
+    assert belief.speed == pytest.approx([0.5])
+    assert belief.shift == pytest.approx([0.0], abs=1e-9)
+    assert belief.floor() == pytest.approx([0.5 * x])
+    # the master's steps start above what the council keeps and reach only half the rest
+    market_like = type("M", (), {"linear": lin})()
+    steps = technique_steps(market_like, np.array([1.5, 1.0]), technique_grid(8), belief)
+    assert steps is not None
+    assert steps.floor == pytest.approx([0.5 * x])
+    assert steps.upper.sum() == pytest.approx(0.5 * 10.0)
+    assert steps.capacity == pytest.approx([0.5 * x + 5.0])
+
+
+def test_a_council_that_answers_at_once_keeps_full_speed() -> None:
+    """Along the prior's slope, 3 units above its curve: a shifted curve, not a lag. (A
+    council less responsive than the prior cannot be told from a slow one by its moves
+    alone: the fit's speed then stands for the ratio of the slopes.)"""
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    belief = EffortBelief.prior(lin)
+    for price in (1.2, 1.6, 1.3, 1.8, 1.5):
+        prices = np.array([price, 1.0])
+        belief = belief.observe(lin, prices, np.array([3.0 + 10.0 * (price - 1.0) / 2.0]))
+    assert belief.speed == pytest.approx([1.0])
+    assert belief.shift == pytest.approx([3.0])

@@ -267,6 +267,50 @@ def test_feedback_gives_budgets_as_figures_and_leaves_what_does_not_apply_unset(
         assert worker.benefit_cost_ratio == pytest.approx(worker.benefit / worker.cost)
 
 
+def test_a_council_reads_its_own_record_and_budget_before_round_one(
+    admin: PlanningClient, town_id: str
+) -> None:
+    economy = load_economy(TOWN)
+    market = market_from_economy(economy)
+    session, tokens = admin.create_session(town_id, live_councils=["north-cc", "steelworks"])
+    sid = session.session_id
+    north = admin.as_council(tokens["north-cc"]).get_council(sid, "north-cc")
+    cc = next(c for c in economy.consumer_councils if c.id == "north-cc")
+    assert north.council.kind == pb.COUNCIL_KIND_CONSUMER
+    assert north.council.members == cc.members
+    assert north.council.effort_rating == cc.effort_rating
+    assert dict(north.council.preferences) == cc.preferences
+    assert list(north.council.federation_chain) == ["north", "city"]
+    budget = market.consumers.budget[market.consumer_names().index("north-cc")]
+    assert north.council.budget == pytest.approx(budget, rel=1e-12)
+    assert not north.council.techniques and not north.council.HasField("effort_cost_share")
+    # every item of the price lists, labelled; the permit names its pollutant and federation
+    assert [i.item_id for i in north.items] == market.labels
+    permit = next(i for i in north.items if i.kind == pb.ITEM_KIND_PERMIT)
+    assert (permit.item_id, permit.pollutant, permit.federation) == (
+        "permit:smoke@city",
+        "smoke",
+        "city",
+    )
+    labour = next(i for i in north.items if i.item_id == "labour")
+    assert labour.kind == pb.ITEM_KIND_LABOUR and not labour.HasField("pollutant")
+    steel = admin.as_council(tokens["steelworks"]).get_council(sid, "steelworks").council
+    wc = next(w for w in economy.worker_councils if w.id == "steelworks")
+    assert [t.technique_id for t in steel.techniques] == [t.id for t in wc.techniques]
+    coal = steel.techniques[0]
+    assert dict(coal.emissions) == {"smoke": 1.0} and coal.capacity == 100.0
+    assert dict(coal.primary_inputs) == {"labour": 2.0}
+    assert steel.effort_cost_share == wc.effort_cost_share and not steel.HasField("budget")
+    # the admin reads any council; a council only itself
+    assert admin.get_council(sid, "city").council.pollution_caps["smoke"] == 15.0
+    _expect(
+        lambda: admin.as_council(tokens["north-cc"]).get_council(sid, "steelworks"),
+        grpc.StatusCode.PERMISSION_DENIED,
+        "north-cc",
+    )
+    _expect(lambda: admin.get_council(sid, "ghost"), grpc.StatusCode.INVALID_ARGUMENT, "council_id")
+
+
 def test_solve_round_gives_the_in_process_duals_and_takes_councils_requests(
     admin: PlanningClient, town_id: str
 ) -> None:
@@ -513,6 +557,12 @@ def test_bad_requests_get_the_right_code_and_change_nothing(
         ),
         (lambda: admin.get_session("ses-nope"), grpc.StatusCode.NOT_FOUND, "ses-nope"),
         # proposals: wrong round, unknown item, over capacity, wrong kind
+        (
+            lambda: north.submit(sid, "north-cc", 0, requests={"bread": 1.0}),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "round: rounds are numbered from 1",
+            "open round (1)",
+        ),
         (
             lambda: north.submit(sid, "north-cc", 7, requests={"bread": 1.0}),
             grpc.StatusCode.FAILED_PRECONDITION,

@@ -23,8 +23,10 @@ from server.services.common import (
 from server.sessions import LiveSession, SessionManager, SessionSettings, SessionStateError
 from server.store import NotFoundError, SessionRecord
 from solver.planning.board.evaluation import Evaluation
+from solver.planning.council_view import CouncilView, ItemInfo
 from solver.planning.live_proposals import CouncilKind, CouncilProposal
 from solver.planning.result import PlanStatus, council_feedback
+from solver.usecases import council_record, session_items
 
 __all__ = ["PlanningService"]
 
@@ -236,12 +238,30 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         return pb.CloseRoundResponse(summary=_summary(summary), session=self._session(live))
 
     @translate_errors
+    async def GetCouncil(
+        self, request: pb.GetCouncilRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetCouncilResponse:
+        council = await self.guard.caller(context, request.session_id)
+        if council is not None and council != request.council_id:
+            await context.abort(
+                grpc.StatusCode.PERMISSION_DENIED,
+                f"council_id: the token belongs to council {council!r}, which may not read "
+                f"the record of {request.council_id!r}",
+            )
+        live = await self.manager.session(request.session_id)
+        economy = await self.manager.economy_of(live)
+        view = council_record(economy, live.market, request.council_id)
+        return pb.GetCouncilResponse(
+            council=_council(view), items=[_item(i) for i in session_items(live.market)]
+        )
+
+    @translate_errors
     async def GetRound(
         self, request: pb.GetRoundRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetRoundResponse:
         council = await self.guard.caller(context, request.session_id)
         live = await self.manager.session(request.session_id)
-        round_ = request.round or live.current_round
+        round_ = request.round if request.HasField("round") else live.current_round
         labels = live.market.labels
         played = len(live.planning.rounds)
         if round_ < 1 or round_ > played + (live.status is PlanStatus.RUNNING):
@@ -298,7 +318,10 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         self, request: pb.WatchSessionRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.WatchSessionResponse]:
         council = await self.guard.caller(context, request.session_id)
-        async for summary in self.manager.watch(request.session_id, request.from_round):
+        if request.HasField("from_round") and request.from_round < 1:
+            raise ValueError(f"from_round: rounds are numbered from 1, got {request.from_round}")
+        first = request.from_round if request.HasField("from_round") else 1
+        async for summary in self.manager.watch(request.session_id, first):
             live = await self.manager.session(request.session_id)
             record = live.planning.rounds[summary["round"] - 1]
             evaluation = await self.manager.evaluation(live, summary["round"])
@@ -341,3 +364,52 @@ _FEEDBACK_FIELDS = (
     ("cost", "cost"),
     ("benefit", "benefit"),
 )
+
+
+_ITEM_KIND = {
+    "private": pb.ITEM_KIND_PRIVATE_GOOD,
+    "public": pb.ITEM_KIND_PUBLIC_GOOD,
+    "intermediate": pb.ITEM_KIND_INTERMEDIATE_GOOD,
+    "labour": pb.ITEM_KIND_LABOUR,
+    "natural_resource": pb.ITEM_KIND_NATURAL_RESOURCE,
+    "permit": pb.ITEM_KIND_PERMIT,
+}
+
+
+def _item(info: ItemInfo) -> pb.Item:
+    item = pb.Item(item_id=info.item_id, kind=_ITEM_KIND[info.kind], unit=info.unit)
+    if info.pollutant is not None:
+        item.pollutant = info.pollutant
+    if info.federation is not None:
+        item.federation = info.federation
+    return item
+
+
+def _council(view: CouncilView) -> pb.Council:
+    council = pb.Council(
+        council_id=view.council_id,
+        kind=_KIND[view.kind],
+        name=view.name,
+        federation_chain=view.federation_chain,
+        techniques=[
+            pb.Technique(
+                technique_id=t.id,
+                outputs=t.outputs,
+                inputs=t.inputs,
+                primary_inputs=t.primary_inputs,
+                emissions=t.emissions,
+                capacity=float(t.capacity) if t.capacity is not None else math.inf,
+            )
+            for t in view.techniques
+        ],
+        preferences=view.preferences,
+        requests=view.requests,
+        pollution_caps=view.pollution_caps,
+    )
+    for name in ("effort_cost_share", "members", "effort_rating", "substitution_elasticity"):
+        value = getattr(view, name)
+        if value is not None:
+            setattr(council, name, value)
+    if view.budget is not None:
+        council.budget = view.budget
+    return council

@@ -85,7 +85,8 @@ class RoundPricedEffort:
 @dataclass
 class PartialAdjustment:
     """Moves ``speed`` of the way from the last proposal to the best answer at the round's
-    prices (the first round's proposal is the best answer). States nothing."""
+    prices, and all the way once within 0.1 % of capacity of it (the first round's proposal
+    is the best answer). States nothing."""
 
     speed: float = 0.5
     name: str = "partial adjustment"
@@ -96,6 +97,9 @@ class PartialAdjustment:
         assert lin is not None
         best = _best_activity(lin, _margin(lin, prices), lin.effort_at_capacity)
         activity = best if self._last is None else self._last + self.speed * (best - self._last)
+        # the last step: within 0.1 % of capacity, it goes all the way (a council that only
+        # ever halved the distance would propose a loss-making sliver of activity for ever)
+        activity = np.where(np.abs(activity - best) <= 1e-3 * lin.capacity, best, activity)
         self._last = activity
         return activity, np.full(lin.n, np.nan)
 

@@ -20,17 +20,27 @@ round's prices:
   the board chase it back and forth) down to :data:`SMALLEST_WEIGHT`, and doubles back to 1
   while it keeps its sign. A council at capacity (idle) moves the curve just far enough
   that it reaches capacity (stays idle) at the round's margin.
+* **speed** ``l_t``: a council may move only part of the way from its last proposal to its
+  new choice each round. The board fits ``x_r - x_{r-1} = l (K m_r / E_t + d_t - x_{r-1})``
+  to each technique's last :data:`HISTORY` moves (least squares in ``l`` and ``l d``); where
+  the fit holds and ``l`` is below :data:`LAGGING`, it expects the next proposal to be
+  ``(1 - l) x_last + l x(m)`` (``l`` at least :data:`SLOWEST`), and the fitted ``d`` replaces
+  the shift, which would otherwise read the lag as a shifted curve. A technique whose
+  council states its effort cost is taken to be at the council's choice (a statement
+  twice the truth would read as a lag).
 
 With no statements and proposals that follow the prior, the belief stays the prior. The
 master LP (:func:`~solver.planning.board.master.technique_steps`) prices a technique's
-activity by the belief's marginal effort cost ``E_t (x - d_t) / K``, so what the board
-clears is what the councils propose, not its own model of them.
+activity by the belief's marginal effort cost ``E_t (x - d_t) / K`` above the activity
+``(1 - l_t) x_last`` it expects to be kept, so what the board clears is what the councils
+propose, not its own model of them.
 
 Measured (``benchmarks/bench_planning.py --sections autonomy``): on the bundled examples the
 board without a belief stalls when the councils' effort differs from its prior (a council
-valuing effort at the round's input costs, or one whose effort costs twice the prior); a
-secant estimate of the slope from two proposals made councils that adjust in steps diverge,
-so the slope is learnt only from what councils state.
+valuing effort at the round's input costs, or one whose effort costs twice the prior). A
+secant estimate of the slope from two proposals made councils that adjust in steps
+diverge, and a three-parameter fit (slope, speed and shift together) did not help councils
+whose effort is well below the prior, so the slope is learnt only from what councils state.
 """
 
 from __future__ import annotations
@@ -45,6 +55,17 @@ __all__ = ["SMALLEST_WEIGHT", "EffortBelief", "unit_margin"]
 
 SMALLEST_WEIGHT = 0.125
 """Least share of its error by which the belief's curve moves towards a proposal."""
+
+HISTORY = 6
+"""Transitions (interior proposals after a proposal) kept to estimate a council's speed."""
+
+SLOWEST = 0.5
+"""The board expects a council to move at least this share of the way: a board that took
+a slow council at its word (0.3) moved prices so far to hurry it that they diverged on a
+UK input-output table."""
+
+LAGGING = 0.9
+"""A fitted speed below this counts: the council moves only that share of the way."""
 
 _EDGE = 1e-9  # relative tolerance of "at capacity" and "idle"
 
@@ -69,12 +90,37 @@ class EffortBelief:
         ``(T,)`` share of the next error by which the curve moves.
     error
         ``(T,)`` the belief's last error at an interior proposal (0 before any).
+    speed
+        ``(T,)`` share of the way from its last proposal to its choice a council is expected
+        to move next round (1: all the way).
+    previous
+        ``(T,)`` the last proposed activity (``NaN`` before any).
+    transitions
+        ``(T, HISTORY, 3)`` the last moves: margin, activity before and after (``NaN``
+        where there is none).
     """
 
     effort: np.ndarray
     shift: np.ndarray
     weight: np.ndarray
     error: np.ndarray
+    speed: np.ndarray
+    previous: np.ndarray
+    transitions: np.ndarray
+
+    @property
+    def lagging(self) -> bool:
+        """Whether some council is expected to move only part of the way."""
+        return bool(np.any(self.speed < 1.0))
+
+    def at_full_speed(self) -> EffortBelief:
+        """The same curves, every council expected to move all the way next round."""
+        return replace(self, speed=np.ones_like(self.speed))
+
+    def floor(self) -> np.ndarray:
+        """Activity kept from the last proposal whatever the prices: ``(1 - speed) x_last``."""
+        last = np.nan_to_num(self.previous, nan=0.0)
+        return (1.0 - self.speed) * last
 
     @classmethod
     def prior(cls, workers: LinearWorkers) -> EffortBelief:
@@ -85,10 +131,15 @@ class EffortBelief:
             shift=np.zeros(n),
             weight=np.ones(n),
             error=np.zeros(n),
+            speed=np.ones(n),
+            previous=np.full(n, np.nan),
+            transitions=np.full((n, HISTORY, 3), np.nan),
         )
 
     def supply(self, workers: LinearWorkers, margin: np.ndarray) -> np.ndarray:
-        """The activity the belief expects of each technique at unit margins ``margin``."""
+        """The activity each technique's council would choose at unit margins ``margin``
+        (where it is heading; a slow council's next proposal is
+        ``floor() + speed * supply(...)``)."""
         k, e = workers.capacity, self.effort
         share = np.divide(margin, e, out=np.where(margin > 0, 1.0, 0.0), where=e > 0)
         return np.clip(k * share + np.where(e > 0, self.shift, 0.0), 0.0, k)
@@ -141,10 +192,51 @@ class EffortBelief:
         shift = shift + weight * error
         shift = np.where(top, np.maximum(shift, k - rate * margin), shift)
         shift = np.where(bottom, np.minimum(shift, -rate * margin), shift)
+
+        # a council that adjusts in steps: its speed, and the curve it is heading for
+        step = np.stack([margin, self.previous, x], axis=1)
+        step[~interior | ~np.isfinite(self.previous)] = np.nan
+        transitions = np.concatenate([self.transitions[:, 1:], step[:, None, :]], axis=1)
+        fitted, speed_fit, shift_fit = _fit_speed(transitions, rate, k)
+        # a council that states its effort cost is at its choice: a wrong statement would
+        # otherwise read as a lag (a flatter curve and a slower council move alike)
+        if stated is not None:
+            fitted &= ~np.isfinite(np.asarray(stated, dtype=float))
+        speed = np.where(fitted, np.where(speed_fit < LAGGING, speed_fit, 1.0), self.speed)
+        shift = np.where(fitted & (speed_fit < LAGGING), shift_fit, shift)
         return replace(
             self,
             effort=effort,
             shift=shift,
             weight=weight,
             error=np.where(interior, error, self.error),
+            speed=speed,
+            previous=x.copy(),
+            transitions=transitions,
         )
+
+
+def _fit_speed(
+    transitions: np.ndarray, rate: np.ndarray, capacity: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fit ``x_r - x_{r-1} = l (rate m_r + d - x_{r-1})`` to each technique's transitions.
+
+    ``transitions`` is ``(T, H, 3)``: margin, previous and new activity (``NaN`` rows are
+    left out); ``rate = K / E_t``. Least squares in ``(l, l d)`` per technique, vectorised.
+    Returns whether the fit holds (three transitions or more, spread in the predicted move
+    of at least 5 % of capacity, residual under 5 % of capacity, ``0.05 < l <= 1.2``), the
+    speed ``l`` (clipped to ``[0.1, 1]``) and the shift ``d``.
+    """
+    ok = np.isfinite(transitions).all(axis=2)
+    n = ok.sum(axis=1).astype(float)
+    u = np.where(ok, rate[:, None] * transitions[..., 0] - transitions[..., 1], 0.0)
+    y = np.where(ok, transitions[..., 2] - transitions[..., 1], 0.0)
+    su, sy, suu, suy = u.sum(1), y.sum(1), (u * u).sum(1), (u * y).sum(1)
+    det = n * suu - su * su  # n^2 times the variance of the predicted moves
+    spread = det > (0.05 * capacity) ** 2 * np.maximum(n, 1.0) ** 2
+    speed = np.divide(n * suy - su * sy, det, out=np.ones_like(capacity), where=spread)
+    lifted = np.divide(sy - speed * su, n, out=np.zeros_like(capacity), where=n > 0)
+    residual = np.sqrt(np.where(ok, (y - speed[:, None] * u - lifted[:, None]) ** 2, 0.0).sum(1))
+    fitted = (n >= 3) & spread & (residual < 0.05 * capacity) & (speed > 0.05) & (speed <= 1.2)
+    speed = np.clip(speed, SLOWEST, 1.0)
+    return fitted, speed, np.divide(lifted, speed, out=np.zeros_like(capacity), where=fitted)

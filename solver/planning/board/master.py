@@ -128,6 +128,9 @@ class TechniqueSteps:
         ``(T,)`` upper bound of each activity.
     technique, cost, upper
         ``(S,)`` technique of each step, its marginal effort cost and its size.
+    floor
+        ``(T,)`` activity the council is expected to keep whatever the prices (a council that
+        adjusts in steps keeps part of its last proposal); the steps start above it.
     """
 
     use: sp.csc_array
@@ -136,6 +139,7 @@ class TechniqueSteps:
     technique: np.ndarray
     cost: np.ndarray
     upper: np.ndarray
+    floor: np.ndarray
 
     @property
     def n(self) -> int:
@@ -229,15 +233,22 @@ def technique_steps(
         where=lin.capacity[:, None] > 0,
     )
     step_cost[~has_effort, :] = 0.0
+    floor = np.zeros(lin.n)
+    capacity = np.asarray(lin.capacity, dtype=float)
+    if belief is not None:  # the next proposal: (1 - speed) x_last + speed x(m)
+        floor = belief.floor()
+        quantity = quantity * belief.speed[:, None]
+        capacity = floor + belief.speed * capacity
     keep = quantity > 0
     technique = np.repeat(np.arange(lin.n), quantity.shape[1]).reshape(lin.n, -1)[keep]
     return TechniqueSteps(
         use=sp.csc_array((lin.inputs - lin.outputs).T),
         unit_cost=np.asarray(lin.unit_cost, dtype=float),
-        capacity=np.asarray(lin.capacity, dtype=float),
+        capacity=capacity,
         technique=technique,
         cost=step_cost[keep],
         upper=quantity[keep],
+        floor=floor,
     )
 
 
@@ -349,6 +360,7 @@ class BoardMaster:
         g = float(grid_ratio)
         techniques = technique_steps(market, prices, technique_grid(grid_steps), effort_belief)
         n_links = techniques.n if techniques is not None else 0
+        floor = techniques.floor if techniques is not None else np.zeros(0)
         n_rows = n + n_units + n_links  # item balances | convexity rows | technique links
 
         columns: list[sp.csc_array] = []
@@ -432,8 +444,8 @@ class BoardMaster:
                 cost,
                 np.zeros(cost.size),
                 upper,
-                np.r_[np.full(n + n_units, -np.inf), np.zeros(n_links)],
-                np.r_[np.asarray(market.fixed_supply, float), np.ones(n_units), np.zeros(n_links)],
+                np.r_[np.full(n + n_units, -np.inf), floor],
+                np.r_[np.asarray(market.fixed_supply, float), np.ones(n_units), floor],
             )
         )
         self._solved = False

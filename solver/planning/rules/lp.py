@@ -299,26 +299,41 @@ class BoardLP:
         stepped = (requests > 0) | (permits > 0)
         widest = float(np.exp(max(self.refine)))
         started = time.perf_counter()
+        belief = self.effort_belief
         for window in self.refine:
             # the board's demand model at the centre (items without steps keep none)
             scale = np.divide(centre, prices, out=np.ones_like(centre), where=stepped)
             time_limit = self.time_limit
             if time_limit is not None:  # the limit holds for the round's solves together
                 time_limit = max(time_limit - (time.perf_counter() - started), 0.01)
+            options = {
+                "demand_elasticity": eps_d,
+                "permit_elasticity": eps_p,
+                "grid_ratio": float(np.exp(window / self.grid_steps)),
+                "grid_steps": self.grid_steps,
+                "method": self.method,
+                "time_limit": time_limit,
+            }
+            demand, offered = requests * scale**eps_d, permits * scale**eps_p
             result = solve_board_lp(
-                self.history,
-                market,
-                requests * scale**eps_d,
-                permits * scale**eps_p,
-                centre,
-                demand_elasticity=eps_d,
-                permit_elasticity=eps_p,
-                grid_ratio=float(np.exp(window / self.grid_steps)),
-                grid_steps=self.grid_steps,
-                effort_belief=self.effort_belief,
-                method=self.method,
-                time_limit=time_limit,
+                self.history, market, demand, offered, centre, effort_belief=belief, **options
             )
+            if (
+                result.termination
+                in (
+                    TerminationCondition.PROVEN_INFEASIBLE,
+                    TerminationCondition.INFEASIBLE_OR_UNBOUNDED,
+                )
+                and belief is not None
+                and belief.lagging
+            ):
+                # what slow councils keep of their proposals may not fit under a cap: no
+                # prices make that plan feasible, so expect every council to move all the way
+                seconds += result.seconds
+                belief = belief.at_full_speed()
+                result = solve_board_lp(
+                    self.history, market, demand, offered, centre, effort_belief=belief, **options
+                )
             seconds += result.seconds
             if result.termination is not TerminationCondition.OPTIMAL:
                 if centre is prices:  # no solve gave prices: keep the round's own

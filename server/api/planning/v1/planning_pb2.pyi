@@ -23,6 +23,16 @@ class CouncilKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     COUNCIL_KIND_CONSUMER: _ClassVar[CouncilKind]
     COUNCIL_KIND_FEDERATION: _ClassVar[CouncilKind]
     COUNCIL_KIND_WORKER: _ClassVar[CouncilKind]
+
+class ItemKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ITEM_KIND_UNSPECIFIED: _ClassVar[ItemKind]
+    ITEM_KIND_PRIVATE_GOOD: _ClassVar[ItemKind]
+    ITEM_KIND_PUBLIC_GOOD: _ClassVar[ItemKind]
+    ITEM_KIND_INTERMEDIATE_GOOD: _ClassVar[ItemKind]
+    ITEM_KIND_LABOUR: _ClassVar[ItemKind]
+    ITEM_KIND_NATURAL_RESOURCE: _ClassVar[ItemKind]
+    ITEM_KIND_PERMIT: _ClassVar[ItemKind]
 SESSION_STATUS_UNSPECIFIED: SessionStatus
 SESSION_STATUS_RUNNING: SessionStatus
 SESSION_STATUS_CONVERGED: SessionStatus
@@ -31,6 +41,13 @@ COUNCIL_KIND_UNSPECIFIED: CouncilKind
 COUNCIL_KIND_CONSUMER: CouncilKind
 COUNCIL_KIND_FEDERATION: CouncilKind
 COUNCIL_KIND_WORKER: CouncilKind
+ITEM_KIND_UNSPECIFIED: ItemKind
+ITEM_KIND_PRIVATE_GOOD: ItemKind
+ITEM_KIND_PUBLIC_GOOD: ItemKind
+ITEM_KIND_INTERMEDIATE_GOOD: ItemKind
+ITEM_KIND_LABOUR: ItemKind
+ITEM_KIND_NATURAL_RESOURCE: ItemKind
+ITEM_KIND_PERMIT: ItemKind
 
 class Session(_message.Message):
     __slots__ = ("session_id", "economy_id", "rule", "tolerance", "max_rounds", "rule_options", "status", "current_round", "live_councils", "auto_close", "round_timeout_seconds", "last_round", "create_time")
@@ -257,6 +274,131 @@ class CouncilFeedback(_message.Message):
     cost: float
     benefit: float
     def __init__(self, council_id: _Optional[str] = ..., kind: _Optional[_Union[CouncilKind, str]] = ..., approved: _Optional[bool] = ..., reason: _Optional[str] = ..., benefit_cost_ratio: _Optional[float] = ..., budget_use: _Optional[float] = ..., budget: _Optional[float] = ..., cost: _Optional[float] = ..., benefit: _Optional[float] = ...) -> None: ...
+
+class GetCouncilRequest(_message.Message):
+    __slots__ = ("session_id", "council_id")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    COUNCIL_ID_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    council_id: str
+    def __init__(self, session_id: _Optional[str] = ..., council_id: _Optional[str] = ...) -> None: ...
+
+class Item(_message.Message):
+    __slots__ = ("item_id", "kind", "unit", "pollutant", "federation")
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    POLLUTANT_FIELD_NUMBER: _ClassVar[int]
+    FEDERATION_FIELD_NUMBER: _ClassVar[int]
+    item_id: str
+    kind: ItemKind
+    unit: str
+    pollutant: str
+    federation: str
+    def __init__(self, item_id: _Optional[str] = ..., kind: _Optional[_Union[ItemKind, str]] = ..., unit: _Optional[str] = ..., pollutant: _Optional[str] = ..., federation: _Optional[str] = ...) -> None: ...
+
+class Technique(_message.Message):
+    __slots__ = ("technique_id", "outputs", "inputs", "primary_inputs", "emissions", "capacity")
+    class OutputsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    class InputsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    class PrimaryInputsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    class EmissionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    TECHNIQUE_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTPUTS_FIELD_NUMBER: _ClassVar[int]
+    INPUTS_FIELD_NUMBER: _ClassVar[int]
+    PRIMARY_INPUTS_FIELD_NUMBER: _ClassVar[int]
+    EMISSIONS_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_FIELD_NUMBER: _ClassVar[int]
+    technique_id: str
+    outputs: _containers.ScalarMap[str, float]
+    inputs: _containers.ScalarMap[str, float]
+    primary_inputs: _containers.ScalarMap[str, float]
+    emissions: _containers.ScalarMap[str, float]
+    capacity: float
+    def __init__(self, technique_id: _Optional[str] = ..., outputs: _Optional[_Mapping[str, float]] = ..., inputs: _Optional[_Mapping[str, float]] = ..., primary_inputs: _Optional[_Mapping[str, float]] = ..., emissions: _Optional[_Mapping[str, float]] = ..., capacity: _Optional[float] = ...) -> None: ...
+
+class Council(_message.Message):
+    __slots__ = ("council_id", "kind", "name", "federation_chain", "techniques", "effort_cost_share", "members", "effort_rating", "substitution_elasticity", "preferences", "requests", "pollution_caps", "budget")
+    class PreferencesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    class RequestsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    class PollutionCapsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    COUNCIL_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FEDERATION_CHAIN_FIELD_NUMBER: _ClassVar[int]
+    TECHNIQUES_FIELD_NUMBER: _ClassVar[int]
+    EFFORT_COST_SHARE_FIELD_NUMBER: _ClassVar[int]
+    MEMBERS_FIELD_NUMBER: _ClassVar[int]
+    EFFORT_RATING_FIELD_NUMBER: _ClassVar[int]
+    SUBSTITUTION_ELASTICITY_FIELD_NUMBER: _ClassVar[int]
+    PREFERENCES_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    POLLUTION_CAPS_FIELD_NUMBER: _ClassVar[int]
+    BUDGET_FIELD_NUMBER: _ClassVar[int]
+    council_id: str
+    kind: CouncilKind
+    name: str
+    federation_chain: _containers.RepeatedScalarFieldContainer[str]
+    techniques: _containers.RepeatedCompositeFieldContainer[Technique]
+    effort_cost_share: float
+    members: int
+    effort_rating: float
+    substitution_elasticity: float
+    preferences: _containers.ScalarMap[str, float]
+    requests: _containers.ScalarMap[str, float]
+    pollution_caps: _containers.ScalarMap[str, float]
+    budget: float
+    def __init__(self, council_id: _Optional[str] = ..., kind: _Optional[_Union[CouncilKind, str]] = ..., name: _Optional[str] = ..., federation_chain: _Optional[_Iterable[str]] = ..., techniques: _Optional[_Iterable[_Union[Technique, _Mapping]]] = ..., effort_cost_share: _Optional[float] = ..., members: _Optional[int] = ..., effort_rating: _Optional[float] = ..., substitution_elasticity: _Optional[float] = ..., preferences: _Optional[_Mapping[str, float]] = ..., requests: _Optional[_Mapping[str, float]] = ..., pollution_caps: _Optional[_Mapping[str, float]] = ..., budget: _Optional[float] = ...) -> None: ...
+
+class GetCouncilResponse(_message.Message):
+    __slots__ = ("council", "items")
+    COUNCIL_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    council: Council
+    items: _containers.RepeatedCompositeFieldContainer[Item]
+    def __init__(self, council: _Optional[_Union[Council, _Mapping]] = ..., items: _Optional[_Iterable[_Union[Item, _Mapping]]] = ...) -> None: ...
 
 class GetRoundRequest(_message.Message):
     __slots__ = ("session_id", "round")

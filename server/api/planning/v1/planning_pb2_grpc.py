@@ -66,6 +66,11 @@ class PlanningServiceStub:
                 request_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetRoundRequest.SerializeToString,
                 response_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetRoundResponse.FromString,
                 _registered_method=True)
+        self.GetCouncil = channel.unary_unary(
+                '/planning.v1.PlanningService/GetCouncil',
+                request_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetCouncilRequest.SerializeToString,
+                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetCouncilResponse.FromString,
+                _registered_method=True)
         self.GetPlan = channel.unary_unary(
                 '/planning.v1.PlanningService/GetPlan',
                 request_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetPlanRequest.SerializeToString,
@@ -131,6 +136,17 @@ class PlanningServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCouncil(self, request, context):
+        """A council's own record, all it needs to propose: its techniques (a worker council), its
+        preferences, members, effort rating and budget (a consumer council), its public
+        requests, caps and budget (a federation), the federations it belongs to; and what every
+        item of the session's price lists is. A council's token reads its own council only;
+        the admin's reads any.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetPlan(self, request, context):
         """The plan of the last closed round: activities, consumption, prices, every council's
         status, as JSON.
@@ -188,6 +204,11 @@ def add_PlanningServiceServicer_to_server(servicer, server):
                     servicer.GetRound,
                     request_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetRoundRequest.FromString,
                     response_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetRoundResponse.SerializeToString,
+            ),
+            'GetCouncil': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCouncil,
+                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetCouncilRequest.FromString,
+                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetCouncilResponse.SerializeToString,
             ),
             'GetPlan': grpc.unary_unary_rpc_method_handler(
                     servicer.GetPlan,
@@ -369,6 +390,33 @@ class PlanningService:
             '/planning.v1.PlanningService/GetRound',
             server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetRoundRequest.SerializeToString,
             server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetRoundResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCouncil(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/planning.v1.PlanningService/GetCouncil',
+            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetCouncilRequest.SerializeToString,
+            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetCouncilResponse.FromString,
             options,
             channel_credentials,
             insecure,
