@@ -6,10 +6,11 @@ Usage::
     python proto/generate.py --check  # exit 1 if the committed modules are out of date
 
 The ``.proto`` files under ``proto/planning/v1`` are the source of truth. They are compiled
-with the import root mapped to ``server/api`` so that the generated modules import each other
-as ``server.api.planning.v1``, inside our own package, instead of as a top-level
-``planning`` package. The output depends on the grpcio-tools version, which the ``dev`` extra
-pins.
+under their canonical names (``planning/v1/planning.proto``, as reflection serves them and
+as a client in another language compiles them), and the modules are then placed in
+``server/api/planning/v1`` with their imports rewritten to ``server.api.planning.v1``, so
+that they import each other inside our own package instead of as a top-level ``planning``
+package. The output depends on the grpcio-tools version, which the ``dev`` extra pins.
 """
 
 from __future__ import annotations
@@ -33,18 +34,35 @@ def generate(out: Path) -> list[Path]:
     from grpc_tools import protoc
 
     well_known = resources.files("grpc_tools") / "_proto"
+    raw = out / "_protoc"
+    raw.mkdir()
     args = [
         "grpc_tools.protoc",
-        f"-I{PACKAGE_ROOT}={PROTO_ROOT}",
+        f"-I{PROTO_ROOT}",
         f"-I{well_known}",
-        f"--python_out={out}",
-        f"--pyi_out={out}",
-        f"--grpc_python_out={out}",
-        *(f"{PACKAGE_ROOT}/{source.as_posix()}" for source in SOURCES),
+        f"--python_out={raw}",
+        f"--pyi_out={raw}",
+        f"--grpc_python_out={raw}",
+        *(source.as_posix() for source in SOURCES),
     ]
     if protoc.main(args) != 0:
         raise SystemExit("protoc failed")
-    return sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    package = PACKAGE_ROOT.replace("/", ".")
+    files = []
+    for made in sorted(p for p in raw.rglob("*") if p.is_file()):
+        relative = made.relative_to(raw)
+        text = made.read_text()
+        # `planning.v1` lives inside our package: its modules import each other from there
+        text = text.replace("from planning.v1 import", f"from {package}.planning.v1 import")
+        text = text.replace(  # the module the message classes say they are in
+            "(DESCRIPTOR, 'planning.v1.", f"(DESCRIPTOR, '{package}.planning.v1."
+        )
+        target = out / PACKAGE_ROOT / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+        files.append(target.relative_to(out))
+    shutil.rmtree(raw)
+    return files
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
 
 from .api.planning.v1 import (
     economy_pb2,
@@ -22,6 +21,7 @@ from .api.planning.v1 import (
     round_pb2,
     round_pb2_grpc,
 )
+from .reflection import enable_reflection
 from .services import EconomyService, JobsService, PlanningService, RoundService
 from .sessions import SessionManager
 from .store import Store
@@ -125,9 +125,7 @@ async def start_server(config: ServerConfig) -> RunningServer:
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     for name in ("", *SERVICE_NAMES):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    reflection.enable_server_reflection(
-        (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server
-    )
+    enable_reflection((*SERVICE_NAMES, health.SERVICE_NAME), server)
     if (config.tls_cert is None) != (config.tls_key is None):
         raise ValueError("tls_cert, tls_key: give both or neither")
     if config.tls_cert is not None and config.tls_key is not None:

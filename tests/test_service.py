@@ -11,11 +11,13 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
+from google.protobuf import descriptor_pb2
 from google.rpc import error_details_pb2
-from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2
 from grpc_status import rpc_status
 from numpy.testing import assert_allclose
 
@@ -93,16 +95,48 @@ def code_of(call: grpc.RpcError) -> grpc.StatusCode:
     return call.code()  # type: ignore[no-any-return]
 
 
-def test_health_and_reflection_answer(admin: PlanningClient) -> None:
+def _reflect(channel: grpc.Channel, version: str, **request: str) -> list[Any]:
+    """Ask server reflection (``v1`` or ``v1alpha``) one question; the v1 call goes over the
+    wire under its own method path with the (wire-identical) v1alpha messages."""
+    path = f"/grpc.reflection.{version}.ServerReflection/ServerReflectionInfo"
+    call = channel.stream_stream(
+        path,
+        request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
+        response_deserializer=reflection_pb2.ServerReflectionResponse.FromString,
+    )
+    return list(call(iter([reflection_pb2.ServerReflectionRequest(**request)])))
+
+
+@pytest.mark.parametrize("version", ["v1", "v1alpha"])
+def test_health_and_reflection_answer(admin: PlanningClient, version: str) -> None:
     assert admin.healthy()
     assert admin.healthy("planning.v1.PlanningService")
-    stub = reflection_pb2_grpc.ServerReflectionStub(admin.channel)
-    replies = stub.ServerReflectionInfo(
-        iter([reflection_pb2.ServerReflectionRequest(list_services="")])
-    )
+    replies = _reflect(admin.channel, version, list_services="")
     names = {s.name for reply in replies for s in reply.list_services_response.service}
-    assert {"planning.v1.PlanningService", "planning.v1.EconomyService"} <= names
-    assert "grpc.health.v1.Health" in names
+    assert {
+        "planning.v1.PlanningService",
+        "planning.v1.EconomyService",
+        "planning.v1.RoundService",
+        "planning.v1.JobsService",
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection",
+        "grpc.reflection.v1alpha.ServerReflection",
+    } <= names
+    # the files come under their canonical names, as a client compiles the protos
+    (reply,) = _reflect(admin.channel, version, file_containing_symbol="planning.v1.Council")
+    files = [
+        descriptor_pb2.FileDescriptorProto.FromString(raw)
+        for raw in reply.file_descriptor_response.file_descriptor_proto
+    ]
+    assert files[0].name == "planning/v1/planning.proto"
+    assert "GetCouncil" in [m.name for m in files[0].service[0].method]
+    (reply,) = _reflect(
+        admin.channel, version, file_containing_symbol="grpc.reflection.v1.ServerReflection"
+    )
+    first = descriptor_pb2.FileDescriptorProto.FromString(
+        reply.file_descriptor_response.file_descriptor_proto[0]
+    )
+    assert first.name == "grpc/reflection/v1/reflection.proto"
 
 
 def test_councils_submitting_over_grpc_reach_the_in_process_plan(

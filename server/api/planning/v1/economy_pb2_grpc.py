@@ -3,7 +3,7 @@
 import grpc
 import warnings
 
-from server.api.planning.v1 import economy_pb2 as server_dot_api_dot_planning_dot_v1_dot_economy__pb2
+from server.api.planning.v1 import economy_pb2 as planning_dot_v1_dot_economy__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -18,7 +18,7 @@ except ImportError:
 if _version_not_supported:
     raise RuntimeError(
         f'The grpc package installed is at version {GRPC_VERSION},'
-        + ' but the generated code in server/api/planning/v1/economy_pb2_grpc.py depends on'
+        + ' but the generated code in planning/v1/economy_pb2_grpc.py depends on'
         + f' grpcio>={GRPC_GENERATED_VERSION}.'
         + f' Please upgrade your grpc module to grpcio>={GRPC_GENERATED_VERSION}'
         + f' or downgrade your generated code using grpcio-tools<={GRPC_VERSION}.'
@@ -37,28 +37,28 @@ class EconomyServiceStub:
         """
         self.CreateEconomy = channel.unary_unary(
                 '/planning.v1.EconomyService/CreateEconomy',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.CreateEconomyRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.CreateEconomyResponse.FromString,
+                request_serializer=planning_dot_v1_dot_economy__pb2.CreateEconomyRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_economy__pb2.CreateEconomyResponse.FromString,
                 _registered_method=True)
         self.UploadEconomy = channel.stream_unary(
                 '/planning.v1.EconomyService/UploadEconomy',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.UploadEconomyRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.UploadEconomyResponse.FromString,
+                request_serializer=planning_dot_v1_dot_economy__pb2.UploadEconomyRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_economy__pb2.UploadEconomyResponse.FromString,
                 _registered_method=True)
         self.GetEconomy = channel.unary_unary(
                 '/planning.v1.EconomyService/GetEconomy',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.GetEconomyRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.GetEconomyResponse.FromString,
+                request_serializer=planning_dot_v1_dot_economy__pb2.GetEconomyRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_economy__pb2.GetEconomyResponse.FromString,
                 _registered_method=True)
         self.ListEconomies = channel.unary_unary(
                 '/planning.v1.EconomyService/ListEconomies',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.ListEconomiesRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.ListEconomiesResponse.FromString,
+                request_serializer=planning_dot_v1_dot_economy__pb2.ListEconomiesRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_economy__pb2.ListEconomiesResponse.FromString,
                 _registered_method=True)
         self.DeleteEconomy = channel.unary_unary(
                 '/planning.v1.EconomyService/DeleteEconomy',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.DeleteEconomyRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.DeleteEconomyResponse.FromString,
+                request_serializer=planning_dot_v1_dot_economy__pb2.DeleteEconomyRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_economy__pb2.DeleteEconomyResponse.FromString,
                 _registered_method=True)
 
 
@@ -106,28 +106,28 @@ def add_EconomyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'CreateEconomy': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateEconomy,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.CreateEconomyRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.CreateEconomyResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_economy__pb2.CreateEconomyRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_economy__pb2.CreateEconomyResponse.SerializeToString,
             ),
             'UploadEconomy': grpc.stream_unary_rpc_method_handler(
                     servicer.UploadEconomy,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.UploadEconomyRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.UploadEconomyResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_economy__pb2.UploadEconomyRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_economy__pb2.UploadEconomyResponse.SerializeToString,
             ),
             'GetEconomy': grpc.unary_unary_rpc_method_handler(
                     servicer.GetEconomy,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.GetEconomyRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.GetEconomyResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_economy__pb2.GetEconomyRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_economy__pb2.GetEconomyResponse.SerializeToString,
             ),
             'ListEconomies': grpc.unary_unary_rpc_method_handler(
                     servicer.ListEconomies,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.ListEconomiesRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.ListEconomiesResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_economy__pb2.ListEconomiesRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_economy__pb2.ListEconomiesResponse.SerializeToString,
             ),
             'DeleteEconomy': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteEconomy,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.DeleteEconomyRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_economy__pb2.DeleteEconomyResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_economy__pb2.DeleteEconomyRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_economy__pb2.DeleteEconomyResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -156,8 +156,8 @@ class EconomyService:
             request,
             target,
             '/planning.v1.EconomyService/CreateEconomy',
-            server_dot_api_dot_planning_dot_v1_dot_economy__pb2.CreateEconomyRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_economy__pb2.CreateEconomyResponse.FromString,
+            planning_dot_v1_dot_economy__pb2.CreateEconomyRequest.SerializeToString,
+            planning_dot_v1_dot_economy__pb2.CreateEconomyResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -183,8 +183,8 @@ class EconomyService:
             request_iterator,
             target,
             '/planning.v1.EconomyService/UploadEconomy',
-            server_dot_api_dot_planning_dot_v1_dot_economy__pb2.UploadEconomyRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_economy__pb2.UploadEconomyResponse.FromString,
+            planning_dot_v1_dot_economy__pb2.UploadEconomyRequest.SerializeToString,
+            planning_dot_v1_dot_economy__pb2.UploadEconomyResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -210,8 +210,8 @@ class EconomyService:
             request,
             target,
             '/planning.v1.EconomyService/GetEconomy',
-            server_dot_api_dot_planning_dot_v1_dot_economy__pb2.GetEconomyRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_economy__pb2.GetEconomyResponse.FromString,
+            planning_dot_v1_dot_economy__pb2.GetEconomyRequest.SerializeToString,
+            planning_dot_v1_dot_economy__pb2.GetEconomyResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -237,8 +237,8 @@ class EconomyService:
             request,
             target,
             '/planning.v1.EconomyService/ListEconomies',
-            server_dot_api_dot_planning_dot_v1_dot_economy__pb2.ListEconomiesRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_economy__pb2.ListEconomiesResponse.FromString,
+            planning_dot_v1_dot_economy__pb2.ListEconomiesRequest.SerializeToString,
+            planning_dot_v1_dot_economy__pb2.ListEconomiesResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -264,8 +264,8 @@ class EconomyService:
             request,
             target,
             '/planning.v1.EconomyService/DeleteEconomy',
-            server_dot_api_dot_planning_dot_v1_dot_economy__pb2.DeleteEconomyRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_economy__pb2.DeleteEconomyResponse.FromString,
+            planning_dot_v1_dot_economy__pb2.DeleteEconomyRequest.SerializeToString,
+            planning_dot_v1_dot_economy__pb2.DeleteEconomyResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -3,7 +3,7 @@
 import grpc
 import warnings
 
-from server.api.planning.v1 import jobs_pb2 as server_dot_api_dot_planning_dot_v1_dot_jobs__pb2
+from server.api.planning.v1 import jobs_pb2 as planning_dot_v1_dot_jobs__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -18,7 +18,7 @@ except ImportError:
 if _version_not_supported:
     raise RuntimeError(
         f'The grpc package installed is at version {GRPC_VERSION},'
-        + ' but the generated code in server/api/planning/v1/jobs_pb2_grpc.py depends on'
+        + ' but the generated code in planning/v1/jobs_pb2_grpc.py depends on'
         + f' grpcio>={GRPC_GENERATED_VERSION}.'
         + f' Please upgrade your grpc module to grpcio>={GRPC_GENERATED_VERSION}'
         + f' or downgrade your generated code using grpcio-tools<={GRPC_VERSION}.'
@@ -37,18 +37,18 @@ class JobsServiceStub:
         """
         self.BalanceWorkplace = channel.unary_unary(
                 '/planning.v1.JobsService/BalanceWorkplace',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.BalanceWorkplaceRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.BalanceWorkplaceResponse.FromString,
+                request_serializer=planning_dot_v1_dot_jobs__pb2.BalanceWorkplaceRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_jobs__pb2.BalanceWorkplaceResponse.FromString,
                 _registered_method=True)
         self.BalanceSociety = channel.unary_unary(
                 '/planning.v1.JobsService/BalanceSociety',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.BalanceSocietyRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.BalanceSocietyResponse.FromString,
+                request_serializer=planning_dot_v1_dot_jobs__pb2.BalanceSocietyRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_jobs__pb2.BalanceSocietyResponse.FromString,
                 _registered_method=True)
         self.GetRatings = channel.unary_unary(
                 '/planning.v1.JobsService/GetRatings',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.GetRatingsRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.GetRatingsResponse.FromString,
+                request_serializer=planning_dot_v1_dot_jobs__pb2.GetRatingsRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_jobs__pb2.GetRatingsResponse.FromString,
                 _registered_method=True)
 
 
@@ -84,18 +84,18 @@ def add_JobsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'BalanceWorkplace': grpc.unary_unary_rpc_method_handler(
                     servicer.BalanceWorkplace,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.BalanceWorkplaceRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.BalanceWorkplaceResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_jobs__pb2.BalanceWorkplaceRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_jobs__pb2.BalanceWorkplaceResponse.SerializeToString,
             ),
             'BalanceSociety': grpc.unary_unary_rpc_method_handler(
                     servicer.BalanceSociety,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.BalanceSocietyRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.BalanceSocietyResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_jobs__pb2.BalanceSocietyRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_jobs__pb2.BalanceSocietyResponse.SerializeToString,
             ),
             'GetRatings': grpc.unary_unary_rpc_method_handler(
                     servicer.GetRatings,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.GetRatingsRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.GetRatingsResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_jobs__pb2.GetRatingsRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_jobs__pb2.GetRatingsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -124,8 +124,8 @@ class JobsService:
             request,
             target,
             '/planning.v1.JobsService/BalanceWorkplace',
-            server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.BalanceWorkplaceRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.BalanceWorkplaceResponse.FromString,
+            planning_dot_v1_dot_jobs__pb2.BalanceWorkplaceRequest.SerializeToString,
+            planning_dot_v1_dot_jobs__pb2.BalanceWorkplaceResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -151,8 +151,8 @@ class JobsService:
             request,
             target,
             '/planning.v1.JobsService/BalanceSociety',
-            server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.BalanceSocietyRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.BalanceSocietyResponse.FromString,
+            planning_dot_v1_dot_jobs__pb2.BalanceSocietyRequest.SerializeToString,
+            planning_dot_v1_dot_jobs__pb2.BalanceSocietyResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -178,8 +178,8 @@ class JobsService:
             request,
             target,
             '/planning.v1.JobsService/GetRatings',
-            server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.GetRatingsRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_jobs__pb2.GetRatingsResponse.FromString,
+            planning_dot_v1_dot_jobs__pb2.GetRatingsRequest.SerializeToString,
+            planning_dot_v1_dot_jobs__pb2.GetRatingsResponse.FromString,
             options,
             channel_credentials,
             insecure,

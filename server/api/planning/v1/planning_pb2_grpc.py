@@ -3,7 +3,7 @@
 import grpc
 import warnings
 
-from server.api.planning.v1 import planning_pb2 as server_dot_api_dot_planning_dot_v1_dot_planning__pb2
+from server.api.planning.v1 import planning_pb2 as planning_dot_v1_dot_planning__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -18,7 +18,7 @@ except ImportError:
 if _version_not_supported:
     raise RuntimeError(
         f'The grpc package installed is at version {GRPC_VERSION},'
-        + ' but the generated code in server/api/planning/v1/planning_pb2_grpc.py depends on'
+        + ' but the generated code in planning/v1/planning_pb2_grpc.py depends on'
         + f' grpcio>={GRPC_GENERATED_VERSION}.'
         + f' Please upgrade your grpc module to grpcio>={GRPC_GENERATED_VERSION}'
         + f' or downgrade your generated code using grpcio-tools<={GRPC_VERSION}.'
@@ -38,53 +38,53 @@ class PlanningServiceStub:
         """
         self.CreateSession = channel.unary_unary(
                 '/planning.v1.PlanningService/CreateSession',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.CreateSessionRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.CreateSessionResponse.FromString,
+                request_serializer=planning_dot_v1_dot_planning__pb2.CreateSessionRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_planning__pb2.CreateSessionResponse.FromString,
                 _registered_method=True)
         self.GetSession = channel.unary_unary(
                 '/planning.v1.PlanningService/GetSession',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetSessionRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetSessionResponse.FromString,
+                request_serializer=planning_dot_v1_dot_planning__pb2.GetSessionRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_planning__pb2.GetSessionResponse.FromString,
                 _registered_method=True)
         self.ListSessions = channel.unary_unary(
                 '/planning.v1.PlanningService/ListSessions',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.ListSessionsRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.ListSessionsResponse.FromString,
+                request_serializer=planning_dot_v1_dot_planning__pb2.ListSessionsRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_planning__pb2.ListSessionsResponse.FromString,
                 _registered_method=True)
         self.SubmitProposal = channel.unary_unary(
                 '/planning.v1.PlanningService/SubmitProposal',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.SubmitProposalRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.SubmitProposalResponse.FromString,
+                request_serializer=planning_dot_v1_dot_planning__pb2.SubmitProposalRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_planning__pb2.SubmitProposalResponse.FromString,
                 _registered_method=True)
         self.CloseRound = channel.unary_unary(
                 '/planning.v1.PlanningService/CloseRound',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.CloseRoundRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.CloseRoundResponse.FromString,
+                request_serializer=planning_dot_v1_dot_planning__pb2.CloseRoundRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_planning__pb2.CloseRoundResponse.FromString,
                 _registered_method=True)
         self.GetRound = channel.unary_unary(
                 '/planning.v1.PlanningService/GetRound',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetRoundRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetRoundResponse.FromString,
+                request_serializer=planning_dot_v1_dot_planning__pb2.GetRoundRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_planning__pb2.GetRoundResponse.FromString,
                 _registered_method=True)
         self.GetCouncil = channel.unary_unary(
                 '/planning.v1.PlanningService/GetCouncil',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetCouncilRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetCouncilResponse.FromString,
+                request_serializer=planning_dot_v1_dot_planning__pb2.GetCouncilRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_planning__pb2.GetCouncilResponse.FromString,
                 _registered_method=True)
         self.GetPlan = channel.unary_unary(
                 '/planning.v1.PlanningService/GetPlan',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetPlanRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetPlanResponse.FromString,
+                request_serializer=planning_dot_v1_dot_planning__pb2.GetPlanRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_planning__pb2.GetPlanResponse.FromString,
                 _registered_method=True)
         self.RunSession = channel.unary_stream(
                 '/planning.v1.PlanningService/RunSession',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.RunSessionRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.RunSessionResponse.FromString,
+                request_serializer=planning_dot_v1_dot_planning__pb2.RunSessionRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_planning__pb2.RunSessionResponse.FromString,
                 _registered_method=True)
         self.WatchSession = channel.unary_stream(
                 '/planning.v1.PlanningService/WatchSession',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.WatchSessionRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.WatchSessionResponse.FromString,
+                request_serializer=planning_dot_v1_dot_planning__pb2.WatchSessionRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_planning__pb2.WatchSessionResponse.FromString,
                 _registered_method=True)
 
 
@@ -177,53 +177,53 @@ def add_PlanningServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'CreateSession': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateSession,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.CreateSessionRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.CreateSessionResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_planning__pb2.CreateSessionRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_planning__pb2.CreateSessionResponse.SerializeToString,
             ),
             'GetSession': grpc.unary_unary_rpc_method_handler(
                     servicer.GetSession,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetSessionRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetSessionResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_planning__pb2.GetSessionRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_planning__pb2.GetSessionResponse.SerializeToString,
             ),
             'ListSessions': grpc.unary_unary_rpc_method_handler(
                     servicer.ListSessions,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.ListSessionsRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.ListSessionsResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_planning__pb2.ListSessionsRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_planning__pb2.ListSessionsResponse.SerializeToString,
             ),
             'SubmitProposal': grpc.unary_unary_rpc_method_handler(
                     servicer.SubmitProposal,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.SubmitProposalRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.SubmitProposalResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_planning__pb2.SubmitProposalRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_planning__pb2.SubmitProposalResponse.SerializeToString,
             ),
             'CloseRound': grpc.unary_unary_rpc_method_handler(
                     servicer.CloseRound,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.CloseRoundRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.CloseRoundResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_planning__pb2.CloseRoundRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_planning__pb2.CloseRoundResponse.SerializeToString,
             ),
             'GetRound': grpc.unary_unary_rpc_method_handler(
                     servicer.GetRound,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetRoundRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetRoundResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_planning__pb2.GetRoundRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_planning__pb2.GetRoundResponse.SerializeToString,
             ),
             'GetCouncil': grpc.unary_unary_rpc_method_handler(
                     servicer.GetCouncil,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetCouncilRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetCouncilResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_planning__pb2.GetCouncilRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_planning__pb2.GetCouncilResponse.SerializeToString,
             ),
             'GetPlan': grpc.unary_unary_rpc_method_handler(
                     servicer.GetPlan,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetPlanRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetPlanResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_planning__pb2.GetPlanRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_planning__pb2.GetPlanResponse.SerializeToString,
             ),
             'RunSession': grpc.unary_stream_rpc_method_handler(
                     servicer.RunSession,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.RunSessionRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.RunSessionResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_planning__pb2.RunSessionRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_planning__pb2.RunSessionResponse.SerializeToString,
             ),
             'WatchSession': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchSession,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.WatchSessionRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_planning__pb2.WatchSessionResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_planning__pb2.WatchSessionRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_planning__pb2.WatchSessionResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -253,8 +253,8 @@ class PlanningService:
             request,
             target,
             '/planning.v1.PlanningService/CreateSession',
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.CreateSessionRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.CreateSessionResponse.FromString,
+            planning_dot_v1_dot_planning__pb2.CreateSessionRequest.SerializeToString,
+            planning_dot_v1_dot_planning__pb2.CreateSessionResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -280,8 +280,8 @@ class PlanningService:
             request,
             target,
             '/planning.v1.PlanningService/GetSession',
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetSessionRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetSessionResponse.FromString,
+            planning_dot_v1_dot_planning__pb2.GetSessionRequest.SerializeToString,
+            planning_dot_v1_dot_planning__pb2.GetSessionResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -307,8 +307,8 @@ class PlanningService:
             request,
             target,
             '/planning.v1.PlanningService/ListSessions',
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.ListSessionsRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.ListSessionsResponse.FromString,
+            planning_dot_v1_dot_planning__pb2.ListSessionsRequest.SerializeToString,
+            planning_dot_v1_dot_planning__pb2.ListSessionsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -334,8 +334,8 @@ class PlanningService:
             request,
             target,
             '/planning.v1.PlanningService/SubmitProposal',
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.SubmitProposalRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.SubmitProposalResponse.FromString,
+            planning_dot_v1_dot_planning__pb2.SubmitProposalRequest.SerializeToString,
+            planning_dot_v1_dot_planning__pb2.SubmitProposalResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -361,8 +361,8 @@ class PlanningService:
             request,
             target,
             '/planning.v1.PlanningService/CloseRound',
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.CloseRoundRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.CloseRoundResponse.FromString,
+            planning_dot_v1_dot_planning__pb2.CloseRoundRequest.SerializeToString,
+            planning_dot_v1_dot_planning__pb2.CloseRoundResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -388,8 +388,8 @@ class PlanningService:
             request,
             target,
             '/planning.v1.PlanningService/GetRound',
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetRoundRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetRoundResponse.FromString,
+            planning_dot_v1_dot_planning__pb2.GetRoundRequest.SerializeToString,
+            planning_dot_v1_dot_planning__pb2.GetRoundResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -415,8 +415,8 @@ class PlanningService:
             request,
             target,
             '/planning.v1.PlanningService/GetCouncil',
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetCouncilRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetCouncilResponse.FromString,
+            planning_dot_v1_dot_planning__pb2.GetCouncilRequest.SerializeToString,
+            planning_dot_v1_dot_planning__pb2.GetCouncilResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -442,8 +442,8 @@ class PlanningService:
             request,
             target,
             '/planning.v1.PlanningService/GetPlan',
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetPlanRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.GetPlanResponse.FromString,
+            planning_dot_v1_dot_planning__pb2.GetPlanRequest.SerializeToString,
+            planning_dot_v1_dot_planning__pb2.GetPlanResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -469,8 +469,8 @@ class PlanningService:
             request,
             target,
             '/planning.v1.PlanningService/RunSession',
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.RunSessionRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.RunSessionResponse.FromString,
+            planning_dot_v1_dot_planning__pb2.RunSessionRequest.SerializeToString,
+            planning_dot_v1_dot_planning__pb2.RunSessionResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -496,8 +496,8 @@ class PlanningService:
             request,
             target,
             '/planning.v1.PlanningService/WatchSession',
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.WatchSessionRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_planning__pb2.WatchSessionResponse.FromString,
+            planning_dot_v1_dot_planning__pb2.WatchSessionRequest.SerializeToString,
+            planning_dot_v1_dot_planning__pb2.WatchSessionResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -3,7 +3,7 @@
 import grpc
 import warnings
 
-from server.api.planning.v1 import round_pb2 as server_dot_api_dot_planning_dot_v1_dot_round__pb2
+from server.api.planning.v1 import round_pb2 as planning_dot_v1_dot_round__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -18,7 +18,7 @@ except ImportError:
 if _version_not_supported:
     raise RuntimeError(
         f'The grpc package installed is at version {GRPC_VERSION},'
-        + ' but the generated code in server/api/planning/v1/round_pb2_grpc.py depends on'
+        + ' but the generated code in planning/v1/round_pb2_grpc.py depends on'
         + f' grpcio>={GRPC_GENERATED_VERSION}.'
         + f' Please upgrade your grpc module to grpcio>={GRPC_GENERATED_VERSION}'
         + f' or downgrade your generated code using grpcio-tools<={GRPC_VERSION}.'
@@ -37,8 +37,8 @@ class RoundServiceStub:
         """
         self.SolveRound = channel.unary_unary(
                 '/planning.v1.RoundService/SolveRound',
-                request_serializer=server_dot_api_dot_planning_dot_v1_dot_round__pb2.SolveRoundRequest.SerializeToString,
-                response_deserializer=server_dot_api_dot_planning_dot_v1_dot_round__pb2.SolveRoundResponse.FromString,
+                request_serializer=planning_dot_v1_dot_round__pb2.SolveRoundRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_round__pb2.SolveRoundResponse.FromString,
                 _registered_method=True)
 
 
@@ -61,8 +61,8 @@ def add_RoundServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'SolveRound': grpc.unary_unary_rpc_method_handler(
                     servicer.SolveRound,
-                    request_deserializer=server_dot_api_dot_planning_dot_v1_dot_round__pb2.SolveRoundRequest.FromString,
-                    response_serializer=server_dot_api_dot_planning_dot_v1_dot_round__pb2.SolveRoundResponse.SerializeToString,
+                    request_deserializer=planning_dot_v1_dot_round__pb2.SolveRoundRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_round__pb2.SolveRoundResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -91,8 +91,8 @@ class RoundService:
             request,
             target,
             '/planning.v1.RoundService/SolveRound',
-            server_dot_api_dot_planning_dot_v1_dot_round__pb2.SolveRoundRequest.SerializeToString,
-            server_dot_api_dot_planning_dot_v1_dot_round__pb2.SolveRoundResponse.FromString,
+            planning_dot_v1_dot_round__pb2.SolveRoundRequest.SerializeToString,
+            planning_dot_v1_dot_round__pb2.SolveRoundResponse.FromString,
             options,
             channel_credentials,
             insecure,
