@@ -38,6 +38,7 @@ from solver.economy.model import Economy, parse_economy
 from solver.highs import interruptible
 from solver.jobs.workplaces import parse_society
 from solver.planning.board.evaluation import Evaluation, evaluate
+from solver.planning.board.holding_back import holding_back
 from solver.planning.from_economy import market_from_economy
 from solver.planning.live_proposals import CouncilDirectory, CouncilKind, CouncilProposal
 from solver.planning.market import Market
@@ -317,6 +318,25 @@ class SessionManager:
         row = await self.db(self.store.round, live.session_id, round_)
         return await self.compute(
             evaluate, live.market, row.proposals, row.prices, planning.tolerance
+        )
+
+    async def holding_back(self, live: LiveSession, round_: int) -> dict[str, list[dict[str, Any]]]:
+        """The items each council kept from clearing in a closed round, and what the board
+        expects of it (re-made from the stored proposals for a round before the last)."""
+        planning = live.planning
+        record = planning.rounds[round_ - 1]
+        proposals = planning.last_proposals
+        if round_ != len(planning.rounds) or proposals is None:
+            proposals = (await self.db(self.store.round, live.session_id, round_)).proposals
+        # a few sparse products: inline, so that it never waits behind a round's solve
+        return holding_back(
+            live.market,
+            proposals,
+            record.prices,
+            record.supply,
+            record.demand,
+            planning.tolerance,
+            record.expected_activity,
         )
 
     # -- economies -----------------------------------------------------------------------

@@ -301,6 +301,31 @@ def test_feedback_gives_budgets_as_figures_and_leaves_what_does_not_apply_unset(
         assert worker.benefit_cost_ratio == pytest.approx(worker.benefit / worker.cost)
 
 
+def test_a_council_that_keeps_an_item_from_clearing_is_told_which_and_what_is_expected(
+    admin: PlanningClient, town_id: str
+) -> None:
+    """Round 1 of planning-town at cost prices, the bakery at full capacity: bread is in
+    excess supply, and the bakery's feedback names it, its part, and the less the board
+    expects of it at the next prices."""
+    session, tokens = admin.create_session(town_id, live_councils=["bakery"])
+    sid = session.session_id
+    bakery = admin.as_council(tokens["bakery"])
+    bakery.submit(sid, "bakery", 1, activities={"bake": 500.0})
+    (feedback,) = bakery.get_round(sid, 1).feedback
+    held = {h.item: h for h in feedback.holding_back}
+    assert "bread" in held, feedback
+    bread = held["bread"]
+    assert bread.excess > 0 and bread.relative_excess > 0.01
+    assert bread.part == pytest.approx(500.0)
+    assert bread.HasField("expected") and 0.0 <= bread.expected < 500.0
+    relative = [h.relative_excess for h in feedback.holding_back]
+    assert relative == sorted(relative, reverse=True)
+    # the plan's JSON says the same
+    plan = admin.get_plan(sid)
+    (mine,) = [f for f in plan["feedback"] if f["council"] == "bakery"]
+    assert mine["holding_back"][0]["item"] == feedback.holding_back[0].item
+
+
 def test_a_council_reads_its_own_record_and_budget_before_round_one(
     admin: PlanningClient, town_id: str
 ) -> None:

@@ -280,7 +280,13 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
             closed=True,
             prices=item_quantities(labels, record.prices),
             summary=_summary(live.summaries[round_ - 1]),
-            feedback=_feedback(live, evaluation, council, only_rejected=False),
+            feedback=_feedback(
+                live,
+                evaluation,
+                council,
+                only_rejected=False,
+                held=await self.manager.holding_back(live, round_),
+            ),
             next_prices=item_quantities(labels, record.next_prices),
         )
 
@@ -329,15 +335,26 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                 summary=_summary(summary),
                 prices=item_quantities(live.market.labels, record.prices),
                 next_prices=item_quantities(live.market.labels, record.next_prices),
-                feedback=_feedback(live, evaluation, council, only_rejected=council is None),
+                feedback=_feedback(
+                    live,
+                    evaluation,
+                    council,
+                    only_rejected=council is None,
+                    held=await self.manager.holding_back(live, summary["round"]),
+                ),
             )
 
 
 def _feedback(
-    live: LiveSession, evaluation: Evaluation, council: str | None, *, only_rejected: bool
+    live: LiveSession,
+    evaluation: Evaluation,
+    council: str | None,
+    *,
+    only_rejected: bool,
+    held: dict[str, list[dict[str, Any]]] | None = None,
 ) -> list[pb.CouncilFeedback]:
     """The board's answers: a council's own, or (for the admin) every or every rejected one."""
-    answers = council_feedback(live.market, evaluation, only_rejected=only_rejected)
+    answers = council_feedback(live.market, evaluation, only_rejected=only_rejected, held=held)
     if council is not None:
         answers = [f for f in answers if f["council"] == council]
     return [
@@ -352,6 +369,7 @@ def _feedback(
                 for name, key in _FEEDBACK_FIELDS
                 if f.get(key) is not None and math.isfinite(f[key])
             },
+            holding_back=[pb.HeldItem(**h) for h in f.get("holding_back", [])],
         )
         for f in answers
     ]

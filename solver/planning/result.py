@@ -13,6 +13,7 @@ import scipy.sparse as sp
 
 from solver.planning.board.evaluation import Evaluation
 from solver.planning.board.excess import free_items, relative_excess
+from solver.planning.board.holding_back import holding_back
 from solver.planning.market import Market, Proposals
 from solver.status import TerminationCondition
 
@@ -166,6 +167,15 @@ class PlanResult:
             for i in order[:top]
         ]
         ev = self.evaluation
+        held = holding_back(
+            market,
+            self.proposals,
+            last.prices,
+            last.supply,
+            last.demand,
+            self.tolerance,
+            last.expected_activity,
+        )
         consumption = np.asarray(self.proposals.consumer_requests.sum(axis=0)).ravel()
         public = (
             np.asarray(self.proposals.federation_requests.sum(axis=0)).ravel()
@@ -200,9 +210,9 @@ class PlanResult:
             },
             "items": items,
             "plan": plan,
-            "rejected_proposals": council_feedback(market, ev, only_rejected=True)[:100],
+            "rejected_proposals": council_feedback(market, ev, only_rejected=True, held=held)[:100],
             "feedback": (
-                council_feedback(market, ev)
+                council_feedback(market, ev, held=held)
                 if ev.consumer_approved.size + ev.federation_approved.size + ev.worker_approved.size
                 <= FEEDBACK_UP_TO
                 else None
@@ -259,7 +269,11 @@ def compare_prices(first: PlanResult, second: PlanResult) -> dict[str, Any]:
 
 
 def council_feedback(
-    market: Market, evaluation: Evaluation, *, only_rejected: bool = False
+    market: Market,
+    evaluation: Evaluation,
+    *,
+    only_rejected: bool = False,
+    held: dict[str, list[dict[str, Any]]] | None = None,
 ) -> list[dict[str, Any]]:
     """The board's answer to every council: approved or not, why, and its ratio or budget use.
 
@@ -271,6 +285,10 @@ def council_feedback(
         The board's evaluation of the round (:func:`~solver.planning.board.evaluation.evaluate`).
     only_rejected
         Leave out the approved proposals (for economies with millions of councils).
+    held
+        The items each council keeps from clearing
+        (:func:`~solver.planning.board.holding_back.holding_back`); each answer then has a
+        ``holding_back`` list (empty for a council that keeps none).
     """
     out: list[dict[str, Any]] = []
 
@@ -342,6 +360,9 @@ def council_feedback(
                 "cost": float(evaluation.worker_cost[i]),
             }
         )
+    if held is not None:
+        for answer in out:
+            answer["holding_back"] = held.get(answer["council"], [])
     return out
 
 
@@ -380,6 +401,10 @@ class RoundRecord:
         Wall time of the round (proposals, evaluation and price rule).
     next_prices
         The prices the board answers with.
+    expected_activity
+        Linear worker councils: the activity of each technique the board expects next
+        round at ``next_prices`` (its belief about the councils), or ``None`` where the rule
+        has no expectation.
     """
 
     round: int
@@ -394,6 +419,7 @@ class RoundRecord:
     lp_seconds: float | None
     seconds: float
     next_prices: np.ndarray = field(repr=False)
+    expected_activity: np.ndarray | None = field(default=None, repr=False)
 
     def summary(self, prices: list[str] | None = None) -> dict[str, Any]:
         """The round as JSON-ready numbers; with item labels, its prices too."""

@@ -42,6 +42,14 @@ def _relative_change(new: np.ndarray, old: np.ndarray, tolerance: float) -> floa
     return float(np.max(np.abs(new - old) / np.maximum(np.abs(old), floor)))
 
 
+def _expected_activity(rule: PriceRule, market: Market, prices: np.ndarray) -> np.ndarray | None:
+    """What the rule expects linear worker councils to propose at ``prices``, if it says."""
+    expect = getattr(rule, "expected_activity", None)
+    if expect is None or market.linear is None:
+        return None
+    return np.asarray(expect(market, prices), dtype=float)
+
+
 class PlanningSession:
     """The board's side of a planning session over a :class:`~solver.planning.market.Market`.
 
@@ -137,6 +145,7 @@ class PlanningSession:
             lp_seconds=step.lp.seconds if step.lp is not None else None,
             seconds=time.perf_counter() - start,
             next_prices=step.prices,
+            expected_activity=_expected_activity(self.rule, self.market, step.prices),
         )
         self.rounds.append(record)
         self.last_proposals, self.last_evaluation = proposals, evaluation

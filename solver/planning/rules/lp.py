@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.planning.board.effort_belief import EffortBelief
+from solver.planning.board.effort_belief import EffortBelief, unit_margin
 from solver.planning.board.excess import clearing_excess
 from solver.planning.board.master import (
     BoardLPResult,
@@ -276,6 +276,16 @@ class BoardLP:
         new = (1.0 - damping) * centre + damping * target
         return RuleStep(prices=new, lp=result)
 
+    def expected_activity(self, market: Market, prices: np.ndarray) -> np.ndarray | None:
+        """The activity the board expects of every linear council's technique next round
+        at ``prices``: its belief (or prior) about the council, where it is heading and how
+        far it will get."""
+        if market.linear is None:
+            return None
+        belief = self.effort_belief or EffortBelief.prior(market.linear)
+        heading = belief.supply(market.linear, unit_margin(market.linear, prices))
+        return belief.floor() + belief.speed * heading
+
     def _refined(
         self,
         market: Market,
@@ -527,3 +537,7 @@ class _HoldsBoardLP:
     @time_limit.setter
     def time_limit(self, seconds: float | None) -> None:
         self._lp.time_limit = seconds
+
+    def expected_activity(self, market: Market, prices: np.ndarray) -> np.ndarray | None:
+        """What the board expects of linear councils next round (:class:`BoardLP`)."""
+        return self._lp.expected_activity(market, prices)

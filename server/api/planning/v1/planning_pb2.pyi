@@ -254,7 +254,7 @@ class RoundSummary(_message.Message):
     def __init__(self, round: _Optional[int] = ..., max_excess: _Optional[float] = ..., worst_item: _Optional[str] = ..., price_change: _Optional[float] = ..., rejected: _Optional[int] = ..., lp_status: _Optional[str] = ..., lp_seconds: _Optional[float] = ..., seconds: _Optional[float] = ..., status: _Optional[_Union[SessionStatus, str]] = ...) -> None: ...
 
 class CouncilFeedback(_message.Message):
-    __slots__ = ("council_id", "kind", "approved", "reason", "benefit_cost_ratio", "budget_use", "budget", "cost", "benefit")
+    __slots__ = ("council_id", "kind", "approved", "reason", "benefit_cost_ratio", "budget_use", "budget", "cost", "benefit", "holding_back")
     COUNCIL_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     APPROVED_FIELD_NUMBER: _ClassVar[int]
@@ -264,6 +264,7 @@ class CouncilFeedback(_message.Message):
     BUDGET_FIELD_NUMBER: _ClassVar[int]
     COST_FIELD_NUMBER: _ClassVar[int]
     BENEFIT_FIELD_NUMBER: _ClassVar[int]
+    HOLDING_BACK_FIELD_NUMBER: _ClassVar[int]
     council_id: str
     kind: CouncilKind
     approved: bool
@@ -273,7 +274,22 @@ class CouncilFeedback(_message.Message):
     budget: float
     cost: float
     benefit: float
-    def __init__(self, council_id: _Optional[str] = ..., kind: _Optional[_Union[CouncilKind, str]] = ..., approved: _Optional[bool] = ..., reason: _Optional[str] = ..., benefit_cost_ratio: _Optional[float] = ..., budget_use: _Optional[float] = ..., budget: _Optional[float] = ..., cost: _Optional[float] = ..., benefit: _Optional[float] = ...) -> None: ...
+    holding_back: _containers.RepeatedCompositeFieldContainer[HeldItem]
+    def __init__(self, council_id: _Optional[str] = ..., kind: _Optional[_Union[CouncilKind, str]] = ..., approved: _Optional[bool] = ..., reason: _Optional[str] = ..., benefit_cost_ratio: _Optional[float] = ..., budget_use: _Optional[float] = ..., budget: _Optional[float] = ..., cost: _Optional[float] = ..., benefit: _Optional[float] = ..., holding_back: _Optional[_Iterable[_Union[HeldItem, _Mapping]]] = ...) -> None: ...
+
+class HeldItem(_message.Message):
+    __slots__ = ("item", "relative_excess", "excess", "part", "expected")
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    RELATIVE_EXCESS_FIELD_NUMBER: _ClassVar[int]
+    EXCESS_FIELD_NUMBER: _ClassVar[int]
+    PART_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_FIELD_NUMBER: _ClassVar[int]
+    item: str
+    relative_excess: float
+    excess: float
+    part: float
+    expected: float
+    def __init__(self, item: _Optional[str] = ..., relative_excess: _Optional[float] = ..., excess: _Optional[float] = ..., part: _Optional[float] = ..., expected: _Optional[float] = ...) -> None: ...
 
 class GetCouncilRequest(_message.Message):
     __slots__ = ("session_id", "council_id")
