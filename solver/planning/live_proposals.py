@@ -136,31 +136,40 @@ class CouncilDirectory:
                     [("proposal", "this market's worker councils are simulated only")]
                 )
             own = set(self.techniques_of[proposal.council_id].tolist())
-            for name, level in proposal.activities.items():
-                where = f"activities[{name}]"
+
+            def owned(field: str, name: str) -> int | None:
+                """The technique's index if the council has it, else a problem noted."""
                 t = self.techniques.get(name)
                 if t is None:
-                    problems.append((where, f"no technique {name!r}"))
+                    problems.append((f"{field}[{name}]", f"no technique {name!r}"))
                 elif t not in own:
                     owner = self.market.worker_names()[int(linear.council[t])]
-                    problems.append((where, f"technique {name!r} belongs to council {owner!r}"))
-                elif not math.isfinite(level) or level < 0:
+                    problems.append(
+                        (f"{field}[{name}]", f"technique {name!r} belongs to council {owner!r}")
+                    )
+                else:
+                    return t
+                return None
+
+            for name, level in proposal.activities.items():
+                where = f"activities[{name}]"
+                if (t := owned("activities", name)) is None:
+                    continue
+                if not math.isfinite(level) or level < 0:
                     problems.append((where, f"activity must be a finite number >= 0, got {level}"))
                 elif level > linear.capacity[t] * (1 + 1e-9):
                     problems.append(
                         (where, f"activity {level:g} exceeds the capacity {linear.capacity[t]:g}")
                     )
             for name, cost in (proposal.stated_effort or {}).items():
-                where = f"stated_effort[{name}]"
-                t = self.techniques.get(name)
-                if t is None:
-                    problems.append((where, f"no technique {name!r}"))
-                elif t not in own:
-                    owner = self.market.worker_names()[int(linear.council[t])]
-                    problems.append((where, f"technique {name!r} belongs to council {owner!r}"))
-                elif not math.isfinite(cost) or cost < 0:
+                if owned("stated_effort", name) is not None and (
+                    not math.isfinite(cost) or cost < 0
+                ):
                     problems.append(
-                        (where, f"marginal effort cost must be a finite number >= 0, got {cost}")
+                        (
+                            f"stated_effort[{name}]",
+                            f"marginal effort cost must be a finite number >= 0, got {cost}",
+                        )
                     )
         else:
             if proposal.stated_effort:
