@@ -320,7 +320,9 @@ class SessionManager:
             evaluate, live.market, row.proposals, row.prices, planning.tolerance
         )
 
-    async def holding_back(self, live: LiveSession, round_: int) -> dict[str, list[dict[str, Any]]]:
+    async def holding_back(
+        self, live: LiveSession, round_: int, council: str | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
         """The items each council kept from clearing in a closed round, and what the board
         expects of it (re-made from the stored proposals for a round before the last)."""
         planning = live.planning
@@ -337,6 +339,7 @@ class SessionManager:
             record.demand,
             planning.tolerance,
             record.expected_activity,
+            only=council,
         )
 
     # -- economies -----------------------------------------------------------------------

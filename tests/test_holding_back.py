@@ -48,3 +48,14 @@ def test_nothing_is_held_back_when_every_item_clears() -> None:
     supply, _ = supply_and_demand(market, proposals)
     # the same quantities on both sides: every excess is zero
     assert holding_back(market, proposals, market.initial_prices, supply, supply, 0.01) == {}
+
+
+def test_one_council_alone_gets_its_own_entries() -> None:
+    market = market_from_economy(load_example("planning-town"))
+    prices = market.initial_prices * np.where(np.array(market.labels) == "bread", 1.5, 1.0)
+    proposals = simulated_proposals(market, prices)
+    supply, demand = supply_and_demand(market, proposals)
+    every = holding_back(market, proposals, prices, supply, demand, 0.01)
+    alone = holding_back(market, proposals, prices, supply, demand, 0.01, only="bakery")
+    assert alone == {"bakery": every["bakery"]}
+    assert holding_back(market, proposals, prices, supply, demand, 0.01, only="nobody") == {}

@@ -285,7 +285,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                 evaluation,
                 council,
                 only_rejected=False,
-                held=await self.manager.holding_back(live, round_),
+                held=await self.manager.holding_back(live, round_, council),
             ),
             next_prices=item_quantities(labels, record.next_prices),
         )
@@ -340,7 +340,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                     evaluation,
                     council,
                     only_rejected=council is None,
-                    held=await self.manager.holding_back(live, summary["round"]),
+                    held=await self.manager.holding_back(live, summary["round"], council),
                 ),
             )
 

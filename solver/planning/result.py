@@ -167,14 +167,20 @@ class PlanResult:
             for i in order[:top]
         ]
         ev = self.evaluation
-        held = holding_back(
-            market,
-            self.proposals,
-            last.prices,
-            last.supply,
-            last.demand,
-            self.tolerance,
-            last.expected_activity,
+        councils = ev.consumer_approved.size + ev.federation_approved.size
+        councils += ev.worker_approved.size
+        held = (  # named per council, so only where every council gets its feedback
+            holding_back(
+                market,
+                self.proposals,
+                last.prices,
+                last.supply,
+                last.demand,
+                self.tolerance,
+                last.expected_activity,
+            )
+            if councils <= FEEDBACK_UP_TO
+            else None
         )
         consumption = np.asarray(self.proposals.consumer_requests.sum(axis=0)).ravel()
         public = (

@@ -32,8 +32,10 @@ def holding_back(
     demand: np.ndarray,
     tolerance: float,
     expected_activity: np.ndarray | None = None,
+    only: str | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per council id, the items out of tolerance that its proposal pushes further out.
+    """Per council id, the items out of tolerance that its proposal pushes further out
+    (``only``: for that council alone, which spares listing millions of councils).
 
     Each entry: ``item``, ``relative_excess`` (as the session measures it), ``excess``
     (supply minus demand), ``part`` (the council's net supply of the item, negative for what
@@ -79,7 +81,10 @@ def holding_back(
         pushing.eliminate_zeros()
         coo = pushing.tocoo()
         dense_expected = None if expected is None else sp.csr_array(expected)
-        for row in np.unique(coo.row):
+        rows = np.unique(coo.row)
+        if only is not None:
+            rows = rows[rows == names.index(only)] if only in names else rows[:0]
+        for row in rows:
             cols = coo.col[coo.row == row]
             cols = cols[np.argsort(-excess[out_of][cols], kind="stable")][:MOST_ITEMS]
             entries = []
