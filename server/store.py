@@ -156,6 +156,8 @@ def proposals_to_bytes(proposals: Proposals) -> bytes:
             }
     if proposals.linear_activity is not None:
         arrays["linear_activity"] = proposals.linear_activity
+    if proposals.stated_effort is not None:  # the board learns from it: replay needs it
+        arrays["stated_effort"] = proposals.stated_effort
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
     return buffer.getvalue()
@@ -179,6 +181,7 @@ def proposals_from_bytes(blob: bytes) -> Proposals:
             consumer_requests=consumer,
             federation_requests=matrix("federation"),
             linear_activity=arrays.get("linear_activity"),
+            stated_effort=arrays.get("stated_effort"),
         )
 
 

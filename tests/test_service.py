@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import numpy as np
 import pytest
 from google.protobuf import descriptor_pb2
 from google.rpc import error_details_pb2
@@ -30,8 +31,14 @@ from server.process import ServerProcess
 from solver.economy.model import Economy, load_economy, with_requests
 from solver.lp.solve import solve_round
 from solver.planning.from_economy import market_from_economy
-from solver.planning.live_proposals import CouncilDirectory
-from solver.planning.session import run_planning
+from solver.planning.live_proposals import (
+    CouncilDirectory,
+    CouncilProposal,
+    with_council_proposals,
+)
+from solver.planning.result import PlanStatus
+from solver.planning.session import PlanningSession, run_planning
+from solver.scenarios.council_rules import MisstatedEffort
 from solver.scenarios.io_examples import with_simulated_councils
 from solver.scenarios.synthetic import synthetic_economy
 
@@ -488,6 +495,76 @@ def test_a_killed_server_restarts_and_the_session_reaches_the_same_plan(
             _, prices = admin.prices(sid, final.current_round)
             assert_allclose([prices[x] for x in market.labels], reference.prices, rtol=1e-9)
         assert process.stop() == 0  # SIGTERM: graceful shutdown
+    finally:
+        process.kill()
+
+
+def test_stated_effort_survives_a_restart_and_replays_to_the_same_prices(tmp_path: Path) -> None:
+    """Live worker councils whose effort is half the board's prior, stating it: the board
+    learns from the statements, and a restarted server (which rebuilds the session by
+    replay) publishes the same prices and ends at the in-process plan."""
+    market = market_from_economy(load_economy(TOWN))
+    directory = CouncilDirectory(market)
+    live = ["bakery", "steelworks"]
+    rule = MisstatedEffort(truth=0.5, stated=1.0)
+    names = market.technique_names()
+
+    def proposal(council: str, prices: np.ndarray) -> CouncilProposal:
+        activity, stated = rule.propose(market, prices)
+        own = directory.techniques_of[council]
+        return CouncilProposal(
+            council,
+            activities={names[t]: float(activity[t]) for t in own},
+            stated_effort={names[t]: float(stated[t]) for t in own},
+        )
+
+    reference = PlanningSession(market, "lp", tolerance=0.01, max_rounds=30)
+    while reference.status is PlanStatus.RUNNING:
+        submitted = {c: proposal(c, reference.prices) for c in live}
+        reference.close_round(
+            with_council_proposals(directory, reference.simulated_proposals(), submitted)
+        )
+    assert reference.status is PlanStatus.CONVERGED
+
+    def play_live(admin: PlanningClient, sid: str, tokens: dict[str, str], rounds: int) -> None:
+        for _ in range(rounds):
+            if admin.get_session(sid).status != pb.SESSION_STATUS_RUNNING:
+                return
+            round_, prices = admin.prices(sid)
+            vector = np.array([prices[x] for x in market.labels])
+            for council in live:
+                mine = proposal(council, vector)
+                admin.as_council(tokens[council]).submit(
+                    sid,
+                    council,
+                    round_,
+                    activities=mine.activities,
+                    stated_effort=mine.stated_effort,
+                )
+
+    database = tmp_path / "stated.db"
+    process = ServerProcess(database, ADMIN).start()
+    try:
+        with PlanningClient(process.target, ADMIN) as admin:
+            economy_id = admin.create_economy(TOWN).economy_id
+            session, tokens = admin.create_session(economy_id, live_councils=live)
+            sid = session.session_id
+            play_live(admin, sid, tokens, rounds=2)
+            _, before = admin.prices(sid)
+        process.kill()
+        process = ServerProcess(database, ADMIN).start()
+        with PlanningClient(process.target, ADMIN) as admin:
+            _, after = admin.prices(sid)
+            assert after == before
+            play_live(admin, sid, tokens, rounds=30)
+            final = admin.get_session(sid)
+            assert final.status == pb.SESSION_STATUS_CONVERGED
+            assert final.current_round == len(reference.rounds)
+            _, prices = admin.prices(sid, final.current_round)
+            assert_allclose(
+                [prices[x] for x in market.labels], reference.rounds[-1].prices, rtol=1e-9
+            )
+        assert process.stop() == 0
     finally:
         process.kill()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -83,6 +84,12 @@ def test_proposals_survive_the_trip_through_bytes_exactly() -> None:
     for name in ("consumer_requests", "federation_requests"):
         assert (getattr(back, name) != getattr(proposals, name)).nnz == 0
     assert np.array_equal(back.linear_activity, proposals.linear_activity)
+    assert back.stated_effort is None
+    # what councils state of their effort goes along (NaN where they state nothing)
+    stated = np.where(np.arange(proposals.linear_activity.size) % 2 == 0, 0.25, np.nan)
+    with_stated = dataclasses.replace(proposals, stated_effort=stated)
+    back = proposals_from_bytes(proposals_to_bytes(with_stated))
+    assert np.array_equal(back.stated_effort, stated, equal_nan=True)
 
 
 def test_an_economy_in_use_cannot_be_deleted(store: Store) -> None:
