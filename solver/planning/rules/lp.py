@@ -58,10 +58,12 @@ class BoardLP:
 
     The LP (:class:`~solver.planning.board.master.BoardMaster`) is the Dantzig-Wolfe master of the
     planning problem: worker councils' proposals as columns (linear councils' techniques as
-    exact steps of rising effort cost), consumers' requests as demand steps, fixed supplies
-    as limits. Its duals are damped, ``p <- (1 - damping) p + damping dual``, and kept
-    within a trust region. Demand elasticities start at the Cobb-Douglas value -1 and are
-    then estimated from the last two rounds (arc elasticities, clipped).
+    steps of rising effort cost, priced by the board's belief about each council, which
+    their proposals and stated effort costs correct every round), consumers' requests as
+    demand steps, fixed supplies as limits. Its duals are the next prices (undamped by
+    default; ``p <- (1 - damping) p + damping dual`` otherwise), kept within a trust
+    region. Demand elasticities start at the Cobb-Douglas value -1 and are then estimated
+    from the last two rounds (arc elasticities, clipped).
 
     **Model columns** (``model_columns``, on where worker councils are Cobb-Douglas
     producers). A master that holds only the proposals received so far needs rounds before
