@@ -24,6 +24,7 @@ __all__ = [
     "cobb_douglas_supply",
     "linear_supply",
     "permit_supply",
+    "unit_margin",
 ]
 
 
@@ -215,13 +216,19 @@ class LinearWorkers:
         return self.effort_at_capacity * activity**2 / (2.0 * self.capacity)
 
 
+def unit_margin(workers: LinearWorkers, prices: np.ndarray) -> np.ndarray:
+    """Each technique's revenue minus its priced inputs and unpriced social cost, per unit
+    of activity: ``outputs.p - inputs.p - unit_cost``."""
+    return workers.outputs @ prices - workers.inputs @ prices - workers.unit_cost
+
+
 def linear_supply(workers: LinearWorkers, prices: np.ndarray) -> np.ndarray:
     """The activity level each council proposes for each technique at ``prices``.
 
-    ``x = K clip(margin / E, 0, 1)`` with ``margin = outputs.p - inputs.p - unit_cost``;
-    a technique without effort cost runs at capacity as soon as its margin is positive.
+    ``x = K clip(margin / E, 0, 1)`` with the :func:`unit_margin`; a technique without
+    effort cost runs at capacity as soon as its margin is positive.
     """
-    margin = workers.outputs @ prices - workers.inputs @ prices - workers.unit_cost
+    margin = unit_margin(workers, prices)
     effort = workers.effort_at_capacity
     share = np.divide(margin, effort, out=np.where(margin > 0, 1.0, 0.0), where=effort > 0)
     return workers.capacity * np.clip(share, 0.0, 1.0)

@@ -21,12 +21,12 @@ states for it (``NaN`` where it states none), as a live council would submit the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
 
-from solver.planning.councils import LinearWorkers
+from solver.planning.councils import LinearWorkers, linear_supply
 from solver.planning.market import Market, Proposals, simulated_proposals
 
 __all__ = [
@@ -39,15 +39,11 @@ __all__ = [
 ]
 
 
-def _margin(workers: LinearWorkers, prices: np.ndarray) -> np.ndarray:
-    return workers.outputs @ prices - workers.inputs @ prices - workers.unit_cost
-
-
-def _best_activity(workers: LinearWorkers, margin: np.ndarray, effort: np.ndarray) -> np.ndarray:
-    """``K clip(margin / E, 0, 1)``: where a linearly rising marginal effort cost meets the
-    margin (at capacity when ``E`` is zero and the margin positive)."""
-    share = np.divide(margin, effort, out=np.where(margin > 0, 1.0, 0.0), where=effort > 0)
-    return workers.capacity * np.clip(share, 0.0, 1.0)
+def _best_activity(workers: LinearWorkers, prices: np.ndarray, effort: np.ndarray) -> np.ndarray:
+    """Where a marginal effort cost rising linearly to ``effort`` at capacity meets the
+    margin: the board's own model of a council (:func:`linear_supply`), with another
+    effort cost."""
+    return linear_supply(replace(workers, effort_at_capacity=effort), prices)
 
 
 class CouncilRule(Protocol):
@@ -78,7 +74,7 @@ class RoundPricedEffort:
         cost_now = lin.inputs @ np.where(priced, prices, 0.0)
         cost_first = lin.inputs @ np.where(priced, self._first, 0.0)
         scale = np.divide(cost_now, cost_first, out=np.ones(lin.n), where=cost_first > 0)
-        activity = _best_activity(lin, _margin(lin, prices), lin.effort_at_capacity * scale)
+        activity = _best_activity(lin, prices, lin.effort_at_capacity * scale)
         return activity, np.full(lin.n, np.nan)
 
 
@@ -95,7 +91,7 @@ class PartialAdjustment:
     def propose(self, market: Market, prices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lin = market.linear
         assert lin is not None
-        best = _best_activity(lin, _margin(lin, prices), lin.effort_at_capacity)
+        best = linear_supply(lin, prices)
         activity = best if self._last is None else self._last + self.speed * (best - self._last)
         # the last step: within 0.1 % of capacity, it goes all the way (a council that only
         # ever halved the distance would propose a loss-making sliver of activity for ever)
@@ -117,7 +113,7 @@ class MisstatedEffort:
         lin = market.linear
         assert lin is not None
         effort = self.truth * lin.effort_at_capacity
-        activity = _best_activity(lin, _margin(lin, prices), effort)
+        activity = _best_activity(lin, prices, effort)
         marginal = np.divide(
             effort * activity, lin.capacity, out=np.zeros(lin.n), where=lin.capacity > 0
         )

@@ -49,9 +49,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from solver.planning.councils import LinearWorkers
+from solver.planning.councils import LinearWorkers, unit_margin
 
-__all__ = ["SMALLEST_WEIGHT", "EffortBelief", "unit_margin"]
+__all__ = ["SMALLEST_WEIGHT", "EffortBelief"]
 
 SMALLEST_WEIGHT = 0.125
 """Least share of its error by which the belief's curve moves towards a proposal."""
@@ -68,11 +68,6 @@ LAGGING = 0.9
 """A fitted speed below this counts: the council moves only that share of the way."""
 
 _EDGE = 1e-9  # relative tolerance of "at capacity" and "idle"
-
-
-def unit_margin(workers: LinearWorkers, prices: np.ndarray) -> np.ndarray:
-    """Revenue minus the priced inputs and the unpriced social cost, per unit of activity."""
-    return workers.outputs @ prices - workers.inputs @ prices - workers.unit_cost
 
 
 @dataclass(frozen=True)

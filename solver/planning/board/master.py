@@ -41,7 +41,7 @@ import scipy.sparse as sp
 
 from solver.highs import apply_options, highs_lp, new_highs, outcome_from_highs, resolved_method
 from solver.planning.board.effort_belief import EffortBelief
-from solver.planning.councils import cobb_douglas_effort_cost
+from solver.planning.councils import cobb_douglas_effort_cost, unit_margin
 from solver.planning.market import Market, Proposals, elastic_supply, final_demand
 from solver.status import Method, SolutionStatus, TerminationCondition
 
@@ -199,7 +199,7 @@ def technique_steps(
     lin = market.linear
     if lin is None:
         return None
-    margin = lin.outputs @ prices - lin.inputs @ prices - lin.unit_cost
+    margin = unit_margin(lin, prices)
     effort = lin.effort_at_capacity
     shift = np.zeros(lin.n)
     if belief is not None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.planning.board.effort_belief import EffortBelief, unit_margin
+from solver.planning.board.effort_belief import EffortBelief
 from solver.planning.board.excess import clearing_excess
 from solver.planning.board.master import (
     BoardLPResult,
@@ -26,6 +26,7 @@ from solver.planning.board.profit_model import (
     model_clearing_prices,
     permit_sellers_spending,
 )
+from solver.planning.councils import unit_margin
 from solver.planning.market import Market, Proposals, elastic_supply, final_demand
 from solver.planning.rules.base import WIDEST_BOX, RuleStep, _secant, next_box, trust_region
 from solver.status import Method, TerminationCondition
