@@ -309,29 +309,23 @@ class SessionManager:
         self._solve.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True)
 
-    async def evaluation(self, live: LiveSession, round_: int) -> Evaluation:
-        """The board's evaluation of a closed round (re-made from its stored proposals for a
-        round before the last)."""
-        planning = live.planning
-        if round_ == len(planning.rounds) and planning.last_evaluation is not None:
-            return planning.last_evaluation
-        row = await self.db(self.store.round, live.session_id, round_)
-        return await self.compute(
-            evaluate, live.market, row.proposals, row.prices, planning.tolerance
-        )
-
-    async def holding_back(
+    async def answers(
         self, live: LiveSession, round_: int, council: str | None = None
-    ) -> dict[str, list[dict[str, Any]]]:
-        """The items each council kept from clearing in a closed round, and what the board
-        expects of it (re-made from the stored proposals for a round before the last)."""
+    ) -> tuple[Evaluation, dict[str, list[dict[str, Any]]]]:
+        """The board's evaluation of a closed round, and the items each council (``council``
+        alone, if given) kept from clearing with what the board expects of it; both re-made
+        from the round's stored proposals, read once, for a round before the last."""
         planning = live.planning
         record = planning.rounds[round_ - 1]
-        proposals = planning.last_proposals
-        if round_ != len(planning.rounds) or proposals is None:
+        last = round_ == len(planning.rounds)
+        proposals, evaluation = planning.last_proposals, planning.last_evaluation
+        if not last or proposals is None or evaluation is None:
             proposals = (await self.db(self.store.round, live.session_id, round_)).proposals
+            evaluation = await self.compute(
+                evaluate, live.market, proposals, record.prices, planning.tolerance
+            )
         # a few sparse products: inline, so that it never waits behind a round's solve
-        return holding_back(
+        held = holding_back(
             live.market,
             proposals,
             record.prices,
@@ -341,6 +335,7 @@ class SessionManager:
             record.expected_activity,
             only=council,
         )
+        return evaluation, held
 
     # -- economies -----------------------------------------------------------------------
 

@@ -215,10 +215,11 @@ def round_proposals(
     return with_council_proposals(directory, session.simulated_proposals(), everyone, check=False)
 
 
-def council_record(economy: Economy, market: Market, council_id: str) -> CouncilView:
+def council_record(economy: Economy, directory: CouncilDirectory, council_id: str) -> CouncilView:
     """What a council may read of itself in a session on ``economy`` (planned as
-    ``market``): its techniques or preferences, federations, members, rating and budget."""
-    return council_view(economy, market, council_id)
+    ``directory.market``): its techniques or preferences, federations, members, rating and
+    budget."""
+    return council_view(economy, directory, council_id)
 
 
 def session_items(market: Market) -> list[ItemInfo]:

@@ -250,7 +250,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
             )
         live = await self.manager.session(request.session_id)
         economy = await self.manager.economy_of(live)
-        view = council_record(economy, live.market, request.council_id)
+        view = council_record(economy, live.directory, request.council_id)
         return pb.GetCouncilResponse(
             council=_council(view), items=[_item(i) for i in session_items(live.market)]
         )
@@ -274,7 +274,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                 round=round_, closed=False, prices=item_quantities(labels, live.planning.prices)
             )
         record = live.planning.rounds[round_ - 1]
-        evaluation = await self.manager.evaluation(live, round_)
+        evaluation, held = await self.manager.answers(live, round_, council)
         return pb.GetRoundResponse(
             round=round_,
             closed=True,
@@ -285,7 +285,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                 evaluation,
                 council,
                 only_rejected=False,
-                held=await self.manager.holding_back(live, round_, council),
+                held=held,
             ),
             next_prices=item_quantities(labels, record.next_prices),
         )
@@ -330,7 +330,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         async for summary in self.manager.watch(request.session_id, first):
             live = await self.manager.session(request.session_id)
             record = live.planning.rounds[summary["round"] - 1]
-            evaluation = await self.manager.evaluation(live, summary["round"])
+            evaluation, held = await self.manager.answers(live, summary["round"], council)
             yield pb.WatchSessionResponse(
                 summary=_summary(summary),
                 prices=item_quantities(live.market.labels, record.prices),
@@ -340,7 +340,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                     evaluation,
                     council,
                     only_rejected=council is None,
-                    held=await self.manager.holding_back(live, summary["round"], council),
+                    held=held,
                 ),
             )
 
@@ -424,10 +424,9 @@ def _council(view: CouncilView) -> pb.Council:
         requests=view.requests,
         pollution_caps=view.pollution_caps,
     )
-    for name in ("effort_cost_share", "members", "effort_rating", "substitution_elasticity"):
+    optional = ("effort_cost_share", "members", "effort_rating", "substitution_elasticity")
+    for name in (*optional, "budget"):  # unset where it does not apply to the kind
         value = getattr(view, name)
         if value is not None:
             setattr(council, name, value)
-    if view.budget is not None:
-        council.budget = view.budget
     return council

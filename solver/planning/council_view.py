@@ -86,15 +86,16 @@ def _chain(economy: Economy, first: str | None) -> list[str]:
     return chain
 
 
-def council_view(economy: Economy, market: Market, council_id: str) -> CouncilView:
-    """The record of ``council_id`` in ``economy`` planned as ``market``.
+def council_view(economy: Economy, directory: CouncilDirectory, council_id: str) -> CouncilView:
+    """The record of ``council_id`` in ``economy``, planned as ``directory.market`` (a
+    session's directory, so that a read does not index every council again).
 
     Raises
     ------
     ProposalError
         ``council_id``: no such council.
     """
-    directory = CouncilDirectory(market)
+    market = directory.market
     kind = directory.kind(council_id)
     row = directory.rows[council_id]
     if kind is CouncilKind.WORKER:

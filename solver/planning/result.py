@@ -218,10 +218,7 @@ class PlanResult:
             "plan": plan,
             "rejected_proposals": council_feedback(market, ev, only_rejected=True, held=held)[:100],
             "feedback": (
-                council_feedback(market, ev, held=held)
-                if ev.consumer_approved.size + ev.federation_approved.size + ev.worker_approved.size
-                <= FEEDBACK_UP_TO
-                else None
+                council_feedback(market, ev, held=held) if councils <= FEEDBACK_UP_TO else None
             ),
             "history": [
                 r.summary(prices=market.labels if market.n_items <= HISTORY_PRICES_UP_TO else None)
