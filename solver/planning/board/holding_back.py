@@ -65,7 +65,13 @@ def holding_back(
             if expected_activity is None
             else owner @ sp.diags_array(expected_activity) @ per_unit
         )
-        parts.append((market.worker_names(), sp.csr_array(net), expected))
+        parts.append(
+            (
+                market.worker_names(),
+                sp.csr_array(net),
+                None if expected is None else sp.csr_array(expected),
+            )
+        )
     elif market.cobb_douglas is not None and proposals.cobb_douglas is not None:
         cd = proposals.cobb_douglas
         outputs = sp.csr_array(
@@ -74,29 +80,28 @@ def holding_back(
         )
         net = sp.csr_array(outputs - cd.inputs)[:, out_of]
         parts.append((market.worker_names(), net, None))
+    relative, gap = excess[out_of], (supply - demand)[out_of]
     found: dict[str, list[dict[str, Any]]] = {}
     for names, net, expected in parts:
         pushing = sp.csr_array(net @ sp.diags_array(side))
         pushing.data[pushing.data <= 0] = 0.0
         pushing.eliminate_zeros()
-        coo = pushing.tocoo()
-        dense_expected = None if expected is None else sp.csr_array(expected)
-        rows = np.unique(coo.row)
+        rows = np.flatnonzero(np.diff(pushing.indptr))
         if only is not None:
             rows = rows[rows == names.index(only)] if only in names else rows[:0]
         for row in rows:
-            cols = coo.col[coo.row == row]
-            cols = cols[np.argsort(-excess[out_of][cols], kind="stable")][:MOST_ITEMS]
+            cols = pushing.indices[pushing.indptr[row] : pushing.indptr[row + 1]]
+            cols = cols[np.argsort(-relative[cols], kind="stable")][:MOST_ITEMS]
             entries = []
             for c in cols:
                 entry: dict[str, Any] = {
                     "item": market.labels[int(out_of[c])],
-                    "relative_excess": float(excess[out_of[c]]),
-                    "excess": float((supply - demand)[out_of[c]]),
+                    "relative_excess": float(relative[c]),
+                    "excess": float(gap[c]),
                     "part": float(net[int(row), int(c)]),
                 }
-                if dense_expected is not None:
-                    entry["expected"] = float(dense_expected[int(row), int(c)])
+                if expected is not None:
+                    entry["expected"] = float(expected[int(row), int(c)])
                 entries.append(entry)
             found[names[int(row)]] = entries
     return found
