@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -40,14 +42,53 @@ def test_proposals_that_follow_the_prior_leave_it_unchanged() -> None:
     assert_allclose(belief.shift, 0.0, atol=1e-9)
 
 
-def test_an_interior_proposal_moves_the_curve_through_it() -> None:
+def test_an_unstated_interior_proposal_reveals_the_effort_scale() -> None:
+    """The prior's curve through the proposal: a council answering 8 where the prior
+    expects 5 has an effort cost of 10 x 1 / 8 at capacity, so it answers 9.6 at a margin
+    of 1.2 (not 9: a shifted curve of the prior's slope would say that)."""
     lin = one_good_workers(effort=2.0, capacity=10.0)
     prices = np.array([2.0, 1.0])  # margin 1: the prior expects 10 * 1 / 2 = 5
     belief = EffortBelief.prior(lin).observe(lin, prices, np.array([8.0]))
-    assert belief.shift == pytest.approx([3.0])
+    assert belief.effort == pytest.approx([1.25])
+    assert belief.shift == pytest.approx([0.0])
     assert belief.supply(lin, np.array([1.0])) == pytest.approx([8.0])
-    # the slope stays the prior's: one more unit of margin, 10 / 2 more activity
-    assert belief.supply(lin, np.array([1.2])) == pytest.approx([9.0])
+    assert belief.supply(lin, np.array([1.2])) == pytest.approx([9.6])
+
+
+@pytest.mark.parametrize("factor", [0.4, 2.0, 3.0])
+def test_a_council_whose_effort_differs_from_the_prior_is_known_after_one_proposal(
+    factor: float,
+) -> None:
+    """A council whose effort costs ``factor`` times the prior, unstated: one interior
+    proposal, and the belief gives its answer at every other margin."""
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    truth = replace(lin, effort_at_capacity=lin.effort_at_capacity * factor)
+    prices = np.array([1.0 + 0.3 * factor, 1.0])
+    belief = EffortBelief.prior(lin).observe(lin, prices, linear_supply(truth, prices))
+    for price in (1.1, 1.5, 1.9, 3.0):
+        other = np.array([price, 1.0])
+        assert belief.supply(lin, unit_margin(lin, other)) == pytest.approx(
+            linear_supply(truth, other)
+        )
+
+
+def test_a_council_that_values_effort_at_its_input_costs_is_recognised() -> None:
+    """Effort valued at the round's input costs, ``E c(p) / c(p0)``: after moves at three
+    input costs the belief's elasticity is 1 and it predicts the answer at new prices."""
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+
+    def answer(prices: np.ndarray) -> np.ndarray:
+        scaled = lin.effort_at_capacity * prices[1] / 1.0  # the input is item 1, at first 1
+        return linear_supply(replace(lin, effort_at_capacity=scaled), prices)
+
+    belief = EffortBelief.prior(lin)
+    for prices in ([1.8, 1.0], [2.4, 1.3], [2.0, 1.1], [2.6, 1.5]):
+        belief = belief.observe(lin, np.array(prices), answer(np.array(prices)))
+    assert belief.elasticity == pytest.approx([1.0], abs=1e-6)
+    assert belief.speed == pytest.approx([1.0])
+    new = np.array([2.2, 1.2])
+    expected = belief.at_prices(lin, new).supply(lin, unit_margin(lin, new))
+    assert expected == pytest.approx(answer(new))
 
 
 def test_a_stated_marginal_effort_cost_sets_the_slope() -> None:
@@ -76,14 +117,21 @@ def test_a_council_at_capacity_or_idle_moves_the_curve_just_far_enough() -> None
     assert idle.supply(lin, np.array([0.7])) == pytest.approx([1.0])
 
 
-def test_the_curve_moves_by_less_once_its_error_turns_sign() -> None:
+def test_a_stated_curve_moves_by_less_once_its_error_turns_sign() -> None:
+    """Councils that state the prior's slope (a marginal effort cost ``E x / K``) and
+    propose off its curve: the curve moves towards them, by half once the error turns."""
     lin = one_good_workers(effort=2.0, capacity=10.0)
-    prices = np.array([2.0, 1.0])
-    belief = EffortBelief.prior(lin).observe(lin, prices, np.array([8.0]))  # error +3
-    belief = belief.observe(lin, prices, np.array([6.0]))  # error -2: half of it
+    prices = np.array([2.0, 1.0])  # margin 1: the prior expects 5
+
+    def stating(x: float) -> tuple[np.ndarray, np.ndarray]:
+        return np.array([x]), np.array([2.0 * x / 10.0])
+
+    belief = EffortBelief.prior(lin).observe(lin, prices, *stating(8.0))  # error +3
+    assert belief.shift == pytest.approx([3.0])
+    belief = belief.observe(lin, prices, *stating(6.0))  # error -2: half of it
     assert belief.shift == pytest.approx([3.0 - 1.0])
     assert belief.weight == pytest.approx([0.5])
-    belief = belief.observe(lin, prices, np.array([6.0]))  # error -1, same sign: all of it
+    belief = belief.observe(lin, prices, *stating(6.0))  # error -1, same sign: all of it
     assert belief.shift == pytest.approx([1.0])
     assert belief.weight == pytest.approx([1.0])
 
@@ -132,13 +180,16 @@ def test_a_council_that_moves_half_way_is_recognised_and_its_next_proposal_predi
 
 
 def test_a_council_that_answers_at_once_keeps_full_speed() -> None:
-    """Along the prior's slope, 3 units above its curve: a shifted curve, not a lag. (A
-    council less responsive than the prior cannot be told from a slow one by its moves
-    alone: the fit's speed then stands for the ratio of the slopes.)"""
+    """A council whose effort costs 1.6 times the prior, answering at once: its moves are
+    those of a flatter curve, not of a lag, and the belief predicts its next answer."""
     lin = one_good_workers(effort=2.0, capacity=10.0)
+    truth = replace(lin, effort_at_capacity=np.array([3.2]))
     belief = EffortBelief.prior(lin)
     for price in (1.2, 1.6, 1.3, 1.8, 1.5):
         prices = np.array([price, 1.0])
-        belief = belief.observe(lin, prices, np.array([3.0 + 10.0 * (price - 1.0) / 2.0]))
+        belief = belief.observe(lin, prices, linear_supply(truth, prices))
     assert belief.speed == pytest.approx([1.0])
-    assert belief.shift == pytest.approx([3.0])
+    assert belief.floor() == pytest.approx([0.0])
+    assert belief.supply(lin, np.array([0.9])) == pytest.approx(
+        linear_supply(truth, np.array([1.9, 1.0]))
+    )

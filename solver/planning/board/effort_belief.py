@@ -3,44 +3,49 @@
 The board does not know how a council weighs its effort. Its prior (the economy's
 ``effort_cost_share``, :class:`~solver.planning.councils.LinearWorkers`) is that technique
 ``t`` runs where a marginal effort cost rising linearly to ``E`` at capacity ``K`` meets the
-unit margin ``m``: ``x(m) = K clip(m / E, 0, 1)``. The board's belief keeps that form with a
-slope and a shift of its own per technique,
+unit margin ``m``: ``x(m) = K clip(m / E, 0, 1)``. The board's belief keeps that form, with
+an effort scale, a shift, a speed and a price elasticity of its own per technique,
 
-    x(m) = clip(K m / E_t + d_t, 0, K),
+    heading  h(m, p) = clip(K m / E_t(p) + d_t, 0, K),   E_t(p) = E_t (c_t(p) / c_t)^g_t,
+    proposal x(m, p) = (1 - l_t) x_last + l_t h(m, p),
 
-and after every round moves them towards what the council actually proposed at that
-round's prices:
+where ``c_t(p)`` is the technique's input cost per unit at prices ``p`` (goods, primary
+inputs and permits) and ``c_t`` its value where ``E_t`` was read. After every round the
+belief moves to what the council actually proposed:
 
-* **slope** ``E_t``: what the council states, a marginal effort cost ``s`` at its proposed
-  activity ``x > 0``, gives ``E_t = s K / x``; without a statement the slope stays.
-* **shift** ``d_t``: the curve moves sideways towards the proposal. For an activity between
-  idle and capacity it moves by ``w_t`` times the belief's error there; ``w_t`` starts at 1
-  (the curve passes through the proposal), halves each time the error turns sign (a
-  council that adjusts in steps, or a curve that moves with prices, would otherwise make
-  the board chase it back and forth) down to :data:`SMALLEST_WEIGHT`, and doubles back to 1
-  while it keeps its sign. A council at capacity (idle) moves the curve just far enough
-  that it reaches capacity (stays idle) at the round's margin.
-* **speed** ``l_t``: a council may move only part of the way from its last proposal to its
-  new choice each round. The board fits ``x_r - x_{r-1} = l (K m_r / E_t + d_t - x_{r-1})``
-  to each technique's last :data:`HISTORY` moves (least squares in ``l`` and ``l d``); where
-  the fit holds and ``l`` is below :data:`LAGGING`, it expects the next proposal to be
-  ``(1 - l) x_last + l x(m)`` (``l`` at least :data:`SLOWEST`), and the fitted ``d`` replaces
-  the shift, which would otherwise read the lag as a shifted curve. A technique whose
-  council states its effort cost is taken to be at the council's choice (a statement
-  twice the truth would read as a lag).
+* **stated effort**: a marginal effort cost ``s`` at the proposed activity ``x > 0`` gives
+  ``E_t = s K / x``; the shift then moves the curve towards the proposal (the whole way,
+  then by half each time its error turns sign, down to :data:`SMALLEST_WEIGHT`, so that a
+  wrong statement is not chased back and forth). A council that states is taken to be at
+  its choice (``l = 1``, ``g = 0``).
+* **unstated, between idle and capacity** (at least :data:`READABLE` of capacity from
+  either end, at a positive margin): the proposal reveals the council's effort scale,
+  ``E_t = K m / x`` (the prior's curve through the proposal, ``d_t = 0``: a council whose
+  effort costs it twice the prior answers at half the activity at every margin). Once a
+  technique has two such moves or more, the board fits how the council gets there, over
+  its last :data:`HISTORY` moves (the latest weighing most, :data:`RECENCY`): the speed
+  ``l`` (a council that moves only part of the way from its last proposal each round, on
+  the grid :data:`LAGS`, the least lag that fits preferred) and, for each, the elasticity
+  ``g`` (a council that values its effort at the round's own prices, so that its effort
+  cost moves with its input costs) by least squares in logs.
+* **anything else** (at capacity, idle, near either, or at a margin of zero or less): the
+  curve moves sideways, just far enough that it reaches capacity (stays idle) at the
+  round's margin, or towards an interior proposal as for stated effort.
 
 With no statements and proposals that follow the prior, the belief stays the prior. The
 master LP (:func:`~solver.planning.board.master.technique_steps`) prices a technique's
-activity by the belief's marginal effort cost ``E_t (x - d_t) / K`` above the activity
-``(1 - l_t) x_last`` it expects to be kept, so what the board clears is what the councils
-propose, not its own model of them.
+activity by the belief at the prices it is centred on (:meth:`EffortBelief.at_prices`):
+the marginal effort cost ``E_t(p) (x - d_t) / K`` above the activity ``(1 - l_t) x_last``
+it expects to be kept. So what the board clears is what the councils propose, not its own
+model of them.
 
-Measured (``benchmarks/bench_planning.py --sections autonomy``): on the bundled examples the
-board without a belief stalls when the councils' effort differs from its prior (a council
-valuing effort at the round's input costs, or one whose effort costs twice the prior). A
-secant estimate of the slope from two proposals made councils that adjust in steps
-diverge, and a three-parameter fit (slope, speed and shift together) did not help councils
-whose effort is well below the prior, so the slope is learnt only from what councils state.
+Measured (``benchmarks/bench_planning.py --sections autonomy``, ``benchmarks/results``):
+reading every unstated proposal as a shifted curve of the prior's slope (the belief before
+this one) took 7-9 rounds for councils whose effort costs twice the prior and did not
+converge in 40 on the USA example for one at 0.4 times it; a secant estimate of the slope
+from successive proposals diverged on councils that adjust in steps, since a lag and a
+flatter curve look alike in two points. A curve through the proposal (the scale) is right
+for both at once, and the fit over several moves tells them apart.
 """
 
 from __future__ import annotations
@@ -51,21 +56,39 @@ import numpy as np
 
 from solver.planning.councils import LinearWorkers, unit_margin
 
-__all__ = ["SMALLEST_WEIGHT", "EffortBelief"]
+__all__ = ["SMALLEST_WEIGHT", "EffortBelief", "input_cost"]
 
 SMALLEST_WEIGHT = 0.125
-"""Least share of its error by which the belief's curve moves towards a proposal."""
+"""Least share of its error by which a stated council's curve moves towards a proposal."""
 
 HISTORY = 6
-"""Transitions (interior proposals after a proposal) kept to estimate a council's speed."""
+"""Moves (unstated proposals between idle and capacity) kept to fit a council's response."""
 
-SLOWEST = 0.5
-"""The board expects a council to move at least this share of the way: a board that took
-a slow council at its word (0.3) moved prices so far to hurry it that they diverged on a
-UK input-output table."""
+RECENCY = 0.5
+"""Weight of a move relative to the next one in the fit: councils may change their ways."""
 
-LAGGING = 0.9
-"""A fitted speed below this counts: the council moves only that share of the way."""
+LAGS = np.round(np.arange(0.0, 0.701, 0.02), 2)
+"""Shares ``1 - l`` of its last proposal a council may keep: speeds from 1 down to 0.3."""
+
+ELASTICITY_RANGE = (0.0, 1.0)
+"""Elasticities ``g`` of a council's effort cost to its input costs that the fit allows:
+from fixed (the prior) to valued at the round's prices."""
+
+FIT_RESIDUAL = 0.02
+"""The fit holds where its root mean square error is under this share of capacity."""
+
+PLAINER = 1.2
+"""A fit with less lag is kept while its error is within this factor of the best fit's (or
+under 0.01 % of capacity): a council is taken to answer at once unless its moves say
+otherwise."""
+
+MOST_SCALE_CHANGE = 4.0
+"""Largest factor by which one proposal may change the belief's effort scale."""
+
+READABLE = 0.05
+"""An unstated proposal within this share of capacity of idle or of capacity moves the
+curve sideways instead of reading a scale from it: near the ends a small change of activity
+reads as a large change of scale (a council just past a threshold of its own)."""
 
 _EDGE = 1e-9  # relative tolerance of "at capacity" and "idle"
 
@@ -77,22 +100,28 @@ class EffortBelief:
     Attributes
     ----------
     effort
-        ``(T,)`` slope as the marginal effort cost ``E_t`` at capacity (0: no effort cost,
-        the technique runs at capacity whenever its margin is positive).
+        ``(T,)`` effort scale: the marginal effort cost ``E_t`` at capacity, at the input
+        costs ``input_cost`` (0: no effort cost, the technique runs at capacity whenever its
+        margin is positive).
     shift
         ``(T,)`` activity ``d_t`` the curve gives at a zero margin.
     weight
-        ``(T,)`` share of the next error by which the curve moves.
+        ``(T,)`` share of the next error by which a stated council's curve moves.
     error
-        ``(T,)`` the belief's last error at an interior proposal (0 before any).
+        ``(T,)`` the belief's last error at an interior stated proposal (0 before any).
     speed
         ``(T,)`` share of the way from its last proposal to its choice a council is expected
         to move next round (1: all the way).
+    elasticity
+        ``(T,)`` elasticity ``g_t`` of the effort scale to the technique's input cost.
+    input_cost
+        ``(T,)`` the input cost per unit at which ``effort`` holds (``NaN`` before any
+        proposal: the prior's scale holds at any prices).
     previous
         ``(T,)`` the last proposed activity (``NaN`` before any).
     transitions
-        ``(T, HISTORY, 3)`` the last moves: margin, activity before and after (``NaN``
-        where there is none).
+        ``(T, HISTORY, 4)`` the last moves: margin, activity before and after, input cost
+        (``NaN`` where there is none).
     """
 
     effort: np.ndarray
@@ -100,6 +129,8 @@ class EffortBelief:
     weight: np.ndarray
     error: np.ndarray
     speed: np.ndarray
+    elasticity: np.ndarray
+    input_cost: np.ndarray
     previous: np.ndarray
     transitions: np.ndarray
 
@@ -107,6 +138,11 @@ class EffortBelief:
     def lagging(self) -> bool:
         """Whether some council is expected to move only part of the way."""
         return bool(np.any(self.speed < 1.0))
+
+    @property
+    def price_dependent(self) -> bool:
+        """Whether some council's effort cost is believed to move with its input costs."""
+        return bool(np.any(self.elasticity > 0.0))
 
     def at_full_speed(self) -> EffortBelief:
         """The same curves, every council expected to move all the way next round."""
@@ -127,14 +163,28 @@ class EffortBelief:
             weight=np.ones(n),
             error=np.zeros(n),
             speed=np.ones(n),
+            elasticity=np.zeros(n),
+            input_cost=np.full(n, np.nan),
             previous=np.full(n, np.nan),
-            transitions=np.full((n, HISTORY, 3), np.nan),
+            transitions=np.full((n, HISTORY, 4), np.nan),
         )
+
+    def at_prices(self, workers: LinearWorkers, prices: np.ndarray) -> EffortBelief:
+        """The belief with its effort scales ``E_t(p)`` at ``prices`` (and their input costs)."""
+        cost = input_cost(workers, prices)
+        ratio = np.divide(
+            cost,
+            self.input_cost,
+            out=np.ones_like(cost),
+            where=np.isfinite(self.input_cost) & (self.input_cost > 0) & (cost > 0),
+        )
+        return replace(self, effort=self.effort * ratio**self.elasticity, input_cost=cost)
 
     def supply(self, workers: LinearWorkers, margin: np.ndarray) -> np.ndarray:
         """The activity each technique's council would choose at unit margins ``margin``
         (where it is heading; a slow council's next proposal is
-        ``floor() + speed * supply(...)``)."""
+        ``floor() + speed * supply(...)``), with the effort scales as they stand (see
+        :meth:`at_prices`)."""
         k, e = workers.capacity, self.effort
         share = np.divide(margin, e, out=np.where(margin > 0, 1.0, 0.0), where=e > 0)
         return np.clip(k * share + np.where(e > 0, self.shift, 0.0), 0.0, k)
@@ -158,80 +208,152 @@ class EffortBelief:
     ) -> EffortBelief:
         """The belief after the councils proposed ``activity`` at ``prices``, stating the
         marginal effort costs ``stated`` (``NaN`` where they state none)."""
+        now = self.at_prices(workers, prices)
         k = workers.capacity
         x = np.asarray(activity, dtype=float)
         margin = unit_margin(workers, prices)
-        effort = self.effort
+        says = np.zeros(k.shape, dtype=bool)
+        effort = now.effort
         if stated is not None:  # the council's word on its slope
             s = np.asarray(stated, dtype=float)
-            says = np.isfinite(s) & (s > 0) & (x > k * _EDGE)
-            effort = np.where(says, np.divide(s * k, x, out=effort.copy(), where=says), effort)
+            says = np.isfinite(s)
+            slope = says & (s > 0) & (x > k * _EDGE)
+            effort = np.where(slope, np.divide(s * k, x, out=effort.copy(), where=slope), effort)
         has_effort = effort > 0
         top = has_effort & (x >= k * (1.0 - _EDGE))
         bottom = has_effort & (x <= k * _EDGE)
         interior = has_effort & ~top & ~bottom
 
+        # unstated: the effort scale that puts the prior's curve through the proposal
+        scaled = interior & ~says & (margin > 0) & (x > READABLE * k) & (x < (1.0 - READABLE) * k)
+        reading = np.divide(k * margin, x, out=effort.copy(), where=scaled)
+        reading = np.clip(reading, effort / MOST_SCALE_CHANGE, effort * MOST_SCALE_CHANGE)
+        effort = np.where(scaled, reading, effort)
+        shift = np.where(has_effort & ~scaled, now.shift, 0.0)
+
+        # stated (or unstated at a margin of zero or less, which no scale explains): the
+        # curve moves towards the proposal
+        moved = interior & ~scaled
         rate = np.divide(k, effort, out=np.zeros_like(k), where=has_effort)
-        shift = np.where(has_effort, self.shift, 0.0)
-        error = np.where(interior, x - rate * margin - shift, 0.0)
-        turned = error * self.error < 0
+        error = np.where(moved, x - rate * margin - shift, 0.0)
+        turned = error * now.error < 0
         weight = np.where(
-            interior,
+            moved,
             np.where(
                 turned,
-                np.maximum(0.5 * self.weight, SMALLEST_WEIGHT),
-                np.minimum(2.0 * self.weight, 1.0),
+                np.maximum(0.5 * now.weight, SMALLEST_WEIGHT),
+                np.minimum(2.0 * now.weight, 1.0),
             ),
-            self.weight,
+            now.weight,
         )
         shift = shift + weight * error
+        # at capacity or idle: just far enough
         shift = np.where(top, np.maximum(shift, k - rate * margin), shift)
         shift = np.where(bottom, np.minimum(shift, -rate * margin), shift)
 
-        # a council that adjusts in steps: its speed, and the curve it is heading for
-        step = np.stack([margin, self.previous, x], axis=1)
-        step[~interior | ~np.isfinite(self.previous)] = np.nan
-        transitions = np.concatenate([self.transitions[:, 1:], step[:, None, :]], axis=1)
-        fitted, speed_fit, shift_fit = _fit_speed(transitions, rate, k)
-        # a council that states its effort cost is at its choice: a wrong statement would
-        # otherwise read as a lag (a flatter curve and a slower council move alike)
-        if stated is not None:
-            fitted &= ~np.isfinite(np.asarray(stated, dtype=float))
-        speed = np.where(fitted, np.where(speed_fit < LAGGING, speed_fit, 1.0), self.speed)
-        shift = np.where(fitted & (speed_fit < LAGGING), shift_fit, shift)
+        # unstated moves: how fast the council gets there, and whether its effort moves with
+        # its input costs
+        step = np.stack([margin, now.previous, x, now.input_cost], axis=1)
+        step[~(interior & ~says) | ~np.isfinite(now.previous)] = np.nan
+        transitions = np.concatenate([now.transitions[:, 1:], step[:, None, :]], axis=1)
+        fitted, lag, elasticity, heading_slope = _fit_response(
+            transitions, now.input_cost, k, now.elasticity
+        )
+        fitted &= scaled & (heading_slope > 0)
+        # a council at its choice is read exactly by the latest scale; a slow one by the fit
+        slow = fitted & (lag > 0)
+        effort = np.where(slow, np.divide(k, heading_slope, out=effort.copy(), where=slow), effort)
+        speed = np.where(fitted, 1.0 - lag, np.where(says | scaled, 1.0, now.speed))
         return replace(
-            self,
+            now,
             effort=effort,
             shift=shift,
             weight=weight,
-            error=np.where(interior, error, self.error),
+            error=np.where(moved, error, now.error),
             speed=speed,
+            elasticity=np.where(fitted, elasticity, np.where(says, 0.0, now.elasticity)),
             previous=x.copy(),
             transitions=transitions,
         )
 
 
-def _fit_speed(
-    transitions: np.ndarray, rate: np.ndarray, capacity: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fit ``x_r - x_{r-1} = l (rate m_r + d - x_{r-1})`` to each technique's transitions.
+def input_cost(workers: LinearWorkers, prices: np.ndarray) -> np.ndarray:
+    """Each technique's inputs (goods, primary inputs, permits) per unit at ``prices``."""
+    return np.asarray(workers.inputs @ np.asarray(prices, dtype=float), dtype=float)
 
-    ``transitions`` is ``(T, H, 3)``: margin, previous and new activity (``NaN`` rows are
-    left out); ``rate = K / E_t``. Least squares in ``(l, l d)`` per technique, vectorised.
-    Returns whether the fit holds (three transitions or more, spread in the predicted move
-    of at least 5 % of capacity, residual under 5 % of capacity, ``0.05 < l <= 1.2``), the
-    speed ``l`` (clipped to ``[0.1, 1]``) and the shift ``d``.
+
+def _fit_response(
+    transitions: np.ndarray, cost_now: np.ndarray, capacity: np.ndarray, elasticity: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Fit ``x_r = a x_(r-1) + (1 - a) clip(b (c_now / c_r)^g m_r, 0, K)`` to each
+    technique's moves.
+
+    ``transitions`` is ``(T, H, 4)``: margin ``m_r``, activity before and after, input cost
+    ``c_r`` (``NaN`` rows are left out); moves weigh :data:`RECENCY` times less per round
+    back. For every lag ``a`` in :data:`LAGS`, the heading each move implies,
+    ``h_r = (x_r - a x_(r-1)) / (1 - a)``, gives ``ln b`` and ``g`` by weighted least
+    squares of ``ln(h_r / m_r)`` on ``ln(c_now / c_r)`` over the moves whose heading is
+    neither idle nor at capacity (``g`` within :data:`ELASTICITY_RANGE`; where the input
+    costs have moved by less than 1 %, ``g`` stays ``elasticity``), and an error over all
+    moves; the least lag within :data:`PLAINER` of the least error is chosen. Returns
+    whether the fit holds (two moves or more, error under :data:`FIT_RESIDUAL` of
+    capacity), the lag ``a``, the elasticity ``g`` and the heading's slope ``b = K / E_t``
+    at ``c_now``.
     """
+    n_t = capacity.size
     ok = np.isfinite(transitions).all(axis=2)
-    n = ok.sum(axis=1).astype(float)
-    u = np.where(ok, rate[:, None] * transitions[..., 0] - transitions[..., 1], 0.0)
-    y = np.where(ok, transitions[..., 2] - transitions[..., 1], 0.0)
-    su, sy, suu, suy = u.sum(1), y.sum(1), (u * u).sum(1), (u * y).sum(1)
-    det = n * suu - su * su  # n^2 times the variance of the predicted moves
-    spread = det > (0.05 * capacity) ** 2 * np.maximum(n, 1.0) ** 2
-    speed = np.divide(n * suy - su * sy, det, out=np.ones_like(capacity), where=spread)
-    lifted = np.divide(sy - speed * su, n, out=np.zeros_like(capacity), where=n > 0)
-    residual = np.sqrt(np.where(ok, (y - speed[:, None] * u - lifted[:, None]) ** 2, 0.0).sum(1))
-    fitted = (n >= 3) & spread & (residual < 0.05 * capacity) & (speed > 0.05) & (speed <= 1.2)
-    speed = np.clip(speed, SLOWEST, 1.0)
-    return fitted, speed, np.divide(lifted, speed, out=np.zeros_like(capacity), where=fitted)
+    candidates = np.flatnonzero(ok.sum(axis=1) >= 2)
+    fitted = np.zeros(n_t, dtype=bool)
+    lag, fitted_g, slope = np.zeros(n_t), elasticity.copy(), np.zeros(n_t)
+    if candidates.size == 0:
+        return fitted, lag, fitted_g, slope
+    ok = ok[candidates]
+    move = np.where(ok[..., None], transitions[candidates], 0.0)
+    margin, before, after, cost = (move[..., i] for i in range(4))
+    k = capacity[candidates][:, None]
+    age = np.arange(HISTORY - 1, -1, -1, dtype=float)
+    w = np.where(ok, RECENCY**age, 0.0)
+    w /= w.sum(axis=1, keepdims=True)
+    now = cost_now[candidates][:, None]
+    priced = ok & (cost > 0) & (now > 0)
+    log_relative = np.log(np.divide(now, cost, out=np.ones_like(cost), where=priced))
+    g_before = elasticity[candidates]
+
+    errors = np.full((candidates.size, LAGS.size), np.inf)
+    slopes = np.zeros_like(errors)
+    gs = np.zeros_like(errors)
+    for j, a in enumerate(LAGS):
+        heading = (after - a * before) / (1.0 - a)
+        free = priced & (margin > 0) & (heading > k * 0.005) & (heading < k * 0.995)
+        wf = np.where(free, w, 0.0)
+        total = wf.sum(axis=1)
+        some = total > 0
+        log_ratio = np.log(np.divide(heading, margin, out=np.ones_like(heading), where=free))
+        mean_r = np.divide((wf * log_ratio).sum(1), total, out=np.zeros(total.shape), where=some)
+        mean_c = np.divide((wf * log_relative).sum(1), total, out=np.zeros(total.shape), where=some)
+        dc = np.where(free, log_relative - mean_c[:, None], 0.0)
+        var_c = (wf * dc * dc).sum(1)
+        spread = some & (var_c > 1e-4 * total)
+        g = np.divide(
+            (wf * dc * (log_ratio - mean_r[:, None])).sum(1),
+            var_c,
+            out=g_before.copy(),
+            where=spread,
+        )
+        g = np.clip(g, *ELASTICITY_RANGE)
+        log_b = mean_r - g * mean_c
+        b = np.exp(log_b)
+        predicted = np.clip(b[:, None] * np.exp(g[:, None] * log_relative) * margin, 0.0, k)
+        rms = np.sqrt((w * ((1.0 - a) * (heading - predicted)) ** 2).sum(axis=1)) / k[:, 0]
+        errors[:, j] = np.where(some, rms, np.inf)
+        slopes[:, j] = b
+        gs[:, j] = g
+    least = errors.min(axis=1)
+    plain = errors <= np.maximum(PLAINER * least, 1e-4)[:, None]
+    choice = plain.argmax(axis=1)  # the first, so the least lag, within reach
+    rows = np.arange(candidates.size)
+    fitted[candidates] = least < FIT_RESIDUAL
+    lag[candidates] = LAGS[choice]
+    fitted_g[candidates] = gs[rows, choice]
+    slope[candidates] = slopes[rows, choice]
+    return fitted, lag, fitted_g, slope

@@ -193,8 +193,9 @@ def technique_steps(
 
     With a ``belief`` (:class:`~solver.planning.board.effort_belief.EffortBelief`, what the
     board has learnt from the councils' proposals and statements) the curve is the
-    belief's, ``x(m) = K (m / E_t) + d_t``: the same steps over the effective margin
-    ``m + E_t d_t / K``, each at the marginal effort cost ``E_t (x - d_t) / K``.
+    belief's at ``prices``, ``x(m) = K (m / E_t(p)) + d_t``: the same steps over the
+    effective margin ``m + E_t d_t / K``, each at the marginal effort cost
+    ``E_t (x - d_t) / K``.
     """
     lin = market.linear
     if lin is None:
@@ -203,6 +204,7 @@ def technique_steps(
     effort = lin.effort_at_capacity
     shift = np.zeros(lin.n)
     if belief is not None:
+        belief = belief.at_prices(lin, prices)
         margin = belief.effective_margin(lin, margin)
         effort, shift = belief.effort, np.where(belief.effort > 0, belief.shift, 0.0)
     has_effort = effort > 0
