@@ -115,6 +115,7 @@ def new_session(
     max_rounds: int = 100,
     workplaces: Society | str | Path | None = None,
     rule_options: Mapping[str, Any] | None = None,
+    last_word: bool = False,
 ) -> PlanningSession:
     """A planning session over ``economy``, its settings checked before any round is played.
 
@@ -130,7 +131,9 @@ def new_session(
     elif rule_options:
         raise ValueError("rule_options: give options with a rule name, not a rule object")
     market = planning_market(economy, workplaces=workplaces)
-    return PlanningSession(market, rule, tolerance=tolerance, max_rounds=max_rounds)
+    return PlanningSession(
+        market, rule, tolerance=tolerance, max_rounds=max_rounds, last_word=last_word
+    )
 
 
 def plan(
@@ -141,6 +144,7 @@ def plan(
     max_rounds: int = 100,
     workplaces: Society | str | Path | None = None,
     progress: Callable[[RoundRecord], None] | None = None,
+    last_word: bool = False,
     **rule_options: Any,
 ) -> PlanResult:
     """Plan ``economy`` with simulated councils until the proposals add up to a feasible plan.
@@ -162,6 +166,10 @@ def plan(
         councils' budgets.
     progress
         Called with every round's record as it closes.
+    last_word
+        Where prices have not cleared after ``max_rounds``, the board's last word: every
+        council's part a mix of its own proposals (:mod:`solver.planning.board.last_word`);
+        the session is ``settled`` where that plan clears and every council approves.
     **rule_options
         Settings of the rule (:func:`~solver.planning.rules.rule_options` lists them).
 
@@ -178,6 +186,7 @@ def plan(
         max_rounds=max_rounds,
         workplaces=workplaces,
         rule_options=rule_options,
+        last_word=last_word,
     )
     return session.run(progress)
 

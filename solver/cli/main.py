@@ -59,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--rule", choices=list(PRICE_RULES), default="lp", help="price rule")
     pl.add_argument("--tolerance", type=float, default=0.01, help="largest relative excess")
     pl.add_argument("--max-rounds", type=int, default=100)
+    pl.add_argument(
+        "--last-word",
+        action="store_true",
+        help="where prices have not cleared after --max-rounds, the board's last word: every "
+        "council's part a mix of its own proposals (status 'settled' where that plan clears "
+        "and every council approves)",
+    )
     pl.add_argument("--json", action="store_true", help="print the plan and history as JSON")
     pl.add_argument(
         "--plot",

@@ -63,6 +63,14 @@ def print_plan(result: PlanResult, top: int) -> None:
         f" (tolerance {result.tolerance:g})"
     )
     print(f"max excess   {last.max_excess:.4g} ({last.worst_item})")
+    word = result.last_word
+    if word is not None:
+        rejected = f"; rejected by {', '.join(word.rejected[:5])}" if word.rejected else ""
+        print(
+            f"last word    after round {word.round}: {len(word.mixed)} council(s) given a mix "
+            f"of their proposals of rounds {word.rounds[0]}-{word.rounds[-1]}; max excess "
+            f"{word.max_excess:.4g} ({word.worst_item}){rejected}"
+        )
     seconds = sum(r.seconds for r in result.rounds)
     print(f"time         {seconds:.2f} s")
     c = summary["councils"]
@@ -107,6 +115,7 @@ def run_plan(args: argparse.Namespace) -> int:
         max_rounds=args.max_rounds,
         workplaces=args.workplaces,
         rule_options=parse_rule_options(args.rule_option),
+        last_word=args.last_word,
     )
     market = session.market
     progress = Progress(args.max_rounds, args.tolerance, not args.quiet)
@@ -140,4 +149,4 @@ def run_plan(args: argparse.Namespace) -> int:
             )
         if args.plot:
             print(f"plot         {args.plot}")
-    return EXIT_OK if result.converged else EXIT_INFEASIBLE
+    return EXIT_OK if result.converged or result.settled else EXIT_INFEASIBLE

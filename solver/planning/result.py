@@ -14,6 +14,7 @@ import scipy.sparse as sp
 from solver.planning.board.evaluation import Evaluation
 from solver.planning.board.excess import free_items, relative_excess
 from solver.planning.board.holding_back import holding_back
+from solver.planning.board.last_word import LastWord
 from solver.planning.market import Market, Proposals
 from solver.status import TerminationCondition
 
@@ -29,7 +30,9 @@ class PlanResult:
     """The final plan and the history of a planning session.
 
     The plan is the last round's: the proposals made at its indicative prices, their totals
-    and the board's verdict on each.
+    and the board's verdict on each; or, where the session was settled by the board's last
+    word (:attr:`PlanStatus.SETTLED`), every council's mix of its own proposals
+    (:attr:`last_word`), at the last round's prices.
     """
 
     market: Market
@@ -39,6 +42,18 @@ class PlanResult:
     rounds: list[RoundRecord]
     proposals: Proposals
     evaluation: Evaluation
+    last_word: LastWord | None = None
+
+    @property
+    def settled(self) -> bool:
+        """Whether the plan is the board's last word, which every council approved."""
+        return self.status is PlanStatus.SETTLED
+
+    def _totals(self) -> tuple[np.ndarray, np.ndarray]:
+        """Supply and demand of the plan: the last word's where it settled the session."""
+        if self.settled and self.last_word is not None:
+            return self.last_word.supply, self.last_word.demand
+        return self.final.supply, self.final.demand
 
     @property
     def converged(self) -> bool:
@@ -66,16 +81,17 @@ class PlanResult:
         negligible price: cleared by disposal, so not counted against convergence).
         """
         last, market = self.final, self.market
+        supply, demand = self._totals()
         return pd.DataFrame(
             {
                 "kind": market.kinds,
                 "unit": market.units if market.units is not None else [""] * market.n_items,
                 "price": last.prices,
-                "supply": last.supply,
-                "demand": last.demand,
-                "excess": last.supply - last.demand,
-                "relative_excess": relative_excess(last.supply, last.demand),
-                "free": free_items(last.supply, last.demand, last.prices, self.tolerance),
+                "supply": supply,
+                "demand": demand,
+                "excess": supply - demand,
+                "relative_excess": relative_excess(supply, demand),
+                "free": free_items(supply, demand, last.prices, self.tolerance),
             },
             index=self._item_index(),
         )
@@ -153,15 +169,16 @@ class PlanResult:
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
         """A JSON-ready summary: status, history, prices and quantities of every item."""
         market, last = self.market, self.final
-        rho = relative_excess(last.supply, last.demand)
+        supply, demand = self._totals()
+        rho = relative_excess(supply, demand)
         order = np.argsort(-rho, kind="stable") if top is not None else np.arange(rho.size)
         items = [
             {
                 "item": market.labels[i],
                 "kind": market.kinds[i],
                 "price": float(last.prices[i]),
-                "supply": float(last.supply[i]),
-                "demand": float(last.demand[i]),
+                "supply": float(supply[i]),
+                "demand": float(demand[i]),
                 "relative_excess": float(rho[i]),
             }
             for i in order[:top]
@@ -174,8 +191,8 @@ class PlanResult:
                 market,
                 self.proposals,
                 last.prices,
-                last.supply,
-                last.demand,
+                supply,
+                demand,
                 self.tolerance,
                 last.expected_activity,
             )
@@ -206,8 +223,13 @@ class PlanResult:
             "converged": self.converged,
             "rounds": len(self.rounds),
             "tolerance": self.tolerance,
-            "max_excess": last.max_excess,
-            "worst_item": last.worst_item,
+            "max_excess": self.last_word.max_excess
+            if self.settled and self.last_word
+            else last.max_excess,
+            "worst_item": self.last_word.worst_item
+            if self.settled and self.last_word
+            else last.worst_item,
+            "last_word": self.last_word.to_dict() if self.last_word is not None else None,
             "councils": {
                 "consumer": int(ev.consumer_approved.size),
                 "federation": int(ev.federation_approved.size),
@@ -373,6 +395,9 @@ class PlanStatus(StrEnum):
     """How a planning session ended."""
 
     CONVERGED = "converged"
+    # prices did not clear within max_rounds; the board's last word (every council's part a
+    # mix of its own proposals) did, and every council approved its part
+    SETTLED = "settled"
     MAX_ROUNDS = "max_rounds"  # stopped without converging; the last plan is reported
     RUNNING = "running"
 

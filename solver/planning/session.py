@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ import numpy as np
 from solver.economy.model import Economy
 from solver.planning.board.evaluation import Evaluation, evaluate
 from solver.planning.board.excess import clearing_excess
+from solver.planning.board.last_word import WINDOW, LastWord, last_word
 from solver.planning.from_economy import market_from_economy
 from solver.planning.market import (
     Market,
@@ -69,6 +71,13 @@ class PlanningSession:
         Rounds after which the session stops, not converged.
     prices
         First indicative prices; defaults to ``market.initial_prices``.
+    last_word
+        Where the session reaches ``max_rounds`` without converging, the board gives its
+        last word (:func:`~solver.planning.board.last_word.last_word`): every council's part
+        a mix of its own proposals of the last rounds. Where that plan clears within the
+        tolerance and every council approves its part, the session is
+        :attr:`~solver.planning.result.PlanStatus.SETTLED`. Off by default: prices alone
+        then decide.
     """
 
     def __init__(
@@ -81,6 +90,7 @@ class PlanningSession:
         max_rounds: int = 100,
         prices: np.ndarray | None = None,
         rule_options: dict[str, Any] | None = None,
+        last_word: bool = False,
     ) -> None:
         if not 0.0 < tolerance < 1.0:
             raise ValueError(f"tolerance: must be in (0, 1), got {tolerance}")
@@ -100,6 +110,10 @@ class PlanningSession:
             raise ValueError("prices: one positive price per item")
         self.rounds: list[RoundRecord] = []
         self.status = PlanStatus.RUNNING
+        self.use_last_word = last_word
+        self.last_word: LastWord | None = None
+        # the proposals the last word may mix (the latest WINDOW rounds)
+        self.recent: deque[Proposals] = deque(maxlen=WINDOW)
         self.last_proposals: Proposals | None = None
         self.last_evaluation: Evaluation | None = None
 
@@ -113,6 +127,7 @@ class PlanningSession:
         twin = copy.copy(self)
         twin.rule = copy.deepcopy(self.rule, {id(self.market): self.market})
         twin.rounds = list(self.rounds)
+        twin.recent = deque(self.recent, maxlen=WINDOW)
         return twin
 
     def simulated_proposals(self) -> Proposals:
@@ -148,6 +163,7 @@ class PlanningSession:
             expected_activity=_expected_activity(self.rule, self.market, step.prices),
         )
         self.rounds.append(record)
+        self.recent.append(proposals)
         self.last_proposals, self.last_evaluation = proposals, evaluation
         if (
             record.max_excess <= self.tolerance
@@ -157,9 +173,30 @@ class PlanningSession:
             self.status = PlanStatus.CONVERGED
         elif len(self.rounds) >= self.max_rounds:
             self.status = PlanStatus.MAX_ROUNDS
+            if self.use_last_word:
+                word = self.give_last_word()
+                if word.clears(self.tolerance):
+                    self.status = PlanStatus.SETTLED
         else:
             self.prices = step.prices
         return record
+
+    def give_last_word(self) -> LastWord:
+        """The board's last word on the rounds so far (see
+        :mod:`~solver.planning.board.last_word`), at the prices the board answered the
+        last round with; kept as :attr:`last_word`. It ends nothing by itself."""
+        if not self.rounds:
+            raise RuntimeError("no round has been played")
+        played = [r.round for r in self.rounds[-len(self.recent) :]]
+        self.last_word = last_word(
+            self.market,
+            list(self.recent),
+            played,
+            self.rounds[-1].next_prices,
+            self.tolerance,
+            time_limit=self.rule.time_limit,
+        )
+        return self.last_word
 
     def run(self, progress: Callable[[RoundRecord], None] | None = None) -> PlanResult:
         """Play rounds with simulated councils until the session ends."""
@@ -173,14 +210,18 @@ class PlanningSession:
         """The plan of the last round and the history so far."""
         if not self.rounds or self.last_proposals is None or self.last_evaluation is None:
             raise RuntimeError("no round has been played")
+        settled = self.status is PlanStatus.SETTLED and self.last_word is not None
         return PlanResult(
             market=self.market,
             rule=self.rule.name,
             status=self.status,
             tolerance=self.tolerance,
             rounds=list(self.rounds),
-            proposals=self.last_proposals,
-            evaluation=self.last_evaluation,
+            proposals=self.last_word.plan if settled and self.last_word else self.last_proposals,
+            evaluation=(
+                self.last_word.evaluation if settled and self.last_word else self.last_evaluation
+            ),
+            last_word=self.last_word,
         )
 
 

@@ -1,0 +1,435 @@
+"""The board's last word: where prices alone do not clear, a plan made of the councils' own
+proposals.
+
+Where a council is indifferent between techniques at the final prices, or does not respond
+to them, indicative prices hop between answers and never settle (Arrow-Hurwicz; see
+``../shared/reference/planning_theory.md``, section 3). The proposals already received hold
+the answer: the board looks for a plan in which every council's part is a convex mix of the
+proposals it has made itself (Dantzig-Wolfe's master with the councils' real proposals as
+its only columns), so that it asks of nobody anything that council has not in effect
+offered. Councils then approve or reject their part (:func:`answer_last_word`).
+
+The plan is the solution of one LP over the weights ``w[c, r] >= 0``, ``sum_r w[c, r] = 1``,
+of each council's proposals in the last :data:`WINDOW` rounds: every item's supply ``S``
+and demand ``D`` (linear in the weights) within the tolerance of clearing,
+``|S - D| <= tolerance (S + D) / 2``, where it can be, the excess beyond the tolerance
+relative to the item's volume minimised otherwise; items free at the final prices may be in
+excess supply. Every council's part is to be one it approves at the final prices (within its
+budget; at no loss), both linear in the weights, the shortfall costing
+:data:`DISAPPROVAL_COST`. A small cost per round of age makes the plan prefer recent
+proposals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from solver.highs import apply_options, highs_lp, new_highs, outcome_from_highs
+from solver.planning.board.evaluation import Evaluation, evaluate
+from solver.planning.board.excess import clearing_excess, free_items
+from solver.planning.councils import WorkerProposals
+from solver.planning.market import Market, Proposals, supply_and_demand
+from solver.status import Method, TerminationCondition
+
+__all__ = ["WINDOW", "LastWord", "answer_last_word", "council_rows", "last_word"]
+
+WINDOW = 10
+"""Rounds of proposals the last word mixes (the latest ones)."""
+
+AGE_COST = 1e-6
+"""Cost per round of age of a proposal's weight, against 1 per unit of relative excess."""
+
+DISAPPROVAL_COST = 1.0
+"""Cost of a council's part beyond what it approves (over budget, or a loss), per unit of
+its budget or social cost: a plan its councils reject is worth little, so the LP gives up
+some clearing first."""
+
+_SAME = 1e-9  # relative difference below which two proposals of a council are the same
+
+
+@dataclass(frozen=True)
+class LastWord:
+    """The board's last word and the councils' answers to it.
+
+    Attributes
+    ----------
+    round
+        The round after which the board gave it (the last round played).
+    rounds
+        The rounds whose proposals it mixes, oldest first.
+    plan
+        Every council's part: the mix of its own proposals.
+    councils
+        Ids of every council (consumers, federations, worker councils, permit suppliers),
+        in the order of the rows of ``weights``.
+    weights
+        ``(councils, rounds)`` weight of each council's proposal of each round.
+    supply, demand, max_excess, worst_item
+        The plan's totals and its largest clearing excess (and where).
+    termination
+        How the LP ended.
+    evaluation
+        The board's verdict on every council's part at the final prices.
+    approved
+        Whether each council approves its part (same order as ``councils``).
+    """
+
+    round: int
+    rounds: list[int]
+    plan: Proposals
+    councils: list[str]
+    weights: np.ndarray
+    supply: np.ndarray
+    demand: np.ndarray
+    max_excess: float
+    worst_item: str
+    termination: TerminationCondition
+    evaluation: Evaluation
+    approved: np.ndarray
+
+    @property
+    def mixed(self) -> list[str]:
+        """Councils whose part mixes two or more of their proposals (or is an earlier one):
+        those for whom the last word differs from their last proposal."""
+        latest = self.weights[:, -1] if self.weights.size else np.zeros(0)
+        return [c for c, w in zip(self.councils, latest, strict=True) if w < 1.0 - 1e-9]
+
+    @property
+    def rejected(self) -> list[str]:
+        """Councils that reject their part."""
+        return [c for c, ok in zip(self.councils, self.approved, strict=True) if not ok]
+
+    def clears(self, tolerance: float) -> bool:
+        """Whether the plan clears within ``tolerance`` and every council approves it."""
+        return self.max_excess <= tolerance and bool(self.approved.all())
+
+    def to_dict(self) -> dict[str, object]:
+        """What a council or an auditor reads: when, from which rounds, for whom."""
+        mixed = set(self.mixed)
+        return {
+            "after_round": self.round,
+            "rounds_mixed": self.rounds,
+            "max_excess": self.max_excess,
+            "worst_item": self.worst_item,
+            "lp_status": self.termination.value,
+            "councils": {
+                c: {
+                    "weights": {
+                        str(r): float(w) for r, w in zip(self.rounds, row, strict=True) if w > 1e-12
+                    },
+                    "approved": bool(ok),
+                }
+                for c, row, ok in zip(self.councils, self.weights, self.approved, strict=True)
+                if c in mixed or not ok
+            },
+        }
+
+
+def council_ids(market: Market) -> list[str]:
+    """Every council in the order of :func:`council_rows`: consumers, federations, worker
+    councils, permit suppliers (``permits:<owner>#<i>``)."""
+    ids = market.consumer_names() + market.federation_names() + market.worker_names()
+    if market.permits is not None:
+        owners = market.consumer_names()
+        ids += [f"permits:{owners[o]}#{i}" for i, o in enumerate(market.permits.owner)]
+    return ids
+
+
+def council_rows(market: Market, proposals: Proposals) -> tuple[sp.csr_array, sp.csr_array]:
+    """Each council's supply and demand of every item, ``(N, n_items)`` each, councils in
+    the order of :func:`council_ids`. With the fixed supplies they add up to
+    :func:`~solver.planning.market.supply_and_demand`."""
+    n = market.n_items
+    supply: list[sp.csr_array] = []
+    demand: list[sp.csr_array] = []
+
+    def none(rows: int) -> sp.csr_array:
+        return sp.csr_array((rows, n))
+
+    supply.append(none(market.consumers.n))
+    demand.append(sp.csr_array(proposals.consumer_requests))
+    if market.federations is not None:
+        requests = proposals.federation_requests
+        supply.append(none(market.federations.n))
+        demand.append(
+            sp.csr_array(requests) if requests is not None else none(market.federations.n)
+        )
+    w = market.n_workers
+    if market.cobb_douglas is not None:
+        cd, prop = market.cobb_douglas, proposals.cobb_douglas
+        if prop is None:
+            raise ValueError("proposals: Cobb-Douglas worker councils made no proposal")
+        supply.append(sp.csr_array((prop.output, (np.arange(cd.n), cd.product)), shape=(w, n)))
+        demand.append(sp.csr_array(prop.inputs))
+    elif market.linear is not None:
+        lin, x = market.linear, proposals.linear_activity
+        if x is None:
+            raise ValueError("proposals: linear_activity is missing")
+        by_council = sp.csr_array(
+            (np.asarray(x, dtype=float), (lin.council, np.arange(lin.n))), shape=(w, lin.n)
+        )
+        supply.append(sp.csr_array(by_council @ lin.outputs))
+        demand.append(sp.csr_array(by_council @ lin.inputs))
+    if market.permits is not None:
+        p = market.permits.item.size
+        offered = proposals.permits if proposals.permits is not None else np.zeros(p)
+        supply.append(sp.csr_array((offered, (np.arange(p), market.permits.item)), shape=(p, n)))
+        demand.append(none(p))
+    return sp.vstack(supply, format="csr"), sp.vstack(demand, format="csr")
+
+
+def _varying(rows: Sequence[sp.csr_array]) -> np.ndarray:
+    """Councils whose rows differ between some proposal and the last."""
+    last = rows[-1]
+    scale = np.asarray(abs(last).sum(axis=1)).ravel() + 1e-300
+    differs = np.zeros(last.shape[0], dtype=bool)
+    for r in rows[:-1]:
+        gap = np.asarray(abs(r - last).sum(axis=1)).ravel()
+        differs |= gap > _SAME * scale
+    return differs
+
+
+def last_word(
+    market: Market,
+    history: Sequence[Proposals],
+    rounds: Sequence[int],
+    prices: np.ndarray,
+    tolerance: float,
+    *,
+    time_limit: float | None = None,
+) -> LastWord:
+    """The plan of mixes of the councils' own proposals that comes closest to clearing
+    (see the module), the board's verdict on it at ``prices`` and the simulated councils'
+    answers (:func:`answer_last_word`).
+
+    Parameters
+    ----------
+    history
+        The proposals of the rounds ``rounds`` (oldest first; the last :data:`WINDOW` are
+        used).
+    prices
+        The final indicative prices.
+    tolerance
+        The session's tolerance of clearing.
+    """
+    if not history or len(history) != len(rounds):
+        raise ValueError("history: give one Proposals per round, at least one")
+    history, rounds = list(history)[-WINDOW:], list(rounds)[-WINDOW:]
+    n, n_rounds = market.n_items, len(history)
+    blocks = [council_rows(market, p) for p in history]
+    supply_rows = [s for s, _ in blocks]
+    demand_rows = [d for _, d in blocks]
+    n_councils = supply_rows[-1].shape[0]
+    varying = _varying([sp.csr_array(sp.hstack([s, d])) for s, d in blocks])
+    fixed = ~varying
+    # what the councils that always proposed the same add, with the fixed supplies
+    s0 = np.asarray(market.fixed_supply, dtype=float) + supply_rows[-1].T @ fixed.astype(float)
+    d0 = demand_rows[-1].T @ fixed.astype(float)
+    moving = np.flatnonzero(varying)
+    v = moving.size
+    half = 0.5 * tolerance * (1.0 - 1e-3)  # a hair inside, so that the plan clears
+    # columns: the weight of each moving council's proposal of each round (round-major)
+    last_s, last_d = supply_and_demand(market, history[-1])
+    disposable = free_items(last_s, last_d, prices, tolerance)
+    s_cols = sp.hstack([s[moving].T for s in supply_rows], format="csc")  # (n, v R)
+    d_cols = sp.hstack([d[moving].T for d in demand_rows], format="csc")
+    over = (1.0 - half) * s_cols - (1.0 + half) * d_cols  # excess supply beyond tolerance
+    under = (1.0 - half) * d_cols - (1.0 + half) * s_cols  # shortage beyond tolerance
+    convexity = sp.hstack([sp.eye_array(v, format="csc")] * n_rounds, format="csc")
+    # each council's part within its budget, or at no loss, at the final prices
+    loss, bound, scale = _approval_terms(market, history, prices, tolerance)
+    approval = sp.csc_array(
+        (
+            loss[moving].T.ravel(),
+            (np.tile(np.arange(v), n_rounds), np.arange(v * n_rounds)),
+        ),
+        shape=(v, v * n_rounds),
+    )
+    eye = sp.eye_array(n, format="csc")
+    matrix = sp.vstack(
+        [
+            sp.hstack([over, -eye, sp.csc_array((n, n + v))]),
+            sp.hstack([under, sp.csc_array((n, n)), -eye, sp.csc_array((n, v))]),
+            sp.hstack([convexity, sp.csc_array((v, 2 * n + v))]),
+            sp.hstack([approval, sp.csc_array((v, 2 * n)), -sp.eye_array(v, format="csc")]),
+        ],
+        format="csc",
+    )
+    volume = np.maximum(last_s + last_d, 1e-12 * max(float((last_s + last_d).max(initial=0)), 1))
+    age = np.repeat(np.arange(n_rounds - 1, -1, -1, dtype=float), v)
+    cost = np.r_[
+        AGE_COST * age,
+        np.where(disposable, 0.0, 1.0) / volume,
+        1.0 / volume,
+        DISAPPROVAL_COST / scale[moving],
+    ]
+    row_upper = np.r_[
+        -(1.0 - half) * s0 + (1.0 + half) * d0,
+        -(1.0 - half) * d0 + (1.0 + half) * s0,
+        np.ones(v),
+        bound[moving],
+    ]
+    row_lower = np.r_[np.full(2 * n, -np.inf), np.ones(v), np.full(v, -np.inf)]
+    h = new_highs()
+    apply_options(h, Method.AUTO, int(cost.size), time_limit)
+    h.passModel(
+        highs_lp(
+            matrix,
+            cost,
+            np.zeros(cost.size),
+            np.full(cost.size, np.inf),
+            row_lower,
+            row_upper,
+        )
+    )
+    h.run()
+    termination, _ = outcome_from_highs(h)
+    weights = np.zeros((n_councils, n_rounds))
+    weights[fixed, -1] = 1.0
+    if termination is TerminationCondition.OPTIMAL:
+        chosen = np.asarray(h.getSolution().col_value)[: v * n_rounds].reshape(n_rounds, v)
+        weights[moving] = np.clip(chosen.T, 0.0, None)
+        weights[moving] /= weights[moving].sum(axis=1, keepdims=True)
+    else:  # no plan: every council keeps its last proposal
+        weights[moving, -1] = 1.0
+    plan = mix_proposals(market, history, weights)
+    supply, demand = supply_and_demand(market, plan)
+    excess = clearing_excess(supply, demand, prices, tolerance)
+    worst = int(np.argmax(excess)) if excess.size else 0
+    evaluation = evaluate(market, plan, prices, tolerance)
+    return LastWord(
+        round=int(rounds[-1]),
+        rounds=[int(r) for r in rounds],
+        plan=plan,
+        councils=council_ids(market),
+        weights=weights,
+        supply=supply,
+        demand=demand,
+        max_excess=float(excess[worst]) if excess.size else 0.0,
+        worst_item=market.labels[worst] if excess.size else "",
+        termination=termination,
+        evaluation=evaluation,
+        approved=answer_last_word(market, evaluation),
+    )
+
+
+def _approval_terms(
+    market: Market, history: Sequence[Proposals], prices: np.ndarray, tolerance: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per council (the order of :func:`council_ids`) and round, what counts against its
+    approval at ``prices`` (a request's cost; a worker council's social cost, less the
+    tolerance, minus its benefit), the most it may be (the budget with the tolerance; 0),
+    and its scale (budget; cost)."""
+    columns, bound, scale = [], None, None
+    for proposals in history:
+        ev = evaluate(market, proposals, prices, tolerance)
+        p = market.permits.item.size if market.permits is not None else 0
+        columns.append(
+            np.r_[
+                ev.consumer_cost,
+                ev.federation_cost,
+                (1.0 - tolerance) * ev.worker_cost - ev.worker_benefit,
+                np.zeros(p),
+            ]
+        )
+        bound = np.r_[
+            (1.0 + tolerance) * ev.consumer_budget,
+            (1.0 + tolerance) * ev.federation_budget,
+            np.zeros(ev.worker_cost.size),
+            np.full(p, np.inf),
+        ]
+        scale = np.r_[
+            ev.consumer_budget,
+            ev.federation_budget,
+            np.maximum(ev.worker_cost, ev.worker_benefit),
+            np.ones(p),
+        ]
+    assert bound is not None and scale is not None
+    tiny = 1e-12 * max(float(np.max(scale, initial=0.0)), 1.0)
+    return np.stack(columns, axis=1), bound, np.maximum(scale, tiny)
+
+
+def mix_proposals(market: Market, history: Sequence[Proposals], weights: np.ndarray) -> Proposals:
+    """Every council's mix of its own proposals: ``weights`` is ``(councils, rounds)`` in
+    the order of :func:`council_ids`."""
+    c = market.consumers.n
+    f = market.federations.n if market.federations is not None else 0
+    w = market.n_workers
+    blocks = np.cumsum([0, c, f, w])
+
+    def rows(matrices: list[sp.csr_array], start: int, stop: int) -> sp.csr_array:
+        total = sp.csr_array(matrices[0].shape)
+        for r, m in enumerate(matrices):
+            total = total + sp.diags_array(weights[start:stop, r]) @ m
+        return sp.csr_array(total)
+
+    def vectors(values: list[np.ndarray], per_row: np.ndarray) -> np.ndarray:
+        return sum(
+            (per_row[:, r] * np.asarray(x, dtype=float) for r, x in enumerate(values)),
+            start=np.zeros(np.asarray(values[0]).shape),
+        )
+
+    consumers = rows([p.consumer_requests for p in history], blocks[0], blocks[1])
+    federations = None
+    if market.federations is not None:
+        federations = rows(
+            [
+                sp.csr_array(p.federation_requests)
+                for p in history
+                if p.federation_requests is not None
+            ]
+            or [sp.csr_array((f, market.n_items))],
+            blocks[1],
+            blocks[2],
+        )
+    worker_weights = weights[blocks[2] : blocks[3]]
+    cobb_douglas = linear = permits = None
+    if market.cobb_douglas is not None:
+        props = [p.cobb_douglas for p in history]
+        if any(p is None for p in props):
+            raise ValueError("history: Cobb-Douglas worker councils made no proposal")
+        cobb_douglas = WorkerProposals(
+            output=vectors([p.output for p in props if p is not None], worker_weights),
+            inputs=rows([p.inputs for p in props if p is not None], blocks[2], blocks[3]),
+            effort=vectors([p.effort for p in props if p is not None], worker_weights),
+        )
+    if market.linear is not None:
+        per_technique = worker_weights[market.linear.council]
+        linear = vectors([np.asarray(p.linear_activity) for p in history], per_technique)
+    if market.permits is not None:
+        per_supplier = weights[blocks[3] :]
+        permits = vectors(
+            [
+                p.permits if p.permits is not None else np.zeros(per_supplier.shape[0])
+                for p in history
+            ],
+            per_supplier,
+        )
+    return Proposals(
+        consumer_requests=consumers,
+        federation_requests=federations,
+        cobb_douglas=cobb_douglas,
+        linear_activity=linear,
+        permits=permits,
+    )
+
+
+def answer_last_word(market: Market, evaluation: Evaluation) -> np.ndarray:
+    """Simulated councils' answers to their parts, in the order of :func:`council_ids`: a
+    consumer council or federation approves a part within its budget at the final prices, a
+    worker council one whose social benefit covers its social cost there (no loss), as the
+    board approves proposals; permit suppliers approve (they offered every permit of every
+    proposal mixed)."""
+    p = market.permits.item.size if market.permits is not None else 0
+    return np.concatenate(
+        [
+            evaluation.consumer_approved,
+            evaluation.federation_approved,
+            evaluation.worker_approved,
+            np.ones(p, dtype=bool),
+        ]
+    ).astype(bool)
