@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
-from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from .api.planning.v1 import (
     economy_pb2,
@@ -21,6 +20,8 @@ from .api.planning.v1 import (
     round_pb2,
     round_pb2_grpc,
 )
+from .health import MAX_WATCHERS, HealthService, add_health_service, sqlite_probe
+from .health import SERVICE_NAME as HEALTH_SERVICE
 from .reflection import enable_reflection
 from .services import EconomyService, JobsService, PlanningService, RoundService
 from .sessions import SessionManager
@@ -63,6 +64,8 @@ class ServerConfig:
         PEM files; both given: the server speaks TLS only.
     grace_seconds
         On shutdown, how long calls in progress may finish.
+    max_health_watchers
+        Most ``grpc.health.v1.Health/Watch`` streams open at once.
     """
 
     database: Path | str
@@ -74,6 +77,7 @@ class ServerConfig:
     tls_cert: Path | None = None
     tls_key: Path | None = None
     grace_seconds: float = 5.0
+    max_health_watchers: int = MAX_WATCHERS
 
 
 @dataclass
@@ -81,12 +85,23 @@ class RunningServer:
     server: grpc.aio.Server
     port: int
     manager: SessionManager
-    health: health.HealthServicer
+    health: HealthService
 
     async def stop(self, grace: float | None) -> None:
-        """Refuse new calls, let calls in progress finish within ``grace``, then close."""
+        """Refuse new calls, let calls in progress finish within ``grace``, then close.
+
+        Health turns NOT_SERVING and its watchers end at once; rounds being solved are
+        interrupted when the grace runs out (their rounds stay open, as a deadline leaves
+        them), so the process ends within the grace and the time an LP takes to notice.
+        """
         self.health.enter_graceful_shutdown()
-        await self.server.stop(grace)
+        stopped = asyncio.ensure_future(self.server.stop(grace))
+        if grace is not None:
+            # calls still running at the end of the grace are cancelled by grpc; solves
+            # started by no call (a round's timeout) are stopped here
+            await asyncio.wait({stopped}, timeout=grace)
+            self.manager.interrupt_solves()
+        await stopped
         self.manager.shutdown()
         self.manager.store.close()
 
@@ -121,11 +136,11 @@ async def start_server(config: ServerConfig) -> RunningServer:
     jobs_pb2_grpc.add_JobsServiceServicer_to_server(
         JobsService(manager, config.admin_token), server
     )
-    health_servicer = health.HealthServicer()
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    for name in ("", *SERVICE_NAMES):
-        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    enable_reflection((*SERVICE_NAMES, health.SERVICE_NAME), server)
+    health_service = HealthService(
+        SERVICE_NAMES, sqlite_probe(config.database), max_watchers=config.max_health_watchers
+    )
+    add_health_service(health_service, server)
+    enable_reflection((*SERVICE_NAMES, HEALTH_SERVICE), server)
     if (config.tls_cert is None) != (config.tls_key is None):
         raise ValueError("tls_cert, tls_key: give both or neither")
     if config.tls_cert is not None and config.tls_key is not None:
@@ -136,10 +151,11 @@ async def start_server(config: ServerConfig) -> RunningServer:
     else:
         port = server.add_insecure_port(config.address)
     await server.start()
+    health_service.start()
     resumed = await manager.resume()
     if resumed:
         log.info("%d session(s) with round timeouts resumed", resumed)
-    return RunningServer(server, port, manager, health_servicer)
+    return RunningServer(server, port, manager, health_service)
 
 
 async def run_server(config: ServerConfig, ready: asyncio.Event | None = None) -> None:

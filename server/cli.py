@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .app import DEFAULT_MAX_MESSAGE_MB, DEFAULT_MAX_UPLOAD_MB, ServerConfig, run_server
 from .auth import new_token
+from .health import MAX_WATCHERS
 
 TOKEN_ENV = "PARPLAN_ADMIN_TOKEN"
 
@@ -43,6 +44,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
         grace_seconds=args.grace,
+        max_health_watchers=args.max_health_watchers,
     )
     asyncio.run(run_server(config))
     return 0
@@ -86,6 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--tls-cert", type=Path, help="PEM certificate (with --tls-key)")
     serve.add_argument("--tls-key", type=Path, help="PEM private key (with --tls-cert)")
     serve.add_argument("--grace", type=float, default=5.0, help="seconds to finish calls")
+    serve.add_argument(
+        "--max-health-watchers",
+        type=int,
+        default=MAX_WATCHERS,
+        help="most grpc.health.v1.Health/Watch streams open at once (more: RESOURCE_EXHAUSTED)",
+    )
     serve.set_defaults(func=_cmd_serve)
 
     demo = sub.add_parser("demo", help="a planning session with two live councils")

@@ -282,6 +282,9 @@ class SessionManager:
         self._loading: dict[str, asyncio.Task[LiveSession]] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self._writer = _GroupCommit(self)
+        # the interrupt of every round being closed, so that shutdown can stop their LPs
+        self._interrupts: set[threading.Event] = set()
+        self._stopping = False
 
     async def _in(self, executor: Executor, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
@@ -302,10 +305,21 @@ class SessionManager:
         task.add_done_callback(_log_failure)
         return task
 
-    def shutdown(self) -> None:
+    def interrupt_solves(self) -> None:
+        """Stop every LP being solved, now and from now on: their rounds are abandoned and
+        stay open (as a deadline leaves them); timeout closes are no longer scheduled."""
+        self._stopping = True
         for live in self._live.values():
             if live.timer is not None:
                 live.timer.cancel()
+                live.timer = None
+        for interrupt in list(self._interrupts):
+            interrupt.set()
+
+    def shutdown(self) -> None:
+        """Stop every solve and wait for the worker threads (each ends within an LP
+        iteration of being interrupted)."""
+        self.interrupt_solves()
         self._solve.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True)
 
@@ -599,6 +613,17 @@ class SessionManager:
     async def _close_round(
         self, session_id: str, round_: int, deadline: float | None, interrupt: threading.Event
     ) -> dict[str, Any]:
+        self._interrupts.add(interrupt)
+        if self._stopping:
+            interrupt.set()
+        try:
+            return await self._close_round_interruptibly(session_id, round_, deadline, interrupt)
+        finally:
+            self._interrupts.discard(interrupt)
+
+    async def _close_round_interruptibly(
+        self, session_id: str, round_: int, deadline: float | None, interrupt: threading.Event
+    ) -> dict[str, Any]:
         live = await self.session(session_id)
         async with live.gate.closing():
             self._check_open(live, round_)
@@ -661,7 +686,7 @@ class SessionManager:
             live.timer.cancel()
             live.timer = None
         timeout = live.settings.round_timeout_seconds
-        if timeout <= 0 or live.status is not PlanStatus.RUNNING:
+        if timeout <= 0 or live.status is not PlanStatus.RUNNING or self._stopping:
             return
         round_ = live.current_round
         delay = max(live.round_opened + timeout - time.time(), 0.0)

@@ -1,0 +1,191 @@
+"""``grpc.health.v1.Health`` served on the event loop, following the store's health.
+
+grpcio-health-checking's synchronous servicer holds a thread of the server's pool for every
+open ``Watch`` stream, and keeps holding it after the client has gone: on 2 cores a few
+dropped watchers left ``Check`` unanswered and kept SIGTERM from ending the process (the
+loop's default executor could not be joined). Here every call is a coroutine:
+
+* ``Check`` answers at once from what the service knows: the status set per service,
+  NOT_SERVING while the store's last probe failed or once shutdown began, NOT_FOUND for a
+  service it does not serve.
+* ``Watch`` sends the status, then every change, from a coroutine that grpc cancels when the
+  client goes away (deadline, cancellation, closed channel); at most :data:`MAX_WATCHERS`
+  streams are open at once (one more is refused with RESOURCE_EXHAUSTED); shutdown sends
+  NOT_SERVING and ends every stream.
+* The store is probed every :data:`PROBE_SECONDS` on a thread of its own, through a
+  connection of its own (the service's connection may be busy with a long write), with a
+  read that fails when the database file is gone or unreadable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+__all__ = [
+    "MAX_WATCHERS",
+    "PROBE_SECONDS",
+    "SERVICE_NAME",
+    "HealthService",
+    "add_health_service",
+    "sqlite_probe",
+]
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAME = "grpc.health.v1.Health"
+MAX_WATCHERS = 256
+"""Open ``Watch`` streams at most, over every service."""
+PROBE_SECONDS = 1.0
+"""Seconds between two probes of the store (and the longest a probe may take)."""
+
+Status = int  # a health_pb2.HealthCheckResponse.ServingStatus value
+SERVING = health_pb2.HealthCheckResponse.SERVING
+NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
+SERVICE_UNKNOWN = health_pb2.HealthCheckResponse.SERVICE_UNKNOWN
+
+
+def sqlite_probe(path: Path | str) -> Callable[[], None]:
+    """A probe that reads the SQLite file at ``path`` through a new read-only connection;
+    it raises where the file is gone, unreadable or not a database."""
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+
+    def probe() -> None:
+        connection = sqlite3.connect(uri, uri=True, timeout=PROBE_SECONDS)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
+
+    return probe
+
+
+class HealthService(health_pb2_grpc.HealthServicer):
+    """The health service (see the module).
+
+    Parameters
+    ----------
+    services
+        Names served, ``""`` (the whole server) among them; each starts SERVING.
+    probe
+        Raises while the store is unhealthy (:func:`sqlite_probe`); ``None``: no probe.
+    max_watchers
+        Most ``Watch`` streams open at once.
+    """
+
+    def __init__(
+        self,
+        services: Iterable[str],
+        probe: Callable[[], None] | None = None,
+        *,
+        max_watchers: int = MAX_WATCHERS,
+    ) -> None:
+        self._status: dict[str, Status] = {name: SERVING for name in ("", *services)}
+        self._probe = probe
+        self._store_ok = True
+        self._stopping = False
+        self._changed = asyncio.Event()  # replaced after every change: watchers wake up
+        self._watchers = 0
+        self.max_watchers = max_watchers
+        self._prober: asyncio.Task[None] | None = None
+        self._probe_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="health")
+
+    @property
+    def watchers(self) -> int:
+        """``Watch`` streams open now."""
+        return self._watchers
+
+    def status(self, service: str) -> Status | None:
+        """What ``Check`` answers for ``service`` (``None``: not served)."""
+        own = self._status.get(service)
+        if own is None:
+            return None
+        return own if self._store_ok and not self._stopping else NOT_SERVING
+
+    def set(self, service: str, status: Status) -> None:
+        """Set a service's own status (the store's health and shutdown still override it)."""
+        self._status[service] = status
+        self._notify()
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def start(self) -> None:
+        """Start probing the store (on the running event loop)."""
+        if self._probe is not None and self._prober is None:
+            self._prober = asyncio.get_running_loop().create_task(self._probe_forever())
+
+    async def _probe_forever(self) -> None:
+        assert self._probe is not None
+        loop = asyncio.get_running_loop()
+        while not self._stopping:
+            try:
+                await asyncio.wait_for(
+                    loop.run_in_executor(self._probe_thread, self._probe), PROBE_SECONDS
+                )
+                ok = True
+            except Exception as err:  # any failure of the store counts
+                if self._store_ok:
+                    log.warning("store probe failed: %s; health NOT_SERVING", err)
+                ok = False
+            if ok != self._store_ok:
+                if ok:
+                    log.info("store probe succeeded again; health SERVING")
+                self._store_ok = ok
+                self._notify()
+            await asyncio.sleep(PROBE_SECONDS)
+
+    def enter_graceful_shutdown(self) -> None:
+        """NOT_SERVING for every service from now on; every ``Watch`` stream ends."""
+        self._stopping = True
+        self._notify()
+        if self._prober is not None:
+            self._prober.cancel()
+        self._probe_thread.shutdown(wait=False, cancel_futures=True)
+
+    async def Check(
+        self, request: health_pb2.HealthCheckRequest, context: grpc.aio.ServicerContext
+    ) -> health_pb2.HealthCheckResponse:
+        status = self.status(request.service)
+        if status is None:
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"service: {request.service!r}")
+        return health_pb2.HealthCheckResponse(status=status)
+
+    async def Watch(
+        self, request: health_pb2.HealthCheckRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[health_pb2.HealthCheckResponse]:
+        if self._watchers >= self.max_watchers:
+            await context.abort(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"{self.max_watchers} health watchers are open already; use Check, or "
+                "watch again later",
+            )
+        self._watchers += 1
+        try:
+            last: Status | None = None
+            while True:
+                changed = self._changed
+                status = self.status(request.service)
+                status = SERVICE_UNKNOWN if status is None else status
+                if status != last:
+                    yield health_pb2.HealthCheckResponse(status=status)
+                    last = status
+                if self._stopping:
+                    return
+                await changed.wait()
+        finally:
+            self._watchers -= 1
+
+
+def add_health_service(service: HealthService, server: Any) -> None:
+    """Register ``service`` on a ``grpc.aio`` server."""
+    health_pb2_grpc.add_HealthServicer_to_server(service, server)
