@@ -126,6 +126,44 @@ def test_a_session_cut_short_is_settled_by_the_last_word(town: Market) -> None:
     assert result.last_word.evaluation.rejected == 0
 
 
+@pytest.mark.parametrize("approve", [True, False])
+def test_councils_that_answer_for_themselves_decide_the_last_word(
+    town: Market, approve: bool
+) -> None:
+    """Live councils answer their parts themselves: the session waits for every one whose
+    part mixes its proposals, and one rejection leaves it at its round limit."""
+    session = play(
+        town, RoundPricedEffort(), max_rounds=4, last_word=True, answering=town.worker_names()
+    )
+    word = session.last_word
+    assert word is not None
+    assert session.status is PlanStatus.AWAITING_ANSWERS
+    assert word.awaiting and set(word.awaiting) == set(word.mixed) & set(town.worker_names())
+    with pytest.raises(ValueError, match="council: the board awaits no answer"):
+        session.answer_last_word("north-cc", True)  # simulated: the board answers for it
+    first, *others = word.awaiting
+    session.answer_last_word(first, approve)
+    for council in others:
+        assert session.status is PlanStatus.AWAITING_ANSWERS
+        session.answer_last_word(council, True)
+    word = session.last_word
+    assert word is not None and not word.awaiting
+    assert word.answers[first] is approve
+    said = session.result().to_dict()["last_word"]
+    assert said["councils"][first] == {
+        "weights": said["councils"][first]["weights"],
+        "approved": approve,
+        "answered_by": "council",
+    }
+    if approve:
+        assert session.status is PlanStatus.SETTLED
+    else:
+        assert session.status is PlanStatus.MAX_ROUNDS
+        assert word.rejected == [first]
+    with pytest.raises(RuntimeError, match="awaits no answers"):
+        session.answer_last_word(first, True)
+
+
 def test_without_the_last_word_a_session_ends_on_prices_alone(town: Market) -> None:
     session = play(town, AllOrNothing(), max_rounds=3)
     assert session.status is PlanStatus.MAX_ROUNDS

@@ -398,6 +398,8 @@ class PlanStatus(StrEnum):
     # prices did not clear within max_rounds; the board's last word (every council's part a
     # mix of its own proposals) did, and every council approved its part
     SETTLED = "settled"
+    # the board gave its last word and waits for the councils that answer for themselves
+    AWAITING_ANSWERS = "awaiting_answers"
     MAX_ROUNDS = "max_rounds"  # stopped without converging; the last plan is reported
     RUNNING = "running"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
@@ -78,6 +78,12 @@ class PlanningSession:
         tolerance and every council approves its part, the session is
         :attr:`~solver.planning.result.PlanStatus.SETTLED`. Off by default: prices alone
         then decide.
+    answering
+        Councils that answer the last word themselves (live councils): where the plan
+        clears and gives one of them a part other than its last proposal, the session waits
+        (:attr:`~solver.planning.result.PlanStatus.AWAITING_ANSWERS`) for
+        :meth:`answer_last_word`. Every other council's answer is the board's verdict on its
+        part.
     """
 
     def __init__(
@@ -91,6 +97,7 @@ class PlanningSession:
         prices: np.ndarray | None = None,
         rule_options: dict[str, Any] | None = None,
         last_word: bool = False,
+        answering: Collection[str] = (),
     ) -> None:
         if not 0.0 < tolerance < 1.0:
             raise ValueError(f"tolerance: must be in (0, 1), got {tolerance}")
@@ -111,6 +118,7 @@ class PlanningSession:
         self.rounds: list[RoundRecord] = []
         self.status = PlanStatus.RUNNING
         self.use_last_word = last_word
+        self.answering = frozenset(answering)
         self.last_word: LastWord | None = None
         # the proposals the last word may mix (the latest WINDOW rounds)
         self.recent: deque[Proposals] = deque(maxlen=WINDOW)
@@ -175,11 +183,41 @@ class PlanningSession:
             self.status = PlanStatus.MAX_ROUNDS
             if self.use_last_word:
                 word = self.give_last_word()
-                if word.clears(self.tolerance):
-                    self.status = PlanStatus.SETTLED
+                if word.max_excess <= self.tolerance:
+                    self.last_word = word.expecting(self.answering)
+                    self._decide()
         else:
             self.prices = step.prices
         return record
+
+    def _decide(self) -> None:
+        """Settled, or left at the round limit, once no council's answer is awaited."""
+        word = self.last_word
+        assert word is not None
+        if word.awaiting:
+            self.status = PlanStatus.AWAITING_ANSWERS
+        elif word.clears(self.tolerance):
+            self.status = PlanStatus.SETTLED
+        else:
+            self.status = PlanStatus.MAX_ROUNDS
+
+    def answer_last_word(self, council: str, approve: bool) -> LastWord:
+        """A council's own answer to its part of the board's last word; once every awaited
+        council has answered, the session is settled (every council approves) or ends at
+        its round limit.
+
+        Raises
+        ------
+        RuntimeError
+            The session awaits no answers.
+        ValueError
+            ``council: ...`` where the board awaits none from that council.
+        """
+        if self.status is not PlanStatus.AWAITING_ANSWERS or self.last_word is None:
+            raise RuntimeError(f"the session awaits no answers ({self.status.value})")
+        self.last_word = self.last_word.answered(council, approve)
+        self._decide()
+        return self.last_word
 
     def give_last_word(self) -> LastWord:
         """The board's last word on the rounds so far (see

@@ -22,8 +22,8 @@ proposals.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -75,7 +75,13 @@ class LastWord:
     evaluation
         The board's verdict on every council's part at the final prices.
     approved
-        Whether each council approves its part (same order as ``councils``).
+        Whether each council approves its part (same order as ``councils``): its own answer
+        where it gave one (``answers``), else the board's verdict (a simulated council's
+        answer, and a council's whose part is its last proposal).
+    answers
+        The answers councils gave themselves (:meth:`answered`).
+    awaiting
+        Councils that answer for themselves and have not yet.
     """
 
     round: int
@@ -90,6 +96,37 @@ class LastWord:
     termination: TerminationCondition
     evaluation: Evaluation
     approved: np.ndarray
+    answers: dict[str, bool] = field(default_factory=dict)
+    awaiting: tuple[str, ...] = ()
+
+    def expecting(self, councils: Collection[str]) -> LastWord:
+        """The last word waiting for the answers of ``councils`` (those that answer for
+        themselves) whose part differs from their last proposal."""
+        mine = set(councils)
+        return replace(self, awaiting=tuple(c for c in self.mixed if c in mine))
+
+    def answered(self, council: str, approve: bool) -> LastWord:
+        """The last word with ``council``'s own answer.
+
+        Raises
+        ------
+        ValueError
+            ``council: ...`` where the board does not await its answer.
+        """
+        if council not in self.awaiting:
+            waiting = ", ".join(self.awaiting) or "nobody"
+            raise ValueError(
+                f"council: the board awaits no answer to its last word from {council!r} "
+                f"(it awaits {waiting})"
+            )
+        approved = self.approved.copy()
+        approved[self.councils.index(council)] = bool(approve)
+        return replace(
+            self,
+            approved=approved,
+            answers={**self.answers, council: bool(approve)},
+            awaiting=tuple(c for c in self.awaiting if c != council),
+        )
 
     @property
     def mixed(self) -> list[str]:
@@ -116,12 +153,14 @@ class LastWord:
             "max_excess": self.max_excess,
             "worst_item": self.worst_item,
             "lp_status": self.termination.value,
+            "awaiting": list(self.awaiting),
             "councils": {
                 c: {
                     "weights": {
                         str(r): float(w) for r, w in zip(self.rounds, row, strict=True) if w > 1e-12
                     },
                     "approved": bool(ok),
+                    "answered_by": "council" if c in self.answers else "board",
                 }
                 for c, row, ok in zip(self.councils, self.weights, self.approved, strict=True)
                 if c in mixed or not ok

@@ -17,6 +17,7 @@ class SessionStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SESSION_STATUS_CONVERGED: _ClassVar[SessionStatus]
     SESSION_STATUS_MAX_ROUNDS: _ClassVar[SessionStatus]
     SESSION_STATUS_SETTLED: _ClassVar[SessionStatus]
+    SESSION_STATUS_AWAITING_ANSWERS: _ClassVar[SessionStatus]
 
 class CouncilKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -39,6 +40,7 @@ SESSION_STATUS_RUNNING: SessionStatus
 SESSION_STATUS_CONVERGED: SessionStatus
 SESSION_STATUS_MAX_ROUNDS: SessionStatus
 SESSION_STATUS_SETTLED: SessionStatus
+SESSION_STATUS_AWAITING_ANSWERS: SessionStatus
 COUNCIL_KIND_UNSPECIFIED: CouncilKind
 COUNCIL_KIND_CONSUMER: CouncilKind
 COUNCIL_KIND_FEDERATION: CouncilKind
