@@ -153,6 +153,7 @@ class PlanningClient:
         round_timeout_seconds: float = 0.0,
         rule_options: Mapping[str, Any] | None = None,
         workplaces: str | Path | None = None,
+        last_word: bool = False,
     ) -> tuple[pb.Session, dict[str, str]]:
         """A new session; returns it and ``council id -> token`` for its live councils.
 
@@ -169,9 +170,17 @@ class PlanningClient:
             round_timeout_seconds=round_timeout_seconds,
             rule_options={k: json.dumps(v) for k, v in (rule_options or {}).items()},
             workplaces_json=_document(workplaces) if workplaces is not None else "",
+            last_word=last_word,
         )
         reply = self.planning.CreateSession(request, metadata=self.metadata)
         return reply.session, {t.council_id: t.token for t in reply.council_tokens}
+
+    def answer_last_word(self, session_id: str, council_id: str, approve: bool) -> pb.Session:
+        """A live council's answer to its part of the board's last word."""
+        request = pb.AnswerLastWordRequest(
+            session_id=session_id, council_id=council_id, approve=approve
+        )
+        return self.planning.AnswerLastWord(request, metadata=self.metadata).session
 
     def get_session(self, session_id: str) -> pb.Session:
         request = pb.GetSessionRequest(session_id=session_id)

@@ -89,6 +89,9 @@ class SessionSettings:
         Close a round once every live council has submitted.
     round_timeout_seconds
         Close a round this long after it opened (0: never).
+    last_word
+        At the round limit without convergence, the board's last word (every council's part
+        a mix of its own proposals), which live councils answer with ``AnswerLastWord``.
     """
 
     rule: str = "lp"
@@ -98,6 +101,7 @@ class SessionSettings:
     live_councils: list[str] = field(default_factory=list)
     auto_close: bool = True
     round_timeout_seconds: float = 0.0
+    last_word: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -108,6 +112,7 @@ class SessionSettings:
             "live_councils": self.live_councils,
             "auto_close": self.auto_close,
             "round_timeout_seconds": self.round_timeout_seconds,
+            "last_word": self.last_word,
         }
 
     @classmethod
@@ -443,6 +448,8 @@ class SessionManager:
             tolerance=settings.tolerance,
             max_rounds=settings.max_rounds,
             rule_options=settings.rule_options,
+            last_word=settings.last_word,
+            answering=settings.live_councils,
         )
 
     async def session(self, session_id: str) -> LiveSession:
@@ -482,6 +489,9 @@ class SessionManager:
                     planning.prices = row.next_prices.copy()
 
         await self.compute(replay)
+        if planning.status is PlanStatus.AWAITING_ANSWERS:
+            for council, approve in await self.db(self.store.last_word_answers, session_id):
+                planning.answer_last_word(council, approve)
         submitted: dict[str, CouncilProposal] = {}
         if planning.status is PlanStatus.RUNNING:
             bodies = await self.db(self.store.proposals, session_id, len(planning.rounds) + 1)
@@ -679,6 +689,43 @@ class SessionManager:
         async with live.changed:
             live.changed.notify_all()
         return summary
+
+    async def answer_last_word(
+        self, session_id: str, council_id: str, approve: bool
+    ) -> LiveSession:
+        """A live council's own answer to its part of the board's last word, stored before
+        anyone sees it.
+
+        Raises
+        ------
+        SessionStateError
+            The session awaits no answers.
+        ValueError
+            ``council_id: ...`` where the board awaits none from that council.
+        """
+        live = await self.session(session_id)
+        async with live.gate.closing():
+            if live.status is not PlanStatus.AWAITING_ANSWERS:
+                raise SessionStateError(
+                    f"session_id: session {session_id!r} awaits no answers to a last word "
+                    f"({live.status.value})"
+                )
+            planning = live.planning.fork()
+            try:
+                planning.answer_last_word(council_id, approve)
+            except ValueError as err:
+                raise ValueError(f"council_id: {str(err).removeprefix('council: ')}") from err
+            await self.db(
+                self.store.put_last_word_answer,
+                session_id,
+                council_id,
+                approve,
+                planning.status.value,
+            )
+            live.planning = planning
+        async with live.changed:
+            live.changed.notify_all()
+        return live
 
     def _arm_timer(self, live: LiveSession) -> None:
         """Schedule the open round's timeout close, if the session has one."""

@@ -86,6 +86,13 @@ CREATE TABLE IF NOT EXISTS rounds (
     closed REAL NOT NULL,
     PRIMARY KEY (session_id, round)
 );
+CREATE TABLE IF NOT EXISTS last_word_answers (
+    session_id TEXT NOT NULL REFERENCES sessions(session_id),
+    council_id TEXT NOT NULL,
+    approve INTEGER NOT NULL,
+    answered REAL NOT NULL,
+    PRIMARY KEY (session_id, council_id)
+);
 """
 
 
@@ -444,6 +451,27 @@ class Store:
                     session_id,
                 ),
             )
+
+    def put_last_word_answer(
+        self, session_id: str, council_id: str, approve: bool, status: str
+    ) -> None:
+        """Record a council's own answer to the board's last word and the session's status
+        after it, atomically (a council answers once)."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO last_word_answers VALUES (?, ?, ?, ?)",
+                (session_id, council_id, int(bool(approve)), time.time()),
+            )
+            db.execute("UPDATE sessions SET status = ? WHERE session_id = ?", (status, session_id))
+
+    def last_word_answers(self, session_id: str) -> list[tuple[str, bool]]:
+        """The councils' answers to a session's last word, in the order they came."""
+        rows = self._db.execute(
+            "SELECT council_id, approve FROM last_word_answers WHERE session_id = ? "
+            "ORDER BY answered, rowid",
+            (session_id,),
+        ).fetchall()
+        return [(row["council_id"], bool(row["approve"])) for row in rows]
 
     def last_summaries(self) -> dict[str, dict[str, Any]]:
         """Session id -> summary of its last closed round, for every session with one."""

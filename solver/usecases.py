@@ -12,7 +12,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +116,7 @@ def new_session(
     workplaces: Society | str | Path | None = None,
     rule_options: Mapping[str, Any] | None = None,
     last_word: bool = False,
+    answering: Collection[str] = (),
 ) -> PlanningSession:
     """A planning session over ``economy``, its settings checked before any round is played.
 
@@ -132,7 +133,12 @@ def new_session(
         raise ValueError("rule_options: give options with a rule name, not a rule object")
     market = planning_market(economy, workplaces=workplaces)
     return PlanningSession(
-        market, rule, tolerance=tolerance, max_rounds=max_rounds, last_word=last_word
+        market,
+        rule,
+        tolerance=tolerance,
+        max_rounds=max_rounds,
+        last_word=last_word,
+        answering=answering,
     )
 
 

@@ -38,7 +38,7 @@ from solver.planning.live_proposals import (
 )
 from solver.planning.result import PlanStatus
 from solver.planning.session import PlanningSession, run_planning
-from solver.scenarios.council_rules import MisstatedEffort
+from solver.scenarios.council_rules import MisstatedEffort, RoundPricedEffort, proposals_by_rule
 from solver.scenarios.io_examples import with_simulated_councils
 from solver.scenarios.synthetic import synthetic_economy
 
@@ -1059,3 +1059,82 @@ def test_bad_workplaces_are_refused_naming_the_field(admin: PlanningClient) -> N
         admin.balance_workplace(WORKPLACES)  # four workplaces: which one?
     assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
     assert "workplace_id" in err.value.details()
+
+
+def test_live_councils_answer_the_last_word_and_the_answers_survive_a_restart(
+    tmp_path: Path,
+) -> None:
+    """Planning-town, its worker councils live and valuing effort at the round's input
+    costs, stopped after 4 rounds with the last word: the session awaits the councils whose
+    part mixes their proposals; their answers are the council's own, stored, and settle the
+    session, as in-process."""
+    market = market_from_economy(load_economy(TOWN))
+    lin = market.linear
+    assert lin is not None
+    workers, techniques = market.worker_names(), market.technique_names()
+    reference = PlanningSession(market, "lp", max_rounds=4, last_word=True, answering=workers)
+    rule = RoundPricedEffort()
+    while reference.status is PlanStatus.RUNNING:
+        reference.close_round(proposals_by_rule(market, reference.prices, rule))
+    assert reference.status is PlanStatus.AWAITING_ANSWERS
+    assert reference.last_word is not None
+    awaited = list(reference.last_word.awaiting)
+
+    database = tmp_path / "last-word.db"
+    process = ServerProcess(database, ADMIN).start()
+    try:
+        with PlanningClient(process.target, ADMIN) as admin:
+            economy_id = admin.create_economy(TOWN).economy_id
+            session, tokens = admin.create_session(
+                economy_id, max_rounds=4, live_councils=workers, last_word=True
+            )
+            sid = session.session_id
+            assert session.last_word
+            rule = RoundPricedEffort()
+            for _ in range(4):
+                round_, by_item = admin.prices(sid)
+                prices = np.array([by_item[x] for x in market.labels])
+                activity, _ = rule.propose(market, prices)
+                for w, council in enumerate(workers):
+                    mine = {
+                        techniques[t]: float(activity[t]) for t in np.flatnonzero(lin.council == w)
+                    }
+                    admin.as_council(tokens[council]).submit(sid, council, round_, activities=mine)
+            state = admin.get_session(sid)
+            assert state.status == pb.SESSION_STATUS_AWAITING_ANSWERS
+            said = admin.get_plan(sid)["last_word"]
+            assert said["awaiting"] == awaited and said["after_round"] == 4
+            # each awaited council reads its part: its activity by technique
+            for council in awaited:
+                assert set(said["councils"][council]["part"]["activities"]) <= set(techniques)
+            first, *others = awaited
+            with pytest.raises(grpc.RpcError) as other:  # another council's token
+                admin.as_council(tokens[workers[workers.index(first) - 1]]).answer_last_word(
+                    sid, first, True
+                )
+            assert code_of(other.value) == grpc.StatusCode.PERMISSION_DENIED
+            with pytest.raises(grpc.RpcError) as board:  # the admin answers for nobody
+                admin.answer_last_word(sid, first, True)
+            assert code_of(board.value) == grpc.StatusCode.PERMISSION_DENIED
+            admin.as_council(tokens[first]).answer_last_word(sid, first, True)
+            with pytest.raises(grpc.RpcError) as twice:
+                admin.as_council(tokens[first]).answer_last_word(sid, first, False)
+            assert code_of(twice.value) == grpc.StatusCode.INVALID_ARGUMENT
+            assert "council_id" in (twice.value.details() or "")
+        process.kill()  # the answer was acknowledged, so it is stored
+        process = ServerProcess(database, ADMIN).start()
+        with PlanningClient(process.target, ADMIN) as admin:
+            assert admin.get_plan(sid)["last_word"]["awaiting"] == others
+            for council in others:
+                state = admin.as_council(tokens[council]).answer_last_word(sid, council, True)
+            assert state.status == pb.SESSION_STATUS_SETTLED
+            plan = admin.get_plan(sid)
+            assert plan["status"] == "settled" and plan["max_excess"] <= 0.01
+            answered = plan["last_word"]["councils"]
+            assert all(answered[c]["answered_by"] == "council" for c in awaited)
+            with pytest.raises(grpc.RpcError) as late:
+                admin.as_council(tokens[first]).answer_last_word(sid, first, True)
+            assert code_of(late.value) == grpc.StatusCode.FAILED_PRECONDITION
+        assert process.stop() == 0
+    finally:
+        process.kill()

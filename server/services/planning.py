@@ -79,6 +79,7 @@ def _session_message(
         auto_close=settings.auto_close,
         round_timeout_seconds=settings.round_timeout_seconds,
         create_time=timestamp(record.created),
+        last_word=settings.last_word,
     )
     if last_round is not None:
         message.last_round.CopyFrom(_summary(last_round))
@@ -128,6 +129,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
             live_councils=list(request.live_councils),
             auto_close=not request.manual_close,
             round_timeout_seconds=request.round_timeout_seconds,
+            last_word=request.last_word,
         )
         economy_id = request.economy_id
         if request.workplaces_json:  # budgets from the workplaces' effort ratings
@@ -144,6 +146,21 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                 for c, t in tokens.items()
             ],
         )
+
+    @translate_errors
+    async def AnswerLastWord(
+        self, request: pb.AnswerLastWordRequest, context: grpc.aio.ServicerContext
+    ) -> pb.AnswerLastWordResponse:
+        council = await self.guard.caller(context, request.session_id)
+        if council != request.council_id:
+            await context.abort(
+                grpc.StatusCode.PERMISSION_DENIED,
+                f"council_id: only the token of council {request.council_id!r} answers for it",
+            )
+        live = await self.manager.answer_last_word(
+            request.session_id, request.council_id, request.approve
+        )
+        return pb.AnswerLastWordResponse(session=self._session(live))
 
     @translate_errors
     async def GetSession(

@@ -229,7 +229,7 @@ class PlanResult:
             "worst_item": self.last_word.worst_item
             if self.settled and self.last_word
             else last.worst_item,
-            "last_word": self.last_word.to_dict() if self.last_word is not None else None,
+            "last_word": self.last_word.to_dict(market) if self.last_word is not None else None,
             "councils": {
                 "consumer": int(ev.consumer_approved.size),
                 "federation": int(ev.federation_approved.size),

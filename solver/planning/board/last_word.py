@@ -144,9 +144,12 @@ class LastWord:
         """Whether the plan clears within ``tolerance`` and every council approves it."""
         return self.max_excess <= tolerance and bool(self.approved.all())
 
-    def to_dict(self) -> dict[str, object]:
-        """What a council or an auditor reads: when, from which rounds, for whom."""
+    def to_dict(self, market: Market | None = None) -> dict[str, object]:
+        """What a council or an auditor reads: when, from which rounds, for whom; with the
+        ``market``, each listed council's ``part`` too (a worker council's activity by
+        technique, or output and inputs; a consumer council's or federation's requests)."""
         mixed = set(self.mixed)
+        parts = _parts(market, self.plan) if market is not None else {}
         return {
             "after_round": self.round,
             "rounds_mixed": self.rounds,
@@ -162,10 +165,55 @@ class LastWord:
                     "approved": bool(ok),
                     "answered_by": "council" if c in self.answers else "board",
                 }
-                for c, row, ok in zip(self.councils, self.weights, self.approved, strict=True)
+                | ({"part": parts[i]} if i in parts else {})
+                for i, (c, row, ok) in enumerate(
+                    zip(self.councils, self.weights, self.approved, strict=True)
+                )
                 if c in mixed or not ok
             },
         }
+
+
+def _parts(market: Market, plan: Proposals) -> dict[int, dict[str, dict[str, float]]]:
+    """Each council's part of ``plan`` by its index in :func:`council_ids`, with names."""
+    labels = market.labels
+    parts: dict[int, dict[str, dict[str, float]]] = {}
+
+    def requests(matrix: sp.csr_array | None, start: int) -> None:
+        if matrix is None:
+            return
+        csr = sp.csr_array(matrix)
+        for row in range(csr.shape[0]):
+            lo, hi = csr.indptr[row], csr.indptr[row + 1]
+            parts[start + row] = {
+                "requests": {
+                    labels[j]: float(v)
+                    for j, v in zip(csr.indices[lo:hi], csr.data[lo:hi], strict=True)
+                }
+            }
+
+    c = market.consumers.n
+    f = market.federations.n if market.federations is not None else 0
+    requests(plan.consumer_requests, 0)
+    requests(plan.federation_requests, c)
+    if market.linear is not None and plan.linear_activity is not None:
+        names = market.technique_names()
+        for t, (w, x) in enumerate(zip(market.linear.council, plan.linear_activity, strict=True)):
+            parts.setdefault(c + f + int(w), {"activities": {}})["activities"][names[t]] = float(x)
+    if market.cobb_douglas is not None and plan.cobb_douglas is not None:
+        inputs = sp.csr_array(plan.cobb_douglas.inputs)
+        for w in range(market.cobb_douglas.n):
+            lo, hi = inputs.indptr[w], inputs.indptr[w + 1]
+            parts[c + f + w] = {
+                "output": {
+                    labels[market.cobb_douglas.product[w]]: float(plan.cobb_douglas.output[w])
+                },
+                "inputs": {
+                    labels[j]: float(v)
+                    for j, v in zip(inputs.indices[lo:hi], inputs.data[lo:hi], strict=True)
+                },
+            }
+    return parts
 
 
 def council_ids(market: Market) -> list[str]:

@@ -54,7 +54,7 @@ ITEM_KIND_NATURAL_RESOURCE: ItemKind
 ITEM_KIND_PERMIT: ItemKind
 
 class Session(_message.Message):
-    __slots__ = ("session_id", "economy_id", "rule", "tolerance", "max_rounds", "rule_options", "status", "current_round", "live_councils", "auto_close", "round_timeout_seconds", "last_round", "create_time")
+    __slots__ = ("session_id", "economy_id", "rule", "tolerance", "max_rounds", "rule_options", "status", "current_round", "live_councils", "auto_close", "round_timeout_seconds", "last_round", "create_time", "last_word")
     class RuleOptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -75,6 +75,7 @@ class Session(_message.Message):
     ROUND_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
     LAST_ROUND_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    LAST_WORD_FIELD_NUMBER: _ClassVar[int]
     session_id: str
     economy_id: str
     rule: str
@@ -88,10 +89,11 @@ class Session(_message.Message):
     round_timeout_seconds: float
     last_round: RoundSummary
     create_time: _timestamp_pb2.Timestamp
-    def __init__(self, session_id: _Optional[str] = ..., economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., status: _Optional[_Union[SessionStatus, str]] = ..., current_round: _Optional[int] = ..., live_councils: _Optional[_Iterable[str]] = ..., auto_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ..., last_round: _Optional[_Union[RoundSummary, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    last_word: bool
+    def __init__(self, session_id: _Optional[str] = ..., economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., status: _Optional[_Union[SessionStatus, str]] = ..., current_round: _Optional[int] = ..., live_councils: _Optional[_Iterable[str]] = ..., auto_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ..., last_round: _Optional[_Union[RoundSummary, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_word: _Optional[bool] = ...) -> None: ...
 
 class CreateSessionRequest(_message.Message):
-    __slots__ = ("economy_id", "rule", "tolerance", "max_rounds", "rule_options", "live_councils", "all_councils_live", "manual_close", "round_timeout_seconds", "workplaces_json")
+    __slots__ = ("economy_id", "rule", "tolerance", "max_rounds", "rule_options", "live_councils", "all_councils_live", "manual_close", "round_timeout_seconds", "workplaces_json", "last_word")
     class RuleOptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -109,6 +111,7 @@ class CreateSessionRequest(_message.Message):
     MANUAL_CLOSE_FIELD_NUMBER: _ClassVar[int]
     ROUND_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
     WORKPLACES_JSON_FIELD_NUMBER: _ClassVar[int]
+    LAST_WORD_FIELD_NUMBER: _ClassVar[int]
     economy_id: str
     rule: str
     tolerance: float
@@ -119,7 +122,8 @@ class CreateSessionRequest(_message.Message):
     manual_close: bool
     round_timeout_seconds: float
     workplaces_json: str
-    def __init__(self, economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., live_councils: _Optional[_Iterable[str]] = ..., all_councils_live: _Optional[bool] = ..., manual_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ..., workplaces_json: _Optional[str] = ...) -> None: ...
+    last_word: bool
+    def __init__(self, economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., live_councils: _Optional[_Iterable[str]] = ..., all_councils_live: _Optional[bool] = ..., manual_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ..., workplaces_json: _Optional[str] = ..., last_word: _Optional[bool] = ...) -> None: ...
 
 class CouncilToken(_message.Message):
     __slots__ = ("council_id", "kind", "token")
@@ -495,3 +499,19 @@ class WatchSessionResponse(_message.Message):
     next_prices: _containers.RepeatedCompositeFieldContainer[ItemQuantity]
     feedback: _containers.RepeatedCompositeFieldContainer[CouncilFeedback]
     def __init__(self, summary: _Optional[_Union[RoundSummary, _Mapping]] = ..., prices: _Optional[_Iterable[_Union[ItemQuantity, _Mapping]]] = ..., next_prices: _Optional[_Iterable[_Union[ItemQuantity, _Mapping]]] = ..., feedback: _Optional[_Iterable[_Union[CouncilFeedback, _Mapping]]] = ...) -> None: ...
+
+class AnswerLastWordRequest(_message.Message):
+    __slots__ = ("session_id", "council_id", "approve")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    COUNCIL_ID_FIELD_NUMBER: _ClassVar[int]
+    APPROVE_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    council_id: str
+    approve: bool
+    def __init__(self, session_id: _Optional[str] = ..., council_id: _Optional[str] = ..., approve: _Optional[bool] = ...) -> None: ...
+
+class AnswerLastWordResponse(_message.Message):
+    __slots__ = ("session",)
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    session: Session
+    def __init__(self, session: _Optional[_Union[Session, _Mapping]] = ...) -> None: ...

@@ -86,6 +86,11 @@ class PlanningServiceStub:
                 request_serializer=planning_dot_v1_dot_planning__pb2.WatchSessionRequest.SerializeToString,
                 response_deserializer=planning_dot_v1_dot_planning__pb2.WatchSessionResponse.FromString,
                 _registered_method=True)
+        self.AnswerLastWord = channel.unary_unary(
+                '/planning.v1.PlanningService/AnswerLastWord',
+                request_serializer=planning_dot_v1_dot_planning__pb2.AnswerLastWordRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_planning__pb2.AnswerLastWordResponse.FromString,
+                _registered_method=True)
 
 
 class PlanningServiceServicer:
@@ -172,6 +177,15 @@ class PlanningServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AnswerLastWord(self, request, context):
+        """A live council's own answer to its part of the board's last word (sessions created with
+        `last_word`, status SESSION_STATUS_AWAITING_ANSWERS): its part, a mix of its own
+        proposals, is in GetPlan's `last_word`. Only the council's own token answers, once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PlanningServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -224,6 +238,11 @@ def add_PlanningServiceServicer_to_server(servicer, server):
                     servicer.WatchSession,
                     request_deserializer=planning_dot_v1_dot_planning__pb2.WatchSessionRequest.FromString,
                     response_serializer=planning_dot_v1_dot_planning__pb2.WatchSessionResponse.SerializeToString,
+            ),
+            'AnswerLastWord': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerLastWord,
+                    request_deserializer=planning_dot_v1_dot_planning__pb2.AnswerLastWordRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_planning__pb2.AnswerLastWordResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -498,6 +517,33 @@ class PlanningService:
             '/planning.v1.PlanningService/WatchSession',
             planning_dot_v1_dot_planning__pb2.WatchSessionRequest.SerializeToString,
             planning_dot_v1_dot_planning__pb2.WatchSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerLastWord(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/planning.v1.PlanningService/AnswerLastWord',
+            planning_dot_v1_dot_planning__pb2.AnswerLastWordRequest.SerializeToString,
+            planning_dot_v1_dot_planning__pb2.AnswerLastWordResponse.FromString,
             options,
             channel_credentials,
             insecure,
