@@ -225,3 +225,26 @@ def test_balance_json_has_null_where_a_member_states_no_current_tasks(tmp_path: 
     assert run.returncode in (0, 1), run.stderr
     report = json.loads(run.stdout)  # valid JSON: NaN became null
     assert report["workplaces"][0]["before"]["kind"] == "current"
+
+
+def test_review_flags_a_plan_at_any_threshold(tmp_path: Path) -> None:
+    """The review `parplan plan --json` writes, flagged again by `parplan review`: ratios
+    below (1 - threshold) x the social average; a bad threshold or file names the field."""
+    run = parplan("plan", "--example", "planning-town", "--json", "--quiet")
+    assert run.returncode == 0, run.stderr
+    plan = tmp_path / "plan.json"
+    plan.write_text(run.stdout)
+    written = json.loads(run.stdout)["workplace_review"]
+    for threshold in (0.0, 0.1, 0.3):
+        out = parplan("review", str(plan), "--threshold", str(threshold), "--json")
+        assert out.returncode == 0, out.stderr
+        review = json.loads(out.stdout)
+        average = review["social_average"]
+        assert average == pytest.approx(written["social_average"])
+        for council in review["councils"]:
+            below = council["benefit_cost_ratio"] < (1 - threshold) * average
+            assert council["flagged"] is below
+    bad = parplan("review", str(plan), "--threshold", "1.5")
+    assert bad.returncode == 2 and "threshold" in bad.stderr
+    missing = parplan("review", str(tmp_path / "none.json"))
+    assert missing.returncode == 2 and "plan:" in missing.stderr

@@ -1,5 +1,5 @@
-"""Command line: ``parplan plan``, ``balance``, ``solve``, ``import-io``, ``check``, ``schema``,
-``examples``.
+"""Command line: ``parplan plan``, ``review``, ``balance``, ``solve``, ``import-io``,
+``check``, ``schema``, ``examples``.
 
 Errors in the input are printed as one line per offending field and give exit status 2;
 a round whose requests cannot be met, or a planning session that does not converge, prints
@@ -18,6 +18,7 @@ from solver.cli.balance import run_balance
 from solver.cli.common import EXIT_BAD_INPUT
 from solver.cli.economies import run_examples, run_generate, run_import_io, run_schema
 from solver.cli.plan import run_plan
+from solver.cli.review import run_review
 from solver.cli.solve import run_check, run_solve
 from solver.economy.model import EconomyValidationError
 from solver.economy.production import ProductionError
@@ -104,6 +105,23 @@ def _parser() -> argparse.ArgumentParser:
         help="take consumer councils' budgets from the effort ratings of these workplaces' "
         "members (balanced across workplaces first)",
     )
+
+    rv = sub.add_parser(
+        "review",
+        help="workplace review of a plan: benefit-cost ratios against the social average",
+        description="Each worker council's social benefit over its social cost at the final "
+        "prices, the cost-weighted social average, the councils below it by more than the "
+        "threshold flagged, with the reasons the plan's data support.",
+    )
+    rv.add_argument("plan", type=Path, metavar="PLAN.json", help="`parplan plan --json` output")
+    rv.add_argument(
+        "--threshold",
+        type=float,
+        default=0.1,
+        help="flag a council whose ratio is below (1 - threshold) x the social average",
+    )
+    rv.add_argument("--json", action="store_true", help="print the review as JSON")
+    rv.set_defaults(func=run_review)
 
     b = sub.add_parser(
         "balance",

@@ -71,6 +71,13 @@ def print_plan(result: PlanResult, top: int) -> None:
             f"of their proposals of rounds {word.rounds[0]}-{word.rounds[-1]}; max excess "
             f"{word.max_excess:.4g} ({word.worst_item}){rejected}"
         )
+    review = summary.get("workplace_review")
+    if review is not None and review["social_average"] is not None:
+        flagged = [c["id"] for c in review["councils"] if c["flagged"]]
+        print(
+            f"review       social average {review['social_average']:.4g} (benefit / cost); "
+            f"below {1 - review['threshold']:.0%} of it: {', '.join(flagged) or 'none'}"
+        )
     seconds = sum(r.seconds for r in result.rounds)
     print(f"time         {seconds:.2f} s")
     c = summary["councils"]

@@ -15,6 +15,7 @@ from solver.planning.board.evaluation import Evaluation
 from solver.planning.board.excess import free_items, relative_excess
 from solver.planning.board.holding_back import holding_back
 from solver.planning.board.last_word import LastWord
+from solver.planning.board.review import DEFAULT_THRESHOLD, WorkplaceReview, review_workplaces
 from solver.planning.market import Market, Proposals
 from solver.status import TerminationCondition
 
@@ -48,6 +49,12 @@ class PlanResult:
     def settled(self) -> bool:
         """Whether the plan is the board's last word, which every council approved."""
         return self.status is PlanStatus.SETTLED
+
+    def review(self, threshold: float = DEFAULT_THRESHOLD) -> WorkplaceReview:
+        """Every worker council's benefit-cost ratio at the final prices against the social
+        average, flagged below it by more than ``threshold``, with the reasons the data
+        support (:mod:`~solver.planning.board.review`)."""
+        return review_workplaces(self.market, self.proposals, self.final.prices, threshold)
 
     def _totals(self) -> tuple[np.ndarray, np.ndarray]:
         """Supply and demand of the plan: the last word's where it settled the session."""
@@ -230,6 +237,7 @@ class PlanResult:
             if self.settled and self.last_word
             else last.worst_item,
             "last_word": self.last_word.to_dict(market) if self.last_word is not None else None,
+            "workplace_review": self.review().to_dict() if councils <= FEEDBACK_UP_TO else None,
             "councils": {
                 "consumer": int(ev.consumer_approved.size),
                 "federation": int(ev.federation_approved.size),
