@@ -234,10 +234,12 @@ def review_workplaces(
                 if others.size:
                     best = others[np.argmin(per_unit[others])]
                     if per_unit[best] < per_unit[u] * (1.0 - 1e-9):
+                        other = names[units.council[best]]
+                        if units.name[best] != other:  # a technique, not the council itself
+                            other = f"{other}'s {units.name[best]}"
                         reasons.append(
                             f"{units.name[u]} makes {labels[good]} at a social cost of "
-                            f"{per_unit[u]:.4g} a unit; {names[units.council[best]]}'s "
-                            f"{units.name[best]} at {per_unit[best]:.4g} "
+                            f"{per_unit[u]:.4g} a unit; {other} at {per_unit[best]:.4g} "
                             f"({1.0 - per_unit[best] / per_unit[u]:.0%} less)"
                         )
                 peers = others[active[others]]
