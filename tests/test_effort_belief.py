@@ -91,6 +91,20 @@ def test_a_council_that_values_effort_at_its_input_costs_is_recognised() -> None
     assert expected == pytest.approx(answer(new))
 
 
+def test_a_council_with_a_threshold_of_its_own_is_a_shifted_line() -> None:
+    """A council that runs nothing below a margin of 0.4 and then the prior's slope,
+    ``x = K (m - 0.4) / E``: no scale fits its moves; from three moves the fitted line does,
+    and the belief gives its answer at another margin."""
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    belief = EffortBelief.prior(lin)
+    for price in (1.8, 2.2, 1.6, 2.0):
+        x = 10.0 * (price - 1.0 - 0.4) / 2.0
+        belief = belief.observe(lin, np.array([price, 1.0]), np.array([x]))
+    assert belief.effort == pytest.approx([2.0])
+    assert belief.shift == pytest.approx([-2.0])
+    assert belief.supply(lin, np.array([1.1])) == pytest.approx([3.5])
+
+
 def test_a_stated_marginal_effort_cost_sets_the_slope() -> None:
     lin = one_good_workers(effort=2.0, capacity=10.0)
     prices = np.array([2.0, 1.0])  # margin 1

@@ -27,7 +27,9 @@ belief moves to what the council actually proposed:
   ``l`` (a council that moves only part of the way from its last proposal each round, on
   the grid :data:`LAGS`, the least lag that fits preferred) and, for each, the elasticity
   ``g`` (a council that values its effort at the round's own prices, so that its effort
-  cost moves with its input costs) by least squares in logs.
+  cost moves with its input costs) by least squares in logs, or a shifted line
+  ``h = b m + d`` where that fits far better (:data:`LINE_GAIN`; a council with a threshold
+  of its own).
 * **anything else** (at capacity, idle, near either, or at a margin of zero or less): the
   curve moves sideways, just far enough that it reaches capacity (stays idle) at the
   round's margin, or towards an interior proposal as for stated effort.
@@ -84,6 +86,11 @@ otherwise."""
 
 MOST_SCALE_CHANGE = 4.0
 """Largest factor by which one proposal may change the belief's effort scale."""
+
+LINE_GAIN = 2.0
+"""A shifted line of the fitted slope (``h = b m + d``: a council with a threshold of its
+own, or a fixed part of its effort cost) replaces the scaled curve where its error is this
+factor smaller; it needs three moves, as two fit any line."""
 
 READABLE = 0.05
 """An unstated proposal within this share of capacity of idle or of capacity moves the
@@ -256,13 +263,17 @@ class EffortBelief:
         step = np.stack([margin, now.previous, x, now.input_cost], axis=1)
         step[~(interior & ~says) | ~np.isfinite(now.previous)] = np.nan
         transitions = np.concatenate([now.transitions[:, 1:], step[:, None, :]], axis=1)
-        fitted, lag, elasticity, heading_slope = _fit_response(
+        fitted, lag, elasticity, heading_slope, fitted_shift = _fit_response(
             transitions, now.input_cost, k, now.elasticity
         )
         fitted &= scaled & (heading_slope > 0)
-        # a council at its choice is read exactly by the latest scale; a slow one by the fit
-        slow = fitted & (lag > 0)
-        effort = np.where(slow, np.divide(k, heading_slope, out=effort.copy(), where=slow), effort)
+        # a council at its choice on a scaled curve is read exactly by the latest scale;
+        # a slow one, or one on a shifted line, by the fit
+        refit = fitted & ((lag > 0) | (fitted_shift != 0.0))
+        effort = np.where(
+            refit, np.divide(k, heading_slope, out=effort.copy(), where=refit), effort
+        )
+        shift = np.where(fitted, fitted_shift, shift)
         speed = np.where(fitted, 1.0 - lag, np.where(says | scaled, 1.0, now.speed))
         return replace(
             now,
@@ -284,7 +295,7 @@ def input_cost(workers: LinearWorkers, prices: np.ndarray) -> np.ndarray:
 
 def _fit_response(
     transitions: np.ndarray, cost_now: np.ndarray, capacity: np.ndarray, elasticity: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Fit ``x_r = a x_(r-1) + (1 - a) clip(b (c_now / c_r)^g m_r, 0, K)`` to each
     technique's moves.
 
@@ -295,18 +306,21 @@ def _fit_response(
     squares of ``ln(h_r / m_r)`` on ``ln(c_now / c_r)`` over the moves whose heading is
     neither idle nor at capacity (``g`` within :data:`ELASTICITY_RANGE`; where the input
     costs have moved by less than 1 %, ``g`` stays ``elasticity``), and an error over all
-    moves; the least lag within :data:`PLAINER` of the least error is chosen. Returns
-    whether the fit holds (two moves or more, error under :data:`FIT_RESIDUAL` of
-    capacity), the lag ``a``, the elasticity ``g`` and the heading's slope ``b = K / E_t``
-    at ``c_now``.
+    moves; from three moves a shifted line ``h = b m + d`` (least squares) replaces that
+    where its error is :data:`LINE_GAIN` times smaller. The least lag within
+    :data:`PLAINER` of the least error is chosen. Returns whether the fit holds (two moves
+    or more, error under :data:`FIT_RESIDUAL` of capacity), the lag ``a``, the elasticity
+    ``g``, the heading's slope ``b = K / E_t`` at ``c_now`` and the shift ``d`` (0 on a
+    scaled curve).
     """
     n_t = capacity.size
     ok = np.isfinite(transitions).all(axis=2)
     candidates = np.flatnonzero(ok.sum(axis=1) >= 2)
     fitted = np.zeros(n_t, dtype=bool)
     lag, fitted_g, slope = np.zeros(n_t), elasticity.copy(), np.zeros(n_t)
+    shift = np.zeros(n_t)
     if candidates.size == 0:
-        return fitted, lag, fitted_g, slope
+        return fitted, lag, fitted_g, slope, shift
     ok = ok[candidates]
     move = np.where(ok[..., None], transitions[candidates], 0.0)
     margin, before, after, cost = (move[..., i] for i in range(4))
@@ -322,6 +336,7 @@ def _fit_response(
     errors = np.full((candidates.size, LAGS.size), np.inf)
     slopes = np.zeros_like(errors)
     gs = np.zeros_like(errors)
+    shifts = np.zeros_like(errors)
     for j, a in enumerate(LAGS):
         heading = (after - a * before) / (1.0 - a)
         free = priced & (margin > 0) & (heading > k * 0.005) & (heading < k * 0.995)
@@ -348,6 +363,26 @@ def _fit_response(
         errors[:, j] = np.where(some, rms, np.inf)
         slopes[:, j] = b
         gs[:, j] = g
+        # the prior's slope family shifted, h = b m + d, where it fits far better
+        mean_m = np.divide((wf * margin).sum(1), total, out=np.zeros(total.shape), where=some)
+        mean_h = np.divide((wf * heading).sum(1), total, out=np.zeros(total.shape), where=some)
+        dm = np.where(free, margin - mean_m[:, None], 0.0)
+        var_m = (wf * dm * dm).sum(1)
+        spread_m = (free.sum(1) >= 3) & (var_m > (0.01 * mean_m) ** 2 * total)
+        b_line = np.divide(
+            (wf * dm * (heading - mean_h[:, None])).sum(1),
+            var_m,
+            out=np.zeros(total.shape),
+            where=spread_m,
+        )
+        d_line = mean_h - b_line * mean_m
+        on_line = np.clip(b_line[:, None] * margin + d_line[:, None], 0.0, k)
+        rms_line = np.sqrt((w * ((1.0 - a) * (heading - on_line)) ** 2).sum(axis=1)) / k[:, 0]
+        line = spread_m & (b_line > 0) & (rms_line * LINE_GAIN < errors[:, j])
+        errors[:, j] = np.where(line, rms_line, errors[:, j])
+        slopes[:, j] = np.where(line, b_line, b)
+        gs[:, j] = np.where(line, 0.0, g)
+        shifts[:, j] = np.where(line, d_line, 0.0)
     least = errors.min(axis=1)
     plain = errors <= np.maximum(PLAINER * least, 1e-4)[:, None]
     choice = plain.argmax(axis=1)  # the first, so the least lag, within reach
@@ -356,4 +391,5 @@ def _fit_response(
     lag[candidates] = LAGS[choice]
     fitted_g[candidates] = gs[rows, choice]
     slope[candidates] = slopes[rows, choice]
-    return fitted, lag, fitted_g, slope
+    shift[candidates] = shifts[rows, choice]
+    return fitted, lag, fitted_g, slope, shift
