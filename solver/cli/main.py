@@ -1,4 +1,4 @@
-"""Command line: ``parplan plan``, ``review``, ``balance``, ``solve``, ``import-io``,
+"""Command line: ``parplan plan``, ``ledger``, ``review``, ``balance``, ``solve``, ``import-io``,
 ``check``, ``schema``, ``examples``.
 
 Errors in the input are printed as one line per offending field and give exit status 2;
@@ -17,6 +17,7 @@ from typing import Any
 from solver.cli.balance import run_balance
 from solver.cli.common import EXIT_BAD_INPUT
 from solver.cli.economies import run_examples, run_generate, run_import_io, run_schema
+from solver.cli.ledger import run_ledger_export, run_ledger_verify
 from solver.cli.plan import run_plan
 from solver.cli.review import run_review
 from solver.cli.solve import run_check, run_solve
@@ -105,6 +106,30 @@ def _parser() -> argparse.ArgumentParser:
         help="take consumer councils' budgets from the effort ratings of these workplaces' "
         "members (balanced across workplaces first)",
     )
+
+    pl.add_argument(
+        "--ledger",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="publish every round (proposals, the board's reckoning, decisions) to DIR as a "
+        "SHA-256 chain of JSON files (see `parplan ledger`)",
+    )
+
+    lg = sub.add_parser("ledger", help="read a ledger that `parplan plan --ledger DIR` wrote")
+    lg_sub = lg.add_subparsers(dest="ledger_command", required=True)
+    lx = lg_sub.add_parser(
+        "export", help="the ledger as tables: rounds, items, proposals, decisions"
+    )
+    lx.add_argument("folder", type=Path, metavar="DIR")
+    lx.add_argument("--format", choices=["csv", "json"], default="csv")
+    lx.add_argument("--out", type=Path, default=None, help="CSV folder (default DIR/export)")
+    lx.set_defaults(func=run_ledger_export)
+    lv = lg_sub.add_parser(
+        "verify", help="exit 0 when every round's hash and link hold, 1 naming the first altered"
+    )
+    lv.add_argument("folder", type=Path, metavar="DIR")
+    lv.set_defaults(func=run_ledger_verify)
 
     rv = sub.add_parser(
         "review",

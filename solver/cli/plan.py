@@ -9,6 +9,7 @@ from typing import Any
 
 from solver.cli.common import EXIT_INFEASIBLE, EXIT_OK, economy_of
 from solver.economy.model import Economy
+from solver.planning.ledger import LedgerWriter
 from solver.planning.market import Market
 from solver.planning.result import PlanResult, RoundRecord, compare_prices
 from solver.plots import close_figure, plot_convergence
@@ -126,8 +127,16 @@ def run_plan(args: argparse.Namespace) -> int:
     )
     market = session.market
     progress = Progress(args.max_rounds, args.tolerance, not args.quiet)
+    writer = LedgerWriter(args.ledger) if args.ledger is not None else None
+
+    def each_round(record: RoundRecord) -> None:
+        progress(record)
+        if writer is not None:
+            assert session.last_proposals is not None and session.last_evaluation is not None
+            writer.write(market, record, session.last_proposals, session.last_evaluation)
+
     try:
-        result = session.run(progress)
+        result = session.run(each_round)
     finally:
         progress.close()
     out: dict[str, Any] = result.to_dict(top=None if args.top <= 0 else args.top)
