@@ -182,6 +182,19 @@ class PlanningClient:
         )
         return self.planning.AnswerLastWord(request, metadata=self.metadata).session
 
+    def ledger(self, session_id: str, page_size: int = 10) -> Iterator[pb.LedgerRecord]:
+        """Every closed round's ledger record, page after page."""
+        token = ""
+        while True:
+            request = pb.GetLedgerRequest(
+                session_id=session_id, page_size=page_size, page_token=token
+            )
+            reply = self.planning.GetLedger(request, metadata=self.metadata)
+            yield from reply.records
+            token = reply.next_page_token
+            if not token:
+                return
+
     def get_session(self, session_id: str) -> pb.Session:
         request = pb.GetSessionRequest(session_id=session_id)
         return self.planning.GetSession(request, metadata=self.metadata).session

@@ -46,7 +46,13 @@ from solver.planning.result import PlanStatus, RoundRecord
 from solver.planning.rules import make_rule
 from solver.planning.session import PlanningSession
 from solver.status import TerminationCondition
-from solver.usecases import MissingProposalsError, new_session, rate_economy, round_proposals
+from solver.usecases import (
+    MissingProposalsError,
+    new_session,
+    rate_economy,
+    round_proposals,
+    session_ledger,
+)
 
 from .auth import hash_token, new_token
 from .store import EconomyRecord, RoundClosedError, SessionRecord, Store
@@ -355,6 +361,14 @@ class SessionManager:
             only=council,
         )
         return evaluation, held
+
+    async def ledger(self, session_id: str) -> list[dict[str, Any]]:
+        """The session's published ledger: every closed round's record, chained."""
+        live = await self.session(session_id)
+        planning = live.planning
+        rows = await self.db(self.store.rounds, session_id)
+        proposals = [row.proposals for row in rows[: len(planning.rounds)]]
+        return await self.compute(session_ledger, planning, proposals)
 
     # -- economies -----------------------------------------------------------------------
 

@@ -20,8 +20,10 @@ from solver.economy.model import Economy, load_economy
 from solver.jobs.balance import balance_society
 from solver.jobs.remuneration import economy_with_ratings, effort_ratings
 from solver.jobs.workplaces import Society, load_society
+from solver.planning.board.evaluation import evaluate
 from solver.planning.council_view import CouncilView, ItemInfo, council_view, item_catalogue
 from solver.planning.from_economy import market_from_economy
+from solver.planning.ledger import GENESIS, ledger_record
 from solver.planning.live_proposals import (
     CouncilDirectory,
     CouncilProposal,
@@ -44,6 +46,7 @@ __all__ = [
     "rate_economy",
     "round_proposals",
     "session_items",
+    "session_ledger",
 ]
 
 
@@ -241,3 +244,23 @@ def session_items(market: Market) -> list[ItemInfo]:
     """What every item of a session's price lists is: kind, unit, and a permit's pollutant
     and federation."""
     return item_catalogue(market)
+
+
+def session_ledger(
+    session: PlanningSession, proposals: Sequence[Proposals]
+) -> list[dict[str, Any]]:
+    """The published ledger of ``session``'s closed rounds (:mod:`solver.planning.ledger`),
+    from the proposals each round closed with (oldest first): every record chained to the
+    one before by its SHA-256."""
+    if len(proposals) != len(session.rounds):
+        raise ValueError(
+            f"proposals: {len(proposals)} rounds of proposals for {len(session.rounds)} rounds"
+        )
+    records: list[dict[str, Any]] = []
+    head = GENESIS
+    for record, made in zip(session.rounds, proposals, strict=True):
+        verdict = evaluate(session.market, made, record.prices, session.tolerance)
+        entry = ledger_record(session.market, record, made, verdict, head)
+        head = str(entry["sha256"])
+        records.append(entry)
+    return records

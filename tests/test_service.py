@@ -31,6 +31,7 @@ from server.process import ServerProcess
 from solver.economy.model import Economy, load_economy, with_requests
 from solver.lp.solve import solve_round
 from solver.planning.from_economy import market_from_economy
+from solver.planning.ledger import verify_ledger
 from solver.planning.live_proposals import (
     CouncilDirectory,
     CouncilProposal,
@@ -1138,3 +1139,39 @@ def test_live_councils_answer_the_last_word_and_the_answers_survive_a_restart(
         assert process.stop() == 0
     finally:
         process.kill()
+
+
+def test_every_participant_reads_the_ledger_page_by_page(
+    admin: PlanningClient, town_id: str, tmp_path: Path
+) -> None:
+    """A session with two live councils: both tokens and the admin's read every round's
+    record, every other council's proposal included, in pages; the chain verifies as
+    `parplan ledger verify` checks it, and ends at the published head."""
+    market = market_from_economy(load_economy(TOWN))
+    directory = CouncilDirectory(market)
+    session, tokens = admin.create_session(town_id, live_councils=["north-cc", "bakery"])
+    sid = session.session_id
+    play(admin, sid, tokens, directory)
+    rounds = admin.get_session(sid).current_round
+    by_admin = list(admin.ledger(sid, page_size=2))
+    assert [r.round for r in by_admin] == list(range(1, rounds + 1))
+    for council, token in tokens.items():
+        assert list(admin.as_council(token).ledger(sid, page_size=1)) == by_admin, council
+    folder = tmp_path / "ledger"
+    folder.mkdir()
+    for r in by_admin:
+        record = json.loads(r.record_json)
+        assert record["sha256"] == r.sha256 and record["previous_sha256"] == r.previous_sha256
+        assert {"north-cc", "south-cc"} <= set(record["proposals"]["consumer"])
+        assert len(record["decisions"]) >= len(directory.kinds)
+        (folder / f"round-{r.round:04d}.json").write_text(r.record_json)
+    assert verify_ledger(folder) == (None, by_admin[-1].sha256)
+    reply = admin.planning.GetLedger(
+        pb.GetLedgerRequest(session_id=sid, page_size=100), metadata=admin.metadata
+    )
+    assert reply.head_sha256 == by_admin[-1].sha256 and not reply.next_page_token
+    with pytest.raises(grpc.RpcError) as bad:
+        admin.planning.GetLedger(
+            pb.GetLedgerRequest(session_id=sid, page_token="x"), metadata=admin.metadata
+        )
+    assert code_of(bad.value) == grpc.StatusCode.INVALID_ARGUMENT

@@ -163,6 +163,34 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         return pb.AnswerLastWordResponse(session=self._session(live))
 
     @translate_errors
+    async def GetLedger(
+        self, request: pb.GetLedgerRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetLedgerResponse:
+        await self.guard.caller(context, request.session_id)
+        if request.page_size < 0:
+            raise ValueError("page_size: must be >= 0")
+        size = min(request.page_size or 10, 100)
+        token = request.page_token or "0"
+        if not token.isdigit():
+            raise ValueError(f"page_token: not a token of this call: {token!r}")
+        start = int(token)
+        records = await self.manager.ledger(request.session_id)
+        page = records[start : start + size]
+        return pb.GetLedgerResponse(
+            records=[
+                pb.LedgerRecord(
+                    round=int(r["round"]),
+                    sha256=str(r["sha256"]),
+                    previous_sha256=str(r["previous_sha256"]),
+                    record_json=json.dumps(r),
+                )
+                for r in page
+            ],
+            next_page_token=str(start + size) if start + size < len(records) else "",
+            head_sha256=str(records[-1]["sha256"]) if records else "",
+        )
+
+    @translate_errors
     async def GetSession(
         self, request: pb.GetSessionRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetSessionResponse:

@@ -515,3 +515,35 @@ class AnswerLastWordResponse(_message.Message):
     SESSION_FIELD_NUMBER: _ClassVar[int]
     session: Session
     def __init__(self, session: _Optional[_Union[Session, _Mapping]] = ...) -> None: ...
+
+class GetLedgerRequest(_message.Message):
+    __slots__ = ("session_id", "page_size", "page_token")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, session_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class LedgerRecord(_message.Message):
+    __slots__ = ("round", "sha256", "previous_sha256", "record_json")
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_SHA256_FIELD_NUMBER: _ClassVar[int]
+    RECORD_JSON_FIELD_NUMBER: _ClassVar[int]
+    round: int
+    sha256: str
+    previous_sha256: str
+    record_json: str
+    def __init__(self, round: _Optional[int] = ..., sha256: _Optional[str] = ..., previous_sha256: _Optional[str] = ..., record_json: _Optional[str] = ...) -> None: ...
+
+class GetLedgerResponse(_message.Message):
+    __slots__ = ("records", "next_page_token", "head_sha256")
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    HEAD_SHA256_FIELD_NUMBER: _ClassVar[int]
+    records: _containers.RepeatedCompositeFieldContainer[LedgerRecord]
+    next_page_token: str
+    head_sha256: str
+    def __init__(self, records: _Optional[_Iterable[_Union[LedgerRecord, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., head_sha256: _Optional[str] = ...) -> None: ...

@@ -91,6 +91,11 @@ class PlanningServiceStub:
                 request_serializer=planning_dot_v1_dot_planning__pb2.AnswerLastWordRequest.SerializeToString,
                 response_deserializer=planning_dot_v1_dot_planning__pb2.AnswerLastWordResponse.FromString,
                 _registered_method=True)
+        self.GetLedger = channel.unary_unary(
+                '/planning.v1.PlanningService/GetLedger',
+                request_serializer=planning_dot_v1_dot_planning__pb2.GetLedgerRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_planning__pb2.GetLedgerResponse.FromString,
+                _registered_method=True)
 
 
 class PlanningServiceServicer:
@@ -186,6 +191,16 @@ class PlanningServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetLedger(self, request, context):
+        """The session's published ledger, a page of closed rounds at a time: every council's
+        proposal, the board's reckoning per item, the LP's status and next prices, every
+        decision with its reason; each record chained to the one before by its SHA-256. Any
+        token of the session (every participant) and the admin's read it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PlanningServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -243,6 +258,11 @@ def add_PlanningServiceServicer_to_server(servicer, server):
                     servicer.AnswerLastWord,
                     request_deserializer=planning_dot_v1_dot_planning__pb2.AnswerLastWordRequest.FromString,
                     response_serializer=planning_dot_v1_dot_planning__pb2.AnswerLastWordResponse.SerializeToString,
+            ),
+            'GetLedger': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetLedger,
+                    request_deserializer=planning_dot_v1_dot_planning__pb2.GetLedgerRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_planning__pb2.GetLedgerResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -544,6 +564,33 @@ class PlanningService:
             '/planning.v1.PlanningService/AnswerLastWord',
             planning_dot_v1_dot_planning__pb2.AnswerLastWordRequest.SerializeToString,
             planning_dot_v1_dot_planning__pb2.AnswerLastWordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetLedger(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/planning.v1.PlanningService/GetLedger',
+            planning_dot_v1_dot_planning__pb2.GetLedgerRequest.SerializeToString,
+            planning_dot_v1_dot_planning__pb2.GetLedgerResponse.FromString,
             options,
             channel_credentials,
             insecure,
