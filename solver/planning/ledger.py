@@ -31,9 +31,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from solver.planning.board.evaluation import Evaluation
+from solver.planning.live_proposals import named_proposals
 from solver.planning.market import Market, Proposals
 from solver.planning.result import RoundRecord, council_feedback
 
@@ -71,51 +71,6 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _rows(matrix: sp.csr_array | None, names: list[str], labels: list[str]) -> dict[str, Any]:
-    if matrix is None:
-        return {}
-    csr = sp.csr_array(matrix)
-    out = {}
-    for i, name in enumerate(names):
-        lo, hi = csr.indptr[i], csr.indptr[i + 1]
-        pairs = zip(csr.indices[lo:hi], csr.data[lo:hi], strict=True)
-        out[name] = {labels[j]: float(v) for j, v in pairs}
-    return out
-
-
-def _proposals(market: Market, proposals: Proposals) -> dict[str, Any]:
-    labels = market.labels
-    out: dict[str, Any] = {
-        "consumer": _rows(proposals.consumer_requests, market.consumer_names(), labels),
-        "federation": _rows(proposals.federation_requests, market.federation_names(), labels),
-    }
-    workers: dict[str, Any] = {}
-    if market.linear is not None and proposals.linear_activity is not None:
-        names, councils = market.technique_names(), market.worker_names()
-        for t, (w, x) in enumerate(
-            zip(market.linear.council, proposals.linear_activity, strict=True)
-        ):
-            workers.setdefault(councils[int(w)], {})[names[t]] = float(x)
-    elif market.cobb_douglas is not None and proposals.cobb_douglas is not None:
-        cd, prop = market.cobb_douglas, proposals.cobb_douglas
-        inputs = _rows(prop.inputs, market.worker_names(), labels)
-        for w, name in enumerate(market.worker_names()):
-            workers[name] = {
-                "output": {labels[int(cd.product[w])]: float(prop.output[w])},
-                "inputs": inputs[name],
-            }
-    out["worker"] = workers
-    if market.permits is not None and proposals.permits is not None:
-        owners = market.consumer_names()
-        out["permits"] = {
-            f"{owners[int(o)]}:{labels[int(i)]}": float(q)
-            for o, i, q in zip(
-                market.permits.owner, market.permits.item, proposals.permits, strict=True
-            )
-        }
-    return out
-
-
 def ledger_record(
     market: Market,
     record: RoundRecord,
@@ -146,7 +101,7 @@ def ledger_record(
             }
             for i in range(market.n_items)
         ],
-        "proposals": _proposals(market, proposals),
+        "proposals": named_proposals(market, proposals),
         "decisions": council_feedback(market, evaluation),
     }
     body = _clean(body)

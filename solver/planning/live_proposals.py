@@ -17,6 +17,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,6 +29,7 @@ __all__ = [
     "CouncilKind",
     "CouncilProposal",
     "council_proposal",
+    "named_proposals",
     "with_council_proposals",
 ]
 
@@ -313,3 +315,54 @@ def with_council_proposals(
         linear_activity=activity,
         stated_effort=stated,
     )
+
+
+def _named_rows(matrix: sp.csr_array | None, names: list[str], labels: list[str]) -> dict[str, Any]:
+    """Each row of ``matrix`` as ``{label: quantity}`` (its nonzeros), by row name."""
+    if matrix is None:
+        return {}
+    csr = sp.csr_array(matrix)
+    out = {}
+    for i, name in enumerate(names):
+        lo, hi = csr.indptr[i], csr.indptr[i + 1]
+        pairs = zip(csr.indices[lo:hi], csr.data[lo:hi], strict=True)
+        out[name] = {labels[j]: float(v) for j, v in pairs}
+    return out
+
+
+def named_proposals(market: Market, proposals: Proposals) -> dict[str, dict[str, Any]]:
+    """Every council's proposal by council id, as a council reads it (the inverse of
+    :func:`with_council_proposals`): ``consumer`` and ``federation`` requests by item;
+    ``worker`` activity by technique (linear councils) or ``output`` and ``inputs`` by item
+    (Cobb-Douglas councils); ``permits`` offered, by ``<owner>:<permit item>``, where the
+    market has permit sellers."""
+    labels = market.labels
+    out: dict[str, dict[str, Any]] = {
+        "consumer": _named_rows(proposals.consumer_requests, market.consumer_names(), labels),
+        "federation": _named_rows(proposals.federation_requests, market.federation_names(), labels),
+    }
+    workers: dict[str, Any] = {}
+    if market.linear is not None and proposals.linear_activity is not None:
+        names, councils = market.technique_names(), market.worker_names()
+        for t, (w, x) in enumerate(
+            zip(market.linear.council, proposals.linear_activity, strict=True)
+        ):
+            workers.setdefault(councils[int(w)], {})[names[t]] = float(x)
+    elif market.cobb_douglas is not None and proposals.cobb_douglas is not None:
+        cd, prop = market.cobb_douglas, proposals.cobb_douglas
+        inputs = _named_rows(prop.inputs, market.worker_names(), labels)
+        for w, name in enumerate(market.worker_names()):
+            workers[name] = {
+                "output": {labels[int(cd.product[w])]: float(prop.output[w])},
+                "inputs": inputs[name],
+            }
+    out["worker"] = workers
+    if market.permits is not None and proposals.permits is not None:
+        owners = market.consumer_names()
+        out["permits"] = {
+            f"{owners[int(o)]}:{labels[int(i)]}": float(q)
+            for o, i, q in zip(
+                market.permits.owner, market.permits.item, proposals.permits, strict=True
+            )
+        }
+    return out

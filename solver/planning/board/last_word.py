@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,6 +33,7 @@ from solver.highs import apply_options, highs_lp, new_highs, outcome_from_highs
 from solver.planning.board.evaluation import Evaluation, evaluate
 from solver.planning.board.excess import clearing_excess, free_items
 from solver.planning.councils import WorkerProposals
+from solver.planning.live_proposals import named_proposals
 from solver.planning.market import Market, Proposals, supply_and_demand
 from solver.status import Method, TerminationCondition
 
@@ -174,45 +176,20 @@ class LastWord:
         }
 
 
-def _parts(market: Market, plan: Proposals) -> dict[int, dict[str, dict[str, float]]]:
-    """Each council's part of ``plan`` by its index in :func:`council_ids`, with names."""
-    labels = market.labels
-    parts: dict[int, dict[str, dict[str, float]]] = {}
-
-    def requests(matrix: sp.csr_array | None, start: int) -> None:
-        if matrix is None:
-            return
-        csr = sp.csr_array(matrix)
-        for row in range(csr.shape[0]):
-            lo, hi = csr.indptr[row], csr.indptr[row + 1]
-            parts[start + row] = {
-                "requests": {
-                    labels[j]: float(v)
-                    for j, v in zip(csr.indices[lo:hi], csr.data[lo:hi], strict=True)
-                }
-            }
-
+def _parts(market: Market, plan: Proposals) -> dict[int, dict[str, Any]]:
+    """Each council's part of ``plan`` by its index in :func:`council_ids`, with names: a
+    consumer council's or federation's ``requests``, a linear worker council's
+    ``activities``, a Cobb-Douglas council's ``output`` and ``inputs``."""
+    named = named_proposals(market, plan)
     c = market.consumers.n
     f = market.federations.n if market.federations is not None else 0
-    requests(plan.consumer_requests, 0)
-    requests(plan.federation_requests, c)
-    if market.linear is not None and plan.linear_activity is not None:
-        names = market.technique_names()
-        for t, (w, x) in enumerate(zip(market.linear.council, plan.linear_activity, strict=True)):
-            parts.setdefault(c + f + int(w), {"activities": {}})["activities"][names[t]] = float(x)
-    if market.cobb_douglas is not None and plan.cobb_douglas is not None:
-        inputs = sp.csr_array(plan.cobb_douglas.inputs)
-        for w in range(market.cobb_douglas.n):
-            lo, hi = inputs.indptr[w], inputs.indptr[w + 1]
-            parts[c + f + w] = {
-                "output": {
-                    labels[market.cobb_douglas.product[w]]: float(plan.cobb_douglas.output[w])
-                },
-                "inputs": {
-                    labels[j]: float(v)
-                    for j, v in zip(inputs.indices[lo:hi], inputs.data[lo:hi], strict=True)
-                },
-            }
+    index = {name: c + f + w for w, name in enumerate(market.worker_names())}
+    parts: dict[int, dict[str, Any]] = {}
+    for start, group in ((0, "consumer"), (c, "federation")):
+        for row, requests in enumerate(named[group].values()):
+            parts[start + row] = {"requests": requests}
+    for council, part in named["worker"].items():
+        parts[index[council]] = part if market.linear is None else {"activities": part}
     return parts
 
 
