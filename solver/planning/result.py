@@ -56,11 +56,14 @@ class PlanResult:
         support (:mod:`~solver.planning.board.review`)."""
         return review_workplaces(self.market, self.proposals, self.final.prices, threshold)
 
+    def _settling_word(self) -> LastWord | None:
+        """The last word where it settled the session (the plan is then its mix)."""
+        return self.last_word if self.settled else None
+
     def _totals(self) -> tuple[np.ndarray, np.ndarray]:
         """Supply and demand of the plan: the last word's where it settled the session."""
-        if self.settled and self.last_word is not None:
-            return self.last_word.supply, self.last_word.demand
-        return self.final.supply, self.final.demand
+        word = self._settling_word()
+        return (word.supply, word.demand) if word else (self.final.supply, self.final.demand)
 
     @property
     def converged(self) -> bool:
@@ -177,6 +180,7 @@ class PlanResult:
         """A JSON-ready summary: status, history, prices and quantities of every item."""
         market, last = self.market, self.final
         supply, demand = self._totals()
+        word = self._settling_word()
         rho = relative_excess(supply, demand)
         order = np.argsort(-rho, kind="stable") if top is not None else np.arange(rho.size)
         items = [
@@ -230,12 +234,8 @@ class PlanResult:
             "converged": self.converged,
             "rounds": len(self.rounds),
             "tolerance": self.tolerance,
-            "max_excess": self.last_word.max_excess
-            if self.settled and self.last_word
-            else last.max_excess,
-            "worst_item": self.last_word.worst_item
-            if self.settled and self.last_word
-            else last.worst_item,
+            "max_excess": word.max_excess if word else last.max_excess,
+            "worst_item": word.worst_item if word else last.worst_item,
             "last_word": self.last_word.to_dict(market) if self.last_word is not None else None,
             "workplace_review": self.review().to_dict() if councils <= FEEDBACK_UP_TO else None,
             "councils": {

@@ -248,17 +248,15 @@ class PlanningSession:
         """The plan of the last round and the history so far."""
         if not self.rounds or self.last_proposals is None or self.last_evaluation is None:
             raise RuntimeError("no round has been played")
-        settled = self.status is PlanStatus.SETTLED and self.last_word is not None
+        settled = self.last_word if self.status is PlanStatus.SETTLED else None
         return PlanResult(
             market=self.market,
             rule=self.rule.name,
             status=self.status,
             tolerance=self.tolerance,
             rounds=list(self.rounds),
-            proposals=self.last_word.plan if settled and self.last_word else self.last_proposals,
-            evaluation=(
-                self.last_word.evaluation if settled and self.last_word else self.last_evaluation
-            ),
+            proposals=settled.plan if settled else self.last_proposals,
+            evaluation=settled.evaluation if settled else self.last_evaluation,
             last_word=self.last_word,
         )
 
