@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
+from grpc_health.v1 import health_pb2_grpc
 
 from .api.planning.v1 import (
     economy_pb2,
@@ -20,7 +21,7 @@ from .api.planning.v1 import (
     round_pb2,
     round_pb2_grpc,
 )
-from .health import MAX_WATCHERS, HealthService, add_health_service, sqlite_probe
+from .health import MAX_WATCHERS, HealthService, sqlite_probe
 from .health import SERVICE_NAME as HEALTH_SERVICE
 from .reflection import enable_reflection
 from .services import EconomyService, JobsService, PlanningService, RoundService
@@ -139,7 +140,7 @@ async def start_server(config: ServerConfig) -> RunningServer:
     health_service = HealthService(
         SERVICE_NAMES, sqlite_probe(config.database), max_watchers=config.max_health_watchers
     )
-    add_health_service(health_service, server)
+    health_pb2_grpc.add_HealthServicer_to_server(health_service, server)
     enable_reflection((*SERVICE_NAMES, HEALTH_SERVICE), server)
     if (config.tls_cert is None) != (config.tls_key is None):
         raise ValueError("tls_cert, tls_key: give both or neither")

@@ -5,9 +5,9 @@ open ``Watch`` stream, and keeps holding it after the client has gone: on 2 core
 dropped watchers left ``Check`` unanswered and kept SIGTERM from ending the process (the
 loop's default executor could not be joined). Here every call is a coroutine:
 
-* ``Check`` answers at once from what the service knows: the status set per service,
-  NOT_SERVING while the store's last probe failed or once shutdown began, NOT_FOUND for a
-  service it does not serve.
+* ``Check`` answers at once from what the service knows: SERVING for every service it
+  serves, NOT_SERVING while the store's last probe failed or once shutdown began, NOT_FOUND
+  for a service it does not serve.
 * ``Watch`` sends the status, then every change, from a coroutine that grpc cancels when the
   client goes away (deadline, cancellation, closed channel); at most :data:`MAX_WATCHERS`
   streams are open at once (one more is refused with RESOURCE_EXHAUSTED); shutdown sends
@@ -25,7 +25,6 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -35,7 +34,6 @@ __all__ = [
     "PROBE_SECONDS",
     "SERVICE_NAME",
     "HealthService",
-    "add_health_service",
     "sqlite_probe",
 ]
 
@@ -74,7 +72,7 @@ class HealthService(health_pb2_grpc.HealthServicer):
     Parameters
     ----------
     services
-        Names served, ``""`` (the whole server) among them; each starts SERVING.
+        Names served besides ``""`` (the whole server); each is SERVING while the store is.
     probe
         Raises while the store is unhealthy (:func:`sqlite_probe`); ``None``: no probe.
     max_watchers
@@ -88,7 +86,7 @@ class HealthService(health_pb2_grpc.HealthServicer):
         *,
         max_watchers: int = MAX_WATCHERS,
     ) -> None:
-        self._status: dict[str, Status] = {name: SERVING for name in ("", *services)}
+        self._served = frozenset(("", *services))
         self._probe = probe
         self._store_ok = True
         self._stopping = False
@@ -105,15 +103,9 @@ class HealthService(health_pb2_grpc.HealthServicer):
 
     def status(self, service: str) -> Status | None:
         """What ``Check`` answers for ``service`` (``None``: not served)."""
-        own = self._status.get(service)
-        if own is None:
+        if service not in self._served:
             return None
-        return own if self._store_ok and not self._stopping else NOT_SERVING
-
-    def set(self, service: str, status: Status) -> None:
-        """Set a service's own status (the store's health and shutdown still override it)."""
-        self._status[service] = status
-        self._notify()
+        return SERVING if self._store_ok and not self._stopping else NOT_SERVING
 
     def _notify(self) -> None:
         self._changed.set()
@@ -184,8 +176,3 @@ class HealthService(health_pb2_grpc.HealthServicer):
                 await changed.wait()
         finally:
             self._watchers -= 1
-
-
-def add_health_service(service: HealthService, server: Any) -> None:
-    """Register ``service`` on a ``grpc.aio`` server."""
-    health_pb2_grpc.add_HealthServicer_to_server(service, server)
