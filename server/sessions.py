@@ -47,6 +47,7 @@ from solver.planning.rules import make_rule
 from solver.planning.session import PlanningSession
 from solver.status import TerminationCondition
 from solver.usecases import (
+    LEDGER_GENESIS,
     MissingProposalsError,
     new_session,
     rate_economy,
@@ -239,6 +240,9 @@ class LiveSession:
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     timer: asyncio.TimerHandle | None = None
     economy: Economy | None = None  # parsed when a council first reads its record
+    # the SHA-256 of every closed round's ledger record: the chain a reader pages through
+    # (records are re-made a page at a time from the stored proposals, never all kept)
+    ledger_heads: list[str] = field(default_factory=list)
 
     @property
     def session_id(self) -> str:
@@ -362,13 +366,24 @@ class SessionManager:
         )
         return evaluation, held
 
-    async def ledger(self, session_id: str) -> list[dict[str, Any]]:
-        """The session's published ledger: every closed round's record, chained."""
+    async def ledger(
+        self, session_id: str, start: int, size: int
+    ) -> tuple[list[dict[str, Any]], int, str]:
+        """Closed rounds ``start + 1`` to ``start + size`` of the session's published ledger
+        (re-made from the stored proposals, chained to the round before), how many rounds
+        it holds and its head (empty before any round closed)."""
         live = await self.session(session_id)
-        planning = live.planning
-        rows = await self.db(self.store.rounds, session_id)
-        proposals = [row.proposals for row in rows[: len(planning.rounds)]]
-        return await self.compute(session_ledger, planning, proposals)
+        planning, heads = live.planning, list(live.ledger_heads)
+        closed = len(heads)
+        if start >= closed or size <= 0:
+            return [], closed, heads[-1] if heads else ""
+        last = min(start + size, closed)
+        rows = await self.db(self.store.rounds, session_id, start + 1, last)
+        previous = heads[start - 1] if start > 0 else LEDGER_GENESIS
+        records = await self.compute(
+            session_ledger, planning, [row.proposals for row in rows], start + 1, previous
+        )
+        return records, closed, heads[-1]
 
     # -- economies -----------------------------------------------------------------------
 
@@ -490,9 +505,15 @@ class SessionManager:
         planning = self._planning(market, settings)
         rounds = await self.db(self.store.rounds, session_id)
 
+        heads: list[str] = []
+
         def replay() -> None:
             for row in rounds:
                 planning.close_round(row.proposals)
+                (entry,) = session_ledger(
+                    planning, [row.proposals], row.round, heads[-1] if heads else LEDGER_GENESIS
+                )
+                heads.append(str(entry["sha256"]))
                 if not np.allclose(planning.prices, row.next_prices, rtol=1e-9, atol=0.0):
                     log.warning(
                         "session %s round %d: replayed prices differ from the stored ones; "
@@ -510,7 +531,9 @@ class SessionManager:
         if planning.status is PlanStatus.RUNNING:
             bodies = await self.db(self.store.proposals, session_id, len(planning.rounds) + 1)
             submitted = {c: _proposal_from_body(c, body) for c, (body, _) in bodies.items()}
-        summaries = [row.summary for row in rounds]
+        summaries = [
+            row.summary | {"ledger_sha256": head} for row, head in zip(rounds, heads, strict=True)
+        ]
         log.info("session %s loaded: %d round(s) replayed", session_id, len(rounds))
         live = LiveSession(
             record,
@@ -521,6 +544,7 @@ class SessionManager:
             submitted,
             summaries,
             record.round_opened,
+            ledger_heads=heads,
         )
         self._live[session_id] = live
         self._arm_timer(live)
@@ -658,7 +682,7 @@ class SessionManager:
             left = None if deadline is None else max(deadline - time.monotonic(), 0.01)
             planning.rule.time_limit = left
 
-            def solve() -> RoundRecord:
+            def solve() -> tuple[RoundRecord, str]:
                 try:
                     proposals = round_proposals(
                         planning, live.directory, submitted, live.settings.live_councils
@@ -679,11 +703,15 @@ class SessionManager:
                         f"LP was stopped ({record.lp_status}) by the call's deadline or "
                         "cancellation; the round is still open"
                     )
-                return record
+                heads = live.ledger_heads
+                (entry,) = session_ledger(
+                    planning, [proposals], record.round, heads[-1] if heads else LEDGER_GENESIS
+                )
+                return record, str(entry["sha256"])
 
-            record = await self.compute(solve)
+            record, head = await self.compute(solve)
             planning.rule.time_limit = None
-            summary = summary_of(record, planning.status)
+            summary = summary_of(record, planning.status) | {"ledger_sha256": head}
             await self.db(
                 self.store.close_round,
                 session_id,
@@ -698,6 +726,7 @@ class SessionManager:
             live.planning = planning
             live.submitted = {}
             live.summaries.append(summary)
+            live.ledger_heads.append(head)
             live.round_opened = time.time()
             self._arm_timer(live)
         async with live.changed:

@@ -492,10 +492,13 @@ class Store:
             proposals=proposals_from_bytes(row["proposals"]),
         )
 
-    def rounds(self, session_id: str) -> list[RoundRow]:
-        """Every closed round of a session, in order."""
+    def rounds(self, session_id: str, first: int = 1, last: int | None = None) -> list[RoundRow]:
+        """The closed rounds ``first`` to ``last`` (default: every one) of a session, in
+        order."""
         rows = self._db.execute(
-            "SELECT * FROM rounds WHERE session_id = ? ORDER BY round", (session_id,)
+            "SELECT * FROM rounds WHERE session_id = ? AND round >= ? AND round <= ? "
+            "ORDER BY round",
+            (session_id, first, last if last is not None else 2**62),
         ).fetchall()
         return [self._round(row) for row in rows]
 

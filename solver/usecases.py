@@ -37,6 +37,7 @@ from solver.planning.session import PlanningSession
 from solver.scenarios.bundled import bundled_examples
 
 __all__ = [
+    "LEDGER_GENESIS",
     "MissingProposalsError",
     "council_record",
     "load_example",
@@ -48,6 +49,10 @@ __all__ = [
     "session_items",
     "session_ledger",
 ]
+
+
+LEDGER_GENESIS = GENESIS
+"""The hash a ledger's first record chains to (64 zeros)."""
 
 
 class MissingProposalsError(RuntimeError):
@@ -247,18 +252,28 @@ def session_items(market: Market) -> list[ItemInfo]:
 
 
 def session_ledger(
-    session: PlanningSession, proposals: Sequence[Proposals]
+    session: PlanningSession,
+    proposals: Sequence[Proposals],
+    first_round: int = 1,
+    previous_sha256: str = GENESIS,
 ) -> list[dict[str, Any]]:
-    """The published ledger of ``session``'s closed rounds (:mod:`solver.planning.ledger`),
-    from the proposals each round closed with (oldest first): every record chained to the
-    one before by its SHA-256."""
-    if len(proposals) != len(session.rounds):
+    """The published ledger (:mod:`solver.planning.ledger`) of ``session``'s closed rounds
+    ``first_round`` onwards, from the proposals each closed with (oldest first): every
+    record chained to the one before by its SHA-256, the first to ``previous_sha256`` (the
+    record of round ``first_round - 1``; the genesis hash before round 1).
+
+    So a reader pages through a long session with the chain's hashes alone in hand, and a
+    service extends its ledger by one round as the round closes.
+    """
+    rounds = session.rounds[first_round - 1 : first_round - 1 + len(proposals)]
+    if first_round < 1 or len(rounds) != len(proposals):
         raise ValueError(
-            f"proposals: {len(proposals)} rounds of proposals for {len(session.rounds)} rounds"
+            f"proposals: {len(proposals)} rounds of proposals from round {first_round}, "
+            f"but the session has closed {len(session.rounds)}"
         )
     records: list[dict[str, Any]] = []
-    head = GENESIS
-    for record, made in zip(session.rounds, proposals, strict=True):
+    head = previous_sha256
+    for record, made in zip(rounds, proposals, strict=True):
         verdict = evaluate(session.market, made, record.prices, session.tolerance)
         entry = ledger_record(session.market, record, made, verdict, head)
         head = str(entry["sha256"])

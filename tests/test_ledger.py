@@ -98,5 +98,6 @@ def test_parplan_plan_ledger_exports_pandas_readable_tables(tmp_path: Path) -> N
     rounds = pd.read_csv(tmp_path / "csv" / "rounds.csv")
     assert list(rounds["round"]) == [1, 2, 3]
     as_json = json.loads(parplan("ledger", "export", str(folder), "--format", "json").stdout)
-    assert set(as_json) == {"rounds", "items", "proposals", "decisions"}
+    assert set(as_json) == {"rounds", "items", "proposals", "decisions", "cap_votes"}
+    assert pd.read_csv(tmp_path / "csv" / "cap_votes.csv").empty  # no cap left to a vote
     assert parplan("ledger", "verify", str(tmp_path / "none")).returncode == 2

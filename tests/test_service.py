@@ -474,12 +474,16 @@ def test_a_killed_server_restarts_and_the_session_reaches_the_same_plan(
                     sid, council, round_, requests=proposal.requests, activities=proposal.activities
                 )
                 assert not reply.replaced
+            published = [admin.get_round(sid, r).summary.ledger_sha256 for r in range(1, 5)]
         process.kill()
         process = ServerProcess(database, ADMIN).start()
         with PlanningClient(process.target, ADMIN) as admin:
             state = admin.get_session(sid)
             assert state.current_round == round_ == 5
             assert state.last_round.round == 4
+            # the chain re-made from the store is the one published before the crash
+            assert [r.sha256 for r in admin.ledger(sid)] == published
+            assert state.last_round.ledger_sha256 == published[-1]
             _, again = admin.prices(sid)
             assert again == prices  # the published prices survived
             # what was acknowledged is there: submitting it again replaces it
@@ -1166,6 +1170,9 @@ def test_every_participant_reads_the_ledger_page_by_page(
         assert len(record["decisions"]) >= len(directory.kinds)
         (folder / f"round-{r.round:04d}.json").write_text(r.record_json)
     assert verify_ledger(folder) == (None, by_admin[-1].sha256)
+    # each round's summary published the chain's head as it closed
+    heads = [admin.get_round(sid, r).summary.ledger_sha256 for r in range(1, rounds + 1)]
+    assert heads == [r.sha256 for r in by_admin]
     reply = admin.planning.GetLedger(
         pb.GetLedgerRequest(session_id=sid, page_size=100), metadata=admin.metadata
     )
@@ -1175,3 +1182,28 @@ def test_every_participant_reads_the_ledger_page_by_page(
             pb.GetLedgerRequest(session_id=sid, page_token="x"), metadata=admin.metadata
         )
     assert code_of(bad.value) == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_a_cap_left_to_a_vote_over_grpc(admin: PlanningClient) -> None:
+    """The hand-computed vote of tests/test_cap_votes.py, uploaded and planned by the
+    service: the federations read the decided cap and their own vote, and the plan and the
+    ledger publish every weight beside the headcount outcome."""
+    from test_cap_votes import SMOKY
+
+    economy_id = admin.create_economy(SMOKY).economy_id
+    session, tokens = admin.create_session(economy_id, live_councils=["N2"])
+    sid = session.session_id
+    n2 = admin.as_council(tokens["N2"])
+    region = admin.get_council(sid, "R").council
+    assert dict(region.pollution_caps) == {"smoke": 20.0}
+    mine = n2.get_council(sid, "N2").council
+    assert dict(mine.preferred_caps) == {"smoke": 20.0}
+    while admin.get_session(sid).status == pb.SESSION_STATUS_RUNNING:
+        round_, _ = n2.prices(sid)
+        n2.submit(sid, "N2", round_, requests={})
+    (vote,) = admin.get_plan(sid)["cap_votes"]
+    assert (vote["cap"], vote["headcount_cap"], vote["basis"]) == (20.0, 100.0, "exposure")
+    weights = {v["federation"]: v["weight"] for v in vote["voters"]}
+    assert weights == {"N1": 5000.0, "N2": 10000.0, "N3": 2000.0}
+    first = json.loads(next(iter(n2.ledger(sid))).record_json)
+    assert first["cap_votes"] == [vote]

@@ -56,6 +56,7 @@ def _summary(data: dict[str, Any]) -> pb.RoundSummary:
         lp_seconds=data["lp_seconds"] or 0.0,
         seconds=data["seconds"],
         status=_STATUS[PlanStatus(data["status"])],
+        ledger_sha256=data.get("ledger_sha256", ""),
     )
 
 
@@ -174,8 +175,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         if not token.isdigit():
             raise ValueError(f"page_token: not a token of this call: {token!r}")
         start = int(token)
-        records = await self.manager.ledger(request.session_id)
-        page = records[start : start + size]
+        records, closed, head = await self.manager.ledger(request.session_id, start, size)
         return pb.GetLedgerResponse(
             records=[
                 pb.LedgerRecord(
@@ -184,10 +184,10 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                     previous_sha256=str(r["previous_sha256"]),
                     record_json=json.dumps(r),
                 )
-                for r in page
+                for r in records
             ],
-            next_page_token=str(start + size) if start + size < len(records) else "",
-            head_sha256=str(records[-1]["sha256"]) if records else "",
+            next_page_token=str(start + size) if start + size < closed else "",
+            head_sha256=head,
         )
 
     @translate_errors
@@ -470,6 +470,7 @@ def _council(view: CouncilView) -> pb.Council:
         preferences=view.preferences,
         requests=view.requests,
         pollution_caps=view.pollution_caps,
+        preferred_caps=view.preferred_caps,
     )
     optional = ("effort_cost_share", "members", "effort_rating", "substitution_elasticity")
     for name in (*optional, "budget"):  # unset where it does not apply to the kind

@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     lg = sub.add_parser("ledger", help="read a ledger that `parplan plan --ledger DIR` wrote")
     lg_sub = lg.add_subparsers(dest="ledger_command", required=True)
     lx = lg_sub.add_parser(
-        "export", help="the ledger as tables: rounds, items, proposals, decisions"
+        "export", help="the ledger as tables: rounds, items, proposals, decisions, cap_votes"
     )
     lx.add_argument("folder", type=Path, metavar="DIR")
     lx.add_argument("--format", choices=["csv", "json"], default="csv")

@@ -72,6 +72,15 @@ def print_plan(result: PlanResult, top: int) -> None:
             f"of their proposals of rounds {word.rounds[0]}-{word.rounds[-1]}; max excess "
             f"{word.max_excess:.4g} ({word.worst_item}){rejected}"
         )
+    for vote in summary.get("cap_votes") or []:
+        print(
+            f"cap vote     {vote['pollutant']} in {vote['federation']}: {vote['cap']:.4g} by "
+            f"members x exposure ({len(vote['voters'])} voters; headcount "
+            f"{vote['headcount_cap']:.4g})"
+            if vote["basis"] == "exposure"
+            else f"cap vote     {vote['pollutant']} in {vote['federation']}: "
+            f"{vote['cap']:.4g} by headcount (no voter exposed)"
+        )
     review = summary.get("workplace_review")
     if review is not None and review["social_average"] is not None:
         flagged = [c["id"] for c in review["councils"] if c["flagged"]]

@@ -4,6 +4,7 @@ functions; the budgets councils earn; and, in :mod:`solver.economy.io`, input-ou
 """
 
 from solver.economy.budgets import Budgets, consumer_budgets
+from solver.economy.cap_votes import CapVote, cap_votes
 from solver.economy.model import (
     ConsumerCouncil,
     Economy,
@@ -35,6 +36,7 @@ from solver.economy.production import (
 
 __all__ = [
     "Budgets",
+    "CapVote",
     "ConsumerCouncil",
     "Economy",
     "EconomyValidationError",
@@ -50,6 +52,7 @@ __all__ = [
     "Technique",
     "TechnologyMatrices",
     "WorkerCouncil",
+    "cap_votes",
     "check_production",
     "consumer_budgets",
     "economy_json_schema",

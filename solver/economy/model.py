@@ -15,11 +15,12 @@ import math
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 __all__ = [
+    "VOTE",
     "ConsumerCouncil",
     "Economy",
     "EconomyValidationError",
@@ -52,6 +53,9 @@ Identifier = Annotated[
 ]
 NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 Quantities = dict[str, NonNegative]
+
+VOTE = "vote"
+"""A pollution cap left to the federations below (:mod:`solver.economy.cap_votes`)."""
 
 
 class _Model(BaseModel):
@@ -196,10 +200,22 @@ class Federation(_Model):
     public_requests: Quantities = Field(
         default_factory=dict, description="Public good -> quantity requested."
     )
-    pollution_caps: Quantities = Field(
+    pollution_caps: dict[str, NonNegative | Literal["vote"]] = Field(
         default_factory=dict,
         description="Pollutant -> cap on emissions of the worker councils located in this "
-        "federation or any federation below it.",
+        'federation or any federation below it; "vote" leaves the cap to the federations '
+        "below that state preferred_caps: the median of their preferred caps weighted by "
+        "members x exposure to the pollutant.",
+    )
+    preferred_caps: Quantities = Field(
+        default_factory=dict,
+        description="Pollutant -> the cap this federation votes for where a federation above "
+        "it leaves that cap to a vote.",
+    )
+    exposure_decay: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = Field(
+        0.5,
+        description="In this federation's cap votes: how much less an emitter one level "
+        "further up the federation tree exposes a voter (per level).",
     )
     public_preferences: Quantities = Field(
         default_factory=dict,
@@ -293,7 +309,7 @@ def _duplicates(ids: Iterable[str]) -> list[str]:
 
 
 def _unknown(
-    field: str, quantities: Mapping[str, float], known: set[str], what: str
+    field: str, quantities: Mapping[str, object], known: set[str], what: str
 ) -> Iterable[Problem]:
     for key in quantities:
         if key not in known:
@@ -374,8 +390,44 @@ def _reference_problems(eco: Economy) -> Iterable[Problem]:
         yield from _unknown(
             f"federations[{i}].pollution_caps", f.pollution_caps, pollutants, "pollutant"
         )
+        yield from _unknown(
+            f"federations[{i}].preferred_caps", f.preferred_caps, pollutants, "pollutant"
+        )
 
-    yield from _federation_cycles(eco)
+    cycles = list(_federation_cycles(eco))
+    yield from cycles
+    if not cycles and all(f.parent is None or f.parent in feds for f in eco.federations):
+        yield from _vote_problems(eco)
+
+
+def _vote_problems(eco: Economy) -> Iterable[Problem]:
+    """A cap left to a vote needs voters, and emitters whose exposure can be measured."""
+    ancestors = eco.federation_ancestors()
+    for i, f in enumerate(eco.federations):
+        for pollutant, cap in f.pollution_caps.items():
+            if cap != VOTE:
+                continue
+            field = f"federations[{i}].pollution_caps[{pollutant!r}]"
+            if not any(
+                g.id != f.id and f.id in ancestors[g.id] and pollutant in g.preferred_caps
+                for g in eco.federations
+            ):
+                yield Problem(
+                    field=field,
+                    message=f"left to a vote, but no federation below {f.id!r} states "
+                    f"preferred_caps[{pollutant!r}]",
+                )
+            root = ancestors[f.id][-1]
+            for j, wc in enumerate(eco.worker_councils):
+                if wc.federation is None or ancestors[wc.federation][-1] != root:
+                    continue
+                for k, t in enumerate(wc.techniques):
+                    if t.emissions.get(pollutant, 0.0) > 0 and t.capacity is None:
+                        yield Problem(
+                            field=f"worker_councils[{j}].techniques[{k}].capacity",
+                            message=f"unlimited, but it emits {pollutant!r} and {field} is "
+                            "left to a vote: a voter's exposure is measured by capacity",
+                        )
 
 
 def _wrong_kind(

@@ -16,6 +16,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from solver.economy.cap_votes import decided_caps
 from solver.economy.leontief import spectral_radius
 from solver.economy.model import Economy, Problem
 
@@ -187,10 +188,9 @@ def pollution_caps(economy: Economy, tech: TechnologyMatrices | None = None) -> 
 
 def cap_limits(economy: Economy) -> np.ndarray:
     """The capped quantity of every pollution cap, in the order of
-    :attr:`PollutionCaps.rows` (without building the caps' technique structure)."""
-    return np.array(
-        [q for f in economy.federations for q in f.pollution_caps.values()], dtype=float
-    )
+    :attr:`PollutionCaps.rows` (without building the caps' technique structure); caps left
+    to a vote as the vote decides them (:mod:`solver.economy.cap_votes`)."""
+    return np.array(list(decided_caps(economy).values()), dtype=float)
 
 
 def production_graph(tech: TechnologyMatrices) -> nx.DiGraph:

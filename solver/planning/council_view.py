@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from solver.economy.cap_votes import decided_caps
 from solver.economy.model import Economy, Technique
 from solver.planning.live_proposals import CouncilDirectory, CouncilKind
 from solver.planning.market import Market, ProposalError
@@ -55,7 +56,9 @@ class CouncilView:
     preferences, requests
         Consumer councils: private goods; federations: public goods.
     pollution_caps
-        Federations: pollutant -> cap.
+        Federations: pollutant -> cap (a cap left to a vote as the vote decided it).
+    preferred_caps
+        Federations: pollutant -> the cap it votes for where one above leaves it to a vote.
     budget
         Consumer councils and federations: what the council may spend at indicative prices
         (a consumer council's income from selling permits comes on top, round by round).
@@ -73,6 +76,7 @@ class CouncilView:
     preferences: dict[str, float] = field(default_factory=dict)
     requests: dict[str, float] = field(default_factory=dict)
     pollution_caps: dict[str, float] = field(default_factory=dict)
+    preferred_caps: dict[str, float] = field(default_factory=dict)
     budget: float | None = None
 
 
@@ -132,7 +136,8 @@ def council_view(economy: Economy, directory: CouncilDirectory, council_id: str)
         federation_chain=_chain(economy, fed.parent),
         preferences=dict(fed.public_preferences or fed.public_requests),
         requests=dict(fed.public_requests),
-        pollution_caps={k: float(v) for k, v in fed.pollution_caps.items()},
+        pollution_caps={e: q for (f, e), q in decided_caps(economy).items() if f == fed.id},
+        preferred_caps=dict(fed.preferred_caps),
         budget=float(market.federations.budget[row]),
     )
 

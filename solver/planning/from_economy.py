@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from solver.economy.budgets import consumer_budgets
+from solver.economy.cap_votes import cap_votes
 from solver.economy.model import Economy, EconomyValidationError, Problem
 from solver.economy.production import (
     TechnologyMatrices,
@@ -198,6 +199,7 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
         units=[g.unit for g in economy.goods]
         + [p.unit for p in economy.primary_inputs]
         + [pollutant_unit[e] for _, e in caps.rows],
+        cap_votes=tuple(cap_votes(economy)),
     )
 
 

@@ -10,7 +10,10 @@ in the ledger's folder:
 * ``items``: for every item its kind, price, supply, demand and excess;
 * ``proposals``: every council's proposal (a consumer council's or federation's requests by
   item, a worker council's activity by technique, or output and inputs; permits offered);
-* ``decisions``: every proposal approved or rejected, with the reason.
+* ``decisions``: every proposal approved or rejected, with the reason;
+* ``cap_votes``: every pollution cap left to a vote, with each voter's members, exposure,
+  weight and preferred cap, and the headcount outcome beside the decision
+  (:mod:`solver.economy.cap_votes`).
 
 Every record carries ``previous_sha256``, the SHA-256 of the record before it (64 zeros for
 the first), and ``sha256``, that of its own canonical JSON (sorted keys, no spaces, without
@@ -90,6 +93,7 @@ def ledger_record(
             "seconds": record.lp_seconds,
         },
         "max_excess": record.max_excess,
+        "cap_votes": [vote.to_dict() for vote in market.cap_votes],
         "items": [
             {
                 "item": labels[i],
@@ -168,13 +172,30 @@ def verify_ledger(folder: Path | str) -> tuple[int | None, str]:
     return (None, previous)
 
 
+_VOTE_COLUMNS = [
+    "round",
+    "federation",
+    "pollutant",
+    "cap",
+    "headcount_cap",
+    "basis",
+    "exposure_decay",
+    *(
+        f"voter_{k}"
+        for k in ("federation", "preferred_cap", "members", "exposure", "weight", "share")
+    ),
+]
+
+
 def ledger_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
     """The ledger as pandas tables: ``rounds``, ``items``, ``proposals`` (one row per council
-    and item or technique), ``decisions``."""
+    and item or technique), ``decisions``, ``cap_votes`` (one row per round, cap and
+    voter)."""
     rounds: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
     proposals: list[dict[str, Any]] = []
     decisions: list[dict[str, Any]] = []
+    votes: list[dict[str, Any]] = []
     for _, entry in _records(Path(folder)):
         r = entry["round"]
         rounds.append(
@@ -219,6 +240,12 @@ def ledger_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
             {"round": r} | {k: v for k, v in row.items() if k != "holding_back"}
             for row in entry["decisions"]
         )
+        for vote in entry.get("cap_votes", []):
+            decided = {k: v for k, v in vote.items() if k != "voters"}
+            votes.extend(
+                {"round": r} | decided | {f"voter_{k}": v for k, v in voter.items()}
+                for voter in vote["voters"]
+            )
     return {
         "rounds": pd.DataFrame(rounds),
         "items": pd.DataFrame(items),
@@ -226,4 +253,5 @@ def ledger_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
             proposals, columns=["round", "kind", "council", "key", "quantity"]
         ),
         "decisions": pd.DataFrame(decisions),
+        "cap_votes": pd.DataFrame(votes, columns=_VOTE_COLUMNS),
     }

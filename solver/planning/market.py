@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from solver.economy.cap_votes import CapVote
 from solver.planning.councils import (
     CobbDouglasWorkers,
     Consumers,
@@ -75,6 +76,9 @@ class Market:
         Ids of linear worker councils' techniques; ``None`` means numbered.
     units
         Unit of every item (``""`` where the economy names none), or ``None``.
+    cap_votes
+        How each pollution cap left to a vote was decided (published with the plan and in
+        the ledger).
     """
 
     name: str
@@ -92,6 +96,7 @@ class Market:
     worker_ids: list[str] | None = None
     technique_ids: list[str] | None = field(default=None, repr=False)
     units: list[str] | None = field(default=None, repr=False)
+    cap_votes: tuple[CapVote, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         n = len(self.labels)

@@ -238,6 +238,7 @@ class PlanResult:
             "worst_item": word.worst_item if word else last.worst_item,
             "last_word": self.last_word.to_dict(market) if self.last_word is not None else None,
             "workplace_review": self.review().to_dict() if councils <= FEEDBACK_UP_TO else None,
+            "cap_votes": [vote.to_dict() for vote in market.cap_votes],
             "councils": {
                 "consumer": int(ev.consumer_approved.size),
                 "federation": int(ev.federation_approved.size),

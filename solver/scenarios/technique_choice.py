@@ -23,6 +23,8 @@ economy file: ``parplan generate technique-choice --goods 300 -o economy.json``.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 from solver.economy.model import Economy, WorkerCouncil
@@ -146,7 +148,7 @@ def technique_choice_economy(
                 key = (pol, wc.federation or CITY)
                 emitted[key] = emitted.get(key, 0.0) + q * float(activity[index[t.id]])
     pollutants = [p.id for p in eco.pollutants]
-    caps: dict[str, dict[str, float]] = {}
+    caps: dict[str, dict[str, float | Literal["vote"]]] = {}
     if pollutants:
         total = sum(v for (pol, _), v in emitted.items() if pol == pollutants[0])
         if total > 0:

@@ -240,7 +240,7 @@ class CloseRoundResponse(_message.Message):
     def __init__(self, summary: _Optional[_Union[RoundSummary, _Mapping]] = ..., session: _Optional[_Union[Session, _Mapping]] = ...) -> None: ...
 
 class RoundSummary(_message.Message):
-    __slots__ = ("round", "max_excess", "worst_item", "price_change", "rejected", "lp_status", "lp_seconds", "seconds", "status")
+    __slots__ = ("round", "max_excess", "worst_item", "price_change", "rejected", "lp_status", "lp_seconds", "seconds", "status", "ledger_sha256")
     ROUND_FIELD_NUMBER: _ClassVar[int]
     MAX_EXCESS_FIELD_NUMBER: _ClassVar[int]
     WORST_ITEM_FIELD_NUMBER: _ClassVar[int]
@@ -250,6 +250,7 @@ class RoundSummary(_message.Message):
     LP_SECONDS_FIELD_NUMBER: _ClassVar[int]
     SECONDS_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    LEDGER_SHA256_FIELD_NUMBER: _ClassVar[int]
     round: int
     max_excess: float
     worst_item: str
@@ -259,7 +260,8 @@ class RoundSummary(_message.Message):
     lp_seconds: float
     seconds: float
     status: SessionStatus
-    def __init__(self, round: _Optional[int] = ..., max_excess: _Optional[float] = ..., worst_item: _Optional[str] = ..., price_change: _Optional[float] = ..., rejected: _Optional[int] = ..., lp_status: _Optional[str] = ..., lp_seconds: _Optional[float] = ..., seconds: _Optional[float] = ..., status: _Optional[_Union[SessionStatus, str]] = ...) -> None: ...
+    ledger_sha256: str
+    def __init__(self, round: _Optional[int] = ..., max_excess: _Optional[float] = ..., worst_item: _Optional[str] = ..., price_change: _Optional[float] = ..., rejected: _Optional[int] = ..., lp_status: _Optional[str] = ..., lp_seconds: _Optional[float] = ..., seconds: _Optional[float] = ..., status: _Optional[_Union[SessionStatus, str]] = ..., ledger_sha256: _Optional[str] = ...) -> None: ...
 
 class CouncilFeedback(_message.Message):
     __slots__ = ("council_id", "kind", "approved", "reason", "benefit_cost_ratio", "budget_use", "budget", "cost", "benefit", "holding_back")
@@ -366,7 +368,7 @@ class Technique(_message.Message):
     def __init__(self, technique_id: _Optional[str] = ..., outputs: _Optional[_Mapping[str, float]] = ..., inputs: _Optional[_Mapping[str, float]] = ..., primary_inputs: _Optional[_Mapping[str, float]] = ..., emissions: _Optional[_Mapping[str, float]] = ..., capacity: _Optional[float] = ...) -> None: ...
 
 class Council(_message.Message):
-    __slots__ = ("council_id", "kind", "name", "federation_chain", "techniques", "effort_cost_share", "members", "effort_rating", "substitution_elasticity", "preferences", "requests", "pollution_caps", "budget")
+    __slots__ = ("council_id", "kind", "name", "federation_chain", "techniques", "effort_cost_share", "members", "effort_rating", "substitution_elasticity", "preferences", "requests", "pollution_caps", "budget", "preferred_caps")
     class PreferencesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -388,6 +390,13 @@ class Council(_message.Message):
         key: str
         value: float
         def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    class PreferredCapsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
     COUNCIL_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -401,6 +410,7 @@ class Council(_message.Message):
     REQUESTS_FIELD_NUMBER: _ClassVar[int]
     POLLUTION_CAPS_FIELD_NUMBER: _ClassVar[int]
     BUDGET_FIELD_NUMBER: _ClassVar[int]
+    PREFERRED_CAPS_FIELD_NUMBER: _ClassVar[int]
     council_id: str
     kind: CouncilKind
     name: str
@@ -414,7 +424,8 @@ class Council(_message.Message):
     requests: _containers.ScalarMap[str, float]
     pollution_caps: _containers.ScalarMap[str, float]
     budget: float
-    def __init__(self, council_id: _Optional[str] = ..., kind: _Optional[_Union[CouncilKind, str]] = ..., name: _Optional[str] = ..., federation_chain: _Optional[_Iterable[str]] = ..., techniques: _Optional[_Iterable[_Union[Technique, _Mapping]]] = ..., effort_cost_share: _Optional[float] = ..., members: _Optional[int] = ..., effort_rating: _Optional[float] = ..., substitution_elasticity: _Optional[float] = ..., preferences: _Optional[_Mapping[str, float]] = ..., requests: _Optional[_Mapping[str, float]] = ..., pollution_caps: _Optional[_Mapping[str, float]] = ..., budget: _Optional[float] = ...) -> None: ...
+    preferred_caps: _containers.ScalarMap[str, float]
+    def __init__(self, council_id: _Optional[str] = ..., kind: _Optional[_Union[CouncilKind, str]] = ..., name: _Optional[str] = ..., federation_chain: _Optional[_Iterable[str]] = ..., techniques: _Optional[_Iterable[_Union[Technique, _Mapping]]] = ..., effort_cost_share: _Optional[float] = ..., members: _Optional[int] = ..., effort_rating: _Optional[float] = ..., substitution_elasticity: _Optional[float] = ..., preferences: _Optional[_Mapping[str, float]] = ..., requests: _Optional[_Mapping[str, float]] = ..., pollution_caps: _Optional[_Mapping[str, float]] = ..., budget: _Optional[float] = ..., preferred_caps: _Optional[_Mapping[str, float]] = ...) -> None: ...
 
 class GetCouncilResponse(_message.Message):
     __slots__ = ("council", "items")
