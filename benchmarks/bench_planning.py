@@ -11,6 +11,8 @@ councils under each price rule (``tatonnement``, ``lp``, ``hybrid``, ``newton``)
 * ``autonomy`` the bundled linear-council examples with worker councils that follow rules of
                their own (:mod:`solver.scenarios.council_rules`): rounds by rule, and the
                lp rule without its belief about their effort;
+* ``next-year`` the bundled linear-council examples planned, next year's economy derived
+               (5 % growth), then planned cold and from this year's plan, by rule;
 * ``scaling``  about 10, 100, 1,000 and 10,000 goods with about ten times as many councils:
                status, rounds, wall time, time per round, LP time;
 * ``large``    60,000 councils and 500 goods (pequod-plus): a few rounds of each rule, the
@@ -44,6 +46,7 @@ from typing import Any
 import highspy
 import numpy as np
 
+from solver.economy.growth import next_year
 from solver.economy.io import economy_from_io_table, read_io_table
 from solver.economy.model import Economy, load_economy
 from solver.planning.from_economy import market_from_economy
@@ -62,8 +65,9 @@ from solver.scenarios.council_rules import (
 )
 from solver.scenarios.io_examples import with_simulated_councils
 from solver.scenarios.pequod import pequod_economy, pequod_market
+from solver.usecases import LastYear, new_session
 
-SECTIONS = ("pequod", "robustness", "autonomy", "io", "scaling", "large", "huge")
+SECTIONS = ("pequod", "robustness", "autonomy", "next-year", "io", "scaling", "large", "huge")
 RULES = ("tatonnement", "lp", "hybrid", "newton")
 TOLERANCE = 0.03
 
@@ -548,6 +552,67 @@ def section_autonomy(args: argparse.Namespace, started: str) -> str:
     )
 
 
+NEXT_YEAR_GROWTH = 0.05
+
+
+def section_next_year(args: argparse.Namespace, started: str) -> str:
+    """Next year's plan from this year's: each bundled linear-council example planned by
+    ``lp``, next year's economy derived (:func:`solver.economy.growth.next_year`), then
+    planned by every rule cold (cost prices) and from this year's plan
+    (:class:`solver.usecases.LastYear`)."""
+    rows = ""
+    economies = {e: load_economy(bundled_examples()[e]) for e in AUTONOMY_EXAMPLES}
+    town = economies["planning-town"].model_dump(mode="json")
+    for wc in town["worker_councils"]:
+        for t in wc["techniques"]:
+            if t["id"] == "bake":
+                t["capital"] = {"steel": 0.2}
+    for f in town["federations"]:
+        if f["id"] == "north":
+            f["capacity_investments"] = {"bake": 50.0}
+    economies["planning-town, north invests in 50 loaves/year of bakery"] = Economy.model_validate(
+        town
+    )
+    for example, economy in economies.items():
+        this_year = new_session(economy, "lp", tolerance=IO_TOLERANCE)
+        this_year.run()
+        last = LastYear.from_session(this_year, "bench")
+        following = next_year(economy, NEXT_YEAR_GROWTH)
+        for rule in args.rules:
+            counts = []
+            for start in (None, last):
+                session = new_session(
+                    following,
+                    rule,
+                    tolerance=IO_TOLERANCE,
+                    max_rounds=args.max_rounds[rule],
+                    rule_options=options_for(args, rule),
+                    last_year=start,
+                )
+                t0 = time.perf_counter()
+                session.run()
+                counts.append((session.status.value, len(session.rounds), time.perf_counter() - t0))
+            (cold_status, cold, cold_s), (warm_status, warm, warm_s) = counts
+            rows += (
+                f"| {example} | {len(this_year.rounds)} | {rule} | {cold_status} {cold} "
+                f"| {warm_status} {warm} | {cold_s:.2f} | {warm_s:.2f} |\n"
+            )
+            print(f"next-year {example} {rule}: cold {cold}, from last year {warm}", flush=True)
+    return (
+        "## Next year's plan from this year's\n\n"
+        + header(started)
+        + "Each bundled linear-council example planned by `lp` (this year), next year's "
+        f"economy derived with growth {NEXT_YEAR_GROWTH:g} (labour, requests and budgets; "
+        "capacities raised by federations' investments: in the last economy, 50 units of "
+        "bakery capacity taking 0.2 t of steel each), then "
+        "planned by each rule from cost prices (cold) and from this year's plan (its last "
+        "prices, and the board's belief about the worker councils from their last "
+        f"activities). Tolerance {IO_TOLERANCE}; simulated councils.\n\n"
+        "| economy | rounds this year (lp) | rule | next year cold | from this year's plan "
+        "| s cold | s from plan |\n|---|---:|---|---|---|---:|---:|\n" + rows
+    )
+
+
 IO_TABLES = {  # table folder in tests/data -> (format, primary input)
     "uk_ons_ioat_2010": ("ons-2010", "compensation"),
     "bea_2007_detail_389": ("bea-2007", "compensation"),
@@ -890,6 +955,7 @@ def main(argv: list[str] | None = None) -> int:
         "pequod": section_pequod,
         "robustness": section_robustness,
         "autonomy": section_autonomy,
+        "next-year": section_next_year,
         "io": section_io,
         "scaling": section_scaling,
         "large": section_large,

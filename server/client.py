@@ -154,10 +154,12 @@ class PlanningClient:
         rule_options: Mapping[str, Any] | None = None,
         workplaces: str | Path | None = None,
         last_word: bool = False,
+        previous_session_id: str = "",
     ) -> tuple[pb.Session, dict[str, str]]:
         """A new session; returns it and ``council id -> token`` for its live councils.
 
         ``workplaces`` (JSON text or a file): budgets from their members' effort ratings.
+        ``previous_session_id``: start from that session's last prices (next year's plan).
         """
         request = pb.CreateSessionRequest(
             economy_id=economy_id,
@@ -171,6 +173,7 @@ class PlanningClient:
             rule_options={k: json.dumps(v) for k, v in (rule_options or {}).items()},
             workplaces_json=_document(workplaces) if workplaces is not None else "",
             last_word=last_word,
+            previous_session_id=previous_session_id,
         )
         reply = self.planning.CreateSession(request, metadata=self.metadata)
         return reply.session, {t.council_id: t.token for t in reply.council_tokens}

@@ -48,6 +48,7 @@ from solver.planning.session import PlanningSession
 from solver.status import TerminationCondition
 from solver.usecases import (
     LEDGER_GENESIS,
+    LastYear,
     MissingProposalsError,
     new_session,
     rate_economy,
@@ -56,7 +57,7 @@ from solver.usecases import (
 )
 
 from .auth import hash_token, new_token
-from .store import EconomyRecord, RoundClosedError, SessionRecord, Store
+from .store import EconomyRecord, NotFoundError, RoundClosedError, SessionRecord, Store
 
 __all__ = [
     "LiveSession",
@@ -99,6 +100,10 @@ class SessionSettings:
     last_word
         At the round limit without convergence, the board's last word (every council's part
         a mix of its own proposals), which live councils answer with ``AnswerLastWord``.
+    previous
+        The earlier session this one starts from: its ``session_id``, last round's
+        ``prices`` by item and ``activities`` by technique, and ``economy`` (kept here, so
+        that a replay starts where the session did whatever became of that one).
     """
 
     rule: str = "lp"
@@ -109,6 +114,7 @@ class SessionSettings:
     auto_close: bool = True
     round_timeout_seconds: float = 0.0
     last_word: bool = False
+    previous: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -120,6 +126,7 @@ class SessionSettings:
             "auto_close": self.auto_close,
             "round_timeout_seconds": self.round_timeout_seconds,
             "last_word": self.last_word,
+            "previous": self.previous,
         }
 
     @classmethod
@@ -428,7 +435,12 @@ class SessionManager:
     # -- sessions ------------------------------------------------------------------------
 
     async def create_session(
-        self, economy_id: str, settings: SessionSettings, *, all_live: bool = False
+        self,
+        economy_id: str,
+        settings: SessionSettings,
+        *,
+        all_live: bool = False,
+        previous_session_id: str = "",
     ) -> tuple[LiveSession, dict[str, str]]:
         """A new session and a token for each live council.
 
@@ -451,7 +463,11 @@ class SessionManager:
         if market.linear is None and any(directory.kinds[c] is CouncilKind.WORKER for c in live):
             raise ValueError("live_councils: this economy's worker councils are simulated only")
         settings = SessionSettings(**(settings.to_json() | {"live_councils": live}))
+        if previous_session_id:
+            previous = await self._previous(previous_session_id)
+            settings = dataclasses.replace(settings, previous=previous)
         planning = self._planning(market, settings)  # refuses bad settings before storing
+        market = planning.market  # with its first prices
         now = time.time()
         record = SessionRecord(
             session_id=f"ses-{uuid.uuid4().hex[:12]}",
@@ -469,8 +485,34 @@ class SessionManager:
         self._arm_timer(session)
         return session, tokens
 
+    async def _previous(self, session_id: str) -> dict[str, Any]:
+        """What a new session takes from the earlier session ``session_id``."""
+        field = "previous_session_id"
+        try:
+            earlier = await self.session(session_id)
+        except NotFoundError as err:
+            raise ValueError(f"{field}: no session {session_id!r}") from err
+        last = LastYear.from_session(earlier.planning, field)
+        return {
+            "session_id": session_id,
+            "prices": dict(last.prices),
+            "activities": dict(last.activities),
+            "economy": last.economy,
+        }
+
     @staticmethod
     def _planning(market: Market, settings: SessionSettings) -> PlanningSession:
+        previous = settings.previous
+        last_year = (
+            LastYear(
+                previous["prices"],
+                previous["activities"],
+                "previous_session_id",
+                previous.get("economy", ""),
+            )
+            if previous
+            else None
+        )
         return new_session(
             market,
             settings.rule,
@@ -479,6 +521,7 @@ class SessionManager:
             rule_options=settings.rule_options,
             last_word=settings.last_word,
             answering=settings.live_councils,
+            last_year=last_year,
         )
 
     async def session(self, session_id: str) -> LiveSession:
@@ -503,6 +546,7 @@ class SessionManager:
         economy = await self._economy(record.economy_id)
         market = await self.compute(market_from_economy, economy)
         planning = self._planning(market, settings)
+        market = planning.market  # with its first prices
         rounds = await self.db(self.store.rounds, session_id)
 
         heads: list[str] = []

@@ -34,6 +34,7 @@ from solver.economy import (
     parse_economy,
     save_economy,
 )
+from solver.economy.growth import next_year
 from solver.economy.io import IOTable, economy_from_io_table, read_io_table
 from solver.jobs import Society, balance_society, balance_workplace, load_society
 from solver.lp import ModelPath, RoundResult, solve_round
@@ -57,7 +58,7 @@ from solver.scenarios import (
     with_simulated_councils,
 )
 from solver.status import Method, SolutionStatus, TerminationCondition
-from solver.usecases import load_example, new_session, plan, rate_economy
+from solver.usecases import LastYear, load_example, new_session, plan, rate_economy
 
 __all__ = [
     "PRICE_RULES",
@@ -68,6 +69,7 @@ __all__ = [
     "Good",
     "GoodKind",
     "IOTable",
+    "LastYear",
     "Market",
     "Method",
     "ModelPath",
@@ -99,6 +101,7 @@ __all__ = [
     "make_rule",
     "market_from_economy",
     "new_session",
+    "next_year",
     "parse_economy",
     "pequod_economy",
     "pequod_market",

@@ -1207,3 +1207,60 @@ def test_a_cap_left_to_a_vote_over_grpc(admin: PlanningClient) -> None:
     assert weights == {"N1": 5000.0, "N2": 10000.0, "N3": 2000.0}
     first = json.loads(next(iter(n2.ledger(sid))).record_json)
     assert first["cap_votes"] == [vote]
+
+
+def test_next_years_session_starts_from_this_years(admin: PlanningClient) -> None:
+    """CreateSession names the previous session: the first prices are its last ones, next
+    year's town (5 % growth) converges in two rounds, and a session of other items is
+    refused naming previous_session_id."""
+    from solver.economy.growth import next_year
+
+    town = load_economy(TOWN)
+    this_id = admin.create_economy(town).economy_id
+    this_year, _ = admin.create_session(this_id)
+    rounds = list(admin.run(this_year.session_id))
+    assert rounds[-1].status == pb.SESSION_STATUS_CONVERGED
+    _, last_prices = admin.prices(this_year.session_id, len(rounds))
+    next_id = admin.create_economy(next_year(town, 0.05)).economy_id
+    following, _ = admin.create_session(next_id, previous_session_id=this_year.session_id)
+    assert following.previous_session_id == this_year.session_id
+    _, first = admin.prices(following.session_id)
+    assert first == pytest.approx(last_prices, rel=1e-12, abs=1e-5)  # free land: a hair up
+    again = list(admin.run(following.session_id))
+    assert again[-1].status == pb.SESSION_STATUS_CONVERGED and len(again) <= 2
+
+    other_id = admin.create_economy(EXAMPLES / "germany_1995_planning.json").economy_id
+    for previous, why in (
+        (this_year.session_id, "a plan of other items"),
+        ("ses-nope", "no session"),
+    ):
+        with pytest.raises(grpc.RpcError) as err:
+            admin.create_session(other_id, previous_session_id=previous)
+        assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
+        assert (err.value.details() or "").startswith("previous_session_id: ")
+        assert why in (err.value.details() or "")
+
+
+def test_a_session_from_a_previous_one_replays_from_the_same_start(tmp_path: Path) -> None:
+    from solver.economy.growth import next_year
+
+    town = load_economy(TOWN)
+    process = ServerProcess(tmp_path / "years.db", ADMIN).start()
+    try:
+        with PlanningClient(process.target, ADMIN) as admin:
+            this_year, _ = admin.create_session(admin.create_economy(town).economy_id)
+            list(admin.run(this_year.session_id))
+            next_id = admin.create_economy(next_year(town, 0.05)).economy_id
+            following, _ = admin.create_session(
+                next_id, previous_session_id=this_year.session_id, live_councils=["bakery"]
+            )
+            _, first = admin.prices(following.session_id)
+        process.kill()
+        process = ServerProcess(tmp_path / "years.db", ADMIN).start()
+        with PlanningClient(process.target, ADMIN) as admin:
+            state = admin.get_session(following.session_id)
+            assert state.previous_session_id == this_year.session_id
+            assert admin.prices(following.session_id) == (1, first)
+        assert process.stop() == 0
+    finally:
+        process.kill()

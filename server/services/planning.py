@@ -81,6 +81,7 @@ def _session_message(
         round_timeout_seconds=settings.round_timeout_seconds,
         create_time=timestamp(record.created),
         last_word=settings.last_word,
+        previous_session_id=(settings.previous or {}).get("session_id", ""),
     )
     if last_round is not None:
         message.last_round.CopyFrom(_summary(last_round))
@@ -138,7 +139,10 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                 await self.manager.rated_economy(economy_id, request.workplaces_json)
             ).economy_id
         live, tokens = await self.manager.create_session(
-            economy_id, settings, all_live=request.all_councils_live
+            economy_id,
+            settings,
+            all_live=request.all_councils_live,
+            previous_session_id=request.previous_session_id,
         )
         return pb.CreateSessionResponse(
             session=self._session(live),

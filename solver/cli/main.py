@@ -18,7 +18,7 @@ from solver.cli.balance import run_balance
 from solver.cli.common import EXIT_BAD_INPUT
 from solver.cli.economies import run_examples, run_generate, run_import_io, run_schema
 from solver.cli.ledger import run_ledger_export, run_ledger_verify
-from solver.cli.plan import run_plan
+from solver.cli.plan import run_next_year, run_plan
 from solver.cli.review import run_review
 from solver.cli.solve import run_check, run_solve
 from solver.economy.model import EconomyValidationError
@@ -115,6 +115,36 @@ def _parser() -> argparse.ArgumentParser:
         help="publish every round (proposals, the board's reckoning, decisions) to DIR as a "
         "SHA-256 chain of JSON files (see `parplan ledger`)",
     )
+
+    pl.add_argument(
+        "--from",
+        dest="last_year",
+        type=Path,
+        default=None,
+        metavar="PLAN.json",
+        help="start from an earlier plan of the same items (`parplan plan --json` output, "
+        "e.g. last year's for `parplan next-year`): its final prices are the first round's "
+        "and the board starts from what it learnt of the worker councils",
+    )
+
+    ny = sub.add_parser(
+        "next-year",
+        help="next year's economy from this year's plan: investments made, society grown",
+        description="Every technique's capacity raised by the capacity investments this "
+        "year's plan carried out; labour, requests and a fixed consumption budget grown by "
+        "--growth. Plan it with `parplan plan NEXT.json --from PLAN.json`.",
+    )
+    ny.add_argument("plan", type=Path, metavar="PLAN.json", help="`parplan plan --json` output")
+    ny.add_argument("--growth", type=float, default=0.05, help="growth of the society (0.05)")
+    ny.add_argument(
+        "--economy",
+        type=Path,
+        default=None,
+        metavar="ECONOMY.json",
+        help="the economy this year's plan planned, where PLAN.json holds none",
+    )
+    ny.add_argument("-o", "--output", type=Path, default=None, metavar="NEXT.json")
+    ny.set_defaults(func=run_next_year)
 
     lg = sub.add_parser("ledger", help="read a ledger that `parplan plan --ledger DIR` wrote")
     lg_sub = lg.add_subparsers(dest="ledger_command", required=True)

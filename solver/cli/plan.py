@@ -5,18 +5,27 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from solver.cli.common import EXIT_INFEASIBLE, EXIT_OK, economy_of
-from solver.economy.model import Economy
+from solver.economy.model import Economy, load_economy
 from solver.planning.ledger import LedgerWriter
 from solver.planning.market import Market
 from solver.planning.result import PlanResult, RoundRecord, compare_prices
 from solver.plots import close_figure, plot_convergence
 from solver.scenarios.pequod import pequod_economy, pequod_market
-from solver.usecases import new_session, plan
+from solver.usecases import LastYear, new_session, next_year_economy, plan
 
-__all__ = ["Progress", "parse_rule_options", "planned", "print_plan", "run_plan"]
+__all__ = [
+    "Progress",
+    "parse_rule_options",
+    "planned",
+    "print_plan",
+    "read_plan",
+    "run_next_year",
+    "run_plan",
+]
 
 
 class Progress:
@@ -124,15 +133,50 @@ def parse_rule_options(pairs: list[str] | None) -> dict[str, Any]:
     return options
 
 
+def read_plan(path: Path, field: str) -> dict[str, Any]:
+    """A plan that ``parplan plan --json`` wrote (``field: ...`` where it cannot be read)."""
+    try:
+        data = json.loads(path.read_text())
+    except OSError as err:
+        raise ValueError(f"{field}: cannot read {path}: {err.strerror or err}") from err
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{field}: {path} is not JSON: {err}") from err
+    if not isinstance(data, dict):
+        raise ValueError(f"{field}: {path} is not a plan (`parplan plan --json` output)")
+    return data
+
+
+def run_next_year(args: argparse.Namespace) -> int:
+    economy = load_economy(args.economy) if args.economy is not None else None
+    following = next_year_economy(read_plan(args.plan, "plan"), args.growth, economy)
+    text = following.model_dump_json(indent=1, exclude_defaults=True) + "\n"
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text)
+        print(
+            f"next year    {args.output} (growth {args.growth:g}); plan it with "
+            f"`parplan plan {args.output} --from {args.plan}`"
+        )
+    return EXIT_OK
+
+
 def run_plan(args: argparse.Namespace) -> int:
+    planning = planned(args)
+    last_year = (
+        LastYear.from_plan(read_plan(args.last_year, "--from"), "--from")
+        if args.last_year is not None
+        else None
+    )
     session = new_session(
-        planned(args),
+        planning,
         args.rule,
         tolerance=args.tolerance,
         max_rounds=args.max_rounds,
         workplaces=args.workplaces,
         rule_options=parse_rule_options(args.rule_option),
         last_word=args.last_word,
+        last_year=last_year,
     )
     market = session.market
     progress = Progress(args.max_rounds, args.tolerance, not args.quiet)
@@ -149,6 +193,8 @@ def run_plan(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     out: dict[str, Any] = result.to_dict(top=None if args.top <= 0 else args.top)
+    if isinstance(planning, Economy):  # what `parplan next-year` derives next year's from
+        out["economy_document"] = planning.model_dump(mode="json", exclude_defaults=True)
     if args.compare:
         other_rule = "tatonnement" if args.rule != "tatonnement" else "lp"
         other = plan(

@@ -150,6 +150,11 @@ class Technique(_Model):
     capacity: NonNegative | None = Field(
         None, description="Largest activity this period; None means not limited."
     )
+    capital: Quantities = Field(
+        default_factory=dict,
+        description="Good -> quantity that one unit of new capacity takes (what a "
+        "federation's capacity investment in this technique asks of this year's output).",
+    )
 
 
 class WorkerCouncil(_Model):
@@ -221,6 +226,12 @@ class Federation(_Model):
         default_factory=dict,
         description="Planning simulation: public good -> utility weight. Empty means the "
         "public requests serve as weights.",
+    )
+    capacity_investments: Quantities = Field(
+        default_factory=dict,
+        description="Technique -> capacity to add for next year, built from this year's "
+        "output (the technique's capital per unit of capacity), as part of the federation's "
+        "public requests.",
     )
     budget_share: Annotated[float, Field(ge=0.0, lt=1.0)] | None = Field(
         None,
@@ -338,6 +349,7 @@ def _reference_problems(eco: Economy) -> Iterable[Problem]:
     primaries = {p.id for p in eco.primary_inputs}
     pollutants = {p.id for p in eco.pollutants}
     feds = {f.id for f in eco.federations}
+    techniques = {t.id: t for _, t in eco.techniques()}
 
     for i, wc in enumerate(eco.worker_councils):
         if wc.federation is not None and wc.federation not in feds:
@@ -353,6 +365,7 @@ def _reference_problems(eco: Economy) -> Iterable[Problem]:
                 f"{base}.primary_inputs", t.primary_inputs, primaries, "primary input"
             )
             yield from _unknown(f"{base}.emissions", t.emissions, pollutants, "pollutant")
+            yield from _unknown(f"{base}.capital", t.capital, goods, "good")
             if not any(v > 0 for v in t.outputs.values()):
                 yield Problem(field=f"{base}.outputs", message="a technique must output some good")
 
@@ -393,6 +406,21 @@ def _reference_problems(eco: Economy) -> Iterable[Problem]:
         yield from _unknown(
             f"federations[{i}].preferred_caps", f.preferred_caps, pollutants, "pollutant"
         )
+        for tid in f.capacity_investments:
+            field = f"federations[{i}].capacity_investments[{tid!r}]"
+            invested = techniques.get(tid)
+            if invested is None:
+                yield Problem(field=field, message=f"unknown technique {tid!r}")
+            elif invested.capacity is None:
+                yield Problem(
+                    field=field, message=f"technique {tid!r} has no capacity limit to raise"
+                )
+            elif not any(q > 0 for q in invested.capital.values()):
+                yield Problem(
+                    field=field,
+                    message=f"technique {tid!r} states no capital (what a unit of new "
+                    "capacity takes)",
+                )
 
     cycles = list(_federation_cycles(eco))
     yield from cycles

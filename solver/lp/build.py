@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
+from solver.economy.growth import investment_demand
 from solver.economy.model import Economy
 from solver.economy.production import (
     TechnologyMatrices,
@@ -200,6 +201,8 @@ def round_inputs(economy: Economy, tech: TechnologyMatrices | None = None) -> Ro
     for f in economy.federations:
         for g, q in f.public_requests.items():
             demand[row[g]] += q
+    for g, q in investment_demand(economy).items():  # federations' capacity investments
+        demand[row[g]] += q
     demand -= np.array([g.stock for g in economy.goods])
     availability = np.array(
         [INF if p.availability is None else p.availability for p in economy.primary_inputs]

@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 from solver.economy.budgets import consumer_budgets
 from solver.economy.cap_votes import cap_votes
+from solver.economy.growth import investment_demand, investments
 from solver.economy.model import Economy, EconomyValidationError, Problem
 from solver.economy.production import (
     TechnologyMatrices,
@@ -200,7 +201,21 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
         + [p.unit for p in economy.primary_inputs]
         + [pollutant_unit[e] for _, e in caps.rows],
         cap_votes=tuple(cap_votes(economy)),
+        fixed_demand=_investment_demand(economy, n),
+        investments=tuple(investments(economy)),
     )
+
+
+def _investment_demand(economy: Economy, n_items: int) -> np.ndarray | None:
+    """The federations' capacity investments as a fixed demand on goods, or ``None``."""
+    wanted = investment_demand(economy)
+    if not wanted:
+        return None
+    row = {g.id: i for i, g in enumerate(economy.goods)}  # goods come first among items
+    demand = np.zeros(n_items)
+    for good, quantity in wanted.items():
+        demand[row[good]] += quantity
+    return demand
 
 
 def _floor_of(prices: np.ndarray) -> float:

@@ -18,6 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from solver.economy.cap_votes import CapVote
+from solver.economy.growth import Investment
 from solver.planning.councils import (
     CobbDouglasWorkers,
     Consumers,
@@ -79,6 +80,11 @@ class Market:
     cap_votes
         How each pollution cap left to a vote was decided (published with the plan and in
         the ledger).
+    fixed_demand
+        Demand that no council proposes round by round: federations' capacity investments
+        (:mod:`solver.economy.growth`), or ``None``.
+    investments
+        The capacity investments behind ``fixed_demand``, one per federation and technique.
     """
 
     name: str
@@ -97,6 +103,14 @@ class Market:
     technique_ids: list[str] | None = field(default=None, repr=False)
     units: list[str] | None = field(default=None, repr=False)
     cap_votes: tuple[CapVote, ...] = field(default=(), repr=False)
+    fixed_demand: np.ndarray | None = field(default=None, repr=False)
+    investments: tuple[Investment, ...] = field(default=(), repr=False)
+
+    @property
+    def net_fixed_supply(self) -> np.ndarray:
+        """Fixed supply less fixed demand: what the councils' proposals must balance."""
+        fixed = np.asarray(self.fixed_supply, dtype=float)
+        return fixed if self.fixed_demand is None else fixed - self.fixed_demand
 
     def __post_init__(self) -> None:
         n = len(self.labels)
@@ -320,6 +334,8 @@ def supply_and_demand(market: Market, proposals: Proposals) -> tuple[np.ndarray,
     n = market.n_items
     supply = market.fixed_supply.astype(float) + elastic_supply(market, proposals)
     demand = final_demand(proposals, n)
+    if market.fixed_demand is not None:
+        demand = demand + market.fixed_demand
     if market.cobb_douglas is not None and proposals.cobb_douglas is not None:
         supply += np.bincount(
             market.cobb_douglas.product, proposals.cobb_douglas.output, minlength=n

@@ -239,6 +239,18 @@ class PlanResult:
             "last_word": self.last_word.to_dict(market) if self.last_word is not None else None,
             "workplace_review": self.review().to_dict() if councils <= FEEDBACK_UP_TO else None,
             "cap_votes": [vote.to_dict() for vote in market.cap_votes],
+            "investments": [
+                {
+                    "federation": i.federation,
+                    "technique": i.technique,
+                    "capacity": i.capacity,
+                    "goods": i.goods,
+                    "cost": float(
+                        sum(q * last.prices[market.labels.index(g)] for g, q in i.goods.items())
+                    ),
+                }
+                for i in market.investments
+            ],
             "councils": {
                 "consumer": int(ev.consumer_approved.size),
                 "federation": int(ev.federation_approved.size),

@@ -290,9 +290,12 @@ def last_word(
     n_councils = supply_rows[-1].shape[0]
     varying = _varying([sp.csr_array(sp.hstack([s, d])) for s, d in blocks])
     fixed = ~varying
-    # what the councils that always proposed the same add, with the fixed supplies
+    # what the councils that always proposed the same add, with the fixed supplies and
+    # demands
     s0 = np.asarray(market.fixed_supply, dtype=float) + supply_rows[-1].T @ fixed.astype(float)
     d0 = demand_rows[-1].T @ fixed.astype(float)
+    if market.fixed_demand is not None:
+        d0 = d0 + market.fixed_demand
     moving = np.flatnonzero(varying)
     v = moving.size
     half = 0.5 * tolerance * (1.0 - 1e-3)  # a hair inside, so that the plan clears

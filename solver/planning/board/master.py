@@ -273,7 +273,7 @@ def dual_value(
     :func:`worker_columns` gives them, saves making them again.
     """
     cols = worker_columns(market, proposals) if columns is None else columns
-    value = float(prices @ market.fixed_supply)
+    value = float(prices @ market.net_fixed_supply)
     value += float(-(cols.use @ prices).sum() - cols.cost.sum())
     spending = prices * final_demand(proposals, market.n_items)
     bought = spending > 0
@@ -447,7 +447,7 @@ class BoardMaster:
                 np.zeros(cost.size),
                 upper,
                 np.r_[np.full(n + n_units, -np.inf), floor],
-                np.r_[np.asarray(market.fixed_supply, float), np.ones(n_units), floor],
+                np.r_[market.net_fixed_supply, np.ones(n_units), floor],
             )
         )
         self._solved = False

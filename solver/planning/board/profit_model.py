@@ -205,7 +205,7 @@ def model_clearing_prices(
     p0 = model.prices
     log_p0 = np.log(p0)
     n = p0.shape[0]
-    fixed = np.asarray(market.fixed_supply, dtype=float) + model.held
+    fixed = market.net_fixed_supply + model.held
     theta = model.theta
     a = 1.0 + demand_elasticity
     b = 1.0 + permit_elasticity

@@ -279,6 +279,14 @@ class BoardLP:
         new = (1.0 - damping) * centre + damping * target
         return RuleStep(prices=new, lp=result)
 
+    def learn_from(self, market: Market, prices: np.ndarray, activity: np.ndarray) -> None:
+        """Start from what an earlier plan showed of the linear councils: every technique's
+        final activity at its final prices (next year's session from this year's plan),
+        read as any round's proposals are (:class:`EffortBelief`)."""
+        if self.learn_effort and market.linear is not None:
+            belief = self.effort_belief or EffortBelief.prior(market.linear)
+            self.effort_belief = belief.observe(market.linear, prices, activity)
+
     def expected_activity(self, market: Market, prices: np.ndarray) -> np.ndarray | None:
         """The activity the board expects of every linear council's technique next round
         at ``prices``: its belief (or prior) about the council, where it is heading and how
@@ -551,3 +559,7 @@ class _HoldsBoardLP:
     def expected_activity(self, market: Market, prices: np.ndarray) -> np.ndarray | None:
         """What the board expects of linear councils next round (:class:`BoardLP`)."""
         return self._lp.expected_activity(market, prices)
+
+    def learn_from(self, market: Market, prices: np.ndarray, activity: np.ndarray) -> None:
+        """Start from an earlier plan's final activities (:meth:`BoardLP.learn_from`)."""
+        self._lp.learn_from(market, prices, activity)

@@ -54,7 +54,7 @@ ITEM_KIND_NATURAL_RESOURCE: ItemKind
 ITEM_KIND_PERMIT: ItemKind
 
 class Session(_message.Message):
-    __slots__ = ("session_id", "economy_id", "rule", "tolerance", "max_rounds", "rule_options", "status", "current_round", "live_councils", "auto_close", "round_timeout_seconds", "last_round", "create_time", "last_word")
+    __slots__ = ("session_id", "economy_id", "rule", "tolerance", "max_rounds", "rule_options", "status", "current_round", "live_councils", "auto_close", "round_timeout_seconds", "last_round", "create_time", "last_word", "previous_session_id")
     class RuleOptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -76,6 +76,7 @@ class Session(_message.Message):
     LAST_ROUND_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     LAST_WORD_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     session_id: str
     economy_id: str
     rule: str
@@ -90,10 +91,11 @@ class Session(_message.Message):
     last_round: RoundSummary
     create_time: _timestamp_pb2.Timestamp
     last_word: bool
-    def __init__(self, session_id: _Optional[str] = ..., economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., status: _Optional[_Union[SessionStatus, str]] = ..., current_round: _Optional[int] = ..., live_councils: _Optional[_Iterable[str]] = ..., auto_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ..., last_round: _Optional[_Union[RoundSummary, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_word: _Optional[bool] = ...) -> None: ...
+    previous_session_id: str
+    def __init__(self, session_id: _Optional[str] = ..., economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., status: _Optional[_Union[SessionStatus, str]] = ..., current_round: _Optional[int] = ..., live_councils: _Optional[_Iterable[str]] = ..., auto_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ..., last_round: _Optional[_Union[RoundSummary, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_word: _Optional[bool] = ..., previous_session_id: _Optional[str] = ...) -> None: ...
 
 class CreateSessionRequest(_message.Message):
-    __slots__ = ("economy_id", "rule", "tolerance", "max_rounds", "rule_options", "live_councils", "all_councils_live", "manual_close", "round_timeout_seconds", "workplaces_json", "last_word")
+    __slots__ = ("economy_id", "rule", "tolerance", "max_rounds", "rule_options", "live_councils", "all_councils_live", "manual_close", "round_timeout_seconds", "workplaces_json", "last_word", "previous_session_id")
     class RuleOptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -112,6 +114,7 @@ class CreateSessionRequest(_message.Message):
     ROUND_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
     WORKPLACES_JSON_FIELD_NUMBER: _ClassVar[int]
     LAST_WORD_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     economy_id: str
     rule: str
     tolerance: float
@@ -123,7 +126,8 @@ class CreateSessionRequest(_message.Message):
     round_timeout_seconds: float
     workplaces_json: str
     last_word: bool
-    def __init__(self, economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., live_councils: _Optional[_Iterable[str]] = ..., all_councils_live: _Optional[bool] = ..., manual_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ..., workplaces_json: _Optional[str] = ..., last_word: _Optional[bool] = ...) -> None: ...
+    previous_session_id: str
+    def __init__(self, economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., live_councils: _Optional[_Iterable[str]] = ..., all_councils_live: _Optional[bool] = ..., manual_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ..., workplaces_json: _Optional[str] = ..., last_word: _Optional[bool] = ..., previous_session_id: _Optional[str] = ...) -> None: ...
 
 class CouncilToken(_message.Message):
     __slots__ = ("council_id", "kind", "token")
