@@ -12,18 +12,8 @@ Run against a running server (``parplan-server serve``)::
 
 from __future__ import annotations
 
-import numpy as np
-
-from solver.economy.model import load_economy
-from solver.planning.from_economy import market_from_economy
-from solver.planning.live_proposals import (
-    CouncilDirectory,
-    CouncilKind,
-    CouncilProposal,
-    council_proposal,
-)
-from solver.planning.market import simulated_proposals
-from solver.scenarios.bundled import bundled_examples
+from solver.planning.live_proposals import CouncilDirectory, CouncilKind, CouncilProposal
+from solver.usecases import load_example, planning_market, simulated_council_proposal
 
 from .api.planning.v1 import planning_pb2 as pb
 from .client import PlanningClient
@@ -35,17 +25,15 @@ def proposal_of(
     directory: CouncilDirectory, council: str, prices: dict[str, float]
 ) -> CouncilProposal:
     """What ``council`` proposes at ``prices`` (its requests or its activities)."""
-    market = directory.market
-    vector = np.array([prices[label] for label in market.labels])
-    return council_proposal(directory, simulated_proposals(market, vector), council)
+    return simulated_council_proposal(directory, council, prices)
 
 
 def run_demo(
     target: str, admin_token: str, *, example: str = "planning-town", councils: list[str] | None
 ) -> int:
     """Create the example economy and a session with live councils, and play it out."""
-    path = bundled_examples()[example]
-    directory = CouncilDirectory(market_from_economy(load_economy(path)))
+    planned = load_example(example)
+    directory = CouncilDirectory(planning_market(planned))
     if not councils:  # one consumer council and one worker council
         kinds = directory.kinds
         councils = [
@@ -53,7 +41,7 @@ def run_demo(
             next(c for c, k in kinds.items() if k is CouncilKind.WORKER),
         ]
     with PlanningClient(target, admin_token) as admin:
-        economy = admin.create_economy(path)
+        economy = admin.create_economy(planned)
         session, tokens = admin.create_session(economy.economy_id, live_councils=councils)
         sid = session.session_id
         print(f"economy {economy.economy_id} ({economy.name}), session {sid}")

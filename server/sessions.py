@@ -32,27 +32,27 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import numpy as np
-
-from solver.economy.model import Economy, parse_economy
-from solver.highs import interruptible
-from solver.jobs.workplaces import parse_society
-from solver.planning.board.evaluation import Evaluation, evaluate
-from solver.planning.board.holding_back import holding_back
-from solver.planning.from_economy import market_from_economy
+from solver.economy.model import Economy
+from solver.planning.board.evaluation import Evaluation
 from solver.planning.live_proposals import CouncilDirectory, CouncilKind, CouncilProposal
 from solver.planning.market import Market
 from solver.planning.result import PlanStatus, RoundRecord
-from solver.planning.rules import make_rule
 from solver.planning.session import PlanningSession
-from solver.status import TerminationCondition
 from solver.usecases import (
     LEDGER_GENESIS,
     LastYear,
     MissingProposalsError,
+    RoundAbandoned,
+    check_rule,
+    close_live_round,
+    held_items,
     new_session,
+    parse_economy,
+    parse_society,
+    planning_market,
     rate_economy,
-    round_proposals,
+    replay_round,
+    round_evaluation,
     session_ledger,
 )
 
@@ -61,7 +61,6 @@ from .store import EconomyRecord, NotFoundError, RoundClosedError, SessionRecord
 
 __all__ = [
     "LiveSession",
-    "RoundAbandoned",
     "SessionManager",
     "SessionSettings",
     "SessionStateError",
@@ -69,10 +68,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-class RoundAbandoned(RuntimeError):
-    """A round's solve was stopped by the caller's deadline or cancellation; it stays open."""
 
 
 class SessionStateError(RuntimeError):
@@ -352,26 +347,13 @@ class SessionManager:
         alone, if given) kept from clearing with what the board expects of it; both re-made
         from the round's stored proposals, read once, for a round before the last."""
         planning = live.planning
-        record = planning.rounds[round_ - 1]
         last = round_ == len(planning.rounds)
         proposals, evaluation = planning.last_proposals, planning.last_evaluation
         if not last or proposals is None or evaluation is None:
             proposals = (await self.db(self.store.round, live.session_id, round_)).proposals
-            evaluation = await self.compute(
-                evaluate, live.market, proposals, record.prices, planning.tolerance
-            )
+            evaluation = await self.compute(round_evaluation, planning, proposals, round_)
         # a few sparse products: inline, so that it never waits behind a round's solve
-        held = holding_back(
-            live.market,
-            proposals,
-            record.prices,
-            record.supply,
-            record.demand,
-            planning.tolerance,
-            record.expected_activity,
-            only=council,
-        )
-        return evaluation, held
+        return evaluation, held_items(planning, proposals, round_, council)
 
     async def ledger(
         self, session_id: str, start: int, size: int
@@ -452,9 +434,9 @@ class SessionManager:
         EconomyValidationError
             The economy cannot be planned (e.g. infinite availability), naming the field.
         """
-        make_rule(settings.rule, **settings.rule_options)  # a bad rule costs no economy load
+        check_rule(settings.rule, settings.rule_options)  # a bad rule costs no economy load
         economy = await self._economy(economy_id)
-        market = await self.compute(market_from_economy, economy)
+        market = await self.compute(planning_market, economy)
         directory = CouncilDirectory(market)
         live = list(directory.kinds) if all_live else list(dict.fromkeys(settings.live_councils))
         unknown = [c for c in live if c not in directory.kinds]
@@ -544,7 +526,7 @@ class SessionManager:
         record = await self.db(self.store.session, session_id)
         settings = SessionSettings.from_json(record.settings)
         economy = await self._economy(record.economy_id)
-        market = await self.compute(market_from_economy, economy)
+        market = await self.compute(planning_market, economy)
         planning = self._planning(market, settings)
         market = planning.market  # with its first prices
         rounds = await self.db(self.store.rounds, session_id)
@@ -553,19 +535,17 @@ class SessionManager:
 
         def replay() -> None:
             for row in rounds:
-                planning.close_round(row.proposals)
-                (entry,) = session_ledger(
-                    planning, [row.proposals], row.round, heads[-1] if heads else LEDGER_GENESIS
+                head, differ = replay_round(
+                    planning, row.proposals, row.next_prices, heads[-1] if heads else LEDGER_GENESIS
                 )
-                heads.append(str(entry["sha256"]))
-                if not np.allclose(planning.prices, row.next_prices, rtol=1e-9, atol=0.0):
+                heads.append(head)
+                if differ:
                     log.warning(
                         "session %s round %d: replayed prices differ from the stored ones; "
                         "keeping the stored (published) prices",
                         session_id,
                         row.round,
                     )
-                    planning.prices = row.next_prices.copy()
 
         await self.compute(replay)
         if planning.status is PlanStatus.AWAITING_ANSWERS:
@@ -727,31 +707,21 @@ class SessionManager:
             planning.rule.time_limit = left
 
             def solve() -> tuple[RoundRecord, str]:
+                heads = live.ledger_heads
                 try:
-                    proposals = round_proposals(
-                        planning, live.directory, submitted, live.settings.live_councils
+                    return close_live_round(
+                        planning,
+                        live.directory,
+                        submitted,
+                        live.settings.live_councils,
+                        heads[-1] if heads else LEDGER_GENESIS,
+                        interrupt=interrupt,
+                        deadline=deadline,
                     )
                 except MissingProposalsError as err:
                     raise SessionStateError(str(err)) from err
-                with interruptible(interrupt):
-                    record = planning.close_round(proposals)
-                cut_short = record.lp_status in (
-                    TerminationCondition.MAX_TIME_LIMIT,
-                    TerminationCondition.INTERRUPTED,
-                )
-                if cut_short and (
-                    interrupt.is_set() or (deadline is not None and time.monotonic() >= deadline)
-                ):
-                    raise RoundAbandoned(
-                        f"round: round {round_} of session {session_id!r} was not closed: its "
-                        f"LP was stopped ({record.lp_status}) by the call's deadline or "
-                        "cancellation; the round is still open"
-                    )
-                heads = live.ledger_heads
-                (entry,) = session_ledger(
-                    planning, [proposals], record.round, heads[-1] if heads else LEDGER_GENESIS
-                )
-                return record, str(entry["sha256"])
+                except RoundAbandoned as err:
+                    raise RoundAbandoned(f"{err} (session {session_id!r})") from err
 
             record, head = await self.compute(solve)
             planning.rule.time_limit = None

@@ -4,9 +4,12 @@ no cycle, few modules left at the top of ``solver/``, and ``solver`` free of gRP
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # lower layers first; a module may import its own layer and the ones before it
@@ -91,3 +94,51 @@ def test_services_translate_and_the_server_plans_through_the_use_case_layer() ->
         "solver.planning.live_proposals.council_proposal",
     }
     assert not owned & sessions
+
+
+# Callers that reach the solver through its front door: the command line and the service.
+FRONT_DOOR_CALLERS = sorted(
+    [
+        *(ROOT / "solver" / "cli").glob("*.py"),
+        *(ROOT / "server").glob("*.py"),
+        *(ROOT / "server" / "services").glob("*.py"),
+    ]
+)
+
+
+def _operations_from_behind_the_door(path: Path) -> list[str]:
+    """``module.name`` of every function (or module) ``path`` imports from ``solver`` other
+    than through :mod:`solver.usecases`; classes, enums, errors and constants may come from
+    where they live."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] == "solver"]
+        if not (isinstance(node, ast.ImportFrom) and node.level == 0 and node.module):
+            continue
+        module = node.module
+        if module.split(".")[0] != "solver" or module.startswith(("solver.usecases", "solver.cli")):
+            continue
+        imported = importlib.import_module(module)
+        for alias in node.names:
+            value = getattr(imported, alias.name)
+            if inspect.ismodule(value) or (callable(value) and not inspect.isclass(value)):
+                found.append(f"{module}.{alias.name}")
+    return found
+
+
+@pytest.mark.parametrize("path", FRONT_DOOR_CALLERS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_cli_and_the_service_call_operations_only_through_the_front_door(path: Path) -> None:
+    assert _operations_from_behind_the_door(path) == []
+
+
+def test_the_front_door_check_catches_a_function_from_behind_it(tmp_path: Path) -> None:
+    caller = tmp_path / "caller.py"
+    caller.write_text(
+        "from solver.lp.solve import ModelPath, solve_round\n"
+        "from solver.usecases import plan\nimport solver.economy\n"
+    )
+    assert sorted(_operations_from_behind_the_door(caller)) == [
+        "solver.economy",
+        "solver.lp.solve.solve_round",
+    ]

@@ -32,11 +32,12 @@ from google.rpc import error_details_pb2, status_pb2
 
 from server.api.planning.v1 import planning_pb2 as pb
 from server.auth import bearer_token, is_admin
-from server.sessions import RoundAbandoned, SessionManager, SessionStateError
+from server.sessions import SessionManager, SessionStateError
 from server.store import NotFoundError, RoundClosedError
 from solver.economy.model import EconomyValidationError
 from solver.jobs.workplaces import WorkplaceValidationError
 from solver.planning.market import ProposalError
+from solver.usecases import RoundAbandoned
 
 __all__ = [
     "Guard",

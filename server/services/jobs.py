@@ -12,12 +12,18 @@ from server.api.planning.v1 import jobs_pb2 as jobs_pb
 from server.api.planning.v1 import jobs_pb2_grpc as jobs_grpc
 from server.services.common import Guard, translate_errors
 from server.sessions import SessionManager
-from solver.economy.model import parse_economy
-from solver.jobs.balance import balance_society, balance_workplace
-from solver.jobs.problem import DEFAULT_TOLERANCE
-from solver.jobs.remuneration import effort_ratings, member_budgets
-from solver.jobs.reports import BalanceStatus, SocietyResult, WorkplaceReport, json_ready, spread
-from solver.jobs.workplaces import parse_society
+from solver.jobs.reports import BalanceStatus, SocietyResult, WorkplaceReport
+from solver.usecases import (
+    DEFAULT_PARTNERS,
+    DEFAULT_TOLERANCE,
+    balance_workplace,
+    json_ready,
+    member_budgets,
+    parse_economy,
+    parse_society,
+    society_ratings,
+    spread,
+)
 
 __all__ = ["JobsService"]
 
@@ -99,11 +105,12 @@ class JobsService(jobs_grpc.JobsServiceServicer):
         tolerance = self._tolerance(request.tolerance)
         if request.partners < 0:
             raise ValueError(f"partners: must be >= 0, got {request.partners}")
-        partners = request.partners or 3
+        partners = request.partners or DEFAULT_PARTNERS
 
         def run() -> SocietyResult:
             society = parse_society(request.workplaces_json)
-            return balance_society(society, tolerance=tolerance, partners=partners)
+            together, _ = society_ratings(society, tolerance=tolerance, partners=partners)
+            return together
 
         result = await self.manager.compute(run)
         return jobs_pb.BalanceSocietyResponse(
@@ -127,7 +134,7 @@ class JobsService(jobs_grpc.JobsServiceServicer):
 
         def run() -> tuple[dict[str, float], dict[str, float]]:
             society = parse_society(request.workplaces_json)
-            ratings = effort_ratings(society, balance_society(society, tolerance=tolerance))
+            _, ratings = society_ratings(society, tolerance=tolerance)
             budgets: dict[str, float] = {}
             if document is not None:
                 budgets = member_budgets(parse_economy(document), society, ratings)

@@ -25,8 +25,8 @@ from server.store import NotFoundError, SessionRecord
 from solver.planning.board.evaluation import Evaluation
 from solver.planning.council_view import CouncilView, ItemInfo
 from solver.planning.live_proposals import CouncilKind, CouncilProposal
-from solver.planning.result import PlanStatus, council_feedback
-from solver.usecases import council_record, session_items
+from solver.planning.result import PlanStatus
+from solver.usecases import council_feedback, council_record, session_items
 
 __all__ = ["PlanningService"]
 

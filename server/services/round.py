@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
 
 import grpc
 
@@ -13,11 +12,9 @@ from server.api.planning.v1 import round_pb2 as round_pb
 from server.api.planning.v1 import round_pb2_grpc as round_grpc
 from server.services.common import Guard, deadline_of, translate_errors
 from server.sessions import SessionManager
-from solver.economy.model import parse_economy, with_activity_limits, with_requests
-from solver.highs import interruptible
 from solver.lp.results import RoundResult
-from solver.lp.solve import solve_round
 from solver.status import Method, SolutionStatus, TerminationCondition
+from solver.usecases import solve_document_round
 
 __all__ = ["RoundService"]
 
@@ -63,18 +60,15 @@ class RoundService(round_grpc.RoundServiceServicer):
         interrupt = threading.Event()
 
         def solve() -> RoundResult:
-            economy = with_requests(parse_economy(document), requests)
-            if activities:
-                economy = with_activity_limits(economy, activities)
-            time_limit = None
-            if deadline is not None:
-                # what is left once the economy is read, less a margin to answer in time
-                left = deadline - time.monotonic()
-                time_limit = max(left - max(0.1 * left, 0.05), 0.01)
-            with interruptible(interrupt):
-                return solve_round(
-                    economy, method=method, time_limit=time_limit, elastic=not request.hard
-                )
+            return solve_document_round(
+                document,
+                requests,
+                activities,
+                method=method,
+                elastic=not request.hard,
+                deadline=deadline,
+                interrupt=interrupt,
+            )
 
         try:
             result = await self.manager.compute(solve)

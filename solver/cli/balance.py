@@ -7,12 +7,17 @@ import json
 from typing import Any
 
 from solver.cli.common import EXIT_INFEASIBLE, EXIT_OK
-from solver.jobs.balance import balance_society, balance_workplace
-from solver.jobs.remuneration import effort_ratings
-from solver.jobs.reports import BalanceStatus, WorkplaceReport, json_ready, spread
-from solver.jobs.workplaces import load_society
-from solver.plots import close_figure, plot_balance
-from solver.scenarios.bundled import bundled_workplaces
+from solver.jobs.reports import BalanceStatus, WorkplaceReport
+from solver.usecases import (
+    bundled_workplaces,
+    close_figure,
+    json_ready,
+    load_society,
+    plot_balance,
+    society_ratings,
+    spread,
+    workplace_ratings,
+)
 
 __all__ = ["print_balance", "run_balance"]
 
@@ -20,8 +25,7 @@ __all__ = ["print_balance", "run_balance"]
 def run_balance(args: argparse.Namespace) -> int:
     society = load_society(args.workplaces or bundled_workplaces())
     if args.alone:
-        reports = [balance_workplace(w, tolerance=args.tolerance) for w in society.workplaces]
-        ratings = effort_ratings(society, [r.result for r in reports])
+        reports, ratings = workplace_ratings(society, tolerance=args.tolerance)
         summary: dict[str, Any] = {
             "society": society.name,
             "mode": "alone",
@@ -32,9 +36,10 @@ def run_balance(args: argparse.Namespace) -> int:
         befores = [c for r in reports for c in (r.before or [])]
         target_of = {r.workplace: r.result.target for r in reports}
     else:
-        together = balance_society(society, tolerance=args.tolerance, partners=args.partners)
+        together, ratings = society_ratings(
+            society, tolerance=args.tolerance, partners=args.partners
+        )
         reports = together.workplaces
-        ratings = effort_ratings(society, together)
         summary = {"society": society.name, "mode": "across"} | together.to_dict()
         statuses = [r.result.status for r in reports]
         complexes = together.complexes

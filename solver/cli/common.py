@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from solver.economy.model import Economy, load_economy
-from solver.usecases import load_example
+from solver.economy.model import Economy
+from solver.usecases import load_economy, load_example
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_OK", "economy_of", "fmt"]
 

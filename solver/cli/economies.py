@@ -7,27 +7,30 @@ import argparse
 import sys
 
 from solver.cli.common import EXIT_OK
-from solver.economy.model import economy_json_schema, load_economy, save_economy
-from solver.scenarios.bundled import bundled_examples
-from solver.scenarios.io_examples import with_simulated_councils
+from solver.usecases import (
+    bundled_examples,
+    economy_json_schema,
+    import_io_table,
+    load_economy,
+    save_economy,
+    synthetic_economy,
+    technique_choice_economy,
+    with_simulated_councils,
+)
 
 __all__ = ["run_examples", "run_generate", "run_import_io", "run_schema"]
 
 
 def run_import_io(args: argparse.Namespace) -> int:
-    from solver.economy.io.readers import read_io_table
-    from solver.economy.io.to_economy import economy_from_io_table, io_table_summary
-
-    table = read_io_table(args.path, format=args.format)
-    primaries: list[str] = args.primary or [next(iter(table.primary))]
-    eco = economy_from_io_table(
-        table,
-        primaries,
+    eco, summary = import_io_table(
+        args.path,
+        format=args.format,
+        primary=args.primary,
         negative_demand=args.negative_demand,
         negative_coefficients=args.negative_coefficients,
         name=args.name,
     )
-    print(io_table_summary(table), file=sys.stderr)
+    print(summary, file=sys.stderr)
     if args.simulate_councils is not None:
         if args.simulate_councils < 1:
             raise ValueError(
@@ -46,9 +49,6 @@ def run_import_io(args: argparse.Namespace) -> int:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from solver.scenarios.synthetic import synthetic_economy
-    from solver.scenarios.technique_choice import technique_choice_economy
-
     make = synthetic_economy if args.kind == "synthetic" else technique_choice_economy
     if args.goods < 4:
         raise ValueError(f"goods: at least 4, got {args.goods}")

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from solver.cli.common import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK
-from solver.planning.ledger import LedgerError, ledger_tables, verify_ledger
+from solver.planning.ledger import LedgerError
+from solver.usecases import ledger_tables, verify_ledger
 
 __all__ = ["run_ledger_export", "run_ledger_verify"]
 

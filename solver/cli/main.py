@@ -23,13 +23,12 @@ from solver.cli.review import run_review
 from solver.cli.solve import run_check, run_solve
 from solver.economy.model import EconomyValidationError
 from solver.economy.production import ProductionError
-from solver.highs import configure_threads
-from solver.jobs.problem import DEFAULT_TOLERANCE
 from solver.jobs.workplaces import WorkplaceValidationError
 from solver.lp.solve import ModelPath
 from solver.planning.rules.registry import PRICE_RULES
 from solver.scenarios.bundled import DEFAULT_PLANNING_EXAMPLE
 from solver.status import Method
+from solver.usecases import DEFAULT_PARTNERS, DEFAULT_TOLERANCE, configure_threads
 
 __all__ = ["main"]
 
@@ -199,7 +198,9 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_TOLERANCE,
         help="largest deviation, as a share of the rating scale",
     )
-    b.add_argument("--partners", type=int, default=3, help="other workplaces a member may join")
+    b.add_argument(
+        "--partners", type=int, default=DEFAULT_PARTNERS, help="other workplaces a member may join"
+    )
     b.add_argument("--json", action="store_true", help="print everything as JSON")
     b.add_argument("--plot", type=Path, default=None, metavar="FILE.png", help="spread plot")
     b.add_argument("--top", type=int, default=10, help="complexes to list per workplace (0: all)")

@@ -9,13 +9,22 @@ from pathlib import Path
 from typing import Any
 
 from solver.cli.common import EXIT_INFEASIBLE, EXIT_OK, economy_of
-from solver.economy.model import Economy, load_economy
-from solver.planning.ledger import LedgerWriter
+from solver.economy.model import Economy
 from solver.planning.market import Market
-from solver.planning.result import PlanResult, RoundRecord, compare_prices
-from solver.plots import close_figure, plot_convergence
-from solver.scenarios.pequod import pequod_economy, pequod_market
-from solver.usecases import LastYear, new_session, next_year_economy, plan
+from solver.planning.result import PlanResult, RoundRecord
+from solver.usecases import (
+    LastYear,
+    LedgerWriter,
+    close_figure,
+    compare_prices,
+    load_economy,
+    new_session,
+    next_year_economy,
+    pequod_economy,
+    pequod_market,
+    plan,
+    plot_convergence,
+)
 
 __all__ = [
     "Progress",

@@ -11,10 +11,10 @@ import numpy as np
 
 from solver.cli.common import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK, economy_of, fmt
 from solver.economy.model import Economy
-from solver.economy.production import check_production
 from solver.lp.results import RoundResult
-from solver.lp.solve import ModelPath, solve_round
+from solver.lp.solve import ModelPath
 from solver.status import Method, SolutionStatus
+from solver.usecases import check_economy, solve_round
 
 __all__ = ["print_result", "run_check", "run_solve"]
 
@@ -92,7 +92,7 @@ def run_solve(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     eco = economy_of(args)
-    report = check_production(eco)
+    report = check_economy(eco)
     radius = (
         "n/a (not a square Leontief system)"
         if report.spectral_radius is None

@@ -1,19 +1,10 @@
-"""What a user of the solver does, step by step: load -> ratings -> market -> session -> result.
-
-The command line (:mod:`solver.cli`) and the gRPC service (``server/``) both call these
-functions, so that a plan made from the shell and one made over the API take the same
-steps; the service adds only translation and persistence.
-
->>> import solver
->>> result = solver.plan(solver.load_example("planning-town"), rule="lp")
->>> result.converged
-True
-"""
+"""Planning with simulated councils: a session from an economy, run to a plan; next
+year's from this year's."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,92 +12,24 @@ from typing import Any
 import numpy as np
 
 from solver.economy.growth import next_year
-from solver.economy.model import Economy, load_economy
-from solver.jobs.balance import balance_society
-from solver.jobs.remuneration import economy_with_ratings, effort_ratings
-from solver.jobs.workplaces import Society, load_society
-from solver.planning.board.evaluation import evaluate
-from solver.planning.council_view import CouncilView, ItemInfo, council_view, item_catalogue
+from solver.economy.model import Economy
+from solver.jobs.workplaces import Society
 from solver.planning.from_economy import market_from_economy
-from solver.planning.ledger import GENESIS, ledger_record
-from solver.planning.live_proposals import (
-    CouncilDirectory,
-    CouncilProposal,
-    council_proposal,
-    with_council_proposals,
-)
-from solver.planning.market import Market, Proposals
-from solver.planning.result import PlanResult, RoundRecord
+from solver.planning.market import Market
+from solver.planning.result import PlanResult, RoundRecord, compare_prices
 from solver.planning.rules import PriceRule, make_rule
 from solver.planning.session import PlanningSession
-from solver.scenarios.bundled import bundled_examples
+from solver.usecases.jobs import rate_economy
 
 __all__ = [
-    "LEDGER_GENESIS",
     "LastYear",
-    "MissingProposalsError",
-    "council_record",
-    "load_example",
+    "compare_prices",
     "new_session",
+    "next_year",
     "next_year_economy",
     "plan",
     "planning_market",
-    "rate_economy",
-    "round_proposals",
-    "session_items",
-    "session_ledger",
 ]
-
-
-LEDGER_GENESIS = GENESIS
-"""The hash a ledger's first record chains to (64 zeros)."""
-
-
-class MissingProposalsError(RuntimeError):
-    """A round cannot close: live councils have not proposed and have nothing to keep."""
-
-
-def load_example(name: str) -> Economy:
-    """A bundled example economy by name (``parplan examples`` lists them).
-
-    Raises
-    ------
-    ValueError
-        ``example: ...`` naming the examples there are.
-    """
-    examples = bundled_examples()
-    if name not in examples:
-        raise ValueError(
-            f"example: unknown example {name!r}; choose from {', '.join(sorted(examples))}"
-        )
-    return load_economy(examples[name])
-
-
-def rate_economy(economy: Economy, society: Society | str | Path) -> Economy:
-    """``economy`` with consumer councils' budgets earned by their members' effort ratings.
-
-    The society's job complexes are balanced across workplaces first
-    (:func:`~solver.jobs.balance.balance_society`); each member's rating follows from the
-    balanced complex (:func:`~solver.jobs.remuneration.effort_ratings`) and sets the budget
-    of the member's consumer council (:func:`~solver.jobs.remuneration.economy_with_ratings`).
-
-    Parameters
-    ----------
-    economy
-        The economy to plan.
-    society
-        Its workplaces and members, or the path of a workplaces JSON file.
-    """
-    if not isinstance(society, Society):
-        society = load_society(society)
-    ratings = effort_ratings(society, balance_society(society))
-    rated = economy_with_ratings(economy, society, ratings)
-    members = sum(len(w.members) for w in society.workplaces)
-    rated.description = (
-        f"{economy.description} Budgets from the effort ratings of {society.name!r} "
-        f"({members} members)."
-    ).strip()
-    return rated
 
 
 def planning_market(
@@ -345,79 +268,3 @@ def next_year_economy(
             )
         economy = Economy.model_validate(document)
     return next_year(economy, growth)
-
-
-def round_proposals(
-    session: PlanningSession,
-    directory: CouncilDirectory,
-    submitted: Mapping[str, CouncilProposal],
-    live_councils: Sequence[str],
-) -> Proposals:
-    """Every council's proposal for the session's open round.
-
-    Live councils propose what they submitted; a live council that has not submitted keeps
-    its proposal of the last round; every other council is simulated at the round's prices.
-    Submissions are taken as checked (:meth:`CouncilDirectory.check` when they arrived).
-
-    Raises
-    ------
-    MissingProposalsError
-        ``round: ...`` naming the live councils that have not proposed and have no earlier
-        proposal to keep (in the first round).
-    """
-    previous = session.last_proposals
-    missing = [c for c in live_councils if c not in submitted]
-    if missing and previous is None:
-        shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
-        raise MissingProposalsError(
-            f"round: {len(missing)} live council(s) have not proposed yet and have no "
-            f"earlier proposal to keep: {shown}"
-        )
-    everyone = dict(submitted)
-    for council in missing:
-        assert previous is not None
-        everyone[council] = council_proposal(directory, previous, council)
-    return with_council_proposals(directory, session.simulated_proposals(), everyone, check=False)
-
-
-def council_record(economy: Economy, directory: CouncilDirectory, council_id: str) -> CouncilView:
-    """What a council may read of itself in a session on ``economy`` (planned as
-    ``directory.market``): its techniques or preferences, federations, members, rating and
-    budget."""
-    return council_view(economy, directory, council_id)
-
-
-def session_items(market: Market) -> list[ItemInfo]:
-    """What every item of a session's price lists is: kind, unit, and a permit's pollutant
-    and federation."""
-    return item_catalogue(market)
-
-
-def session_ledger(
-    session: PlanningSession,
-    proposals: Sequence[Proposals],
-    first_round: int = 1,
-    previous_sha256: str = GENESIS,
-) -> list[dict[str, Any]]:
-    """The published ledger (:mod:`solver.planning.ledger`) of ``session``'s closed rounds
-    ``first_round`` onwards, from the proposals each closed with (oldest first): every
-    record chained to the one before by its SHA-256, the first to ``previous_sha256`` (the
-    record of round ``first_round - 1``; the genesis hash before round 1).
-
-    So a reader pages through a long session with the chain's hashes alone in hand, and a
-    service extends its ledger by one round as the round closes.
-    """
-    rounds = session.rounds[first_round - 1 : first_round - 1 + len(proposals)]
-    if first_round < 1 or len(rounds) != len(proposals):
-        raise ValueError(
-            f"proposals: {len(proposals)} rounds of proposals from round {first_round}, "
-            f"but the session has closed {len(session.rounds)}"
-        )
-    records: list[dict[str, Any]] = []
-    head = previous_sha256
-    for record, made in zip(rounds, proposals, strict=True):
-        verdict = evaluate(session.market, made, record.prices, session.tolerance)
-        entry = ledger_record(session.market, record, made, verdict, head)
-        head = str(entry["sha256"])
-        records.append(entry)
-    return records

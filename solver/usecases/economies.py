@@ -1,0 +1,89 @@
+"""Economies: the bundled examples, economy files, input-output tables, generated economies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from solver.economy.io.readers import read_io_table
+from solver.economy.io.to_economy import economy_from_io_table, io_table_summary
+from solver.economy.model import (
+    Economy,
+    economy_json_schema,
+    load_economy,
+    parse_economy,
+    save_economy,
+)
+from solver.economy.production import ProductionReport, check_production
+from solver.scenarios.bundled import bundled_examples, bundled_workplaces
+from solver.scenarios.io_examples import with_simulated_councils
+from solver.scenarios.pequod import pequod_economy, pequod_market
+from solver.scenarios.synthetic import synthetic_economy
+from solver.scenarios.technique_choice import technique_choice_economy
+
+__all__ = [
+    "bundled_examples",
+    "bundled_workplaces",
+    "check_economy",
+    "economy_json_schema",
+    "import_io_table",
+    "load_economy",
+    "load_example",
+    "parse_economy",
+    "pequod_economy",
+    "pequod_market",
+    "save_economy",
+    "synthetic_economy",
+    "technique_choice_economy",
+    "with_simulated_councils",
+]
+
+
+def load_example(name: str) -> Economy:
+    """A bundled example economy by name (``parplan examples`` lists them).
+
+    Raises
+    ------
+    ValueError
+        ``example: ...`` naming the examples there are.
+    """
+    examples = bundled_examples()
+    if name not in examples:
+        raise ValueError(
+            f"example: unknown example {name!r}; choose from {', '.join(sorted(examples))}"
+        )
+    return load_economy(examples[name])
+
+
+def check_economy(economy: Economy) -> ProductionReport:
+    """The production graph's checks: every good reachable, the input matrix productive."""
+    return check_production(economy)
+
+
+def import_io_table(
+    path: str | Path,
+    *,
+    format: str = "generic",
+    primary: list[str] | None = None,
+    negative_demand: Literal["stock", "clip"] = "stock",
+    negative_coefficients: Literal["byproduct", "clip"] = "byproduct",
+    name: str | None = None,
+) -> tuple[Economy, str]:
+    """The Leontief economy of an input-output table folder
+    (:func:`~solver.economy.io.to_economy.economy_from_io_table`; ``primary`` default: the
+    table's first primary-input row), and a summary of the table read.
+
+    Raises
+    ------
+    ValueError
+        Naming the file or field that cannot be read.
+    """
+    table = read_io_table(path, format=format)
+    economy = economy_from_io_table(
+        table,
+        primary or [next(iter(table.primary))],
+        negative_demand=negative_demand,
+        negative_coefficients=negative_coefficients,
+        name=name,
+    )
+    return economy, io_table_summary(table)
