@@ -32,7 +32,8 @@ from google.rpc import error_details_pb2, status_pb2
 
 from server.api.planning.v1 import planning_pb2 as pb
 from server.auth import bearer_token, is_admin
-from server.sessions import SessionManager, SessionStateError
+from server.live import SessionStateError
+from server.sessions import SessionManager
 from server.store import NotFoundError, RoundClosedError
 from solver.economy.model import EconomyValidationError
 from solver.jobs.workplaces import WorkplaceValidationError

@@ -11,6 +11,7 @@ import grpc
 
 from server.api.planning.v1 import planning_pb2 as pb
 from server.api.planning.v1 import planning_pb2_grpc as pb_grpc
+from server.live import LiveSession, SessionSettings, SessionStateError
 from server.services.common import (
     Guard,
     deadline_of,
@@ -20,7 +21,7 @@ from server.services.common import (
     translate_errors,
     translate_stream_errors,
 )
-from server.sessions import LiveSession, SessionManager, SessionSettings, SessionStateError
+from server.sessions import SessionManager
 from server.store import NotFoundError, SessionRecord
 from solver.planning.board.evaluation import Evaluation
 from solver.planning.council_view import CouncilView, ItemInfo

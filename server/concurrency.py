@@ -1,0 +1,152 @@
+"""The service's concurrency: worker threads, a gate between submissions and a round's
+close, and group commit.
+
+Calls arrive on one asyncio event loop. Database work runs on one thread (the store's single
+connection); solves run on a thread pool so that the loop keeps answering. Proposals that
+arrive together are committed together (one transaction, one sync to disk), each
+acknowledged only after that commit. A per-session gate lets any number of submissions
+through at once but a round close only alone, so a proposal is either committed to the
+round it names before the round closes, or refused because that round is no longer open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any, Generic, TypeVar
+
+__all__ = ["GroupCommit", "RoundGate", "Workers"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class RoundGate:
+    """Any number of submissions at a time, or one round close alone.
+
+    A close waits for the submissions in progress (their commits included) and holds back
+    new ones until it is done.
+    """
+
+    def __init__(self) -> None:
+        self._submitting = 0
+        self._closing = False
+        self._changed = asyncio.Condition()
+
+    @contextlib.asynccontextmanager
+    async def submitting(self) -> AsyncIterator[None]:
+        async with self._changed:
+            await self._changed.wait_for(lambda: not self._closing)
+            self._submitting += 1
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._submitting -= 1
+                self._changed.notify_all()
+
+    @contextlib.asynccontextmanager
+    async def closing(self) -> AsyncIterator[None]:
+        async with self._changed:
+            await self._changed.wait_for(lambda: not self._closing)
+            self._closing = True
+            await self._changed.wait_for(lambda: self._submitting == 0)
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._closing = False
+                self._changed.notify_all()
+
+
+class GroupCommit(Generic[Item, Result]):
+    """Items waiting for the database are written together: one call of ``write`` (one
+    transaction, one sync to disk) for everything that arrived while the last was running.
+
+    ``write`` returns one result per item, or an exception for an item it refused; an
+    exception it raises refuses the whole batch.
+    """
+
+    def __init__(self, write: Callable[[list[Item]], Awaitable[list[Result | Exception]]]) -> None:
+        self.write = write
+        self.pending: list[tuple[Item, asyncio.Future[Result]]] = []
+        self.flushing: asyncio.Task[None] | None = None
+
+    async def put(self, item: Item) -> Result:
+        """Write one item (with whatever else is waiting); its result once committed."""
+        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        self.pending.append((item, future))
+        if self.flushing is None:
+            self.flushing = asyncio.ensure_future(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        try:
+            while self.pending:
+                batch, self.pending = self.pending, []
+                try:
+                    results = await self.write([item for item, _ in batch])
+                except Exception as err:  # the whole transaction failed: refuse them all
+                    for _, future in batch:
+                        future.set_exception(err)
+                    continue
+                for (_, future), result in zip(batch, results, strict=True):
+                    if isinstance(result, Exception):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+        finally:
+            self.flushing = None
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    """Done-callback of background tasks: an unexpected error is logged, not lost."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background task failed", exc_info=task.exception())
+
+
+class Workers:
+    """A database thread, a pool of solve threads, and background tasks that nothing cancels
+    with their caller (errors are logged).
+
+    Parameters
+    ----------
+    solve_workers
+        Threads that run solves (round closes), so that long solves do not block the loop.
+    """
+
+    def __init__(self, *, solve_workers: int = 2) -> None:
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parplan-db")
+        self._solve: Executor = ThreadPoolExecutor(
+            max_workers=solve_workers, thread_name_prefix="parplan-solve"
+        )
+        self._background: set[asyncio.Task[Any]] = set()
+
+    async def _in(self, executor: Executor, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
+
+    async def compute(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run CPU work (a solve, parsing a large economy) on a solve thread."""
+        return await self._in(self._solve, fn, *args)
+
+    async def db(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a store call on the database thread."""
+        return await self._in(self._db, fn, *args)
+
+    def spawn(self, coroutine: Any) -> asyncio.Task[Any]:
+        """A background task that nothing cancels with its caller; errors are logged."""
+        task = asyncio.ensure_future(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        task.add_done_callback(_log_failure)
+        return task
+
+    def shutdown_workers(self) -> None:
+        """Wait for the threads' work to end (solves should have been interrupted)."""
+        self._solve.shutdown(wait=True, cancel_futures=True)
+        self._db.shutdown(wait=True)

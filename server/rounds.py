@@ -1,0 +1,299 @@
+"""The round protocol of the service's sessions: submissions, a round's close (by every
+live council having proposed, by a call, or by its timeout), the board's last word, and
+sessions run or watched round by round."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from solver.planning.live_proposals import CouncilProposal
+from solver.planning.result import PlanStatus, RoundRecord
+from solver.usecases import (
+    LEDGER_GENESIS,
+    MissingProposalsError,
+    RoundAbandoned,
+    close_live_round,
+)
+
+from .concurrency import GroupCommit, Workers
+from .live import LiveSession, SessionStateError, proposal_body, summary_of
+from .store import RoundClosedError, Store
+
+__all__ = ["Rounds"]
+
+log = logging.getLogger(__name__)
+
+
+class Rounds(Workers):
+    """The round protocol over the sessions that :class:`~server.sessions.SessionManager`
+    loads (its base: :meth:`session` is the manager's)."""
+
+    store: Store
+    _live: dict[str, LiveSession]
+    _writer: GroupCommit[tuple[str, int, str, str], bool]
+    # the interrupt of every round being closed, so that shutdown can stop their LPs
+    _interrupts: set[threading.Event]
+    _stopping: bool
+
+    async def session(self, session_id: str) -> LiveSession:
+        """The session, loaded if it is not in memory (the manager's)."""
+        raise NotImplementedError
+
+    async def submit(
+        self, session_id: str, round_: int, proposal: CouncilProposal
+    ) -> tuple[bool, int, int, bool]:
+        """Commit a live council's proposal for the open round.
+
+        Returns
+        -------
+        replaced, submitted, live, closed
+            Whether it replaced an earlier proposal, how many live councils have submitted
+            and how many there are, and whether this submission closed the round. The close
+            it triggers runs to its end even if this caller goes away.
+        """
+        live = await self.session(session_id)
+        live.directory.check(proposal)
+
+        async def commit() -> tuple[bool, int]:
+            async with live.gate.submitting():
+                self._check_open(live, round_)
+                replaced = await self._writer.put(
+                    (session_id, round_, proposal.council_id, proposal_body(proposal))
+                )
+                live.submitted[proposal.council_id] = proposal
+                return replaced, len(live.submitted)
+
+        # a caller that goes away mid-commit must not leave memory behind the database
+        replaced, count = await asyncio.shield(commit())
+        total = len(live.settings.live_councils)
+        closed = False
+        if live.settings.auto_close and count == total:
+            closed = await asyncio.shield(self.spawn(self._auto_close(session_id, round_)))
+        return replaced, count, total, closed
+
+    async def _auto_close(self, session_id: str, round_: int) -> bool:
+        """Close a round that every live council has submitted to; False if already closed."""
+        try:
+            await self._close_round(session_id, round_, None, threading.Event())
+        except RoundClosedError:
+            return False  # another call closed it first
+        return True
+
+    @staticmethod
+    def _check_open(live: LiveSession, round_: int) -> None:
+        if round_ < 1:
+            raise ValueError(
+                f"round: rounds are numbered from 1; give the open round "
+                f"({live.current_round}), as GetRound without a round tells"
+            )
+        if live.status is not PlanStatus.RUNNING:
+            raise RoundClosedError(live.session_id, round_, None, live.status.value)
+        if round_ != live.current_round:
+            raise RoundClosedError(live.session_id, round_, live.current_round)
+
+    async def close_round(
+        self,
+        session_id: str,
+        round_: int,
+        *,
+        deadline: float | None = None,
+    ) -> dict[str, Any]:
+        """Close the open round: assemble every council's proposal, move prices, persist.
+
+        Live councils that have not submitted keep their previous round's proposal; in the
+        first round there is none, and the close is refused naming them.
+
+        The ``deadline`` (``time.monotonic()`` seconds) bounds the round's LP. A round is
+        stored only when its solve ran to its end: if the deadline passes or the caller is
+        cancelled first, the LP is stopped, :class:`RoundAbandoned` is raised and the round
+        stays open as it was, so a replay after a restart always meets the same rounds.
+        """
+        interrupt = threading.Event()
+        task = asyncio.ensure_future(self._close_round(session_id, round_, deadline, interrupt))
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            interrupt.set()  # stops the LP; the task then abandons the round
+            raise
+
+    async def _close_round(
+        self, session_id: str, round_: int, deadline: float | None, interrupt: threading.Event
+    ) -> dict[str, Any]:
+        self._interrupts.add(interrupt)
+        if self._stopping:
+            interrupt.set()
+        try:
+            return await self._close_round_interruptibly(session_id, round_, deadline, interrupt)
+        finally:
+            self._interrupts.discard(interrupt)
+
+    async def _close_round_interruptibly(
+        self, session_id: str, round_: int, deadline: float | None, interrupt: threading.Event
+    ) -> dict[str, Any]:
+        live = await self.session(session_id)
+        async with live.gate.closing():
+            self._check_open(live, round_)
+            submitted = dict(live.submitted)
+            # the round is played on a fork: readers keep seeing the stored rounds until the
+            # new one is stored too, and an abandoned round leaves nothing behind
+            planning = live.planning.fork()
+            left = None if deadline is None else max(deadline - time.monotonic(), 0.01)
+            planning.rule.time_limit = left
+
+            def solve() -> tuple[RoundRecord, str]:
+                heads = live.ledger_heads
+                try:
+                    return close_live_round(
+                        planning,
+                        live.directory,
+                        submitted,
+                        live.settings.live_councils,
+                        heads[-1] if heads else LEDGER_GENESIS,
+                        interrupt=interrupt,
+                        deadline=deadline,
+                    )
+                except MissingProposalsError as err:
+                    raise SessionStateError(str(err)) from err
+                except RoundAbandoned as err:
+                    raise RoundAbandoned(f"{err} (session {session_id!r})") from err
+
+            record, head = await self.compute(solve)
+            planning.rule.time_limit = None
+            summary = summary_of(record, planning.status) | {"ledger_sha256": head}
+            await self.db(
+                self.store.close_round,
+                session_id,
+                round_,
+                summary,
+                record.prices,
+                record.next_prices,
+                planning.last_proposals,
+                planning.status.value,
+            )
+            # stored: the round becomes visible, all at once (no await in between)
+            live.planning = planning
+            live.submitted = {}
+            live.summaries.append(summary)
+            live.ledger_heads.append(head)
+            live.round_opened = time.time()
+            self._arm_timer(live)
+        async with live.changed:
+            live.changed.notify_all()
+        return summary
+
+    async def answer_last_word(
+        self, session_id: str, council_id: str, approve: bool
+    ) -> LiveSession:
+        """A live council's own answer to its part of the board's last word, stored before
+        anyone sees it.
+
+        Raises
+        ------
+        SessionStateError
+            The session awaits no answers.
+        ValueError
+            ``council_id: ...`` where the board awaits none from that council.
+        """
+        live = await self.session(session_id)
+        async with live.gate.closing():
+            if live.status is not PlanStatus.AWAITING_ANSWERS:
+                raise SessionStateError(
+                    f"session_id: session {session_id!r} awaits no answers to a last word "
+                    f"({live.status.value})"
+                )
+            planning = live.planning.fork()
+            try:
+                planning.answer_last_word(council_id, approve)
+            except ValueError as err:
+                raise ValueError(f"council_id: {str(err).removeprefix('council: ')}") from err
+            await self.db(
+                self.store.put_last_word_answer,
+                session_id,
+                council_id,
+                approve,
+                planning.status.value,
+            )
+            live.planning = planning
+        async with live.changed:
+            live.changed.notify_all()
+        return live
+
+    def _arm_timer(self, live: LiveSession) -> None:
+        """Schedule the open round's timeout close, if the session has one."""
+        if live.timer is not None:
+            live.timer.cancel()
+            live.timer = None
+        timeout = live.settings.round_timeout_seconds
+        if timeout <= 0 or live.status is not PlanStatus.RUNNING or self._stopping:
+            return
+        round_ = live.current_round
+        delay = max(live.round_opened + timeout - time.time(), 0.0)
+
+        def fire() -> None:
+            self.spawn(self._timeout_close(live.session_id, round_))
+
+        live.timer = asyncio.get_running_loop().call_later(delay, fire)
+
+    async def _timeout_close(self, session_id: str, round_: int) -> None:
+        try:
+            await self._close_round(session_id, round_, None, threading.Event())
+            log.info("session %s round %d closed by its timeout", session_id, round_)
+        except (RoundClosedError, SessionStateError) as err:
+            log.info("session %s round %d: timeout close skipped: %s", session_id, round_, err)
+
+    async def run(
+        self,
+        session_id: str,
+        max_rounds: int,
+        *,
+        deadline: float | None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Play rounds with simulated councils; yields each round's summary.
+
+        Stops at the end of the session, after ``max_rounds`` rounds (0: no limit), or at
+        the ``deadline`` (``time.monotonic()`` seconds), which also bounds each LP; a
+        cancelled caller stops the round in progress (:meth:`close_round`).
+        """
+        live = await self.session(session_id)
+        if live.settings.live_councils:
+            raise SessionStateError(
+                "session_id: the session has live councils; they submit their proposals "
+                "and rounds close with CloseRound"
+            )
+        played = 0
+        while live.status is PlanStatus.RUNNING and (max_rounds <= 0 or played < max_rounds):
+            if deadline is not None and time.monotonic() >= deadline:
+                return
+            round_ = live.current_round
+            try:
+                summary = await self.close_round(session_id, round_, deadline=deadline)
+            except RoundClosedError:
+                if live.current_round != round_:
+                    continue  # another call (an earlier run's last round) closed it meanwhile
+                raise
+            yield summary
+            played += 1
+
+    async def watch(self, session_id: str, from_round: int) -> AsyncIterator[dict[str, Any]]:
+        """Every round summary from ``from_round`` on, as rounds close, until the end."""
+        live = await self.session(session_id)
+        sent = max(from_round, 1) - 1
+        while True:
+            while sent < len(live.summaries):
+                yield live.summaries[sent]
+                sent += 1
+            if live.status is not PlanStatus.RUNNING:
+                return
+            async with live.changed:
+                await live.changed.wait_for(functools.partial(_moved_on, live, sent))
+
+
+def _moved_on(live: LiveSession, sent: int) -> bool:
+    """A round closed since ``sent`` summaries went out, or the session ended."""
+    return len(live.summaries) > sent or live.status is not PlanStatus.RUNNING
