@@ -31,6 +31,7 @@ from pathlib import Path
 import grpc
 import numpy as np
 from bench_planning import machine, solver_version
+from google.protobuf.duration_pb2 import Duration
 
 from server.api.planning.v1 import planning_pb2 as pb
 from server.api.planning.v1 import planning_pb2_grpc as pb_grpc
@@ -59,6 +60,11 @@ def crowded_germany(n: int) -> Economy:
     return with_simulated_councils(
         load_economy(EXAMPLES / "germany_1995.json"), n_consumer_councils=n
     )
+
+
+def _s(span: Duration) -> float:
+    """A ``google.protobuf.Duration`` in seconds."""
+    return float(span.ToTimedelta().total_seconds())
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -192,9 +198,10 @@ def _close_one(
     goods = len(economy.goods)
     return (
         f"| {name} ({goods} goods), {n:,} councils, live | {submit_wall:.2f} | "
-        f"{close_wall:.2f} | {closed.summary.seconds:.2f} | {closed.summary.lp_seconds:.2f} |\n"
+        f"{close_wall:.2f} | {_s(closed.summary.duration):.2f} | "
+        f"{_s(closed.summary.lp_duration):.2f} |\n"
         f"| {name} ({goods} goods), {n:,} councils, simulated | – | {simulated_wall:.2f} | "
-        f"{summary.seconds:.2f} | {summary.lp_seconds:.2f} |\n"
+        f"{_s(summary.duration):.2f} | {_s(summary.lp_duration):.2f} |\n"
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+from google.protobuf.duration_pb2 import Duration
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from solver.economy.model import Economy
@@ -130,9 +131,17 @@ class PlanningClient:
         request = eco_pb.GetEconomyRequest(economy_id=economy_id)
         return self.economies.GetEconomy(request, metadata=self.metadata).economy
 
-    def list_economies(self) -> list[eco_pb.Economy]:
-        reply = self.economies.ListEconomies(eco_pb.ListEconomiesRequest(), metadata=self.metadata)
-        return list(reply.economies)
+    def list_economies(self, page_size: int = 0) -> list[eco_pb.Economy]:
+        """Every stored economy, oldest first, page after page."""
+        found: list[eco_pb.Economy] = []
+        token = ""
+        while True:
+            request = eco_pb.ListEconomiesRequest(page_size=page_size, page_token=token)
+            reply = self.economies.ListEconomies(request, metadata=self.metadata)
+            found += reply.economies
+            token = reply.next_page_token
+            if not token:
+                return found
 
     def delete_economy(self, economy_id: str) -> None:
         request = eco_pb.DeleteEconomyRequest(economy_id=economy_id)
@@ -169,7 +178,7 @@ class PlanningClient:
             live_councils=live_councils or [],
             all_councils_live=all_councils_live,
             manual_close=manual_close,
-            round_timeout_seconds=round_timeout_seconds,
+            round_timeout=_duration(round_timeout_seconds),
             rule_options={k: json.dumps(v) for k, v in (rule_options or {}).items()},
             workplaces_json=_document(workplaces) if workplaces is not None else "",
             last_word=last_word,
@@ -202,9 +211,17 @@ class PlanningClient:
         request = pb.GetSessionRequest(session_id=session_id)
         return self.planning.GetSession(request, metadata=self.metadata).session
 
-    def list_sessions(self) -> list[pb.Session]:
-        reply = self.planning.ListSessions(pb.ListSessionsRequest(), metadata=self.metadata)
-        return list(reply.sessions)
+    def list_sessions(self, page_size: int = 0) -> list[pb.Session]:
+        """Every session, oldest first, page after page."""
+        found: list[pb.Session] = []
+        token = ""
+        while True:
+            request = pb.ListSessionsRequest(page_size=page_size, page_token=token)
+            reply = self.planning.ListSessions(request, metadata=self.metadata)
+            found += reply.sessions
+            token = reply.next_page_token
+            if not token:
+                return found
 
     def submit(
         self,
@@ -343,6 +360,12 @@ class PlanningClient:
                 round_pb.CouncilRequests(council_id=council, quantities=dict(quantities))
             )
         return self.rounds.SolveRound(request, metadata=self.metadata, timeout=timeout)
+
+
+def _duration(seconds: float) -> Duration:
+    span = Duration()
+    span.FromNanoseconds(round(seconds * 1e9))
+    return span
 
 
 def _document(source: str | Path) -> str:

@@ -56,7 +56,7 @@ def test_dropped_watchers_leave_check_answering_and_sigterm_ends_the_server(
         reply = admin.as_council(tokens["north-cc"]).submit(
             session.session_id, "north-cc", 1, requests={"bread": 50.0}
         )
-        assert reply.submitted == 1
+        assert reply.submitted_count == 1
     for wave in range(3):
         if wave == 0:  # their deadline passes
             open_watchers(stub, 24, timeout=1.0)

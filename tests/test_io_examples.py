@@ -150,7 +150,17 @@ def test_planning_converges_on_germany(rule: str, generated: dict[str, Economy])
     result = run_planning(market_from_economy(eco), rule, tolerance=0.01, max_rounds=300)
     assert result.converged
     prices = result.prices  # labelled by item id
-    assert prices["permit:co2@city"] > 0.01 * prices.mean()  # the cap binds
+    assert prices["permit:co2@city"] > 0.01 * prices.mean()  # the cap is scarce
+    # complementary slackness: a priced cap is used up, within the tolerance, and no item
+    # is out of it; the plan's emissions are the techniques' rates times their activities
+    items = result.items
+    assert items["relative_excess"].max() <= 0.01
+    cap = eco.federations[0].pollution_caps["co2"]
+    assert items.loc["permit:co2@city", "supply"] == pytest.approx(cap)
+    rates = {t.id: t.emissions.get("co2", 0.0) for _, t in eco.techniques()}
+    emitted = sum(rates[t] * x for t, x in result.activity.items())
+    assert emitted == pytest.approx(items.loc["permit:co2@city", "demand"], rel=1e-9)
+    assert emitted == pytest.approx(cap, rel=0.01)
 
 
 def test_goods_valued_at_zero_still_get_councils_requests() -> None:

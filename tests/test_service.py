@@ -220,10 +220,12 @@ def _stopped_early(admin: PlanningClient, sid: str, stopped_at: float) -> bool:
     well before a whole LP would have taken (HiGHS checks the interrupt between iterations,
     so its presolve and set-up still run)."""
     closed = admin.close_round(sid, 1)
-    assert closed.summary.lp_status == "optimal"  # without a deadline the LP runs to its end
+    assert closed.summary.lp_termination == round_pb.TERMINATION_CONDITION_OPTIMAL  # no deadline
     assert closed.session.current_round == 2
-    waited = time.perf_counter() - stopped_at - closed.summary.seconds
-    return waited < 0.5 * closed.summary.lp_seconds
+    waited = (
+        time.perf_counter() - stopped_at - closed.summary.duration.ToTimedelta().total_seconds()
+    )
+    return waited < 0.5 * closed.summary.lp_duration.ToTimedelta().total_seconds()
 
 
 def test_a_deadline_stops_the_lp_and_leaves_the_round_open(
@@ -430,8 +432,8 @@ def test_200_councils_submitting_at_once_are_each_accepted_once(
         again = list(pool.map(submit, consumers, [0.5] * 200))
     assert not any(r.replaced for r in first)
     assert all(r.replaced for r in again)
-    assert sorted(r.submitted for r in first) == list(range(1, 201))
-    assert {r.submitted for r in again} == {200}
+    assert sorted(r.submitted_count for r in first) == list(range(1, 201))
+    assert {r.submitted_count for r in again} == {200}
 
     with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True) as db:
         rows = db.execute(
@@ -493,7 +495,7 @@ def test_a_killed_server_restarts_and_the_session_reaches_the_same_plan(
             reply = admin.as_council(tokens[council]).submit(
                 sid, council, round_, requests=proposal.requests, activities=proposal.activities
             )
-            assert reply.replaced and reply.submitted == len(early)
+            assert reply.replaced and reply.submitted_count == len(early)
             play(admin, sid, tokens, directory)
             final = admin.get_session(sid)
             assert final.status == pb.SESSION_STATUS_CONVERGED
@@ -831,8 +833,13 @@ def test_bad_requests_get_the_right_code_and_change_nothing(
             "live councils",
         ),
     ]
-    for case in cases:
-        _expect(*case)
+    failures = []  # every case runs, so that one failure does not hide the others
+    for i, case in enumerate(cases):
+        try:
+            _expect(*case)
+        except AssertionError as err:
+            failures.append(f"case {i} ({case[2]!r}): {err}")
+    assert failures == []
     assert stored_state(server.database) == before
 
 
@@ -907,11 +914,47 @@ def test_the_server_speaks_tls_with_certificate_files(tmp_path: Path) -> None:
             plain.healthy(timeout=2.0)
 
 
-def test_listing_sessions_agrees_with_getting_each(admin: PlanningClient) -> None:
-    listed = {s.session_id: s for s in admin.list_sessions()}
-    assert listed
-    for session_id, summary in listed.items():
-        assert summary == admin.get_session(session_id)
+def test_listing_sessions_agrees_with_getting_each(admin: PlanningClient, town_id: str) -> None:
+    """Its own three sessions (whatever other tests left), listed a page of 2 at a time:
+    each once, oldest first, each as GetSession gives it; bad paging names its field."""
+    mine = [admin.create_session(town_id)[0].session_id for _ in range(3)]
+    pages, token = [], ""
+    while True:
+        reply = admin.planning.ListSessions(
+            pb.ListSessionsRequest(page_size=2, page_token=token), metadata=admin.metadata
+        )
+        assert len(reply.sessions) <= 2
+        pages.append(list(reply.sessions))
+        token = reply.next_page_token
+        if not token:
+            break
+    listed = [s for page in pages for s in page]
+    ids = [s.session_id for s in listed]
+    assert len(ids) == len(set(ids)) and ids[-3:] == mine
+    assert [s.session_id for s in admin.list_sessions()] == ids
+    for summary in listed:
+        assert summary == admin.get_session(summary.session_id)
+    for request, field in (
+        (pb.ListSessionsRequest(page_token="nope"), "page_token"),
+        (pb.ListSessionsRequest(page_size=-1), "page_size"),
+    ):
+        with pytest.raises(grpc.RpcError) as err:
+            admin.planning.ListSessions(request, metadata=admin.metadata)
+        assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
+        assert (err.value.details() or "").startswith(f"{field}: ")
+    economies = admin.list_economies(page_size=1)
+    assert [e.economy_id for e in economies] == [e.economy_id for e in admin.list_economies()]
+
+
+def test_a_round_timeout_is_a_duration_within_a_week(admin: PlanningClient, town_id: str) -> None:
+    session, _ = admin.create_session(town_id, round_timeout_seconds=90.5)
+    assert session.round_timeout.ToTimedelta().total_seconds() == 90.5
+    assert not session.manual_close
+    for seconds in (8 * 24 * 3600.0, -1.0):
+        with pytest.raises(grpc.RpcError) as err:
+            admin.create_session(town_id, round_timeout_seconds=seconds)
+        assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
+        assert (err.value.details() or "").startswith("round_timeout: ")
 
 
 def test_a_council_reading_the_plan_sees_only_its_own_feedback(
@@ -938,7 +981,8 @@ def test_the_round_closes_even_when_its_last_submitter_gives_up(
     assert code_of(err.value) == grpc.StatusCode.DEADLINE_EXCEEDED
     # ... but the close it set off is not the caller's: it runs to its end
     state = next(iter(admin.watch(sid, from_round=1)))
-    assert state.summary.round == 1 and state.summary.lp_status == "optimal"
+    assert state.summary.round == 1
+    assert state.summary.lp_termination == round_pb.TERMINATION_CONDITION_OPTIMAL
     assert admin.get_session(sid).current_round == 2
 
 
@@ -1006,7 +1050,7 @@ def test_every_acknowledged_proposal_survives_a_kill_in_the_middle_of_submission
             reply = admin.as_council(tokens[acknowledged[0]]).submit(
                 sid, acknowledged[0], 1, requests={}
             )
-            assert reply.replaced and reply.submitted == len(stored)
+            assert reply.replaced and reply.submitted_count == len(stored)
     finally:
         process.kill()
 

@@ -52,6 +52,15 @@ def test_plan_in_one_call_equals_a_session_over_the_economy(town: solver.Economy
 def test_rule_options_pass_through_and_a_wrong_one_is_named(town: solver.Economy) -> None:
     damped = solver.plan(town, rule="lp", damping=0.7, max_rounds=3)
     assert damped.rule == "lp" and len(damped.rounds) == 3
+    # the option did what it says: round 1's answer moved 70 % of the way from the first
+    # prices to the undamped rule's answer to the same proposals
+    undamped = solver.plan(town, rule="lp", max_rounds=1)
+    first = damped.rounds[0].prices
+    np.testing.assert_allclose(
+        damped.rounds[0].next_prices,
+        0.3 * first + 0.7 * undamped.rounds[0].next_prices,
+        rtol=1e-9,
+    )
     with pytest.raises(ValueError, match="rule_options: the lp rule has no option 'dampin'"):
         solver.plan(town, rule="lp", dampin=0.7)
     with pytest.raises(ValueError, match="rule_options: the tatonnement rule has no option"):

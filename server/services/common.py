@@ -27,10 +27,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
+from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
 from google.rpc import error_details_pb2, status_pb2
 
 from server.api.planning.v1 import planning_pb2 as pb
+from server.api.planning.v1 import round_pb2 as round_pb
 from server.auth import bearer_token, is_admin
 from server.live import SessionStateError
 from server.sessions import SessionManager
@@ -38,21 +40,29 @@ from server.store import NotFoundError, RoundClosedError
 from solver.economy.model import EconomyValidationError
 from solver.jobs.workplaces import WorkplaceValidationError
 from solver.planning.market import ProposalError
+from solver.status import TerminationCondition
 from solver.usecases import RoundAbandoned
 
 __all__ = [
+    "LONGEST_ROUND_TIMEOUT",
+    "TERMINATION",
     "Guard",
     "code_of",
     "deadline_of",
+    "duration",
     "field_violations",
     "item_quantities",
+    "page_of",
     "quantities",
+    "round_timeout_of",
+    "termination_of",
     "timestamp",
     "translate_errors",
     "translate_stream_errors",
 ]
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 ERROR_CODES: list[tuple[type[BaseException], grpc.StatusCode]] = [
     (NotFoundError, grpc.StatusCode.NOT_FOUND),
@@ -148,6 +158,65 @@ def timestamp(seconds: float) -> Timestamp:
     stamp = Timestamp()
     stamp.FromNanoseconds(int(seconds * 1e9))
     return stamp
+
+
+def duration(seconds: float) -> Duration:
+    """Seconds as a ``google.protobuf.Duration``."""
+    span = Duration()
+    span.FromNanoseconds(round(seconds * 1e9))
+    return span
+
+
+LONGEST_ROUND_TIMEOUT = 7 * 24 * 3600.0
+"""Longest round timeout a session takes, in seconds."""
+
+
+def round_timeout_of(span: Duration, field: str = "round_timeout") -> float:
+    """A round timeout in seconds (0: none), checked (``field: ...`` when out of range)."""
+    seconds = span.seconds + span.nanos * 1e-9
+    if seconds < 0 or span.nanos < 0:
+        raise ValueError(f"{field}: must be >= 0, got {seconds:g} s")
+    if seconds > LONGEST_ROUND_TIMEOUT:
+        raise ValueError(
+            f"{field}: at most 7 days ({LONGEST_ROUND_TIMEOUT:g} s), got {seconds:g} s"
+        )
+    return seconds
+
+
+TERMINATION = {
+    t: getattr(round_pb, f"TERMINATION_CONDITION_{t.name}") for t in TerminationCondition
+}
+"""The solver's termination conditions as ``planning.v1.TerminationCondition``."""
+
+
+def termination_of(value: TerminationCondition | str | None) -> round_pb.TerminationCondition:
+    """A termination condition (or its value; ``None``: no LP) as the proto enum."""
+    if value is None or value == "":
+        return round_pb.TERMINATION_CONDITION_UNSPECIFIED
+    return TERMINATION[TerminationCondition(value)]
+
+
+def page_of(items: list[T], page_size: int, page_token: str) -> tuple[list[T], str]:
+    """One page of ``items`` and the next page's token (empty on the last).
+
+    Raises
+    ------
+    ValueError
+        ``page_size: ...`` below 0; ``page_token: ...`` not a token of this listing.
+    """
+    if page_size < 0:
+        raise ValueError(f"page_size: must be >= 0, got {page_size}")
+    size = min(page_size or DEFAULT_PAGE_SIZE, LARGEST_PAGE_SIZE)
+    token = page_token or "0"
+    if not token.isdigit() or int(token) > len(items):
+        raise ValueError(f"page_token: not a token of this listing: {page_token!r}")
+    start = int(token)
+    end = start + size
+    return items[start:end], str(end) if end < len(items) else ""
+
+
+DEFAULT_PAGE_SIZE = 50
+LARGEST_PAGE_SIZE = 1000
 
 
 def deadline_of(context: grpc.aio.ServicerContext) -> float | None:

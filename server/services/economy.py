@@ -9,7 +9,7 @@ import grpc
 from server.api.planning.v1 import economy_pb2 as eco_pb
 from server.api.planning.v1 import economy_pb2_grpc as eco_grpc
 from server.live import SessionStateError
-from server.services.common import Guard, timestamp, translate_errors
+from server.services.common import Guard, page_of, timestamp, translate_errors
 from server.sessions import SessionManager
 from server.store import EconomyRecord
 
@@ -104,8 +104,14 @@ class EconomyService(eco_grpc.EconomyServiceServicer):
         self, request: eco_pb.ListEconomiesRequest, context: grpc.aio.ServicerContext
     ) -> eco_pb.ListEconomiesResponse:
         await self.guard.admin(context)
-        records = await self.manager.db(self.manager.store.economies)
-        return eco_pb.ListEconomiesResponse(economies=[self._message(r) for r in records])
+        records, next_token = page_of(
+            await self.manager.db(self.manager.store.economies),
+            request.page_size,
+            request.page_token,
+        )
+        return eco_pb.ListEconomiesResponse(
+            economies=[self._message(r) for r in records], next_page_token=next_token
+        )
 
     @translate_errors
     async def DeleteEconomy(

@@ -15,8 +15,12 @@ from server.live import LiveSession, SessionSettings, SessionStateError
 from server.services.common import (
     Guard,
     deadline_of,
+    duration,
     item_quantities,
+    page_of,
     quantities,
+    round_timeout_of,
+    termination_of,
     timestamp,
     translate_errors,
     translate_stream_errors,
@@ -53,9 +57,9 @@ def _summary(data: dict[str, Any]) -> pb.RoundSummary:
         worst_item=data["worst_item"],
         price_change=data["price_change"],
         rejected=data["rejected"],
-        lp_status=data["lp_status"] or "",
-        lp_seconds=data["lp_seconds"] or 0.0,
-        seconds=data["seconds"],
+        lp_termination=termination_of(data["lp_status"]),
+        lp_duration=duration(data["lp_seconds"]) if data["lp_seconds"] is not None else None,
+        duration=duration(data["seconds"]),
         status=_STATUS[PlanStatus(data["status"])],
         ledger_sha256=data.get("ledger_sha256", ""),
     )
@@ -78,8 +82,8 @@ def _session_message(
         status=status,
         current_round=current_round,
         live_councils=settings.live_councils,
-        auto_close=settings.auto_close,
-        round_timeout_seconds=settings.round_timeout_seconds,
+        manual_close=not settings.auto_close,
+        round_timeout=duration(settings.round_timeout_seconds),
         create_time=timestamp(record.created),
         last_word=settings.last_word,
         previous_session_id=(settings.previous or {}).get("session_id", ""),
@@ -122,8 +126,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         self, request: pb.CreateSessionRequest, context: grpc.aio.ServicerContext
     ) -> pb.CreateSessionResponse:
         await self.guard.admin(context)
-        if request.round_timeout_seconds < 0:
-            raise ValueError("round_timeout_seconds: must be >= 0")
+        timeout = round_timeout_of(request.round_timeout)
         settings = SessionSettings(
             rule=request.rule or "lp",
             tolerance=request.tolerance or 0.01,
@@ -131,7 +134,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
             rule_options=_options(dict(request.rule_options)),
             live_councils=list(request.live_councils),
             auto_close=not request.manual_close,
-            round_timeout_seconds=request.round_timeout_seconds,
+            round_timeout_seconds=timeout,
             last_word=request.last_word,
         )
         economy_id = request.economy_id
@@ -209,9 +212,12 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
     ) -> pb.ListSessionsResponse:
         await self.guard.admin(context)
         # from the database alone: listing must not load (replay) every session
-        records = await self.manager.sessions()
+        records, next_token = page_of(
+            await self.manager.sessions(), request.page_size, request.page_token
+        )
         last = await self.manager.db(self.manager.store.last_summaries)
         return pb.ListSessionsResponse(
+            next_page_token=next_token,
             sessions=[
                 _session_message(
                     r,
@@ -221,7 +227,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                     last.get(r.session_id),
                 )
                 for r in records
-            ]
+            ],
         )
 
     @translate_errors
@@ -273,8 +279,8 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         return pb.SubmitProposalResponse(
             round=request.round,
             replaced=replaced,
-            submitted=submitted,
-            live_councils=total,
+            submitted_count=submitted,
+            live_council_count=total,
             round_closed=closed,
         )
 

@@ -10,18 +10,21 @@ import grpc
 
 from server.api.planning.v1 import round_pb2 as round_pb
 from server.api.planning.v1 import round_pb2_grpc as round_grpc
-from server.services.common import Guard, deadline_of, translate_errors
+from server.services.common import (
+    Guard,
+    deadline_of,
+    duration,
+    termination_of,
+    translate_errors,
+)
 from server.sessions import SessionManager
 from solver.lp.results import RoundResult
-from solver.status import Method, SolutionStatus, TerminationCondition
+from solver.status import Method, SolutionStatus
 from solver.usecases import solve_document_round
 
 __all__ = ["RoundService"]
 
 
-_TERMINATION = {
-    t: getattr(round_pb, f"TERMINATION_CONDITION_{t.name}") for t in TerminationCondition
-}
 _SOLUTION = {s: getattr(round_pb, f"SOLUTION_STATUS_{s.name}") for s in SolutionStatus}
 
 
@@ -76,10 +79,10 @@ class RoundService(round_grpc.RoundServiceServicer):
             interrupt.set()
             raise
         return round_pb.SolveRoundResponse(
-            termination=_TERMINATION[result.termination],
+            termination=termination_of(result.termination),
             solution_status=_SOLUTION[result.solution],
             objective=result.objective if result.objective is not None else 0.0,
-            solve_seconds=result.solve_seconds,
+            solve_duration=duration(result.solve_seconds),
             feasible=result.feasible,
             prices=result.prices.to_dict(),
             rents=result.rents.to_dict(),

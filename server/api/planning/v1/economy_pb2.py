@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19planning/v1/economy.proto\x12\x0bplanning.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe2\x01\n\x07\x45\x63onomy\x12\x12\n\neconomy_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05goods\x18\x03 \x01(\x05\x12\x17\n\x0fworker_councils\x18\x04 \x01(\x05\x12\x19\n\x11\x63onsumer_councils\x18\x05 \x01(\x05\x12\x13\n\x0b\x66\x65\x64\x65rations\x18\x06 \x01(\x05\x12\x16\n\x0e\x64ocument_bytes\x18\x07 \x01(\x03\x12/\n\x0b\x63reate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x65\x63onomy_json\x18\t \x01(\t\",\n\x14\x43reateEconomyRequest\x12\x14\n\x0c\x65\x63onomy_json\x18\x01 \x01(\t\">\n\x15\x43reateEconomyResponse\x12%\n\x07\x65\x63onomy\x18\x01 \x01(\x0b\x32\x14.planning.v1.Economy\"%\n\x14UploadEconomyRequest\x12\r\n\x05\x63hunk\x18\x01 \x01(\x0c\">\n\x15UploadEconomyResponse\x12%\n\x07\x65\x63onomy\x18\x01 \x01(\x0b\x32\x14.planning.v1.Economy\"\'\n\x11GetEconomyRequest\x12\x12\n\neconomy_id\x18\x01 \x01(\t\";\n\x12GetEconomyResponse\x12%\n\x07\x65\x63onomy\x18\x01 \x01(\x0b\x32\x14.planning.v1.Economy\"\x16\n\x14ListEconomiesRequest\"@\n\x15ListEconomiesResponse\x12\'\n\teconomies\x18\x01 \x03(\x0b\x32\x14.planning.v1.Economy\"*\n\x14\x44\x65leteEconomyRequest\x12\x12\n\neconomy_id\x18\x01 \x01(\t\"\x17\n\x15\x44\x65leteEconomyResponse2\xc1\x03\n\x0e\x45\x63onomyService\x12V\n\rCreateEconomy\x12!.planning.v1.CreateEconomyRequest\x1a\".planning.v1.CreateEconomyResponse\x12X\n\rUploadEconomy\x12!.planning.v1.UploadEconomyRequest\x1a\".planning.v1.UploadEconomyResponse(\x01\x12M\n\nGetEconomy\x12\x1e.planning.v1.GetEconomyRequest\x1a\x1f.planning.v1.GetEconomyResponse\x12V\n\rListEconomies\x12!.planning.v1.ListEconomiesRequest\x1a\".planning.v1.ListEconomiesResponse\x12V\n\rDeleteEconomy\x12!.planning.v1.DeleteEconomyRequest\x1a\".planning.v1.DeleteEconomyResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19planning/v1/economy.proto\x12\x0bplanning.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe2\x01\n\x07\x45\x63onomy\x12\x12\n\neconomy_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05goods\x18\x03 \x01(\x05\x12\x17\n\x0fworker_councils\x18\x04 \x01(\x05\x12\x19\n\x11\x63onsumer_councils\x18\x05 \x01(\x05\x12\x13\n\x0b\x66\x65\x64\x65rations\x18\x06 \x01(\x05\x12\x16\n\x0e\x64ocument_bytes\x18\x07 \x01(\x03\x12/\n\x0b\x63reate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x65\x63onomy_json\x18\t \x01(\t\",\n\x14\x43reateEconomyRequest\x12\x14\n\x0c\x65\x63onomy_json\x18\x01 \x01(\t\">\n\x15\x43reateEconomyResponse\x12%\n\x07\x65\x63onomy\x18\x01 \x01(\x0b\x32\x14.planning.v1.Economy\"%\n\x14UploadEconomyRequest\x12\r\n\x05\x63hunk\x18\x01 \x01(\x0c\">\n\x15UploadEconomyResponse\x12%\n\x07\x65\x63onomy\x18\x01 \x01(\x0b\x32\x14.planning.v1.Economy\"\'\n\x11GetEconomyRequest\x12\x12\n\neconomy_id\x18\x01 \x01(\t\";\n\x12GetEconomyResponse\x12%\n\x07\x65\x63onomy\x18\x01 \x01(\x0b\x32\x14.planning.v1.Economy\"=\n\x14ListEconomiesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"Y\n\x15ListEconomiesResponse\x12\'\n\teconomies\x18\x01 \x03(\x0b\x32\x14.planning.v1.Economy\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"*\n\x14\x44\x65leteEconomyRequest\x12\x12\n\neconomy_id\x18\x01 \x01(\t\"\x17\n\x15\x44\x65leteEconomyResponse2\xc1\x03\n\x0e\x45\x63onomyService\x12V\n\rCreateEconomy\x12!.planning.v1.CreateEconomyRequest\x1a\".planning.v1.CreateEconomyResponse\x12X\n\rUploadEconomy\x12!.planning.v1.UploadEconomyRequest\x1a\".planning.v1.UploadEconomyResponse(\x01\x12M\n\nGetEconomy\x12\x1e.planning.v1.GetEconomyRequest\x1a\x1f.planning.v1.GetEconomyResponse\x12V\n\rListEconomies\x12!.planning.v1.ListEconomiesRequest\x1a\".planning.v1.ListEconomiesResponse\x12V\n\rDeleteEconomy\x12!.planning.v1.DeleteEconomyRequest\x1a\".planning.v1.DeleteEconomyResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -47,13 +47,13 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETECONOMYRESPONSE']._serialized_start=558
   _globals['_GETECONOMYRESPONSE']._serialized_end=617
   _globals['_LISTECONOMIESREQUEST']._serialized_start=619
-  _globals['_LISTECONOMIESREQUEST']._serialized_end=641
-  _globals['_LISTECONOMIESRESPONSE']._serialized_start=643
-  _globals['_LISTECONOMIESRESPONSE']._serialized_end=707
-  _globals['_DELETEECONOMYREQUEST']._serialized_start=709
-  _globals['_DELETEECONOMYREQUEST']._serialized_end=751
-  _globals['_DELETEECONOMYRESPONSE']._serialized_start=753
-  _globals['_DELETEECONOMYRESPONSE']._serialized_end=776
-  _globals['_ECONOMYSERVICE']._serialized_start=779
-  _globals['_ECONOMYSERVICE']._serialized_end=1228
+  _globals['_LISTECONOMIESREQUEST']._serialized_end=680
+  _globals['_LISTECONOMIESRESPONSE']._serialized_start=682
+  _globals['_LISTECONOMIESRESPONSE']._serialized_end=771
+  _globals['_DELETEECONOMYREQUEST']._serialized_start=773
+  _globals['_DELETEECONOMYREQUEST']._serialized_end=815
+  _globals['_DELETEECONOMYRESPONSE']._serialized_start=817
+  _globals['_DELETEECONOMYRESPONSE']._serialized_end=840
+  _globals['_ECONOMYSERVICE']._serialized_start=843
+  _globals['_ECONOMYSERVICE']._serialized_end=1292
 # @@protoc_insertion_point(module_scope)

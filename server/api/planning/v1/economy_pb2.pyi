@@ -68,14 +68,20 @@ class GetEconomyResponse(_message.Message):
     def __init__(self, economy: _Optional[_Union[Economy, _Mapping]] = ...) -> None: ...
 
 class ListEconomiesRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListEconomiesResponse(_message.Message):
-    __slots__ = ("economies",)
+    __slots__ = ("economies", "next_page_token")
     ECONOMIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     economies: _containers.RepeatedCompositeFieldContainer[Economy]
-    def __init__(self, economies: _Optional[_Iterable[_Union[Economy, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, economies: _Optional[_Iterable[_Union[Economy, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class DeleteEconomyRequest(_message.Message):
     __slots__ = ("economy_id",)

@@ -1,6 +1,8 @@
 import datetime
 
+from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from server.api.planning.v1 import round_pb2 as _round_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -54,7 +56,7 @@ ITEM_KIND_NATURAL_RESOURCE: ItemKind
 ITEM_KIND_PERMIT: ItemKind
 
 class Session(_message.Message):
-    __slots__ = ("session_id", "economy_id", "rule", "tolerance", "max_rounds", "rule_options", "status", "current_round", "live_councils", "auto_close", "round_timeout_seconds", "last_round", "create_time", "last_word", "previous_session_id")
+    __slots__ = ("session_id", "economy_id", "rule", "tolerance", "max_rounds", "rule_options", "status", "current_round", "live_councils", "manual_close", "round_timeout", "last_round", "create_time", "last_word", "previous_session_id")
     class RuleOptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -71,8 +73,8 @@ class Session(_message.Message):
     STATUS_FIELD_NUMBER: _ClassVar[int]
     CURRENT_ROUND_FIELD_NUMBER: _ClassVar[int]
     LIVE_COUNCILS_FIELD_NUMBER: _ClassVar[int]
-    AUTO_CLOSE_FIELD_NUMBER: _ClassVar[int]
-    ROUND_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    MANUAL_CLOSE_FIELD_NUMBER: _ClassVar[int]
+    ROUND_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     LAST_ROUND_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     LAST_WORD_FIELD_NUMBER: _ClassVar[int]
@@ -86,16 +88,16 @@ class Session(_message.Message):
     status: SessionStatus
     current_round: int
     live_councils: _containers.RepeatedScalarFieldContainer[str]
-    auto_close: bool
-    round_timeout_seconds: float
+    manual_close: bool
+    round_timeout: _duration_pb2.Duration
     last_round: RoundSummary
     create_time: _timestamp_pb2.Timestamp
     last_word: bool
     previous_session_id: str
-    def __init__(self, session_id: _Optional[str] = ..., economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., status: _Optional[_Union[SessionStatus, str]] = ..., current_round: _Optional[int] = ..., live_councils: _Optional[_Iterable[str]] = ..., auto_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ..., last_round: _Optional[_Union[RoundSummary, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_word: _Optional[bool] = ..., previous_session_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, session_id: _Optional[str] = ..., economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., status: _Optional[_Union[SessionStatus, str]] = ..., current_round: _Optional[int] = ..., live_councils: _Optional[_Iterable[str]] = ..., manual_close: _Optional[bool] = ..., round_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., last_round: _Optional[_Union[RoundSummary, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_word: _Optional[bool] = ..., previous_session_id: _Optional[str] = ...) -> None: ...
 
 class CreateSessionRequest(_message.Message):
-    __slots__ = ("economy_id", "rule", "tolerance", "max_rounds", "rule_options", "live_councils", "all_councils_live", "manual_close", "round_timeout_seconds", "workplaces_json", "last_word", "previous_session_id")
+    __slots__ = ("economy_id", "rule", "tolerance", "max_rounds", "rule_options", "live_councils", "all_councils_live", "manual_close", "round_timeout", "workplaces_json", "last_word", "previous_session_id")
     class RuleOptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -111,7 +113,7 @@ class CreateSessionRequest(_message.Message):
     LIVE_COUNCILS_FIELD_NUMBER: _ClassVar[int]
     ALL_COUNCILS_LIVE_FIELD_NUMBER: _ClassVar[int]
     MANUAL_CLOSE_FIELD_NUMBER: _ClassVar[int]
-    ROUND_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    ROUND_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     WORKPLACES_JSON_FIELD_NUMBER: _ClassVar[int]
     LAST_WORD_FIELD_NUMBER: _ClassVar[int]
     PREVIOUS_SESSION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -123,11 +125,11 @@ class CreateSessionRequest(_message.Message):
     live_councils: _containers.RepeatedScalarFieldContainer[str]
     all_councils_live: bool
     manual_close: bool
-    round_timeout_seconds: float
+    round_timeout: _duration_pb2.Duration
     workplaces_json: str
     last_word: bool
     previous_session_id: str
-    def __init__(self, economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., live_councils: _Optional[_Iterable[str]] = ..., all_councils_live: _Optional[bool] = ..., manual_close: _Optional[bool] = ..., round_timeout_seconds: _Optional[float] = ..., workplaces_json: _Optional[str] = ..., last_word: _Optional[bool] = ..., previous_session_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, economy_id: _Optional[str] = ..., rule: _Optional[str] = ..., tolerance: _Optional[float] = ..., max_rounds: _Optional[int] = ..., rule_options: _Optional[_Mapping[str, str]] = ..., live_councils: _Optional[_Iterable[str]] = ..., all_councils_live: _Optional[bool] = ..., manual_close: _Optional[bool] = ..., round_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., workplaces_json: _Optional[str] = ..., last_word: _Optional[bool] = ..., previous_session_id: _Optional[str] = ...) -> None: ...
 
 class CouncilToken(_message.Message):
     __slots__ = ("council_id", "kind", "token")
@@ -160,14 +162,20 @@ class GetSessionResponse(_message.Message):
     def __init__(self, session: _Optional[_Union[Session, _Mapping]] = ...) -> None: ...
 
 class ListSessionsRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListSessionsResponse(_message.Message):
-    __slots__ = ("sessions",)
+    __slots__ = ("sessions", "next_page_token")
     SESSIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     sessions: _containers.RepeatedCompositeFieldContainer[Session]
-    def __init__(self, sessions: _Optional[_Iterable[_Union[Session, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, sessions: _Optional[_Iterable[_Union[Session, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ItemQuantity(_message.Message):
     __slots__ = ("item", "quantity")
@@ -214,18 +222,18 @@ class SubmitProposalRequest(_message.Message):
     def __init__(self, session_id: _Optional[str] = ..., council_id: _Optional[str] = ..., round: _Optional[int] = ..., consumption: _Optional[_Union[ConsumptionProposal, _Mapping]] = ..., production: _Optional[_Union[ProductionProposal, _Mapping]] = ...) -> None: ...
 
 class SubmitProposalResponse(_message.Message):
-    __slots__ = ("round", "replaced", "submitted", "live_councils", "round_closed")
+    __slots__ = ("round", "replaced", "submitted_count", "live_council_count", "round_closed")
     ROUND_FIELD_NUMBER: _ClassVar[int]
     REPLACED_FIELD_NUMBER: _ClassVar[int]
-    SUBMITTED_FIELD_NUMBER: _ClassVar[int]
-    LIVE_COUNCILS_FIELD_NUMBER: _ClassVar[int]
+    SUBMITTED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    LIVE_COUNCIL_COUNT_FIELD_NUMBER: _ClassVar[int]
     ROUND_CLOSED_FIELD_NUMBER: _ClassVar[int]
     round: int
     replaced: bool
-    submitted: int
-    live_councils: int
+    submitted_count: int
+    live_council_count: int
     round_closed: bool
-    def __init__(self, round: _Optional[int] = ..., replaced: _Optional[bool] = ..., submitted: _Optional[int] = ..., live_councils: _Optional[int] = ..., round_closed: _Optional[bool] = ...) -> None: ...
+    def __init__(self, round: _Optional[int] = ..., replaced: _Optional[bool] = ..., submitted_count: _Optional[int] = ..., live_council_count: _Optional[int] = ..., round_closed: _Optional[bool] = ...) -> None: ...
 
 class CloseRoundRequest(_message.Message):
     __slots__ = ("session_id", "round")
@@ -244,15 +252,15 @@ class CloseRoundResponse(_message.Message):
     def __init__(self, summary: _Optional[_Union[RoundSummary, _Mapping]] = ..., session: _Optional[_Union[Session, _Mapping]] = ...) -> None: ...
 
 class RoundSummary(_message.Message):
-    __slots__ = ("round", "max_excess", "worst_item", "price_change", "rejected", "lp_status", "lp_seconds", "seconds", "status", "ledger_sha256")
+    __slots__ = ("round", "max_excess", "worst_item", "price_change", "rejected", "lp_termination", "lp_duration", "duration", "status", "ledger_sha256")
     ROUND_FIELD_NUMBER: _ClassVar[int]
     MAX_EXCESS_FIELD_NUMBER: _ClassVar[int]
     WORST_ITEM_FIELD_NUMBER: _ClassVar[int]
     PRICE_CHANGE_FIELD_NUMBER: _ClassVar[int]
     REJECTED_FIELD_NUMBER: _ClassVar[int]
-    LP_STATUS_FIELD_NUMBER: _ClassVar[int]
-    LP_SECONDS_FIELD_NUMBER: _ClassVar[int]
-    SECONDS_FIELD_NUMBER: _ClassVar[int]
+    LP_TERMINATION_FIELD_NUMBER: _ClassVar[int]
+    LP_DURATION_FIELD_NUMBER: _ClassVar[int]
+    DURATION_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     LEDGER_SHA256_FIELD_NUMBER: _ClassVar[int]
     round: int
@@ -260,12 +268,12 @@ class RoundSummary(_message.Message):
     worst_item: str
     price_change: float
     rejected: int
-    lp_status: str
-    lp_seconds: float
-    seconds: float
+    lp_termination: _round_pb2.TerminationCondition
+    lp_duration: _duration_pb2.Duration
+    duration: _duration_pb2.Duration
     status: SessionStatus
     ledger_sha256: str
-    def __init__(self, round: _Optional[int] = ..., max_excess: _Optional[float] = ..., worst_item: _Optional[str] = ..., price_change: _Optional[float] = ..., rejected: _Optional[int] = ..., lp_status: _Optional[str] = ..., lp_seconds: _Optional[float] = ..., seconds: _Optional[float] = ..., status: _Optional[_Union[SessionStatus, str]] = ..., ledger_sha256: _Optional[str] = ...) -> None: ...
+    def __init__(self, round: _Optional[int] = ..., max_excess: _Optional[float] = ..., worst_item: _Optional[str] = ..., price_change: _Optional[float] = ..., rejected: _Optional[int] = ..., lp_termination: _Optional[_Union[_round_pb2.TerminationCondition, str]] = ..., lp_duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., status: _Optional[_Union[SessionStatus, str]] = ..., ledger_sha256: _Optional[str] = ...) -> None: ...
 
 class CouncilFeedback(_message.Message):
     __slots__ = ("council_id", "kind", "approved", "reason", "benefit_cost_ratio", "budget_use", "budget", "cost", "benefit", "holding_back")

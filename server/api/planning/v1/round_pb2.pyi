@@ -1,3 +1,6 @@
+import datetime
+
+from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -102,7 +105,7 @@ class Shortfall(_message.Message):
     def __init__(self, good: _Optional[str] = ..., required: _Optional[float] = ..., missing: _Optional[float] = ...) -> None: ...
 
 class SolveRoundResponse(_message.Message):
-    __slots__ = ("termination", "solution_status", "objective", "solve_seconds", "feasible", "prices", "rents", "pollution_prices", "activities", "shortfalls", "result_json")
+    __slots__ = ("termination", "solution_status", "objective", "solve_duration", "feasible", "prices", "rents", "pollution_prices", "activities", "shortfalls", "result_json")
     class PricesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -127,7 +130,7 @@ class SolveRoundResponse(_message.Message):
     TERMINATION_FIELD_NUMBER: _ClassVar[int]
     SOLUTION_STATUS_FIELD_NUMBER: _ClassVar[int]
     OBJECTIVE_FIELD_NUMBER: _ClassVar[int]
-    SOLVE_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    SOLVE_DURATION_FIELD_NUMBER: _ClassVar[int]
     FEASIBLE_FIELD_NUMBER: _ClassVar[int]
     PRICES_FIELD_NUMBER: _ClassVar[int]
     RENTS_FIELD_NUMBER: _ClassVar[int]
@@ -138,7 +141,7 @@ class SolveRoundResponse(_message.Message):
     termination: TerminationCondition
     solution_status: SolutionStatus
     objective: float
-    solve_seconds: float
+    solve_duration: _duration_pb2.Duration
     feasible: bool
     prices: _containers.ScalarMap[str, float]
     rents: _containers.ScalarMap[str, float]
@@ -146,4 +149,4 @@ class SolveRoundResponse(_message.Message):
     activities: _containers.ScalarMap[str, float]
     shortfalls: _containers.RepeatedCompositeFieldContainer[Shortfall]
     result_json: str
-    def __init__(self, termination: _Optional[_Union[TerminationCondition, str]] = ..., solution_status: _Optional[_Union[SolutionStatus, str]] = ..., objective: _Optional[float] = ..., solve_seconds: _Optional[float] = ..., feasible: _Optional[bool] = ..., prices: _Optional[_Mapping[str, float]] = ..., rents: _Optional[_Mapping[str, float]] = ..., pollution_prices: _Optional[_Iterable[_Union[PollutionPrice, _Mapping]]] = ..., activities: _Optional[_Mapping[str, float]] = ..., shortfalls: _Optional[_Iterable[_Union[Shortfall, _Mapping]]] = ..., result_json: _Optional[str] = ...) -> None: ...
+    def __init__(self, termination: _Optional[_Union[TerminationCondition, str]] = ..., solution_status: _Optional[_Union[SolutionStatus, str]] = ..., objective: _Optional[float] = ..., solve_duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., feasible: _Optional[bool] = ..., prices: _Optional[_Mapping[str, float]] = ..., rents: _Optional[_Mapping[str, float]] = ..., pollution_prices: _Optional[_Iterable[_Union[PollutionPrice, _Mapping]]] = ..., activities: _Optional[_Mapping[str, float]] = ..., shortfalls: _Optional[_Iterable[_Union[Shortfall, _Mapping]]] = ..., result_json: _Optional[str] = ...) -> None: ...
