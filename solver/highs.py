@@ -7,7 +7,9 @@ import contextvars
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import highspy
@@ -18,6 +20,7 @@ from solver.status import Method, SolutionStatus, TerminationCondition
 
 __all__ = [
     "AUTO_IPM_ABOVE_COLUMNS",
+    "LPOutcome",
     "apply_options",
     "configure_threads",
     "highs_bounds",
@@ -28,6 +31,8 @@ __all__ = [
     "new_highs",
     "outcome_from_highs",
     "resolved_method",
+    "run_with_fallback",
+    "solve_lp",
     "stdout_to_stderr",
 ]
 
@@ -157,15 +162,25 @@ def highs_lp(
     return model
 
 
-def apply_options(h: highspy.Highs, method: Method, n_cols: int, time_limit: float | None) -> None:
-    """Reset ``h`` to this process's defaults, then set the method and time limit."""
+def apply_options(
+    h: highspy.Highs,
+    method: Method,
+    n_cols: int,
+    time_limit: float | None,
+    *,
+    interruptible: bool = True,
+) -> None:
+    """Reset ``h`` to this process's defaults, then set the method and time limit; a solve
+    in an :func:`interruptible` context stops when its event is set (unless
+    ``interruptible`` is false)."""
     h.resetOptions()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", highs_threads())
     for key, value in method_options(method, n_cols).items():
         h.setOptionValue(key, value)
     h.setOptionValue("time_limit", float(time_limit) if time_limit else highspy.kHighsInf)
-    _watch_interrupt(h)
+    if interruptible:
+        _watch_interrupt(h)
 
 
 def method_options(method: Method, n_cols: int) -> dict[str, Any]:
@@ -220,3 +235,90 @@ def outcome_from_highs(h: highspy.Highs) -> tuple[TerminationCondition, Solution
     else:
         solution = SolutionStatus.NO_SOLUTION
     return termination, solution
+
+
+@dataclass(frozen=True)
+class LPOutcome:
+    """How one HiGHS run ended, and what it left.
+
+    Attributes
+    ----------
+    termination, solution
+        Why it stopped and what the returned point is (kept apart: a time limit hit with a
+        feasible point is not an optimum).
+    x
+        Column values (``None`` where there is no primal point).
+    row_dual
+        Row duals as HiGHS signs them (``None`` where they are not valid).
+    seconds
+        Wall time of the run(s).
+    """
+
+    termination: TerminationCondition
+    solution: SolutionStatus
+    x: np.ndarray | None
+    row_dual: np.ndarray | None
+    seconds: float
+
+    @property
+    def is_ok(self) -> bool:
+        """Solved to optimality."""
+        return self.termination is TerminationCondition.OPTIMAL
+
+    @property
+    def has_prices(self) -> bool:
+        """Optimal with valid duals: its duals may be read as prices."""
+        return self.is_ok and self.row_dual is not None
+
+
+def run_with_fallback(
+    h: highspy.Highs, method: Method, n_cols: int, time_limit: float | None
+) -> LPOutcome:
+    """Run ``h`` (its options already set for ``method``) and read the outcome; where the
+    interior point method ends other than optimal, out of time or interrupted, dual simplex
+    gets a second go (IPM occasionally stalls on the board's LPs, a few of hundreds in the
+    benchmarks; simplex is slower but does not)."""
+    start = time.perf_counter()
+    h.run()
+    termination, solution = outcome_from_highs(h)
+    if (
+        termination
+        not in (
+            TerminationCondition.OPTIMAL,
+            TerminationCondition.MAX_TIME_LIMIT,
+            TerminationCondition.INTERRUPTED,
+        )
+        and resolved_method(method, n_cols) is Method.IPM
+    ):
+        apply_options(h, Method.SIMPLEX, n_cols, time_limit)
+        h.clearSolver()
+        h.run()
+        termination, solution = outcome_from_highs(h)
+    return _outcome(h, termination, solution, time.perf_counter() - start)
+
+
+def solve_lp(
+    lp: highspy.HighsLp,
+    *,
+    method: Method = Method.AUTO,
+    time_limit: float | None = None,
+    interruptible: bool = True,
+) -> LPOutcome:
+    """Solve ``lp`` (from :func:`highs_lp`) on a fresh HiGHS instance (``interruptible``:
+    as for :func:`apply_options`)."""
+    h = new_highs()
+    apply_options(h, method, int(lp.num_col_), time_limit, interruptible=interruptible)
+    h.passModel(lp)
+    return run_with_fallback(h, method, int(lp.num_col_), time_limit)
+
+
+def _outcome(
+    h: highspy.Highs,
+    termination: TerminationCondition,
+    solution: SolutionStatus,
+    seconds: float,
+) -> LPOutcome:
+    sol = h.getSolution()
+    x = np.asarray(sol.col_value) if sol.value_valid else None
+    dual = np.asarray(sol.row_dual) if sol.dual_valid else None
+    return LPOutcome(termination, solution, x, dual, seconds)

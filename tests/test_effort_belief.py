@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 
 from solver import load_example
 from solver.planning.board.effort_belief import EffortBelief
-from solver.planning.board.master import technique_grid, technique_steps
+from solver.planning.board.master_blocks import technique_grid, technique_steps
 from solver.planning.councils import LinearWorkers, linear_supply, unit_margin
 from solver.planning.from_economy import market_from_economy
 

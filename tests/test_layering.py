@@ -142,3 +142,16 @@ def test_the_front_door_check_catches_a_function_from_behind_it(tmp_path: Path) 
         "solver.economy",
         "solver.lp.solve.solve_round",
     ]
+
+
+def test_highs_is_reached_through_solver_highs() -> None:
+    """HiGHS is called from solver/highs.py (and the round LP's vectorised path, which hands
+    its arrays to HiGHS as they are): statuses, options, retries and interruption in one
+    place."""
+    allowed = {ROOT / "solver" / "highs.py", ROOT / "solver" / "lp" / "highs_model.py"}
+    calling = sorted(
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "solver").rglob("*.py")
+        if p not in allowed and any(m.split(".")[0] == "highspy" for m in _imports(p))
+    )
+    assert calling == []

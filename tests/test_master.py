@@ -10,13 +10,11 @@ from numpy.testing import assert_allclose
 from test_session import one_good
 
 from solver.economy.model import load_economy, parse_economy
-from solver.planning.board.master import (
+from solver.planning.board.dual_function import dual_value
+from solver.planning.board.master import BoardLPResult, BoardMaster, solve_board_lp
+from solver.planning.board.master_blocks import (
     EDGE_STEPS,
-    BoardLPResult,
-    BoardMaster,
     WorkerColumns,
-    dual_value,
-    solve_board_lp,
     technique_grid,
     technique_steps,
     worker_columns,

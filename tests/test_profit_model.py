@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
 from solver.planning.board.excess import relative_excess
-from solver.planning.board.master import WorkerColumns, worker_columns
+from solver.planning.board.master_blocks import WorkerColumns, worker_columns
 from solver.planning.board.profit_model import ProfitModel, model_clearing_prices
 from solver.planning.market import (
     elastic_supply,

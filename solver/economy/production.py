@@ -19,6 +19,7 @@ import scipy.sparse as sp
 from solver.economy.cap_votes import decided_caps
 from solver.economy.leontief import spectral_radius
 from solver.economy.model import Economy, Problem
+from solver.highs import highs_lp, solve_lp
 
 __all__ = [
     "PollutionCaps",
@@ -308,25 +309,24 @@ def _sustainable_goods(tech: TechnologyMatrices) -> np.ndarray:
     activity vectors' positive-net sets is again such a set, so the optimum marks exactly
     the largest sustainably producible set with z = 1.
     """
-    import highspy
-
-    from solver.highs import highs_lp, new_highs
-
     net = tech.net_output
     n_goods, n_tech = net.shape
     lp = highs_lp(
         sp.hstack([net, -sp.eye_array(n_goods, format="csc")], format="csc"),
         cost=np.concatenate([np.zeros(n_tech), -np.ones(n_goods)]),
         col_lower=np.zeros(n_tech + n_goods),
-        col_upper=np.concatenate([np.full(n_tech, highspy.kHighsInf), np.ones(n_goods)]),
+        col_upper=np.concatenate([np.full(n_tech, np.inf), np.ones(n_goods)]),
         row_lower=np.zeros(n_goods),
-        row_upper=np.full(n_goods, highspy.kHighsInf),
+        row_upper=np.full(n_goods, np.inf),
     )
-    h = new_highs()
-    h.passModel(lp)
-    h.run()
-    z = np.asarray(h.getSolution().col_value)[n_tech:]
-    return z > 0.5
+    # feasible (x = 0, z = 0) and bounded (z <= 1): always solvable; a check, run to its end
+    # even where the solve it precedes may be interrupted (that solve reports it)
+    outcome = solve_lp(lp, interruptible=False)
+    if not outcome.is_ok or outcome.x is None:
+        raise RuntimeError(
+            f"production check: the sustainability LP ended {outcome.termination.value}"
+        )
+    return outcome.x[n_tech:] > 0.5
 
 
 def check_production(economy: Economy, tech: TechnologyMatrices | None = None) -> ProductionReport:

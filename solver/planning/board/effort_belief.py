@@ -35,7 +35,7 @@ belief moves to what the council actually proposed:
   round's margin, or towards an interior proposal as for stated effort.
 
 With no statements and proposals that follow the prior, the belief stays the prior. The
-master LP (:func:`~solver.planning.board.master.technique_steps`) prices a technique's
+master LP (:func:`~solver.planning.board.master_blocks.technique_steps`) prices a technique's
 activity by the belief at the prices it is centred on (:meth:`EffortBelief.at_prices`):
 the marginal effort cost ``E_t(p) (x - d_t) / K`` above the activity ``(1 - l_t) x_last``
 it expects to be kept. So what the board clears is what the councils propose, not its own

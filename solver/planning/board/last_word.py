@@ -29,13 +29,13 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from solver.highs import apply_options, highs_lp, new_highs, outcome_from_highs
+from solver.highs import highs_lp, solve_lp
 from solver.planning.board.evaluation import Evaluation, evaluate
 from solver.planning.board.excess import clearing_excess, free_items
 from solver.planning.councils import WorkerProposals
 from solver.planning.live_proposals import named_proposals
 from solver.planning.market import Market, Proposals, supply_and_demand
-from solver.status import Method, TerminationCondition
+from solver.status import TerminationCondition
 
 __all__ = ["WINDOW", "LastWord", "answer_last_word", "council_rows", "last_word"]
 
@@ -341,24 +341,16 @@ def last_word(
         bound[moving],
     ]
     row_lower = np.r_[np.full(2 * n, -np.inf), np.ones(v), np.full(v, -np.inf)]
-    h = new_highs()
-    apply_options(h, Method.AUTO, int(cost.size), time_limit)
-    h.passModel(
+    outcome = solve_lp(
         highs_lp(
-            matrix,
-            cost,
-            np.zeros(cost.size),
-            np.full(cost.size, np.inf),
-            row_lower,
-            row_upper,
-        )
+            matrix, cost, np.zeros(cost.size), np.full(cost.size, np.inf), row_lower, row_upper
+        ),
+        time_limit=time_limit,
     )
-    h.run()
-    termination, _ = outcome_from_highs(h)
     weights = np.zeros((n_councils, n_rounds))
     weights[fixed, -1] = 1.0
-    if termination is TerminationCondition.OPTIMAL:
-        chosen = np.asarray(h.getSolution().col_value)[: v * n_rounds].reshape(n_rounds, v)
+    if outcome.is_ok and outcome.x is not None:
+        chosen = outcome.x[: v * n_rounds].reshape(n_rounds, v)
         weights[moving] = np.clip(chosen.T, 0.0, None)
         weights[moving] /= weights[moving].sum(axis=1, keepdims=True)
     else:  # no plan: every council keeps its last proposal
@@ -378,7 +370,7 @@ def last_word(
         demand=demand,
         max_excess=float(excess[worst]) if excess.size else 0.0,
         worst_item=market.labels[worst] if excess.size else "",
-        termination=termination,
+        termination=outcome.termination,
         evaluation=evaluation,
         approved=answer_last_word(market, evaluation),
     )

@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import cg
 
-from solver.planning.board.master import WorkerColumns
+from solver.planning.board.master_blocks import WorkerColumns
 from solver.planning.market import Market
 
 __all__ = [

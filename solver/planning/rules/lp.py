@@ -10,16 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from solver.planning.board.dual_function import dual_value
 from solver.planning.board.effort_belief import EffortBelief
 from solver.planning.board.excess import clearing_excess
-from solver.planning.board.master import (
-    BoardLPResult,
-    BoardMaster,
-    WorkerColumns,
-    dual_value,
-    solve_board_lp,
-    worker_columns,
-)
+from solver.planning.board.master import BoardLPResult, BoardMaster, solve_board_lp
+from solver.planning.board.master_blocks import WorkerColumns, worker_columns
 from solver.planning.board.profit_model import (
     ProfitModel,
     income_adjusted_demand,
@@ -131,7 +126,7 @@ class BoardLP:
     stabilise
         Without model columns: proximal-bundle-style centre: the LP and its trust region
         are centred on the best prices so far by the dual function
-        (:func:`~solver.planning.board.master.dual_value`); prices that do not lower it are
+        (:func:`~solver.planning.board.dual_function.dual_value`); prices that do not lower it are
         a null step (their proposals still enter as columns, and the trust region halves;
         a step that lowers it widens the region by half). ``None`` (default): on for Cobb-Douglas
         worker councils where that dual function is exact (every consumer council and
@@ -549,7 +544,7 @@ def _total(result: BoardLPResult, master: BoardMaster) -> BoardLPResult:
 
 
 def dual_value_is_exact(market: Market) -> bool:
-    """Whether :func:`~solver.planning.board.master.dual_value` is the exact dual function
+    """Whether :func:`~solver.planning.board.dual_function.dual_value` is the exact dual function
     of ``market``.
 
     With fixed budgets, Cobb-Douglas demand is that of a quasi-linear utility (``I w_j / W``

@@ -1,0 +1,366 @@
+"""The blocks of the board's master LP, as pure functions of the round: the councils'
+proposals and techniques as columns, demand and permit steps over each item's price grid.
+
+:class:`~solver.planning.board.master.BoardMaster` assembles them (:func:`master_blocks`,
+a list read top to bottom like PyPSA's ``create_model``) and holds the LP in HiGHS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from solver.planning.board.effort_belief import EffortBelief
+from solver.planning.councils import cobb_douglas_effort_cost, unit_margin
+from solver.planning.market import Market, Proposals
+
+__all__ = [
+    "EDGE_STEPS",
+    "IDLE_MARGIN",
+    "TECHNIQUE_REACH",
+    "MasterBlock",
+    "MasterLayout",
+    "TechniqueSteps",
+    "WorkerColumns",
+    "effort_step_block",
+    "item_step_block",
+    "master_blocks",
+    "technique_activity_block",
+    "technique_grid",
+    "technique_steps",
+    "worker_columns",
+    "worker_proposal_block",
+]
+
+
+@dataclass(frozen=True)
+class WorkerColumns:
+    """One round's worker proposals as master-LP columns.
+
+    Attributes
+    ----------
+    use
+        ``(U, n_items)`` CSR: each unit's use of every item (inputs minus outputs).
+    cost
+        ``(U,)`` what each proposal costs beyond the items it uses: the effort its council
+        states, plus a technique's fixed unit cost (pollutants valued at their weights).
+    """
+
+    use: sp.csr_array
+    cost: np.ndarray
+
+
+def worker_columns(market: Market, proposals: Proposals) -> WorkerColumns:
+    """The worker councils' proposals of one round as columns, one per council.
+
+    (Summing the councils of each product into one column per round keeps the LP smaller,
+    but on the Pequod economy it did not converge in 40 rounds, against 9-12 rounds with a
+    column per council: the councils of one product differ too much to share a column.)
+    """
+    n = market.n_items
+    if market.cobb_douglas is not None:
+        cd, prop = market.cobb_douglas, proposals.cobb_douglas
+        if prop is None:
+            raise ValueError("proposals: Cobb-Douglas worker councils made no proposal")
+        outputs = sp.csr_array((prop.output, (np.arange(cd.n), cd.product)), shape=(cd.n, n))
+        return WorkerColumns(
+            use=sp.csr_array(prop.inputs - outputs),
+            cost=cobb_douglas_effort_cost(cd, prop.effort),
+        )
+    lin = market.linear
+    assert lin is not None
+    x = proposals.linear_activity
+    if x is None:
+        raise ValueError("proposals: linear_activity is missing")
+    x = np.asarray(x, dtype=float)
+    return WorkerColumns(
+        use=sp.csr_array(sp.diags_array(x) @ (lin.inputs - lin.outputs)),
+        cost=lin.effort_cost(x) + lin.unit_cost * x,
+    )
+
+
+@dataclass(frozen=True)
+class TechniqueSteps:
+    """Linear councils' techniques in the master LP: one activity column per technique, its
+    effort cost in steps.
+
+    Activity ``x_t`` uses items in the technique's fixed proportions; a link row
+    ``x_t - sum_k s_tk = 0`` ties it to steps ``s_tk`` of rising marginal effort cost. A
+    technique's item coefficients thus appear once, not once per step: with 40 steps a side
+    the LP has about 40 times fewer nonzeros than with a copy of the column per step.
+
+    Attributes
+    ----------
+    use
+        ``(n_items, T)`` CSC: each technique's use of every item per unit (inputs minus
+        outputs).
+    unit_cost
+        ``(T,)`` fixed social cost per unit (pollutants at their weights).
+    capacity
+        ``(T,)`` upper bound of each activity.
+    technique, cost, upper
+        ``(S,)`` technique of each step, its marginal effort cost and its size.
+    floor
+        ``(T,)`` activity the council is expected to keep whatever the prices (a council that
+        adjusts in steps keeps part of its last proposal); the steps start above it.
+    """
+
+    use: sp.csc_array
+    unit_cost: np.ndarray
+    capacity: np.ndarray
+    technique: np.ndarray
+    cost: np.ndarray
+    upper: np.ndarray
+    floor: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return int(self.capacity.size)
+
+
+EDGE_STEPS = 8  # steps below a technique's grid of margins, and again above it to capacity
+IDLE_MARGIN = 1e-3  # grid centre of an idle technique, as a share of its effort cost E
+
+
+TECHNIQUE_REACH = float(np.log(8.0))  # margins of a technique's grid: within a factor 8
+
+
+def technique_grid(steps: int, reach: float = TECHNIQUE_REACH) -> np.ndarray:
+    """Margins of a technique's steps relative to its current margin:
+    ``exp(reach sign(u) u^2)`` for ``u = k / steps``, ``|k| <= steps``.
+
+    The spacing grows from ``reach / steps^2`` at the centre (0.13 % with 40 steps) to
+    ``2 reach / steps`` (10 %) at a factor 8, so the master places a technique near its
+    current margin as precisely as the demand steps place a price, while the grid still
+    reaches far. A margin is a difference of prices, so a price that is right to 0.1 % can
+    leave a margin 1 % off: a geometric grid as narrow as the demand steps' last window
+    then left techniques on the coarse pieces beside it.
+    """
+    u = np.arange(-steps, steps + 1, dtype=float) / steps
+    return np.exp(reach * np.sign(u) * u**2)
+
+
+def technique_steps(
+    market: Market, prices: np.ndarray, grid: np.ndarray, belief: EffortBelief | None = None
+) -> TechniqueSteps | None:
+    """Linear councils' techniques as activities with their effort cost in steps.
+
+    A linear council runs technique ``t`` at ``x(m) = K min(1, m / E)`` when its unit
+    margin is ``m``: its marginal effort cost ``E x / K`` rises linearly. The steps cover
+    ``[0, K]`` in three parts, each step at the marginal effort cost of its midpoint (so a
+    step's total cost is exact):
+
+    * the activity between the margins ``m0 g^(k-1)`` and ``m0 g^k`` of the grid, around
+      the current margin ``m0`` (at least :data:`IDLE_MARGIN` ``E``), as fine relative to
+      the quantity as the demand steps are;
+    * below the grid and above it up to capacity, :data:`EDGE_STEPS` equal pieces each.
+
+    Without the lower pieces the whole activity below the grid was one step at half the
+    grid's lowest margin: a technique whose margin lay below the grid (the grid was centred
+    at a tenth of ``E`` for every technique with a smaller margin) then looked to the master
+    like a council indifferent over most of its activity, and the master's duals held an
+    item at supply 36 times its demand for 40 rounds (a 30-good synthetic economy). Without
+    the upper pieces the master capped a technique at ``g^k`` times its current activity and
+    priced it by that cap's rent. ``None`` without linear councils.
+
+    With a ``belief`` (:class:`~solver.planning.board.effort_belief.EffortBelief`, what the
+    board has learnt from the councils' proposals and statements) the curve is the
+    belief's at ``prices``, ``x(m) = K (m / E_t(p)) + d_t``: the same steps over the
+    effective margin ``m + E_t d_t / K``, each at the marginal effort cost
+    ``E_t (x - d_t) / K``.
+    """
+    lin = market.linear
+    if lin is None:
+        return None
+    margin = unit_margin(lin, prices)
+    effort = lin.effort_at_capacity
+    shift = np.zeros(lin.n)
+    if belief is not None:
+        belief = belief.at_prices(lin, prices)
+        margin = belief.effective_margin(lin, margin)
+        effort, shift = belief.effort, np.where(belief.effort > 0, belief.shift, 0.0)
+    has_effort = effort > 0
+    centre = np.maximum(margin, IDLE_MARGIN * effort)
+    share = np.divide(  # x / K at each grid margin
+        centre[:, None] * grid[None, :],
+        effort[:, None],
+        out=np.ones((lin.n, grid.size)),
+        where=has_effort[:, None],
+    )
+    cumulative = lin.capacity[:, None] * np.minimum(1.0, share)
+    bottom, top = cumulative[:, :1], cumulative[:, -1:]
+    pieces = np.arange(EDGE_STEPS + 1)[None, :] / EDGE_STEPS
+    bounds = np.hstack(  # step boundaries in activity: pieces, the grid, pieces to capacity
+        [
+            bottom * pieces[:, :-1],
+            cumulative,
+            top + (lin.capacity[:, None] - top) * pieces[:, 1:],
+        ]
+    )
+    quantity = np.diff(bounds, axis=1)
+    # each step at the marginal effort cost E x / K of its midpoint: its total cost is exact
+    midpoint = 0.5 * (bounds[:, 1:] + bounds[:, :-1])
+    step_cost = np.divide(
+        effort[:, None] * (midpoint - shift[:, None]),
+        lin.capacity[:, None],
+        out=np.zeros_like(midpoint),
+        where=lin.capacity[:, None] > 0,
+    )
+    step_cost[~has_effort, :] = 0.0
+    floor = np.zeros(lin.n)
+    capacity = np.asarray(lin.capacity, dtype=float)
+    if belief is not None:  # the next proposal: (1 - speed) x_last + speed x(m)
+        floor = belief.floor()
+        quantity = quantity * belief.speed[:, None]
+        capacity = floor + belief.speed * capacity
+    keep = quantity > 0
+    technique = np.repeat(np.arange(lin.n), quantity.shape[1]).reshape(lin.n, -1)[keep]
+    return TechniqueSteps(
+        use=sp.csc_array((lin.inputs - lin.outputs).T),
+        unit_cost=np.asarray(lin.unit_cost, dtype=float),
+        capacity=capacity,
+        technique=technique,
+        cost=step_cost[keep],
+        upper=quantity[keep],
+        floor=floor,
+    )
+
+
+@dataclass(frozen=True)
+class MasterLayout:
+    """The rows of one round's master LP: item balances, a convexity row per Cobb-Douglas
+    worker council, a link row per technique of a linear council (in that order)."""
+
+    n_items: int
+    n_units: int
+    n_links: int
+
+    @property
+    def n_rows(self) -> int:
+        return self.n_items + self.n_units + self.n_links
+
+
+@dataclass(frozen=True)
+class MasterBlock:
+    """Columns of the master LP: ``(n_rows, k)`` coefficients, their costs and upper bounds
+    (lower bounds are 0)."""
+
+    name: str
+    columns: sp.csc_array
+    cost: np.ndarray
+    upper: np.ndarray
+
+
+def worker_proposal_block(history: list[WorkerColumns], layout: MasterLayout) -> MasterBlock:
+    """Every Cobb-Douglas worker proposal so far: its use of the items, and 1 in its
+    council's convexity row."""
+    use = sp.vstack([h.use for h in history], format="csr")
+    convexity = sp.hstack([sp.eye_array(layout.n_units, format="csr")] * len(history))
+    columns = sp.vstack(
+        [use.T, convexity, sp.csr_array((layout.n_links, use.shape[0]))], format="csc"
+    )
+    cost = np.concatenate([h.cost for h in history])
+    return MasterBlock("worker proposals", columns, cost, np.full(use.shape[0], np.inf))
+
+
+def technique_activity_block(techniques: TechniqueSteps, layout: MasterLayout) -> MasterBlock:
+    """Linear councils' activities: the items each unit uses, and +1 in its link row."""
+    t = techniques.n
+    columns = sp.vstack(
+        [techniques.use, sp.csc_array((layout.n_units, t)), sp.eye_array(t, format="csc")],
+        format="csc",
+    )
+    return MasterBlock("technique activities", columns, techniques.unit_cost, techniques.capacity)
+
+
+def effort_step_block(techniques: TechniqueSteps, layout: MasterLayout) -> MasterBlock:
+    """Steps of each technique's rising marginal effort cost: -1 in its link row."""
+    steps = techniques.technique.size
+    rows = layout.n_items + layout.n_units + techniques.technique
+    columns = sp.csc_array(
+        (-np.ones(steps), (rows, np.arange(steps))), shape=(layout.n_rows, steps)
+    )
+    return MasterBlock("effort steps", columns, techniques.cost, techniques.upper)
+
+
+def item_step_block(
+    name: str,
+    level: np.ndarray,
+    elasticity: np.ndarray,
+    sign: float,
+    prices: np.ndarray,
+    ratios: np.ndarray,
+    grid_steps: int,
+    layout: MasterLayout,
+) -> MasterBlock:
+    """Steps of each item's demand (``sign`` +1) or elastic supply (-1) over its price grid
+    ``p g^k``, ``|k| <= grid_steps``, each valued at its price (Takayama-Judge): demand
+    between ``p_k`` and ``p_(k+1)`` is taken below their geometric midpoint, supply up to
+    ``p_k`` comes forward above its midpoint."""
+    powers = np.arange(-grid_steps, grid_steps + 1, dtype=float)
+    items = np.flatnonzero(level > 0)
+    if not items.size:
+        empty = np.zeros(0)
+        return MasterBlock(name, sp.csc_array((layout.n_rows, 0)), empty, empty)
+    grids = ratios[items, None] ** powers[None, :]
+    halves = np.sqrt(ratios[items, None])
+    cumulative = level[items, None] * grids ** elasticity[items, None]
+    if sign > 0:
+        quantity = -np.diff(cumulative, axis=1, append=0.0)
+        value = np.hstack([grids[:, :-1] * halves, grids[:, -1:]])
+        cost = -prices[items, None] * value
+    else:
+        quantity = np.diff(cumulative, axis=1, prepend=0.0)
+        cost = prices[items, None] * np.hstack([grids[:, :1], grids[:, 1:] / halves])
+    keep = quantity > 0
+    rows = np.repeat(items, powers.size).reshape(len(items), -1)[keep]
+    columns = sp.csc_array(
+        (np.full(rows.size, sign), (rows, np.arange(rows.size))), shape=(layout.n_rows, rows.size)
+    )
+    return MasterBlock(name, columns, cost[keep], quantity[keep])
+
+
+def master_blocks(
+    history: list[WorkerColumns],
+    market: Market,
+    demand: np.ndarray,
+    permits: np.ndarray,
+    prices: np.ndarray,
+    *,
+    demand_elasticity: np.ndarray,
+    permit_elasticity: np.ndarray,
+    grid_ratio: float,
+    grid_steps: int,
+    item_ratio: np.ndarray | None,
+    effort_belief: EffortBelief | None,
+) -> tuple[MasterLayout, list[MasterBlock], np.ndarray]:
+    """One round's master LP as its rows and a list of column blocks (see
+    :class:`~solver.planning.board.master.BoardMaster`), and the floor of every link row
+    (activity a slow council keeps whatever the prices)."""
+    n_units = (  # a convexity row per Cobb-Douglas council, to which columns can be added
+        history[0].use.shape[0]
+        if history
+        else (market.cobb_douglas.n if market.cobb_douglas is not None else 0)
+    )
+    techniques = technique_steps(market, prices, technique_grid(grid_steps), effort_belief)
+    layout = MasterLayout(market.n_items, n_units, techniques.n if techniques is not None else 0)
+    n = market.n_items
+    ratios = np.full(n, float(grid_ratio)) if item_ratio is None else np.asarray(item_ratio)
+    blocks = [
+        *([worker_proposal_block(history, layout)] if history else []),
+        *(
+            [technique_activity_block(techniques, layout), effort_step_block(techniques, layout)]
+            if techniques is not None
+            else []
+        ),
+        item_step_block(
+            "demand steps", demand, demand_elasticity, 1.0, prices, ratios, grid_steps, layout
+        ),
+        item_step_block(
+            "permit steps", permits, permit_elasticity, -1.0, prices, ratios, grid_steps, layout
+        ),
+    ]
+    floor = techniques.floor if techniques is not None else np.zeros(0)
+    return layout, blocks, floor
