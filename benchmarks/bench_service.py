@@ -33,6 +33,7 @@ import numpy as np
 from bench_planning import machine, solver_version
 from google.protobuf.duration_pb2 import Duration
 
+from server.api.planning.v1 import common_pb2 as common_pb
 from server.api.planning.v1 import planning_pb2 as pb
 from server.api.planning.v1 import planning_pb2_grpc as pb_grpc
 from server.client import PlanningClient
@@ -97,7 +98,8 @@ async def _submitters(
                     session_id=session_id, council_id=council, round=1
                 )
                 request.consumption.requests.extend(
-                    pb.ItemQuantity(item=item, quantity=q) for item, q in requests[council].items()
+                    common_pb.ItemQuantity(item=item, quantity=q)
+                    for item, q in requests[council].items()
                 )
                 start = time.perf_counter()
                 try:
@@ -175,7 +177,8 @@ def _close_one(
                     council = queue.get_nowait()
                     request = pb.SubmitProposalRequest(session_id=sid, council_id=council, round=1)
                     request.consumption.requests.extend(
-                        pb.ItemQuantity(item=i, quantity=q) for i, q in requests[council].items()
+                        common_pb.ItemQuantity(item=i, quantity=q)
+                        for i, q in requests[council].items()
                     )
                     await stub.SubmitProposal(
                         request, metadata=(("authorization", f"Bearer {tokens[council]}"),)

@@ -13,6 +13,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from solver.economy.model import Economy
 
+from .api.planning.v1 import common_pb2 as common_pb
 from .api.planning.v1 import economy_pb2 as eco_pb
 from .api.planning.v1 import economy_pb2_grpc as eco_grpc
 from .api.planning.v1 import jobs_pb2 as jobs_pb
@@ -245,7 +246,7 @@ class PlanningClient:
         request.round = round_
         if requests is not None:
             request.consumption.requests.extend(
-                pb.ItemQuantity(item=k, quantity=v) for k, v in requests.items()
+                common_pb.ItemQuantity(item=k, quantity=v) for k, v in requests.items()
             )
         else:
             assert activities is not None

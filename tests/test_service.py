@@ -29,7 +29,8 @@ from server.api.planning.v1 import round_pb2 as round_pb
 from server.client import PlanningClient
 from server.live_demo import proposal_of, run_demo
 from server.process import ServerProcess
-from solver.economy.model import Economy, load_economy, with_requests
+from solver.economy.edits import with_requests
+from solver.economy.model import Economy, load_economy
 from solver.lp.solve import solve_round
 from solver.planning.from_economy import market_from_economy
 from solver.planning.ledger import verify_ledger
@@ -389,8 +390,11 @@ def test_solve_round_gives_the_in_process_duals_and_takes_councils_requests(
     reference = solve_round(economy)
     assert reply.termination == round_pb.TERMINATION_CONDITION_OPTIMAL
     assert reply.solution_status == round_pb.SOLUTION_STATUS_OPTIMAL
-    assert dict(reply.prices) == pytest.approx(reference.prices.to_dict(), rel=1e-12)
-    assert dict(reply.rents) == pytest.approx(reference.rents.to_dict(), rel=1e-12)
+    prices = {p.item: p.quantity for p in reply.good_prices}
+    rents = {p.item: p.quantity for p in reply.primary_input_rents}
+    assert [p.item for p in reply.good_prices] == list(reference.prices.index)  # in order
+    assert prices == pytest.approx(reference.prices.to_dict(), rel=1e-12)
+    assert rents == pytest.approx(reference.rents.to_dict(), rel=1e-12)
     # a consumer council's proposal replaces its stated requests
     asked = {"bread": 150.0, "clothes": 20.0}
     changed = admin.solve_round(economy, requests={"north-cc": asked})

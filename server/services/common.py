@@ -31,7 +31,7 @@ from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
 from google.rpc import error_details_pb2, status_pb2
 
-from server.api.planning.v1 import planning_pb2 as pb
+from server.api.planning.v1 import common_pb2 as common_pb
 from server.api.planning.v1 import round_pb2 as round_pb
 from server.auth import bearer_token, is_admin
 from server.live import SessionStateError
@@ -281,8 +281,8 @@ def quantities(field: str, pairs: list[tuple[str, float]]) -> dict[str, float]:
     return out
 
 
-def item_quantities(labels: list[str], values: Any) -> list[pb.ItemQuantity]:
+def item_quantities(labels: list[str], values: Any) -> list[common_pb.ItemQuantity]:
     return [
-        pb.ItemQuantity(item=label, quantity=float(v))
+        common_pb.ItemQuantity(item=label, quantity=float(v))
         for label, v in zip(labels, values, strict=True)
     ]

@@ -14,6 +14,7 @@ from server.services.common import (
     Guard,
     deadline_of,
     duration,
+    item_quantities,
     termination_of,
     translate_errors,
 )
@@ -84,8 +85,8 @@ class RoundService(round_grpc.RoundServiceServicer):
             objective=result.objective if result.objective is not None else 0.0,
             solve_duration=duration(result.solve_seconds),
             feasible=result.feasible,
-            prices=result.prices.to_dict(),
-            rents=result.rents.to_dict(),
+            good_prices=item_quantities(list(result.prices.index), result.prices.to_numpy()),
+            primary_input_rents=item_quantities(list(result.rents.index), result.rents.to_numpy()),
             pollution_prices=[
                 round_pb.PollutionPrice(federation=f, pollutant=e, price=float(p))
                 for (f, e), p in zip(result.cap_rows, result.pollution_price, strict=True)

@@ -5,6 +5,7 @@ functions; the budgets councils earn; and, in :mod:`solver.economy.io`, input-ou
 
 from solver.economy.budgets import Budgets, consumer_budgets
 from solver.economy.cap_votes import CapVote, cap_votes
+from solver.economy.edits import with_activity_limits, with_requests
 from solver.economy.model import (
     ConsumerCouncil,
     Economy,
@@ -22,8 +23,6 @@ from solver.economy.model import (
     load_economy,
     parse_economy,
     save_economy,
-    with_activity_limits,
-    with_requests,
 )
 from solver.economy.production import (
     ProductionError,

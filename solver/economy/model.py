@@ -11,7 +11,6 @@ The mathematics (matrices, LPs) live elsewhere; this module only describes and v
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
@@ -38,8 +37,6 @@ __all__ = [
     "load_economy",
     "parse_economy",
     "save_economy",
-    "with_activity_limits",
-    "with_requests",
 ]
 
 Identifier = Annotated[
@@ -524,73 +521,6 @@ def parse_economy(data: Mapping[str, Any] | str | bytes) -> Economy:
         return Economy.model_validate(data)
     except ValidationError as err:
         raise EconomyValidationError(_pydantic_problems(err)) from None
-
-
-def with_requests(economy: Economy, requests: Mapping[str, Mapping[str, float]]) -> Economy:
-    """A validated copy of ``economy`` in which the named councils request other quantities.
-
-    Parameters
-    ----------
-    economy
-        The economy.
-    requests
-        Council id -> quantity by good: a consumer council's ``requests`` or a federation's
-        ``public_requests``, replaced whole.
-
-    Raises
-    ------
-    EconomyValidationError
-        For an id that is neither a consumer council nor a federation, and for whatever the
-        new requests break (unknown good, negative quantity), naming the field.
-    """
-    data = economy.model_dump(mode="json")
-    consumers = {c["id"]: c for c in data["consumer_councils"]}
-    federations = {f["id"]: f for f in data["federations"]}
-    problems = []
-    for council, quantities in requests.items():
-        if council in consumers:
-            consumers[council]["requests"] = dict(quantities)
-        elif council in federations:
-            federations[council]["public_requests"] = dict(quantities)
-        else:
-            problems.append(
-                Problem(
-                    field=f"requests[{council}]",
-                    message=f"no consumer council or federation {council!r}",
-                )
-            )
-    if problems:
-        raise EconomyValidationError(problems)
-    return parse_economy(data)
-
-
-def with_activity_limits(economy: Economy, activities: Mapping[str, float]) -> Economy:
-    """A validated copy of ``economy`` in which the named techniques run at most as much as
-    their councils propose: each level replaces the technique's capacity.
-
-    Raises
-    ------
-    EconomyValidationError
-        For an unknown technique or a negative level, naming the field.
-    """
-    data = economy.model_dump(mode="json")
-    techniques = {t["id"]: t for council in data["worker_councils"] for t in council["techniques"]}
-    problems = []
-    for name, level in activities.items():
-        if name not in techniques:
-            problems.append(Problem(field=f"activities[{name}]", message=f"no technique {name!r}"))
-        elif not math.isfinite(level) or level < 0:
-            problems.append(
-                Problem(
-                    field=f"activities[{name}]",
-                    message=f"activity must be a finite number >= 0, got {level}",
-                )
-            )
-    if problems:
-        raise EconomyValidationError(problems)
-    for name, level in activities.items():
-        techniques[name]["capacity"] = level
-    return parse_economy(data)
 
 
 def load_economy(path: str | Path) -> Economy:

@@ -6,7 +6,8 @@ import threading
 import time
 from collections.abc import Mapping
 
-from solver.economy.model import parse_economy, with_activity_limits, with_requests
+from solver.economy.edits import with_activity_limits, with_requests
+from solver.economy.model import parse_economy
 from solver.highs import configure_threads, interruptible
 from solver.lp.results import RoundResult
 from solver.lp.solve import solve_round
@@ -26,8 +27,8 @@ def solve_document_round(
     interrupt: threading.Event | None = None,
 ) -> RoundResult:
     """The round LP of an economy document with councils' ``requests`` and techniques'
-    ``activity_limits`` put in (:func:`~solver.economy.model.with_requests`,
-    :func:`~solver.economy.model.with_activity_limits`).
+    ``activity_limits`` put in (:func:`~solver.economy.edits.with_requests`,
+    :func:`~solver.economy.edits.with_activity_limits`).
 
     ``deadline`` (a :func:`time.monotonic` instant) sets HiGHS's time limit to what is left
     once the economy is read, less a margin to answer in time; ``interrupt`` stops the

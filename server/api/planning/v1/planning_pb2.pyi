@@ -2,6 +2,7 @@ import datetime
 
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from server.api.planning.v1 import common_pb2 as _common_pb2
 from server.api.planning.v1 import round_pb2 as _round_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -177,14 +178,6 @@ class ListSessionsResponse(_message.Message):
     next_page_token: str
     def __init__(self, sessions: _Optional[_Iterable[_Union[Session, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
-class ItemQuantity(_message.Message):
-    __slots__ = ("item", "quantity")
-    ITEM_FIELD_NUMBER: _ClassVar[int]
-    QUANTITY_FIELD_NUMBER: _ClassVar[int]
-    item: str
-    quantity: float
-    def __init__(self, item: _Optional[str] = ..., quantity: _Optional[float] = ...) -> None: ...
-
 class TechniqueActivity(_message.Message):
     __slots__ = ("technique", "activity", "marginal_effort_cost")
     TECHNIQUE_FIELD_NUMBER: _ClassVar[int]
@@ -198,8 +191,8 @@ class TechniqueActivity(_message.Message):
 class ConsumptionProposal(_message.Message):
     __slots__ = ("requests",)
     REQUESTS_FIELD_NUMBER: _ClassVar[int]
-    requests: _containers.RepeatedCompositeFieldContainer[ItemQuantity]
-    def __init__(self, requests: _Optional[_Iterable[_Union[ItemQuantity, _Mapping]]] = ...) -> None: ...
+    requests: _containers.RepeatedCompositeFieldContainer[_common_pb2.ItemQuantity]
+    def __init__(self, requests: _Optional[_Iterable[_Union[_common_pb2.ItemQuantity, _Mapping]]] = ...) -> None: ...
 
 class ProductionProposal(_message.Message):
     __slots__ = ("activities",)
@@ -465,11 +458,11 @@ class GetRoundResponse(_message.Message):
     NEXT_PRICES_FIELD_NUMBER: _ClassVar[int]
     round: int
     closed: bool
-    prices: _containers.RepeatedCompositeFieldContainer[ItemQuantity]
+    prices: _containers.RepeatedCompositeFieldContainer[_common_pb2.ItemQuantity]
     summary: RoundSummary
     feedback: _containers.RepeatedCompositeFieldContainer[CouncilFeedback]
-    next_prices: _containers.RepeatedCompositeFieldContainer[ItemQuantity]
-    def __init__(self, round: _Optional[int] = ..., closed: _Optional[bool] = ..., prices: _Optional[_Iterable[_Union[ItemQuantity, _Mapping]]] = ..., summary: _Optional[_Union[RoundSummary, _Mapping]] = ..., feedback: _Optional[_Iterable[_Union[CouncilFeedback, _Mapping]]] = ..., next_prices: _Optional[_Iterable[_Union[ItemQuantity, _Mapping]]] = ...) -> None: ...
+    next_prices: _containers.RepeatedCompositeFieldContainer[_common_pb2.ItemQuantity]
+    def __init__(self, round: _Optional[int] = ..., closed: _Optional[bool] = ..., prices: _Optional[_Iterable[_Union[_common_pb2.ItemQuantity, _Mapping]]] = ..., summary: _Optional[_Union[RoundSummary, _Mapping]] = ..., feedback: _Optional[_Iterable[_Union[CouncilFeedback, _Mapping]]] = ..., next_prices: _Optional[_Iterable[_Union[_common_pb2.ItemQuantity, _Mapping]]] = ...) -> None: ...
 
 class GetPlanRequest(_message.Message):
     __slots__ = ("session_id", "top")
@@ -518,10 +511,10 @@ class WatchSessionResponse(_message.Message):
     NEXT_PRICES_FIELD_NUMBER: _ClassVar[int]
     FEEDBACK_FIELD_NUMBER: _ClassVar[int]
     summary: RoundSummary
-    prices: _containers.RepeatedCompositeFieldContainer[ItemQuantity]
-    next_prices: _containers.RepeatedCompositeFieldContainer[ItemQuantity]
+    prices: _containers.RepeatedCompositeFieldContainer[_common_pb2.ItemQuantity]
+    next_prices: _containers.RepeatedCompositeFieldContainer[_common_pb2.ItemQuantity]
     feedback: _containers.RepeatedCompositeFieldContainer[CouncilFeedback]
-    def __init__(self, summary: _Optional[_Union[RoundSummary, _Mapping]] = ..., prices: _Optional[_Iterable[_Union[ItemQuantity, _Mapping]]] = ..., next_prices: _Optional[_Iterable[_Union[ItemQuantity, _Mapping]]] = ..., feedback: _Optional[_Iterable[_Union[CouncilFeedback, _Mapping]]] = ...) -> None: ...
+    def __init__(self, summary: _Optional[_Union[RoundSummary, _Mapping]] = ..., prices: _Optional[_Iterable[_Union[_common_pb2.ItemQuantity, _Mapping]]] = ..., next_prices: _Optional[_Iterable[_Union[_common_pb2.ItemQuantity, _Mapping]]] = ..., feedback: _Optional[_Iterable[_Union[CouncilFeedback, _Mapping]]] = ...) -> None: ...
 
 class AnswerLastWordRequest(_message.Message):
     __slots__ = ("session_id", "council_id", "approve")

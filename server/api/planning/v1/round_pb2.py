@@ -23,9 +23,10 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
+from server.api.planning.v1 import common_pb2 as planning_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17planning/v1/round.proto\x12\x0bplanning.v1\x1a\x1egoogle/protobuf/duration.proto\"\x9a\x01\n\x0f\x43ouncilRequests\x12\x12\n\ncouncil_id\x18\x01 \x01(\t\x12@\n\nquantities\x18\x02 \x03(\x0b\x32,.planning.v1.CouncilRequests.QuantitiesEntry\x1a\x31\n\x0fQuantitiesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"\x91\x02\n\x11SolveRoundRequest\x12\x14\n\neconomy_id\x18\x01 \x01(\tH\x00\x12\x16\n\x0c\x65\x63onomy_json\x18\x02 \x01(\tH\x00\x12.\n\x08requests\x18\x03 \x03(\x0b\x32\x1c.planning.v1.CouncilRequests\x12\x42\n\nactivities\x18\x06 \x03(\x0b\x32..planning.v1.SolveRoundRequest.ActivitiesEntry\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x0c\n\x04hard\x18\x05 \x01(\x08\x1a\x31\n\x0f\x41\x63tivitiesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x42\t\n\x07\x65\x63onomy\"F\n\x0ePollutionPrice\x12\x12\n\nfederation\x18\x01 \x01(\t\x12\x11\n\tpollutant\x18\x02 \x01(\t\x12\r\n\x05price\x18\x03 \x01(\x01\"<\n\tShortfall\x12\x0c\n\x04good\x18\x01 \x01(\t\x12\x10\n\x08required\x18\x02 \x01(\x01\x12\x0f\n\x07missing\x18\x03 \x01(\x01\"\xb4\x05\n\x12SolveRoundResponse\x12\x36\n\x0btermination\x18\x01 \x01(\x0e\x32!.planning.v1.TerminationCondition\x12\x34\n\x0fsolution_status\x18\x02 \x01(\x0e\x32\x1b.planning.v1.SolutionStatus\x12\x11\n\tobjective\x18\x03 \x01(\x01\x12\x31\n\x0esolve_duration\x18\x0c \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x10\n\x08\x66\x65\x61sible\x18\x05 \x01(\x08\x12;\n\x06prices\x18\x06 \x03(\x0b\x32+.planning.v1.SolveRoundResponse.PricesEntry\x12\x39\n\x05rents\x18\x07 \x03(\x0b\x32*.planning.v1.SolveRoundResponse.RentsEntry\x12\x35\n\x10pollution_prices\x18\x08 \x03(\x0b\x32\x1b.planning.v1.PollutionPrice\x12\x43\n\nactivities\x18\t \x03(\x0b\x32/.planning.v1.SolveRoundResponse.ActivitiesEntry\x12*\n\nshortfalls\x18\n \x03(\x0b\x32\x16.planning.v1.Shortfall\x12\x13\n\x0bresult_json\x18\x0b \x01(\t\x1a-\n\x0bPricesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x1a,\n\nRentsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x1a\x31\n\x0f\x41\x63tivitiesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01J\x04\x08\x04\x10\x05R\rsolve_seconds*\xa5\x03\n\x14TerminationCondition\x12%\n!TERMINATION_CONDITION_UNSPECIFIED\x10\x00\x12!\n\x1dTERMINATION_CONDITION_OPTIMAL\x10\x01\x12(\n$TERMINATION_CONDITION_MAX_TIME_LIMIT\x10\x02\x12)\n%TERMINATION_CONDITION_ITERATION_LIMIT\x10\x03\x12%\n!TERMINATION_CONDITION_INTERRUPTED\x10\x04\x12+\n\'TERMINATION_CONDITION_PROVEN_INFEASIBLE\x10\x05\x12#\n\x1fTERMINATION_CONDITION_UNBOUNDED\x10\x06\x12\x31\n-TERMINATION_CONDITION_INFEASIBLE_OR_UNBOUNDED\x10\x07\x12\x1f\n\x1bTERMINATION_CONDITION_ERROR\x10\x08\x12!\n\x1dTERMINATION_CONDITION_UNKNOWN\x10\t*\xad\x01\n\x0eSolutionStatus\x12\x1f\n\x1bSOLUTION_STATUS_UNSPECIFIED\x10\x00\x12\x1b\n\x17SOLUTION_STATUS_OPTIMAL\x10\x01\x12\x1c\n\x18SOLUTION_STATUS_FEASIBLE\x10\x02\x12\x1e\n\x1aSOLUTION_STATUS_INFEASIBLE\x10\x03\x12\x1f\n\x1bSOLUTION_STATUS_NO_SOLUTION\x10\x04\x32]\n\x0cRoundService\x12M\n\nSolveRound\x12\x1e.planning.v1.SolveRoundRequest\x1a\x1f.planning.v1.SolveRoundResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17planning/v1/round.proto\x12\x0bplanning.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x18planning/v1/common.proto\"\x9a\x01\n\x0f\x43ouncilRequests\x12\x12\n\ncouncil_id\x18\x01 \x01(\t\x12@\n\nquantities\x18\x02 \x03(\x0b\x32,.planning.v1.CouncilRequests.QuantitiesEntry\x1a\x31\n\x0fQuantitiesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"\x91\x02\n\x11SolveRoundRequest\x12\x14\n\neconomy_id\x18\x01 \x01(\tH\x00\x12\x16\n\x0c\x65\x63onomy_json\x18\x02 \x01(\tH\x00\x12.\n\x08requests\x18\x03 \x03(\x0b\x32\x1c.planning.v1.CouncilRequests\x12\x42\n\nactivities\x18\x06 \x03(\x0b\x32..planning.v1.SolveRoundRequest.ActivitiesEntry\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x0c\n\x04hard\x18\x05 \x01(\x08\x1a\x31\n\x0f\x41\x63tivitiesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x42\t\n\x07\x65\x63onomy\"F\n\x0ePollutionPrice\x12\x12\n\nfederation\x18\x01 \x01(\t\x12\x11\n\tpollutant\x18\x02 \x01(\t\x12\r\n\x05price\x18\x03 \x01(\x01\"<\n\tShortfall\x12\x0c\n\x04good\x18\x01 \x01(\t\x12\x10\n\x08required\x18\x02 \x01(\x01\x12\x0f\n\x07missing\x18\x03 \x01(\x01\"\xe2\x04\n\x12SolveRoundResponse\x12\x36\n\x0btermination\x18\x01 \x01(\x0e\x32!.planning.v1.TerminationCondition\x12\x34\n\x0fsolution_status\x18\x02 \x01(\x0e\x32\x1b.planning.v1.SolutionStatus\x12\x11\n\tobjective\x18\x03 \x01(\x01\x12\x31\n\x0esolve_duration\x18\x0c \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x10\n\x08\x66\x65\x61sible\x18\x05 \x01(\x08\x12.\n\x0bgood_prices\x18\r \x03(\x0b\x32\x19.planning.v1.ItemQuantity\x12\x36\n\x13primary_input_rents\x18\x0e \x03(\x0b\x32\x19.planning.v1.ItemQuantity\x12\x35\n\x10pollution_prices\x18\x08 \x03(\x0b\x32\x1b.planning.v1.PollutionPrice\x12\x43\n\nactivities\x18\t \x03(\x0b\x32/.planning.v1.SolveRoundResponse.ActivitiesEntry\x12*\n\nshortfalls\x18\n \x03(\x0b\x32\x16.planning.v1.Shortfall\x12\x13\n\x0bresult_json\x18\x0b \x01(\t\x1a\x31\n\x0f\x41\x63tivitiesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01J\x04\x08\x04\x10\x05J\x04\x08\x06\x10\x07J\x04\x08\x07\x10\x08R\rsolve_secondsR\x06pricesR\x05rents*\xa5\x03\n\x14TerminationCondition\x12%\n!TERMINATION_CONDITION_UNSPECIFIED\x10\x00\x12!\n\x1dTERMINATION_CONDITION_OPTIMAL\x10\x01\x12(\n$TERMINATION_CONDITION_MAX_TIME_LIMIT\x10\x02\x12)\n%TERMINATION_CONDITION_ITERATION_LIMIT\x10\x03\x12%\n!TERMINATION_CONDITION_INTERRUPTED\x10\x04\x12+\n\'TERMINATION_CONDITION_PROVEN_INFEASIBLE\x10\x05\x12#\n\x1fTERMINATION_CONDITION_UNBOUNDED\x10\x06\x12\x31\n-TERMINATION_CONDITION_INFEASIBLE_OR_UNBOUNDED\x10\x07\x12\x1f\n\x1bTERMINATION_CONDITION_ERROR\x10\x08\x12!\n\x1dTERMINATION_CONDITION_UNKNOWN\x10\t*\xad\x01\n\x0eSolutionStatus\x12\x1f\n\x1bSOLUTION_STATUS_UNSPECIFIED\x10\x00\x12\x1b\n\x17SOLUTION_STATUS_OPTIMAL\x10\x01\x12\x1c\n\x18SOLUTION_STATUS_FEASIBLE\x10\x02\x12\x1e\n\x1aSOLUTION_STATUS_INFEASIBLE\x10\x03\x12\x1f\n\x1bSOLUTION_STATUS_NO_SOLUTION\x10\x04\x32]\n\x0cRoundService\x12M\n\nSolveRound\x12\x1e.planning.v1.SolveRoundRequest\x1a\x1f.planning.v1.SolveRoundResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,36 +37,28 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_COUNCILREQUESTS_QUANTITIESENTRY']._serialized_options = b'8\001'
   _globals['_SOLVEROUNDREQUEST_ACTIVITIESENTRY']._loaded_options = None
   _globals['_SOLVEROUNDREQUEST_ACTIVITIESENTRY']._serialized_options = b'8\001'
-  _globals['_SOLVEROUNDRESPONSE_PRICESENTRY']._loaded_options = None
-  _globals['_SOLVEROUNDRESPONSE_PRICESENTRY']._serialized_options = b'8\001'
-  _globals['_SOLVEROUNDRESPONSE_RENTSENTRY']._loaded_options = None
-  _globals['_SOLVEROUNDRESPONSE_RENTSENTRY']._serialized_options = b'8\001'
   _globals['_SOLVEROUNDRESPONSE_ACTIVITIESENTRY']._loaded_options = None
   _globals['_SOLVEROUNDRESPONSE_ACTIVITIESENTRY']._serialized_options = b'8\001'
-  _globals['_TERMINATIONCONDITION']._serialized_start=1335
-  _globals['_TERMINATIONCONDITION']._serialized_end=1756
-  _globals['_SOLUTIONSTATUS']._serialized_start=1759
-  _globals['_SOLUTIONSTATUS']._serialized_end=1932
-  _globals['_COUNCILREQUESTS']._serialized_start=73
-  _globals['_COUNCILREQUESTS']._serialized_end=227
-  _globals['_COUNCILREQUESTS_QUANTITIESENTRY']._serialized_start=178
-  _globals['_COUNCILREQUESTS_QUANTITIESENTRY']._serialized_end=227
-  _globals['_SOLVEROUNDREQUEST']._serialized_start=230
-  _globals['_SOLVEROUNDREQUEST']._serialized_end=503
-  _globals['_SOLVEROUNDREQUEST_ACTIVITIESENTRY']._serialized_start=443
-  _globals['_SOLVEROUNDREQUEST_ACTIVITIESENTRY']._serialized_end=492
-  _globals['_POLLUTIONPRICE']._serialized_start=505
-  _globals['_POLLUTIONPRICE']._serialized_end=575
-  _globals['_SHORTFALL']._serialized_start=577
-  _globals['_SHORTFALL']._serialized_end=637
-  _globals['_SOLVEROUNDRESPONSE']._serialized_start=640
-  _globals['_SOLVEROUNDRESPONSE']._serialized_end=1332
-  _globals['_SOLVEROUNDRESPONSE_PRICESENTRY']._serialized_start=1169
-  _globals['_SOLVEROUNDRESPONSE_PRICESENTRY']._serialized_end=1214
-  _globals['_SOLVEROUNDRESPONSE_RENTSENTRY']._serialized_start=1216
-  _globals['_SOLVEROUNDRESPONSE_RENTSENTRY']._serialized_end=1260
-  _globals['_SOLVEROUNDRESPONSE_ACTIVITIESENTRY']._serialized_start=443
-  _globals['_SOLVEROUNDRESPONSE_ACTIVITIESENTRY']._serialized_end=492
-  _globals['_ROUNDSERVICE']._serialized_start=1934
-  _globals['_ROUNDSERVICE']._serialized_end=2027
+  _globals['_TERMINATIONCONDITION']._serialized_start=1279
+  _globals['_TERMINATIONCONDITION']._serialized_end=1700
+  _globals['_SOLUTIONSTATUS']._serialized_start=1703
+  _globals['_SOLUTIONSTATUS']._serialized_end=1876
+  _globals['_COUNCILREQUESTS']._serialized_start=99
+  _globals['_COUNCILREQUESTS']._serialized_end=253
+  _globals['_COUNCILREQUESTS_QUANTITIESENTRY']._serialized_start=204
+  _globals['_COUNCILREQUESTS_QUANTITIESENTRY']._serialized_end=253
+  _globals['_SOLVEROUNDREQUEST']._serialized_start=256
+  _globals['_SOLVEROUNDREQUEST']._serialized_end=529
+  _globals['_SOLVEROUNDREQUEST_ACTIVITIESENTRY']._serialized_start=469
+  _globals['_SOLVEROUNDREQUEST_ACTIVITIESENTRY']._serialized_end=518
+  _globals['_POLLUTIONPRICE']._serialized_start=531
+  _globals['_POLLUTIONPRICE']._serialized_end=601
+  _globals['_SHORTFALL']._serialized_start=603
+  _globals['_SHORTFALL']._serialized_end=663
+  _globals['_SOLVEROUNDRESPONSE']._serialized_start=666
+  _globals['_SOLVEROUNDRESPONSE']._serialized_end=1276
+  _globals['_SOLVEROUNDRESPONSE_ACTIVITIESENTRY']._serialized_start=469
+  _globals['_SOLVEROUNDRESPONSE_ACTIVITIESENTRY']._serialized_end=518
+  _globals['_ROUNDSERVICE']._serialized_start=1878
+  _globals['_ROUNDSERVICE']._serialized_end=1971
 # @@protoc_insertion_point(module_scope)

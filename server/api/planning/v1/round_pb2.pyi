@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import duration_pb2 as _duration_pb2
+from server.api.planning.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -105,21 +106,7 @@ class Shortfall(_message.Message):
     def __init__(self, good: _Optional[str] = ..., required: _Optional[float] = ..., missing: _Optional[float] = ...) -> None: ...
 
 class SolveRoundResponse(_message.Message):
-    __slots__ = ("termination", "solution_status", "objective", "solve_duration", "feasible", "prices", "rents", "pollution_prices", "activities", "shortfalls", "result_json")
-    class PricesEntry(_message.Message):
-        __slots__ = ("key", "value")
-        KEY_FIELD_NUMBER: _ClassVar[int]
-        VALUE_FIELD_NUMBER: _ClassVar[int]
-        key: str
-        value: float
-        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
-    class RentsEntry(_message.Message):
-        __slots__ = ("key", "value")
-        KEY_FIELD_NUMBER: _ClassVar[int]
-        VALUE_FIELD_NUMBER: _ClassVar[int]
-        key: str
-        value: float
-        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    __slots__ = ("termination", "solution_status", "objective", "solve_duration", "feasible", "good_prices", "primary_input_rents", "pollution_prices", "activities", "shortfalls", "result_json")
     class ActivitiesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -132,8 +119,8 @@ class SolveRoundResponse(_message.Message):
     OBJECTIVE_FIELD_NUMBER: _ClassVar[int]
     SOLVE_DURATION_FIELD_NUMBER: _ClassVar[int]
     FEASIBLE_FIELD_NUMBER: _ClassVar[int]
-    PRICES_FIELD_NUMBER: _ClassVar[int]
-    RENTS_FIELD_NUMBER: _ClassVar[int]
+    GOOD_PRICES_FIELD_NUMBER: _ClassVar[int]
+    PRIMARY_INPUT_RENTS_FIELD_NUMBER: _ClassVar[int]
     POLLUTION_PRICES_FIELD_NUMBER: _ClassVar[int]
     ACTIVITIES_FIELD_NUMBER: _ClassVar[int]
     SHORTFALLS_FIELD_NUMBER: _ClassVar[int]
@@ -143,10 +130,10 @@ class SolveRoundResponse(_message.Message):
     objective: float
     solve_duration: _duration_pb2.Duration
     feasible: bool
-    prices: _containers.ScalarMap[str, float]
-    rents: _containers.ScalarMap[str, float]
+    good_prices: _containers.RepeatedCompositeFieldContainer[_common_pb2.ItemQuantity]
+    primary_input_rents: _containers.RepeatedCompositeFieldContainer[_common_pb2.ItemQuantity]
     pollution_prices: _containers.RepeatedCompositeFieldContainer[PollutionPrice]
     activities: _containers.ScalarMap[str, float]
     shortfalls: _containers.RepeatedCompositeFieldContainer[Shortfall]
     result_json: str
-    def __init__(self, termination: _Optional[_Union[TerminationCondition, str]] = ..., solution_status: _Optional[_Union[SolutionStatus, str]] = ..., objective: _Optional[float] = ..., solve_duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., feasible: _Optional[bool] = ..., prices: _Optional[_Mapping[str, float]] = ..., rents: _Optional[_Mapping[str, float]] = ..., pollution_prices: _Optional[_Iterable[_Union[PollutionPrice, _Mapping]]] = ..., activities: _Optional[_Mapping[str, float]] = ..., shortfalls: _Optional[_Iterable[_Union[Shortfall, _Mapping]]] = ..., result_json: _Optional[str] = ...) -> None: ...
+    def __init__(self, termination: _Optional[_Union[TerminationCondition, str]] = ..., solution_status: _Optional[_Union[SolutionStatus, str]] = ..., objective: _Optional[float] = ..., solve_duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., feasible: _Optional[bool] = ..., good_prices: _Optional[_Iterable[_Union[_common_pb2.ItemQuantity, _Mapping]]] = ..., primary_input_rents: _Optional[_Iterable[_Union[_common_pb2.ItemQuantity, _Mapping]]] = ..., pollution_prices: _Optional[_Iterable[_Union[PollutionPrice, _Mapping]]] = ..., activities: _Optional[_Mapping[str, float]] = ..., shortfalls: _Optional[_Iterable[_Union[Shortfall, _Mapping]]] = ..., result_json: _Optional[str] = ...) -> None: ...
