@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -134,15 +134,13 @@ class PlanningClient:
 
     def list_economies(self, page_size: int = 0) -> list[eco_pb.Economy]:
         """Every stored economy, oldest first, page after page."""
-        found: list[eco_pb.Economy] = []
-        token = ""
-        while True:
-            request = eco_pb.ListEconomiesRequest(page_size=page_size, page_token=token)
-            reply = self.economies.ListEconomies(request, metadata=self.metadata)
-            found += reply.economies
-            token = reply.next_page_token
-            if not token:
-                return found
+        return _every_page(
+            lambda token: self.economies.ListEconomies(
+                eco_pb.ListEconomiesRequest(page_size=page_size, page_token=token),
+                metadata=self.metadata,
+            ),
+            "economies",
+        )
 
     def delete_economy(self, economy_id: str) -> None:
         request = eco_pb.DeleteEconomyRequest(economy_id=economy_id)
@@ -214,15 +212,13 @@ class PlanningClient:
 
     def list_sessions(self, page_size: int = 0) -> list[pb.Session]:
         """Every session, oldest first, page after page."""
-        found: list[pb.Session] = []
-        token = ""
-        while True:
-            request = pb.ListSessionsRequest(page_size=page_size, page_token=token)
-            reply = self.planning.ListSessions(request, metadata=self.metadata)
-            found += reply.sessions
-            token = reply.next_page_token
-            if not token:
-                return found
+        return _every_page(
+            lambda token: self.planning.ListSessions(
+                pb.ListSessionsRequest(page_size=page_size, page_token=token),
+                metadata=self.metadata,
+            ),
+            "sessions",
+        )
 
     def submit(
         self,
@@ -361,6 +357,18 @@ class PlanningClient:
                 round_pb.CouncilRequests(council_id=council, quantities=dict(quantities))
             )
         return self.rounds.SolveRound(request, metadata=self.metadata, timeout=timeout)
+
+
+def _every_page(call: Callable[[str], Any], field: str) -> list[Any]:
+    """Every item of a paged listing: ``call(page_token)`` until no next page."""
+    found: list[Any] = []
+    token = ""
+    while True:
+        reply = call(token)
+        found += getattr(reply, field)
+        token = reply.next_page_token
+        if not token:
+            return found
 
 
 def _duration(seconds: float) -> Duration:

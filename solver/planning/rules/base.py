@@ -49,7 +49,31 @@ class PriceRule(Protocol):
         proposals: Proposals,
         supply: np.ndarray,
         demand: np.ndarray,
-    ) -> RuleStep: ...
+    ) -> RuleStep:
+        """The board's answer to one round: the next indicative prices.
+
+        Parameters
+        ----------
+        market
+            The items and councils.
+        prices
+            The round's indicative prices, at which ``proposals`` were made.
+        proposals
+            Every council's proposal of the round.
+        supply, demand
+            Per item, as the board aggregated the proposals
+            (:func:`~solver.planning.market.supply_and_demand`): supply is fixed supply
+            (stocks, availabilities, caps) plus offered permits plus the worker councils'
+            outputs; demand is the consumer councils' and federations' requests plus the
+            worker councils' inputs (intermediate use included) plus any fixed demand
+            (capacity investments). Not net of each other, and not final demand alone.
+
+        Returns
+        -------
+        RuleStep
+            The next prices, and the round LP's outcome where the rule solved one.
+        """
+        ...
 
 
 def _secant(
