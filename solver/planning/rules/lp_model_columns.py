@@ -1,0 +1,180 @@
+"""The ``lp`` rule's third way to solve a round: column generation over the board's model
+of Cobb-Douglas worker councils (see :class:`~solver.planning.rules.lp.BoardLP`, "Model
+columns")."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from solver.planning.board.excess import clearing_excess
+from solver.planning.board.master import BoardLPResult, BoardMaster
+from solver.planning.board.profit_model import (
+    ProfitModel,
+    income_adjusted_demand,
+    model_clearing_prices,
+    permit_sellers_spending,
+)
+from solver.planning.market import Market, Proposals
+from solver.planning.rules.base import RuleStep, next_box, trust_region
+from solver.planning.rules.lp_memory import BoardMemory
+from solver.status import TerminationCondition
+
+__all__ = ["ModelColumns", "ModelTarget"]
+
+
+@dataclass(frozen=True)
+class ModelTarget:
+    """The board's model of one round (:class:`~solver.planning.board.ProfitModel` fitted to
+    the worker councils' proposals) and the prices that clear it, with what it was fitted
+    to: final demand and offered permits, their elasticities, and the permit sellers' part
+    of demand and budget (:func:`~solver.planning.board.profit_model.permit_sellers_spending`)."""
+
+    model: ProfitModel
+    prices: np.ndarray
+    requests: np.ndarray
+    permits: np.ndarray
+    demand_elasticity: np.ndarray
+    permit_elasticity: np.ndarray
+    earned: np.ndarray | None
+    budget: float
+
+
+class ModelColumns:
+    """Column generation over the board's model of Cobb-Douglas worker councils (see
+    :class:`~solver.planning.rules.lp.BoardLP`, "Model columns")."""
+
+    def __init__(
+        self,
+        memory: BoardMemory,
+        *,
+        grid_steps: int,
+        box: float,
+        column_rounds: int,
+        column_gap: float,
+        curve_steps: int,
+        curve_width: float,
+        damping: float | None,
+    ) -> None:
+        self.memory = memory
+        self.grid_steps = grid_steps
+        self.widest_box = box
+        self._box = box
+        self._last_excess: float | None = None
+        self.column_rounds = column_rounds
+        self.column_gap = column_gap
+        self.curve_steps = curve_steps
+        self.curve_width = curve_width
+        self.damping = damping
+
+    def model_target(
+        self,
+        market: Market,
+        prices: np.ndarray,
+        proposals: Proposals,
+        supply: np.ndarray,
+        demand: np.ndarray,
+    ) -> ModelTarget:
+        """Fit the board's model to a round of Cobb-Douglas councils' proposals and clear it.
+
+        Keeps the round's proposals (only those: the model refitted to them stands for the
+        earlier ones) and moves the box (:func:`next_box`) by the round's largest excess.
+        """
+        requests, permits, previous = self.memory.observe(market, prices, proposals)
+        del self.memory.history[:-1]
+        eps_d, eps_p = self.memory.elasticities(requests, permits, prices, previous)
+        excess = float(clearing_excess(supply, demand, prices, 0.01).max(initial=0.0))
+        self._box = next_box(self._box, excess, self._last_excess, self.widest_box)
+        self._last_excess = excess
+        model = ProfitModel.fit(self.memory.history[-1], prices)
+        # the councils that sell permits spend what they earn
+        earned, budget = permit_sellers_spending(market, proposals.consumer_requests)
+        cleared = model_clearing_prices(
+            model,
+            market,
+            requests,
+            eps_d,
+            permits,
+            eps_p,
+            np.full(prices.shape, self._box),
+            earned_demand=earned,
+            budget=budget,
+        )
+        return ModelTarget(
+            model=model,
+            prices=cleared,
+            requests=requests,
+            permits=permits,
+            demand_elasticity=eps_d,
+            permit_elasticity=eps_p,
+            earned=earned,
+            budget=budget,
+        )
+
+    def step(
+        self,
+        market: Market,
+        prices: np.ndarray,
+        proposals: Proposals,
+        supply: np.ndarray,
+        demand: np.ndarray,
+    ) -> RuleStep:
+        """A round with model columns: seed, column generation, duals (see the class)."""
+        fit = self.model_target(market, prices, proposals, supply, demand)
+        model, seed = fit.model, fit.prices
+        # permit sellers' demand follows their income from permits at the seed prices
+        requests = income_adjusted_demand(
+            fit.requests, fit.earned, fit.budget, fit.permits, fit.permit_elasticity, prices, seed
+        )
+        # the duals may correct the model's move by half of it (and 0.5 %), so that the
+        # correction fades as the model's moves do; the demand steps cover that window
+        move = np.abs(np.log(seed / prices))
+        window = 0.5 * move + 0.005
+        radius = np.minimum(move + window, self._box)
+        box = float(np.exp(self._box))
+        k = np.arange(-self.curve_steps, self.curve_steps + 1, dtype=float)
+        curves = model.supply_curves(seed, np.exp(self.curve_width * k / max(self.curve_steps, 1)))
+        started = time.perf_counter()
+        master = BoardMaster(
+            self.memory.history + curves,
+            market,
+            requests,
+            fit.permits,
+            prices,
+            demand_elasticity=fit.demand_elasticity,
+            permit_elasticity=fit.permit_elasticity,
+            grid_ratio=float(np.exp(radius.max() / self.grid_steps)),
+            grid_steps=self.grid_steps,
+            item_ratio=np.exp(radius / self.grid_steps),
+            method=self.memory.method,
+            time_limit=self.memory.time_limit,
+        )
+        for passes in range(self.column_rounds + 1):
+            if (
+                self.memory.time_limit is not None
+            ):  # the limit holds for the round's solves together
+                master.time_limit = max(
+                    self.memory.time_limit - (time.perf_counter() - started), 0.01
+                )
+            result = master.solve()
+            if result.termination is not TerminationCondition.OPTIMAL:
+                # stopped or failed: no prices from this round (a service abandons it)
+                return RuleStep(prices=prices.copy(), lp=_total(result, master))
+            duals = trust_region(trust_region(result.prices, seed, np.exp(window)), prices, box)
+            values = master.council_values
+            gain = float(np.maximum(model.profits(duals) - values, 0.0).sum())
+            if passes == self.column_rounds or gain <= self.column_gap * np.abs(values).sum():
+                break
+            master.drop_unused_workers()
+            master.add_workers(model.columns(duals))
+        damping = 1.0 if self.damping is None else self.damping
+        new = (1.0 - damping) * prices + damping * duals
+        return RuleStep(prices=new, lp=_total(result, master))
+
+
+def _total(result: BoardLPResult, master: BoardMaster) -> BoardLPResult:
+    """``result`` with the HiGHS time of every solve of ``master``."""
+    return dataclasses.replace(result, seconds=master.seconds, n_cols=master.n_cols)
