@@ -171,12 +171,3 @@ def test_goods_valued_at_zero_still_get_councils_requests() -> None:
     economy = with_simulated_councils(synthetic_economy(3000, seed=0))
     requests = [q for cc in economy.consumer_councils for q in cc.requests.values()]
     assert requests and all(np.isfinite(q) and q >= 0 for q in requests)
-
-
-@pytest.mark.parametrize("name", ["germany_1995_planning.json", "usa_2014_planning.json"])
-def test_the_lp_rule_plans_the_bundled_io_examples_in_a_few_rounds(name: str) -> None:
-    # Cobb-Douglas consumers, linear councils whose techniques the master holds exactly, and
-    # three master solves a round around the last one's duals: measured 2 rounds each
-    # (5-6 with one solve a round, 14-16 with steps near the current margins only)
-    result = run_planning(market_from_economy(load_economy(EXAMPLES / name)), "lp")
-    assert result.converged and len(result.rounds) <= 3

@@ -169,35 +169,6 @@ def test_non_convergence_is_reported_with_the_last_excess() -> None:
     assert summary["max_excess"] > 0.03
 
 
-def test_tatonnement_session_reproduces_the_published_rule_on_pequod() -> None:
-    # the same rule as tests/test_pequod.py, through the session machinery
-    result = run_planning(pequod_market(pequod_economy(seed=0)), "tatonnement", tolerance=0.03)
-    assert result.converged and 15 <= len(result.rounds) <= 23
-
-
-def test_lp_rule_clears_the_published_pequod_setting_in_at_most_five_rounds() -> None:
-    # the goals for lp: at most 5 rounds on the published setting (tatonnement needs
-    # 19 on this economy), and with the pollutant at most twice the rounds without it
-    rounds = {}
-    for pollutant in (False, True):
-        market = pequod_market(pequod_economy(seed=1, pollutant=pollutant))
-        result = run_planning(market, "lp", tolerance=0.03, max_rounds=40)
-        assert result.converged
-        assert all(r.lp_status == "optimal" for r in result.rounds)
-        rounds[pollutant] = len(result.rounds)
-    assert rounds[False] <= 5
-    assert rounds[True] <= 2 * rounds[False]
-
-
-@pytest.mark.parametrize("pollutant", [False, True])
-def test_newton_rule_clears_the_published_pequod_setting_in_a_few_rounds(pollutant: bool) -> None:
-    # tatonnement needs 19 rounds (31 with the pollutant) on these economies
-    market = pequod_market(pequod_economy(seed=1, pollutant=pollutant))
-    result = run_planning(market, "newton", tolerance=0.03, max_rounds=20)
-    assert result.converged
-    assert len(result.rounds) <= (3 if pollutant else 2)
-
-
 def test_session_result_reports_plan_and_history() -> None:
     market = market_from_economy(load_economy(EXAMPLES / "planning_town.json"))
     result = run_planning(market, "lp", tolerance=0.01)
