@@ -3,105 +3,40 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import AsyncIterator
-from typing import Any
 
 import grpc
 
 from server.api.planning.v1 import planning_pb2 as pb
 from server.api.planning.v1 import planning_pb2_grpc as pb_grpc
 from server.live import LiveSession, SessionSettings, SessionStateError
+from server.planning_messages import (
+    KIND,
+    STATUS,
+    council_message,
+    feedback_messages,
+    item_message,
+    rule_options_of,
+    session_message,
+    summary_message,
+)
 from server.services.common import (
     Guard,
     deadline_of,
-    duration,
     item_quantities,
     page_of,
     quantities,
     round_timeout_of,
-    termination_of,
-    timestamp,
     translate_errors,
     translate_stream_errors,
 )
 from server.sessions import SessionManager
-from server.store import NotFoundError, SessionRecord
-from solver.planning.board.evaluation import Evaluation
-from solver.planning.council_view import CouncilView, ItemInfo
-from solver.planning.live_proposals import CouncilKind, CouncilProposal
+from server.store import NotFoundError
+from solver.planning.live_proposals import CouncilProposal
 from solver.planning.result import PlanStatus
-from solver.usecases import council_feedback, council_record, session_items
+from solver.usecases import council_record, session_items
 
 __all__ = ["PlanningService"]
-
-
-_STATUS = {
-    PlanStatus.RUNNING: pb.SESSION_STATUS_RUNNING,
-    PlanStatus.CONVERGED: pb.SESSION_STATUS_CONVERGED,
-    PlanStatus.MAX_ROUNDS: pb.SESSION_STATUS_MAX_ROUNDS,
-    PlanStatus.SETTLED: pb.SESSION_STATUS_SETTLED,
-    PlanStatus.AWAITING_ANSWERS: pb.SESSION_STATUS_AWAITING_ANSWERS,
-}
-_KIND = {
-    CouncilKind.CONSUMER: pb.COUNCIL_KIND_CONSUMER,
-    CouncilKind.FEDERATION: pb.COUNCIL_KIND_FEDERATION,
-    CouncilKind.WORKER: pb.COUNCIL_KIND_WORKER,
-}
-
-
-def _summary(data: dict[str, Any]) -> pb.RoundSummary:
-    return pb.RoundSummary(
-        round=data["round"],
-        max_excess=data["max_excess"],
-        worst_item=data["worst_item"],
-        price_change=data["price_change"],
-        rejected=data["rejected"],
-        lp_termination=termination_of(data["lp_status"]),
-        lp_duration=duration(data["lp_seconds"]) if data["lp_seconds"] is not None else None,
-        duration=duration(data["seconds"]),
-        status=_STATUS[PlanStatus(data["status"])],
-        ledger_sha256=data.get("ledger_sha256", ""),
-    )
-
-
-def _session_message(
-    record: SessionRecord,
-    settings: SessionSettings,
-    status: pb.SessionStatus,
-    current_round: int,
-    last_round: dict[str, Any] | None,
-) -> pb.Session:
-    message = pb.Session(
-        session_id=record.session_id,
-        economy_id=record.economy_id,
-        rule=settings.rule,
-        tolerance=settings.tolerance,
-        max_rounds=settings.max_rounds,
-        rule_options={k: json.dumps(v) for k, v in settings.rule_options.items()},
-        status=status,
-        current_round=current_round,
-        live_councils=settings.live_councils,
-        manual_close=not settings.auto_close,
-        round_timeout=duration(settings.round_timeout_seconds),
-        create_time=timestamp(record.created),
-        last_word=settings.last_word,
-        previous_session_id=(settings.previous or {}).get("session_id", ""),
-    )
-    if last_round is not None:
-        message.last_round.CopyFrom(_summary(last_round))
-    return message
-
-
-def _options(raw: dict[str, str]) -> dict[str, Any]:
-    """Rule options arrive as text; numbers and booleans are read as JSON."""
-    options: dict[str, Any] = {}
-    for key, value in raw.items():
-        try:
-            options[key] = json.loads(value)
-        except json.JSONDecodeError:
-            options[key] = value
-    return options
 
 
 class PlanningService(pb_grpc.PlanningServiceServicer):
@@ -113,10 +48,10 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
 
     @staticmethod
     def _session(live: LiveSession) -> pb.Session:
-        return _session_message(
+        return session_message(
             live.record,
             live.settings,
-            _STATUS[live.status],
+            STATUS[live.status],
             live.current_round,
             live.summaries[-1] if live.summaries else None,
         )
@@ -131,7 +66,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
             rule=request.rule or "lp",
             tolerance=request.tolerance or 0.01,
             max_rounds=request.max_rounds or 100,
-            rule_options=_options(dict(request.rule_options)),
+            rule_options=rule_options_of(dict(request.rule_options)),
             live_councils=list(request.live_councils),
             auto_close=not request.manual_close,
             round_timeout_seconds=timeout,
@@ -151,7 +86,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         return pb.CreateSessionResponse(
             session=self._session(live),
             council_tokens=[
-                pb.CouncilToken(council_id=c, kind=_KIND[live.directory.kinds[c]], token=t)
+                pb.CouncilToken(council_id=c, kind=KIND[live.directory.kinds[c]], token=t)
                 for c, t in tokens.items()
             ],
         )
@@ -219,10 +154,10 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         return pb.ListSessionsResponse(
             next_page_token=next_token,
             sessions=[
-                _session_message(
+                session_message(
                     r,
                     SessionSettings.from_json(r.settings),
-                    _STATUS[PlanStatus(r.status)],
+                    STATUS[PlanStatus(r.status)],
                     r.current_round,
                     last.get(r.session_id),
                 )
@@ -293,7 +228,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
             request.session_id, request.round, deadline=deadline_of(context)
         )
         live = await self.manager.session(request.session_id)
-        return pb.CloseRoundResponse(summary=_summary(summary), session=self._session(live))
+        return pb.CloseRoundResponse(summary=summary_message(summary), session=self._session(live))
 
     @translate_errors
     async def GetCouncil(
@@ -310,7 +245,8 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         economy = await self.manager.economy_of(live)
         view = council_record(economy, live.directory, request.council_id)
         return pb.GetCouncilResponse(
-            council=_council(view), items=[_item(i) for i in session_items(live.market)]
+            council=council_message(view),
+            items=[item_message(i) for i in session_items(live.market)],
         )
 
     @translate_errors
@@ -337,8 +273,8 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
             round=round_,
             closed=True,
             prices=item_quantities(labels, record.prices),
-            summary=_summary(live.summaries[round_ - 1]),
-            feedback=_feedback(
+            summary=summary_message(live.summaries[round_ - 1]),
+            feedback=feedback_messages(
                 live,
                 evaluation,
                 council,
@@ -362,7 +298,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                 if isinstance(plan.get(key), list):
                     plan[key] = [f for f in plan[key] if f.get("council") == council]
         return pb.GetPlanResponse(
-            status=_STATUS[live.status],
+            status=STATUS[live.status],
             rounds=len(live.planning.rounds),
             plan_json=json.dumps(plan),
         )
@@ -375,7 +311,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         async for summary in self.manager.run(
             request.session_id, request.max_rounds, deadline=deadline_of(context)
         ):
-            yield pb.RunSessionResponse(summary=_summary(summary))
+            yield pb.RunSessionResponse(summary=summary_message(summary))
 
     @translate_stream_errors
     async def WatchSession(
@@ -390,10 +326,10 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
             record = live.planning.rounds[summary["round"] - 1]
             evaluation, held = await self.manager.answers(live, summary["round"], council)
             yield pb.WatchSessionResponse(
-                summary=_summary(summary),
+                summary=summary_message(summary),
                 prices=item_quantities(live.market.labels, record.prices),
                 next_prices=item_quantities(live.market.labels, record.next_prices),
-                feedback=_feedback(
+                feedback=feedback_messages(
                     live,
                     evaluation,
                     council,
@@ -401,91 +337,3 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                     held=held,
                 ),
             )
-
-
-def _feedback(
-    live: LiveSession,
-    evaluation: Evaluation,
-    council: str | None,
-    *,
-    only_rejected: bool,
-    held: dict[str, list[dict[str, Any]]] | None = None,
-) -> list[pb.CouncilFeedback]:
-    """The board's answers: a council's own, or (for the admin) every or every rejected one."""
-    answers = council_feedback(live.market, evaluation, only_rejected=only_rejected, held=held)
-    if council is not None:
-        answers = [f for f in answers if f["council"] == council]
-    return [
-        pb.CouncilFeedback(
-            council_id=f["council"],
-            kind=_KIND[CouncilKind(f["kind"])],
-            approved=f["approved"],
-            reason=f["reason"],
-            # a field that does not apply stays unset
-            **{
-                name: f[key]
-                for name, key in _FEEDBACK_FIELDS
-                if f.get(key) is not None and math.isfinite(f[key])
-            },
-            holding_back=[pb.HeldItem(**h) for h in f.get("holding_back", [])],
-        )
-        for f in answers
-    ]
-
-
-_FEEDBACK_FIELDS = (
-    ("benefit_cost_ratio", "ratio"),
-    ("budget_use", "budget_use"),
-    ("budget", "budget"),
-    ("cost", "cost"),
-    ("benefit", "benefit"),
-)
-
-
-_ITEM_KIND = {
-    "private": pb.ITEM_KIND_PRIVATE_GOOD,
-    "public": pb.ITEM_KIND_PUBLIC_GOOD,
-    "intermediate": pb.ITEM_KIND_INTERMEDIATE_GOOD,
-    "labour": pb.ITEM_KIND_LABOUR,
-    "natural_resource": pb.ITEM_KIND_NATURAL_RESOURCE,
-    "permit": pb.ITEM_KIND_PERMIT,
-}
-
-
-def _item(info: ItemInfo) -> pb.Item:
-    item = pb.Item(item_id=info.item_id, kind=_ITEM_KIND[info.kind], unit=info.unit)
-    if info.pollutant is not None:
-        item.pollutant = info.pollutant
-    if info.federation is not None:
-        item.federation = info.federation
-    return item
-
-
-def _council(view: CouncilView) -> pb.Council:
-    council = pb.Council(
-        council_id=view.council_id,
-        kind=_KIND[view.kind],
-        name=view.name,
-        federation_chain=view.federation_chain,
-        techniques=[
-            pb.Technique(
-                technique_id=t.id,
-                outputs=t.outputs,
-                inputs=t.inputs,
-                primary_inputs=t.primary_inputs,
-                emissions=t.emissions,
-                capacity=float(t.capacity) if t.capacity is not None else math.inf,
-            )
-            for t in view.techniques
-        ],
-        preferences=view.preferences,
-        requests=view.requests,
-        pollution_caps=view.pollution_caps,
-        preferred_caps=view.preferred_caps,
-    )
-    optional = ("effort_cost_share", "members", "effort_rating", "substitution_elasticity")
-    for name in (*optional, "budget"):  # unset where it does not apply to the kind
-        value = getattr(view, name)
-        if value is not None:
-            setattr(council, name, value)
-    return council
