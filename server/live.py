@@ -16,7 +16,7 @@ from solver.planning.result import PlanStatus, RoundRecord
 from solver.planning.session import PlanningSession
 
 from .concurrency import RoundGate
-from .store import SessionRecord
+from .records import SessionRecord
 
 __all__ = [
     "LiveSession",

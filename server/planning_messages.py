@@ -9,8 +9,8 @@ from typing import Any
 
 from server.api.planning.v1 import planning_pb2 as pb
 from server.live import LiveSession, SessionSettings
+from server.records import SessionRecord
 from server.services.common import duration, termination_of, timestamp
-from server.store import SessionRecord
 from solver.planning.board.evaluation import Evaluation
 from solver.planning.council_view import CouncilView, ItemInfo
 from solver.planning.live_proposals import CouncilKind

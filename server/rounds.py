@@ -23,7 +23,8 @@ from solver.usecases import (
 
 from .concurrency import GroupCommit, Workers
 from .live import LiveSession, SessionStateError, proposal_body, summary_of
-from .store import RoundClosedError, Store
+from .records import RoundClosedError
+from .store import Store
 
 __all__ = ["Rounds"]
 

@@ -50,8 +50,9 @@ from .live import (
     SessionSettings,
     proposal_from_body,
 )
+from .records import EconomyRecord, NotFoundError, SessionRecord
 from .rounds import Rounds
-from .store import EconomyRecord, NotFoundError, SessionRecord, Store
+from .store import Store
 
 __all__ = ["SessionManager"]
 

@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from server.store import (
+from server.records import (
     EconomyRecord,
     NotFoundError,
     RoundClosedError,
     SessionRecord,
-    Store,
     proposals_from_bytes,
     proposals_to_bytes,
 )
+from server.store import Store
 from solver.economy.model import load_economy
 from solver.planning.from_economy import market_from_economy
 from solver.planning.market import simulated_proposals

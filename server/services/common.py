@@ -35,8 +35,8 @@ from server.api.planning.v1 import common_pb2 as common_pb
 from server.api.planning.v1 import round_pb2 as round_pb
 from server.auth import bearer_token, is_admin
 from server.live import SessionStateError
+from server.records import NotFoundError, RoundClosedError
 from server.sessions import SessionManager
-from server.store import NotFoundError, RoundClosedError
 from solver.economy.model import EconomyValidationError
 from solver.jobs.workplaces import WorkplaceValidationError
 from solver.planning.market import ProposalError

@@ -9,9 +9,9 @@ import grpc
 from server.api.planning.v1 import economy_pb2 as eco_pb
 from server.api.planning.v1 import economy_pb2_grpc as eco_grpc
 from server.live import SessionStateError
+from server.records import EconomyRecord
 from server.services.common import Guard, page_of, timestamp, translate_errors
 from server.sessions import SessionManager
-from server.store import EconomyRecord
 
 __all__ = ["EconomyService"]
 

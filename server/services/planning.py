@@ -20,6 +20,7 @@ from server.planning_messages import (
     session_message,
     summary_message,
 )
+from server.records import NotFoundError
 from server.services.common import (
     Guard,
     deadline_of,
@@ -31,7 +32,6 @@ from server.services.common import (
     translate_stream_errors,
 )
 from server.sessions import SessionManager
-from server.store import NotFoundError
 from solver.planning.live_proposals import CouncilProposal
 from solver.planning.result import PlanStatus
 from solver.usecases import council_record, session_items

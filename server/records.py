@@ -1,0 +1,136 @@
+"""What the service stores, as records: economies, sessions and closed rounds, a round's
+proposals as compressed bytes, and the errors the store raises (see :mod:`server.store`)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from solver.planning.market import Proposals
+
+__all__ = [
+    "EconomyRecord",
+    "NotFoundError",
+    "RoundClosedError",
+    "RoundRow",
+    "SessionRecord",
+    "proposals_from_bytes",
+    "proposals_to_bytes",
+]
+
+
+class NotFoundError(KeyError):
+    """No such economy or session; the message names it."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class EconomyRecord:
+    economy_id: str
+    name: str
+    goods: int
+    worker_councils: int
+    consumer_councils: int
+    federations: int
+    document_bytes: int
+    created: float
+    document: str = ""
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    session_id: str
+    economy_id: str
+    settings: dict[str, Any]
+    status: str
+    current_round: int
+    round_opened: float
+    created: float
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    round: int
+    summary: dict[str, Any]
+    prices: np.ndarray
+    next_prices: np.ndarray
+    proposals: Proposals
+
+
+def _array_bytes(values: np.ndarray) -> bytes:
+    return np.ascontiguousarray(values, dtype="<f8").tobytes()
+
+
+def _array_from(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<f8").copy()
+
+
+def proposals_to_bytes(proposals: Proposals) -> bytes:
+    """A round's proposals as a compressed ``.npz`` (linear-worker markets)."""
+    if proposals.cobb_douglas is not None or proposals.permits is not None:
+        raise ValueError("only proposals of markets with linear worker councils are stored")
+    arrays: dict[str, np.ndarray] = {}
+    for name, matrix in (
+        ("consumer", proposals.consumer_requests),
+        ("federation", proposals.federation_requests),
+    ):
+        if matrix is not None:
+            csr = sp.csr_array(matrix)
+            arrays |= {
+                f"{name}_data": csr.data,
+                f"{name}_indices": csr.indices,
+                f"{name}_indptr": csr.indptr,
+                f"{name}_shape": np.asarray(csr.shape),
+            }
+    if proposals.linear_activity is not None:
+        arrays["linear_activity"] = proposals.linear_activity
+    if proposals.stated_effort is not None:  # the board learns from it: replay needs it
+        arrays["stated_effort"] = proposals.stated_effort
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def proposals_from_bytes(blob: bytes) -> Proposals:
+    """Inverse of :func:`proposals_to_bytes`."""
+    with np.load(io.BytesIO(blob)) as arrays:
+
+        def matrix(name: str) -> sp.csr_array | None:
+            if f"{name}_data" not in arrays:
+                return None
+            return sp.csr_array(
+                (arrays[f"{name}_data"], arrays[f"{name}_indices"], arrays[f"{name}_indptr"]),
+                shape=tuple(arrays[f"{name}_shape"]),
+            )
+
+        consumer = matrix("consumer")
+        assert consumer is not None
+        return Proposals(
+            consumer_requests=consumer,
+            federation_requests=matrix("federation"),
+            linear_activity=arrays.get("linear_activity"),
+            stated_effort=arrays.get("stated_effort"),
+        )
+
+
+class RoundClosedError(RuntimeError):
+    """A proposal or close for a round that is not the session's open round."""
+
+    def __init__(
+        self, session_id: str, round_: int, current: int | None, ended: str | None = None
+    ) -> None:
+        self.round, self.current = round_, current
+        if ended is not None:
+            message = f"round: session {session_id!r} has ended ({ended}); no round is open"
+        else:
+            message = (
+                f"round: round {round_} of session {session_id!r} is not open "
+                f"(the open round is {current})"
+            )
+        super().__init__(message)
