@@ -134,12 +134,14 @@ class PlanningClient:
 
     def list_economies(self, page_size: int = 0) -> list[eco_pb.Economy]:
         """Every stored economy, oldest first, page after page."""
-        return _every_page(
-            lambda token: self.economies.ListEconomies(
-                eco_pb.ListEconomiesRequest(page_size=page_size, page_token=token),
-                metadata=self.metadata,
-            ),
-            "economies",
+        return list(
+            _pages(
+                lambda token: self.economies.ListEconomies(
+                    eco_pb.ListEconomiesRequest(page_size=page_size, page_token=token),
+                    metadata=self.metadata,
+                ),
+                "economies",
+            )
         )
 
     def delete_economy(self, economy_id: str) -> None:
@@ -195,16 +197,13 @@ class PlanningClient:
 
     def ledger(self, session_id: str, page_size: int = 10) -> Iterator[pb.LedgerRecord]:
         """Every closed round's ledger record, page after page."""
-        token = ""
-        while True:
-            request = pb.GetLedgerRequest(
-                session_id=session_id, page_size=page_size, page_token=token
-            )
-            reply = self.planning.GetLedger(request, metadata=self.metadata)
-            yield from reply.records
-            token = reply.next_page_token
-            if not token:
-                return
+        yield from _pages(
+            lambda token: self.planning.GetLedger(
+                pb.GetLedgerRequest(session_id=session_id, page_size=page_size, page_token=token),
+                metadata=self.metadata,
+            ),
+            "records",
+        )
 
     def get_session(self, session_id: str) -> pb.Session:
         request = pb.GetSessionRequest(session_id=session_id)
@@ -212,12 +211,14 @@ class PlanningClient:
 
     def list_sessions(self, page_size: int = 0) -> list[pb.Session]:
         """Every session, oldest first, page after page."""
-        return _every_page(
-            lambda token: self.planning.ListSessions(
-                pb.ListSessionsRequest(page_size=page_size, page_token=token),
-                metadata=self.metadata,
-            ),
-            "sessions",
+        return list(
+            _pages(
+                lambda token: self.planning.ListSessions(
+                    pb.ListSessionsRequest(page_size=page_size, page_token=token),
+                    metadata=self.metadata,
+                ),
+                "sessions",
+            )
         )
 
     def submit(
@@ -359,16 +360,16 @@ class PlanningClient:
         return self.rounds.SolveRound(request, metadata=self.metadata, timeout=timeout)
 
 
-def _every_page(call: Callable[[str], Any], field: str) -> list[Any]:
-    """Every item of a paged listing: ``call(page_token)`` until no next page."""
-    found: list[Any] = []
+def _pages(call: Callable[[str], Any], field: str) -> Iterator[Any]:
+    """Every item of a paged listing, page after page: ``call(page_token)`` until there is
+    no next page."""
     token = ""
     while True:
         reply = call(token)
-        found += getattr(reply, field)
+        yield from getattr(reply, field)
         token = reply.next_page_token
         if not token:
-            return found
+            return
 
 
 def _duration(seconds: float) -> Duration:

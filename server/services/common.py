@@ -52,7 +52,9 @@ __all__ = [
     "duration",
     "field_violations",
     "item_quantities",
+    "next_page_token",
     "page_of",
+    "page_window",
     "quantities",
     "round_timeout_of",
     "termination_of",
@@ -63,6 +65,9 @@ __all__ = [
 
 R = TypeVar("R")
 T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 50
+LARGEST_PAGE_SIZE = 1000
 
 ERROR_CODES: list[tuple[type[BaseException], grpc.StatusCode]] = [
     (NotFoundError, grpc.StatusCode.NOT_FOUND),
@@ -196,8 +201,16 @@ def termination_of(value: TerminationCondition | str | None) -> round_pb.Termina
     return TERMINATION[TerminationCondition(value)]
 
 
-def page_of(items: list[T], page_size: int, page_token: str) -> tuple[list[T], str]:
-    """One page of ``items`` and the next page's token (empty on the last).
+def page_window(
+    page_size: int,
+    page_token: str,
+    *,
+    default: int = DEFAULT_PAGE_SIZE,
+    largest: int = LARGEST_PAGE_SIZE,
+    total: int | None = None,
+) -> tuple[int, int]:
+    """The offset a page starts at and its size (``default`` where none is asked for, at
+    most ``largest``); a token past ``total``, where it is known, is refused.
 
     Raises
     ------
@@ -206,17 +219,21 @@ def page_of(items: list[T], page_size: int, page_token: str) -> tuple[list[T], s
     """
     if page_size < 0:
         raise ValueError(f"page_size: must be >= 0, got {page_size}")
-    size = min(page_size or DEFAULT_PAGE_SIZE, LARGEST_PAGE_SIZE)
     token = page_token or "0"
-    if not token.isdigit() or int(token) > len(items):
+    if not token.isdigit() or (total is not None and int(token) > total):
         raise ValueError(f"page_token: not a token of this listing: {page_token!r}")
-    start = int(token)
-    end = start + size
-    return items[start:end], str(end) if end < len(items) else ""
+    return int(token), min(page_size or default, largest)
 
 
-DEFAULT_PAGE_SIZE = 50
-LARGEST_PAGE_SIZE = 1000
+def next_page_token(start: int, size: int, total: int) -> str:
+    """The token of the page after ``[start, start + size)``; empty on the last."""
+    return str(start + size) if start + size < total else ""
+
+
+def page_of(items: list[T], page_size: int, page_token: str) -> tuple[list[T], str]:
+    """One page of ``items`` (:func:`page_window`) and the next page's token."""
+    start, size = page_window(page_size, page_token, total=len(items))
+    return items[start : start + size], next_page_token(start, size, len(items))
 
 
 def deadline_of(context: grpc.aio.ServicerContext) -> float | None:

@@ -25,7 +25,9 @@ from server.services.common import (
     Guard,
     deadline_of,
     item_quantities,
+    next_page_token,
     page_of,
+    page_window,
     quantities,
     round_timeout_of,
     translate_errors,
@@ -111,13 +113,8 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         self, request: pb.GetLedgerRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetLedgerResponse:
         await self.guard.caller(context, request.session_id)
-        if request.page_size < 0:
-            raise ValueError("page_size: must be >= 0")
-        size = min(request.page_size or 10, 100)
-        token = request.page_token or "0"
-        if not token.isdigit():
-            raise ValueError(f"page_token: not a token of this call: {token!r}")
-        start = int(token)
+        # ledger records are large: pages of 10, at most 100 (proto/README)
+        start, size = page_window(request.page_size, request.page_token, default=10, largest=100)
         records, closed, head = await self.manager.ledger(request.session_id, start, size)
         return pb.GetLedgerResponse(
             records=[
@@ -129,7 +126,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                 )
                 for r in records
             ],
-            next_page_token=str(start + size) if start + size < closed else "",
+            next_page_token=next_page_token(start, size, closed),
             head_sha256=head,
         )
 
