@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from solver.economy.cap_votes import decided_caps
-from solver.economy.model import Economy, Technique
+from solver.economy.cap_votes import CapVote
+from solver.economy.model import VOTE, Economy, Federation, Technique
 from solver.planning.live_proposals import CouncilDirectory, CouncilKind
 from solver.planning.market import Market, ProposalError
 
@@ -90,6 +90,13 @@ def _chain(economy: Economy, first: str | None) -> list[str]:
     return chain
 
 
+def _caps(fed: Federation, votes: tuple[CapVote, ...]) -> dict[str, float]:
+    """A federation's caps, those left to a vote as the market's votes decided them (they
+    are decided once, with the market, not again for every read)."""
+    decided = {v.pollutant: v.cap for v in votes if v.federation == fed.id}
+    return {e: decided[e] if q == VOTE else float(q) for e, q in fed.pollution_caps.items()}
+
+
 def council_view(economy: Economy, directory: CouncilDirectory, council_id: str) -> CouncilView:
     """The record of ``council_id`` in ``economy``, planned as ``directory.market`` (a
     session's directory, so that a read does not index every council again).
@@ -136,7 +143,7 @@ def council_view(economy: Economy, directory: CouncilDirectory, council_id: str)
         federation_chain=_chain(economy, fed.parent),
         preferences=dict(fed.public_preferences or fed.public_requests),
         requests=dict(fed.public_requests),
-        pollution_caps={e: q for (f, e), q in decided_caps(economy).items() if f == fed.id},
+        pollution_caps=_caps(fed, market.cap_votes),
         preferred_caps=dict(fed.preferred_caps),
         budget=float(market.federations.budget[row]),
     )
