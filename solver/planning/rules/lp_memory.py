@@ -79,6 +79,15 @@ class BoardMemory:
         self._previous = (requests, permits, prices)
         return requests, permits, previous
 
+    def take_round(
+        self, market: Market, prices: np.ndarray, proposals: Proposals
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Remember a round (:meth:`observe`) and return its requests, offered permits and
+        their elasticities (:meth:`elasticities`): what every way of solving it starts from."""
+        requests, permits, previous = self.observe(market, prices, proposals)
+        eps_d, eps_p = self.elasticities(requests, permits, prices, previous)
+        return requests, permits, eps_d, eps_p
+
     def learn_from(self, market: Market, prices: np.ndarray, activity: np.ndarray) -> None:
         """Start from what an earlier plan showed of the linear councils: every technique's
         final activity at its final prices (next year's session from this year's plan),

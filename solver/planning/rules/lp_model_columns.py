@@ -83,9 +83,8 @@ class ModelColumns:
         Keeps the round's proposals (only those: the model refitted to them stands for the
         earlier ones) and moves the box (:func:`next_box`) by the round's largest excess.
         """
-        requests, permits, previous = self.memory.observe(market, prices, proposals)
+        requests, permits, eps_d, eps_p = self.memory.take_round(market, prices, proposals)
         del self.memory.history[:-1]
-        eps_d, eps_p = self.memory.elasticities(requests, permits, prices, previous)
         excess = float(clearing_excess(supply, demand, prices, 0.01).max(initial=0.0))
         self._box = next_box(self._box, excess, self._last_excess, self.widest_box)
         self._last_excess = excess

@@ -56,8 +56,7 @@ class RefinedWindows:
         supply: np.ndarray,
         demand: np.ndarray,
     ) -> RuleStep:
-        requests, permits, previous = self.memory.observe(market, prices, proposals)
-        eps_d, eps_p = self.memory.elasticities(requests, permits, prices, previous)
+        requests, permits, eps_d, eps_p = self.memory.take_round(market, prices, proposals)
         target, result = self.solve(market, prices, requests, permits, eps_d, eps_p)
         new = (1.0 - self.damping) * prices + self.damping * target
         return RuleStep(prices=new, lp=result)
@@ -193,8 +192,7 @@ class StabilisedCentre:
         supply: np.ndarray,
         demand: np.ndarray,
     ) -> RuleStep:
-        requests, permits, previous = self.memory.observe(market, prices, proposals)
-        eps_d, eps_p = self.memory.elasticities(requests, permits, prices, previous)
+        requests, permits, eps_d, eps_p = self.memory.take_round(market, prices, proposals)
         target, result = self.solve(
             market, prices, proposals, supply, demand, requests, permits, eps_d, eps_p
         )
