@@ -22,7 +22,8 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from solver.economy.model import Identifier, Problem, _pydantic_problems
+from solver.economy.model import Identifier, Problem
+from solver.economy.problems import pydantic_problems
 
 __all__ = [
     "Member",
@@ -181,7 +182,7 @@ def parse_society(data: Mapping[str, Any] | str | bytes) -> Society:
     try:
         society = Society.model_validate(data)
     except ValidationError as err:
-        raise WorkplaceValidationError(_pydantic_problems(err)) from None
+        raise WorkplaceValidationError(pydantic_problems(err)) from None
     problems = _problems(society)
     if problems:
         raise WorkplaceValidationError(problems)
