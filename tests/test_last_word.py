@@ -12,7 +12,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from solver import load_example
-from solver.planning.board.last_word import council_ids, council_rows, last_word, mix_proposals
+from solver.planning.board.last_word import last_word
+from solver.planning.board.own_proposals import council_ids, council_rows, mix_proposals
 from solver.planning.councils import unit_margin
 from solver.planning.from_economy import market_from_economy
 from solver.planning.market import Market, simulated_proposals, supply_and_demand

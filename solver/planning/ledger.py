@@ -36,9 +36,10 @@ import numpy as np
 import pandas as pd
 
 from solver.planning.board.evaluation import Evaluation
+from solver.planning.feedback import council_feedback
 from solver.planning.live_proposals import named_proposals
 from solver.planning.market import Market, Proposals
-from solver.planning.result import RoundRecord, council_feedback
+from solver.planning.result import RoundRecord
 
 __all__ = [
     "GENESIS",

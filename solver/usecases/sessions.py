@@ -20,6 +20,7 @@ from solver.highs import interruptible
 from solver.planning.board.evaluation import Evaluation, evaluate
 from solver.planning.board.holding_back import holding_back
 from solver.planning.council_view import CouncilView, ItemInfo, council_view, item_catalogue
+from solver.planning.feedback import council_feedback
 from solver.planning.ledger import GENESIS, ledger_record
 from solver.planning.live_proposals import (
     CouncilDirectory,
@@ -28,7 +29,7 @@ from solver.planning.live_proposals import (
     with_council_proposals,
 )
 from solver.planning.market import Market, Proposals, simulated_proposals
-from solver.planning.result import RoundRecord, council_feedback
+from solver.planning.result import RoundRecord
 from solver.planning.rules import make_rule
 from solver.planning.session import PlanningSession
 from solver.status import TerminationCondition
