@@ -29,7 +29,7 @@ from pathlib import Path
 import highspy
 import numpy as np
 
-from solver.economy.production import technology_matrices
+from solver.economy.compiled import compile_economy
 from solver.lp.build import RoundLP, build_round_lp
 from solver.lp.highs_model import HighsRoundModel
 from solver.lp.pyomo_model import PyomoRoundModel
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         economy = synthetic_economy(size, seed=args.seed)
         t1 = time.perf_counter()
-        lp = build_round_lp(economy, technology_matrices(economy))
+        lp = build_round_lp(compile_economy(economy))
         t2 = time.perf_counter()
         gen, build = t1 - t0, t2 - t1
         print(f"{size} goods: generated in {gen:.2f} s, built in {build:.2f} s", flush=True)

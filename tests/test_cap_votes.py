@@ -130,7 +130,7 @@ def test_exposure_gives_the_neighbourhood_beside_the_chimney_its_say() -> None:
     assert (vote.cap, vote.headcount_cap, vote.basis) == (20.0, 100.0, "exposure")
     shares = {v["federation"]: v["share"] for v in vote.to_dict()["voters"]}
     assert shares["N2"] == pytest.approx(10 / 17)
-    assert decided_caps(economy) == {("R", "smoke"): 20.0}
+    assert decided_caps(economy, cap_votes(economy)) == {("R", "smoke"): 20.0}
 
     # the round's LP keeps the factory to 10 units (20 of smoke) although 60 widgets are asked
     result = solve_round(economy)

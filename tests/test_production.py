@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from solver import ProductionError, check_production, load_economy, parse_economy, solve_round
+from solver.economy import Economy, ProductionReport
 from solver.economy.production import production_graph, technology_matrices
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "scenarios" / "examples"
@@ -17,6 +18,10 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "scenarios" / "examp
 
 def small_town() -> dict[str, Any]:
     return json.loads((EXAMPLES / "small_town.json").read_text())
+
+
+def _checked(economy: Economy) -> ProductionReport:
+    return check_production(economy, technology_matrices(economy))
 
 
 def test_matrices_follow_the_techniques() -> None:
@@ -44,7 +49,7 @@ def test_graph_nodes_and_weighted_edges() -> None:
 
 
 def test_small_town_is_productive() -> None:
-    report = check_production(load_economy(EXAMPLES / "small_town.json"))
+    report = _checked(load_economy(EXAMPLES / "small_town.json"))
     assert report.ok
     assert report.spectral_radius is None  # two techniques for steel: not a square system
 
@@ -59,7 +64,7 @@ def test_requested_good_without_a_route_from_primary_inputs() -> None:
         }
     )
     data["consumer_councils"][0]["requests"]["cake"] = 5
-    report = check_production(parse_economy(data))
+    report = _checked(parse_economy(data))
     assert report.unreachable == ["cake"]
     with pytest.raises(ProductionError, match=r"goods\['cake'\]: requested but cannot be produced"):
         solve_round(parse_economy(data))
@@ -102,7 +107,7 @@ def test_non_productive_coefficients_name_the_goods() -> None:
         ],
         "consumer_councils": [{"id": "c", "requests": {"bread": 1, "iron": 1}}],
     }
-    report = check_production(parse_economy(data))
+    report = _checked(parse_economy(data))
     assert report.spectral_radius == pytest.approx(np.sqrt(1.2))
     assert report.unsustainable == ["iron", "coal"]
     assert report.unreachable == []
@@ -115,7 +120,7 @@ def test_non_productive_coefficients_name_the_goods() -> None:
     data["worker_councils"][1]["techniques"].append(
         {"id": "dig-by-hand", "outputs": {"coal": 1}, "primary_inputs": {"labour": 3}}
     )
-    assert check_production(parse_economy(data)).ok
+    assert _checked(parse_economy(data)).ok
 
 
 def test_leontief_square_case_reports_the_spectral_radius() -> None:
@@ -138,6 +143,6 @@ def test_leontief_square_case_reports_the_spectral_radius() -> None:
             for j in range(2)
         ],
     }
-    report = check_production(parse_economy(data))
+    report = _checked(parse_economy(data))
     assert report.ok
     assert report.spectral_radius == pytest.approx(max(abs(np.linalg.eigvals(np.array(a)))))

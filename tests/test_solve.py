@@ -24,6 +24,7 @@ from solver import (
     parse_economy,
     solve_round,
 )
+from solver.economy.compiled import compile_economy
 from solver.economy.leontief import gross_output, total_factor_content
 from solver.highs import configure_threads
 from solver.lp import ModelPath as SolverPath
@@ -290,7 +291,7 @@ def test_elastic_round_reports_the_shortfall_at_the_penalty_price() -> None:
 
 
 def test_unbounded_lp_gives_a_status() -> None:
-    lp = build_round_lp(load_economy(EXAMPLES / "small_town.json"))
+    lp = build_round_lp(compile_economy(load_economy(EXAMPLES / "small_town.json")))
     cost = lp.cost.copy()
     cost[1] = -1.0  # electric steel pays to run (impossible from a validated economy) ...
     unlimited = replace(lp.inputs, availability=np.full(2, np.inf))  # ... and labour is unlimited
@@ -320,7 +321,7 @@ def test_auto_method_resolves_to_a_concrete_one() -> None:
 
 def test_resolve_with_new_requests_reuses_the_model() -> None:
     eco = load_economy(EXAMPLES / "small_town.json")
-    solver = RoundSolver(build_round_lp(eco))
+    solver = RoundSolver(build_round_lp(compile_economy(eco)))
     first = solver.solve()
     highs = solver.model.highs
     inputs = solver.lp.inputs

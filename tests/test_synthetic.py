@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from solver.economy.compiled import compile_economy
 from solver.economy.model import Economy, GoodKind
 from solver.economy.production import check_production, technology_matrices
 from solver.lp.build import build_round_lp, round_inputs
@@ -57,9 +58,9 @@ def test_structure() -> None:
 
 def test_productive_and_feasible_with_binding_limits() -> None:
     eco = synthetic_economy(300, seed=2)
-    report = check_production(eco)
+    report = check_production(eco, technology_matrices(eco))
     assert report.ok
-    result = RoundSolver(build_round_lp(eco)).solve(Method.SIMPLEX)
+    result = RoundSolver(build_round_lp(compile_economy(eco))).solve(Method.SIMPLEX)
     assert result.termination is TerminationCondition.OPTIMAL
     assert result.feasible  # no shortfalls
     assert result.rents["resource0"] > 0  # the first resource binds
@@ -77,8 +78,8 @@ def test_productive_and_feasible_with_binding_limits() -> None:
 )
 def test_variants_build_and_solve(kwargs: dict[str, int]) -> None:
     eco = synthetic_economy(60, seed=5, **kwargs)
-    assert check_production(eco).ok
-    result = RoundSolver(build_round_lp(eco)).solve(Method.SIMPLEX)
+    assert check_production(eco, technology_matrices(eco)).ok
+    result = RoundSolver(build_round_lp(compile_economy(eco))).solve(Method.SIMPLEX)
     assert result.termination is TerminationCondition.OPTIMAL
     assert result.feasible
 
@@ -98,7 +99,7 @@ def economy() -> Economy:
 
 @pytest.fixture(scope="module")
 def solved(economy: Economy) -> dict[ModelPath, tuple[RoundSolver, object]]:
-    lp = build_round_lp(economy)
+    lp = build_round_lp(compile_economy(economy))
     out = {}
     for path in (ModelPath.VECTORISED, ModelPath.PYOMO):
         solver = RoundSolver(lp, path)
@@ -132,20 +133,20 @@ def test_resolve_reuses_model(
     fed = next(f for f in changed.federations if f.public_requests)
     fed.public_requests = {g: 0.7 * q for g, q in fed.public_requests.items()}
 
-    fresh_lp = build_round_lp(changed)
+    fresh_lp = build_round_lp(compile_economy(changed))
     fresh = RoundSolver(fresh_lp).solve(Method.SIMPLEX)
     assert fresh.termination is TerminationCondition.OPTIMAL
 
     vec_solver, _ = solved[ModelPath.VECTORISED]
     highs = vec_solver.model.highs
-    vec_solver.update(round_inputs(changed, vec_solver.lp.tech))
+    vec_solver.update(round_inputs(compile_economy(changed)))
     vec = vec_solver.solve(Method.SIMPLEX)
     assert vec_solver.model.highs is highs
 
     pyo_solver, _ = solved[ModelPath.PYOMO]
     model, persistent = pyo_solver.model.model, pyo_solver.model.solver
     highs_in_pyomo = persistent._solver_model
-    pyo_solver.update(round_inputs(changed, pyo_solver.lp.tech))
+    pyo_solver.update(round_inputs(compile_economy(changed)))
     pyo = pyo_solver.solve(Method.SIMPLEX)
     assert pyo_solver.model.model is model
     assert pyo_solver.model.solver is persistent

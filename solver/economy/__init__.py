@@ -1,10 +1,12 @@
 """The economy: goods, primary inputs, pollutants, councils and federations as a validated data
-model; its production graph and technology matrices; the Leontief mathematics as pure
+model; its production graph and technology matrices, compiled once with its caps, bounds
+and costs (:mod:`solver.economy.compiled`); the Leontief mathematics as pure
 functions; the budgets councils earn; and, in :mod:`solver.economy.io`, input-output tables.
 """
 
 from solver.economy.budgets import Budgets, consumer_budgets
 from solver.economy.cap_votes import CapVote, cap_votes
+from solver.economy.compiled import CompiledEconomy, compile_economy
 from solver.economy.edits import with_activity_limits, with_requests
 from solver.economy.model import (
     ConsumerCouncil,
@@ -36,6 +38,7 @@ from solver.economy.production import (
 __all__ = [
     "Budgets",
     "CapVote",
+    "CompiledEconomy",
     "ConsumerCouncil",
     "Economy",
     "EconomyValidationError",
@@ -53,6 +56,7 @@ __all__ = [
     "WorkerCouncil",
     "cap_votes",
     "check_production",
+    "compile_economy",
     "consumer_budgets",
     "economy_json_schema",
     "load_economy",

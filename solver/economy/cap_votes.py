@@ -23,6 +23,7 @@ what weighing by exposure changed. Everything here is a pure function of the eco
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -204,9 +205,10 @@ def cap_votes(economy: Economy) -> list[CapVote]:
     return votes
 
 
-def decided_caps(economy: Economy) -> dict[tuple[str, str], float]:
-    """``(federation, pollutant) -> cap`` of every cap, votes decided."""
-    decided = {(v.federation, v.pollutant): v.cap for v in cap_votes(economy)}
+def decided_caps(economy: Economy, votes: Sequence[CapVote]) -> dict[tuple[str, str], float]:
+    """``(federation, pollutant) -> cap`` of every cap, in federation order, a cap left to a
+    vote as ``votes`` (:func:`cap_votes` of ``economy``) decided it."""
+    decided = {(v.federation, v.pollutant): v.cap for v in votes}
     return {
         (f.id, e): decided[(f.id, e)] if q == VOTE else float(q)
         for f in economy.federations

@@ -16,19 +16,15 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from solver.economy.cap_votes import decided_caps
 from solver.economy.leontief import spectral_radius
 from solver.economy.model import Economy, Problem
 from solver.highs import highs_lp, solve_lp
 
 __all__ = [
-    "PollutionCaps",
     "ProductionError",
     "ProductionReport",
     "TechnologyMatrices",
-    "cap_limits",
     "check_production",
-    "pollution_caps",
     "production_graph",
     "stack_quantities",
     "technology_matrices",
@@ -117,81 +113,6 @@ def technology_matrices(economy: Economy) -> TechnologyMatrices:
         ),
         council=np.array([council_index[wc.id] for wc, _ in pairs], dtype=np.int64),
     )
-
-
-@dataclass(frozen=True)
-class PollutionCaps:
-    """The federations' pollution caps as rows over the techniques.
-
-    Attributes
-    ----------
-    rows
-        ``(federation, pollutant)`` of every cap, in federation order.
-    pollutant
-        Index of each cap's pollutant in ``TechnologyMatrices.pollutants``.
-    members
-        ``(caps, techniques)``: 1 where the technique's council is located in the cap's
-        federation or below it.
-    limits
-        The capped quantity of each row.
-    """
-
-    rows: list[tuple[str, str]]
-    pollutant: np.ndarray
-    members: sp.csr_array
-    limits: np.ndarray
-
-    def emissions(self, tech: TechnologyMatrices) -> sp.csr_array:
-        """``(caps, techniques)``: emissions counted against each cap per unit of activity."""
-        if not self.rows:
-            return self.members
-        return sp.csr_array(self.members.multiply(tech.emissions.tocsr()[self.pollutant, :]))
-
-
-def pollution_caps(economy: Economy, tech: TechnologyMatrices | None = None) -> PollutionCaps:
-    """Every federation's pollution caps, in federation order, and the techniques each one
-    covers (those of worker councils located in the federation or below it)."""
-    tech = tech or technology_matrices(economy)
-    pollutant_index = {e: i for i, e in enumerate(tech.pollutants)}
-    cap_rows = [(f.id, e) for f in economy.federations for e in f.pollution_caps]
-    fed_index = {f.id: i for i, f in enumerate(economy.federations)}
-    # council -> federation it is located in (or -1); federation -> ancestors (incl. itself)
-    located = np.array(
-        [
-            fed_index.get(wc.federation, -1) if wc.federation else -1
-            for wc in economy.worker_councils
-        ],
-        dtype=np.int64,
-    )
-    ancestors = economy.federation_ancestors()
-    # within[f_anc, f] = 1 when federation f lies in the subtree of f_anc
-    pairs = [(fed_index[a], fed_index[f]) for f, chain in ancestors.items() for a in chain]
-    n_fed = len(economy.federations)
-    within = sp.csr_array(
-        (np.ones(len(pairs)), ([a for a, _ in pairs], [f for _, f in pairs])), shape=(n_fed, n_fed)
-    )
-    tech_fed = located[tech.council]
-    has_fed = np.flatnonzero(tech_fed >= 0)
-    tech_in_fed = sp.csr_array(
-        (np.ones(len(has_fed)), (tech_fed[has_fed], has_fed)), shape=(n_fed, len(tech.techniques))
-    )
-    subtree = (within @ tech_in_fed).tocsr()  # federation x techniques located in its subtree
-    row_fed = np.array([fed_index[f] for f, _ in cap_rows], dtype=np.int64)
-    members = (
-        sp.csr_array(subtree[row_fed, :]) if cap_rows else sp.csr_array((0, len(tech.techniques)))
-    )
-    members.data[:] = 1.0
-    cap_pollutant = np.array([pollutant_index[e] for _, e in cap_rows], dtype=np.int64)
-    return PollutionCaps(
-        rows=cap_rows, pollutant=cap_pollutant, members=members, limits=cap_limits(economy)
-    )
-
-
-def cap_limits(economy: Economy) -> np.ndarray:
-    """The capped quantity of every pollution cap, in the order of
-    :attr:`PollutionCaps.rows` (without building the caps' technique structure); caps left
-    to a vote as the vote decides them (:mod:`solver.economy.cap_votes`)."""
-    return np.array(list(decided_caps(economy).values()), dtype=float)
 
 
 def production_graph(tech: TechnologyMatrices) -> nx.DiGraph:
@@ -329,9 +250,9 @@ def _sustainable_goods(tech: TechnologyMatrices) -> np.ndarray:
     return outcome.x[n_tech:] > 0.5
 
 
-def check_production(economy: Economy, tech: TechnologyMatrices | None = None) -> ProductionReport:
-    """Diagnose whether the economy's techniques can deliver what is requested."""
-    tech = tech or technology_matrices(economy)
+def check_production(economy: Economy, tech: TechnologyMatrices) -> ProductionReport:
+    """Diagnose whether the economy's techniques (``tech``, its
+    :func:`technology_matrices`) can deliver what is requested."""
     graph = production_graph(tech)
     source = ("source", "")
     graph.add_edges_from((source, ("primary", p)) for p in tech.primary_inputs)

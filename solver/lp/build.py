@@ -22,14 +22,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
-from solver.economy.growth import investment_demand
-from solver.economy.model import Economy
-from solver.economy.production import (
-    TechnologyMatrices,
-    cap_limits,
-    pollution_caps,
-    technology_matrices,
-)
+from solver.economy.compiled import CompiledEconomy
+from solver.economy.production import TechnologyMatrices
 
 __all__ = ["RoundInputs", "RoundLP", "build_round_lp", "round_inputs"]
 
@@ -190,35 +184,20 @@ def _check_shapes(lp: RoundLP, inputs: RoundInputs) -> None:
             raise ValueError(f"{name}: contains NaN")
 
 
-def round_inputs(economy: Economy, tech: TechnologyMatrices | None = None) -> RoundInputs:
-    """The bounds stated in the economy: total requests, availabilities, capacities, caps."""
-    tech = tech or technology_matrices(economy)
-    row = {g: i for i, g in enumerate(tech.goods)}
-    demand = np.zeros(len(tech.goods))
-    for cc in economy.consumer_councils:
-        for g, q in cc.requests.items():
-            demand[row[g]] += q
-    for f in economy.federations:
-        for g, q in f.public_requests.items():
-            demand[row[g]] += q
-    for g, q in investment_demand(economy).items():  # federations' capacity investments
-        demand[row[g]] += q
-    demand -= np.array([g.stock for g in economy.goods])
-    availability = np.array(
-        [INF if p.availability is None else p.availability for p in economy.primary_inputs]
-    )
+def round_inputs(compiled: CompiledEconomy) -> RoundInputs:
+    """The bounds stated in the economy: net requests, availabilities, capacities, caps."""
     return RoundInputs(
-        demand=demand,
-        availability=availability,
-        capacity=tech.capacity.copy(),
-        caps=cap_limits(economy),
+        demand=compiled.requests.copy(),
+        availability=compiled.availability.copy(),
+        capacity=compiled.tech.capacity.copy(),
+        caps=compiled.caps.limits.copy(),
     )
 
 
-def build_round_lp(economy: Economy, tech: TechnologyMatrices | None = None) -> RoundLP:
-    """Build the round's LP from the economy's technology matrices and stated bounds."""
-    tech = tech or technology_matrices(economy)
-    caps = pollution_caps(economy, tech)
+def build_round_lp(compiled: CompiledEconomy) -> RoundLP:
+    """Build the round's LP from an economy compiled by
+    :func:`~solver.economy.compiled.compile_economy`: its matrices and stated bounds."""
+    tech, caps = compiled.tech, compiled.caps
     cap_rows, cap_pollutant = caps.rows, caps.pollutant
     n_goods = len(tech.goods)
     cap_matrix = caps.emissions(tech)
@@ -232,21 +211,10 @@ def build_round_lp(economy: Economy, tech: TechnologyMatrices | None = None) -> 
     )
     matrix.sum_duplicates()
     matrix.eliminate_zeros()
-    weights = np.array([p.weight for p in economy.primary_inputs])
-    damage = np.array([p.weight for p in economy.pollutants])
-    tech_cost = tech.primary_use.T @ weights + (tech.emissions.T @ damage if len(damage) else 0.0)
-    penalty = np.array(
-        [
-            economy.default_shortfall_penalty
-            if g.shortfall_penalty is None
-            else g.shortfall_penalty
-            for g in economy.goods
-        ]
-    )
-    inputs = round_inputs(economy, tech)
+    inputs = round_inputs(compiled)
     lp = RoundLP(
         matrix=matrix,
-        cost=np.concatenate([np.asarray(tech_cost, dtype=float), penalty]),
+        cost=np.concatenate([compiled.technique_cost, compiled.shortfall_penalty]),
         inputs=inputs,
         tech=tech,
         cap_rows=cap_rows,

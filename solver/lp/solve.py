@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 from enum import StrEnum
 
+from solver.economy.compiled import compile_economy
 from solver.economy.model import Economy
-from solver.economy.production import ProductionError, check_production, technology_matrices
+from solver.economy.production import ProductionError, check_production
 from solver.lp.build import RoundInputs, RoundLP, build_round_lp
 from solver.lp.highs_model import HighsRoundModel, RawSolution
 from solver.lp.results import RoundResult, assign_result
@@ -111,12 +112,12 @@ def solve_round(
         When ``check`` is set and a requested good cannot be produced from primary inputs,
         or the input coefficients are not productive.
     """
-    tech = technology_matrices(economy)
+    compiled = compile_economy(economy)
     if check:
-        report = check_production(economy, tech)
+        report = check_production(economy, compiled.tech)
         if not report.ok:
             raise ProductionError(report)
-    lp = build_round_lp(economy, tech)
+    lp = build_round_lp(compiled)
     if not elastic:
         lp = lp.with_inputs(replace(lp.inputs, elastic=False))
     return RoundSolver(lp, path).solve(method, time_limit)

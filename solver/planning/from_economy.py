@@ -21,15 +21,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from solver.economy.budgets import consumer_budgets
-from solver.economy.cap_votes import cap_votes
+from solver.economy.compiled import compile_economy
 from solver.economy.growth import investment_demand, investments
 from solver.economy.model import Economy, EconomyValidationError, Problem
-from solver.economy.production import (
-    TechnologyMatrices,
-    pollution_caps,
-    stack_quantities,
-    technology_matrices,
-)
+from solver.economy.production import TechnologyMatrices, stack_quantities
 from solver.lp.build import build_round_lp
 from solver.lp.solve import RoundSolver
 from solver.planning.councils import Consumers, LinearWorkers
@@ -90,13 +85,13 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
     EconomyValidationError
         Naming every field that planning cannot work with.
     """
-    tech = technology_matrices(economy)
+    compiled = compile_economy(economy)
+    tech, caps = compiled.tech, compiled.caps
     problems = _planning_problems(economy, tech)
     if problems:
         raise EconomyValidationError(problems)
     budgets = consumer_budgets(economy)
-    caps = pollution_caps(economy, tech)
-    lp = build_round_lp(economy, tech)  # its duals are the cost prices below
+    lp = build_round_lp(compiled)  # its duals are the cost prices below
     n_goods, n_primary, n_caps = len(tech.goods), len(tech.primary_inputs), len(caps.rows)
     n = n_goods + n_primary + n_caps
     labels = (
@@ -200,7 +195,7 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
         units=[g.unit for g in economy.goods]
         + [p.unit for p in economy.primary_inputs]
         + [pollutant_unit[e] for _, e in caps.rows],
-        cap_votes=tuple(cap_votes(economy)),
+        cap_votes=compiled.cap_votes,
         fixed_demand=_investment_demand(economy, n),
         investments=tuple(investments(economy)),
     )

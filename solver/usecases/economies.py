@@ -14,7 +14,7 @@ from solver.economy.model import (
     parse_economy,
     save_economy,
 )
-from solver.economy.production import ProductionReport, check_production
+from solver.economy.production import ProductionReport, check_production, technology_matrices
 from solver.scenarios.bundled import bundled_examples, bundled_workplaces
 from solver.scenarios.io_examples import with_simulated_councils
 from solver.scenarios.pequod import pequod_economy, pequod_market
@@ -57,7 +57,7 @@ def load_example(name: str) -> Economy:
 
 def check_economy(economy: Economy) -> ProductionReport:
     """The production graph's checks: every good reachable, the input matrix productive."""
-    return check_production(economy)
+    return check_production(economy, technology_matrices(economy))
 
 
 def import_io_table(
