@@ -36,7 +36,7 @@ from solver.lp.pyomo_model import PyomoRoundModel
 from solver.lp.results import RoundResult
 from solver.lp.solve import ModelPath, RoundSolver
 from solver.scenarios.synthetic import synthetic_economy
-from solver.status import Method, TerminationCondition
+from solver.status import Method
 
 METHODS = {"simplex": Method.SIMPLEX, "ipm": Method.IPM, "pdlp": Method.PDLP}
 
@@ -204,11 +204,9 @@ def main(argv: list[str] | None = None) -> int:
                 row.wall = time.perf_counter() - start
                 row.objective = result.objective
                 row.status = result.termination.value
-                if result.termination is TerminationCondition.OPTIMAL and result.shortfalls():
+                if result.is_ok and result.shortfalls():
                     row.note = f"{len(result.shortfalls())} shortfalls"
-                duals = (
-                    _duals(result) if result.termination is TerminationCondition.OPTIMAL else None
-                )
+                duals = _duals(result) if result.is_ok else None
                 if (
                     duals is not None
                     and reference is None

@@ -16,7 +16,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from solver.status import Method, SolutionStatus, TerminationCondition
+from solver.status import Method, SolutionStatus, SolveOutcome, TerminationCondition
 
 __all__ = [
     "AUTO_IPM_ABOVE_COLUMNS",
@@ -238,8 +238,8 @@ def outcome_from_highs(h: highspy.Highs) -> tuple[TerminationCondition, Solution
 
 
 @dataclass(frozen=True)
-class LPOutcome:
-    """How one HiGHS run ended, and what it left.
+class LPOutcome(SolveOutcome):
+    """How one HiGHS run ended, and what it left, in the LP's row and column order.
 
     Attributes
     ----------
@@ -248,10 +248,18 @@ class LPOutcome:
         feasible point is not an optimum).
     x
         Column values (``None`` where there is no primal point).
-    row_dual
-        Row duals as HiGHS signs them (``None`` where they are not valid).
+    row_dual, col_dual
+        Row duals and reduced costs as HiGHS signs them for a minimisation: the derivative
+        of the objective with respect to the row bound, and the reduced cost (``None``
+        where they are not valid).
     seconds
         Wall time of the run(s).
+    objective
+        Objective value at ``x`` (``None`` where there is no primal point).
+    method
+        The method that ran (``None`` where not recorded).
+    iterations
+        Simplex, interior point and PDLP iterations together (0 where not recorded).
     """
 
     termination: TerminationCondition
@@ -259,16 +267,13 @@ class LPOutcome:
     x: np.ndarray | None
     row_dual: np.ndarray | None
     seconds: float
+    col_dual: np.ndarray | None = None
+    objective: float | None = None
+    method: Method | None = None
+    iterations: int = 0
 
-    @property
-    def is_ok(self) -> bool:
-        """Solved to optimality."""
-        return self.termination is TerminationCondition.OPTIMAL
-
-    @property
-    def has_prices(self) -> bool:
-        """Optimal with valid duals: its duals may be read as prices."""
-        return self.is_ok and self.row_dual is not None
+    def _has_duals(self) -> bool:
+        return self.row_dual is not None
 
 
 def run_with_fallback(
@@ -281,15 +286,8 @@ def run_with_fallback(
     start = time.perf_counter()
     h.run()
     termination, solution = outcome_from_highs(h)
-    if (
-        termination
-        not in (
-            TerminationCondition.OPTIMAL,
-            TerminationCondition.MAX_TIME_LIMIT,
-            TerminationCondition.INTERRUPTED,
-        )
-        and resolved_method(method, n_cols) is Method.IPM
-    ):
+    ended = termination is TerminationCondition.OPTIMAL or termination.cut_short
+    if not ended and resolved_method(method, n_cols) is Method.IPM:
         apply_options(h, Method.SIMPLEX, n_cols, time_limit)
         h.clearSolver()
         h.run()

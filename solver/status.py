@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Method", "SolutionStatus", "TerminationCondition"]
+__all__ = ["Method", "SolutionStatus", "SolveOutcome", "TerminationCondition"]
 
 
 class TerminationCondition(StrEnum):
@@ -25,6 +25,20 @@ class TerminationCondition(StrEnum):
     INFEASIBLE_OR_UNBOUNDED = "infeasible_or_unbounded"
     ERROR = "error"
     UNKNOWN = "unknown"
+
+    @property
+    def cut_short(self) -> bool:
+        """Stopped before the end by a time limit or an interrupt (a feasible point may
+        still come with it)."""
+        return self in (TerminationCondition.MAX_TIME_LIMIT, TerminationCondition.INTERRUPTED)
+
+    @property
+    def is_infeasible(self) -> bool:
+        """Proven infeasible, or infeasible or unbounded (the LPs here are bounded)."""
+        return self in (
+            TerminationCondition.PROVEN_INFEASIBLE,
+            TerminationCondition.INFEASIBLE_OR_UNBOUNDED,
+        )
 
 
 class SolutionStatus(StrEnum):
@@ -50,3 +64,39 @@ class Method(StrEnum):
     SIMPLEX = "simplex"
     IPM = "ipm"
     PDLP = "pdlp"
+
+
+class SolveOutcome:
+    """How a solve ended: what every solver path's result is.
+
+    The raw HiGHS outcome (:class:`~solver.highs.LPOutcome`), the round LP's labelled
+    result (:class:`~solver.lp.results.RoundResult`) and the board's master LP's prices
+    (:class:`~solver.planning.board.master.BoardLPResult`) all answer the same questions
+    the same way, so that no caller tests termination conditions by hand.
+    """
+
+    termination: TerminationCondition
+    solution: SolutionStatus
+
+    @property
+    def is_ok(self) -> bool:
+        """Solved to optimality."""
+        return self.termination is TerminationCondition.OPTIMAL
+
+    @property
+    def cut_short(self) -> bool:
+        """Stopped by a time limit or an interrupt."""
+        return self.termination.cut_short
+
+    @property
+    def is_infeasible(self) -> bool:
+        """Found infeasible (or infeasible or unbounded)."""
+        return self.termination.is_infeasible
+
+    @property
+    def has_prices(self) -> bool:
+        """Optimal with valid duals: its duals may be read as prices."""
+        return self.is_ok and self._has_duals()
+
+    def _has_duals(self) -> bool:
+        return True

@@ -7,12 +7,12 @@ new round only changes bounds, so HiGHS keeps its basis for a warm start.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import highspy
 import numpy as np
 
 from solver.highs import (
+    LPOutcome,
     apply_options,
     highs_bounds,
     highs_lp,
@@ -23,26 +23,7 @@ from solver.highs import (
 from solver.lp.build import RoundInputs, RoundLP
 from solver.status import Method, SolutionStatus, TerminationCondition
 
-__all__ = ["HighsRoundModel", "RawSolution"]
-
-
-@dataclass
-class RawSolution:
-    """What a solver path returns, as arrays in the LP's row and column order.
-
-    ``row_dual`` and ``col_dual`` follow HiGHS's convention for a minimisation: the
-    derivative of the objective with respect to the row bound / the reduced cost.
-    """
-
-    termination: TerminationCondition
-    solution: SolutionStatus
-    method: Method
-    objective: float | None
-    col_value: np.ndarray | None
-    row_dual: np.ndarray | None
-    col_dual: np.ndarray | None
-    solve_seconds: float
-    iterations: int = 0
+__all__ = ["HighsRoundModel"]
 
 
 class HighsRoundModel:
@@ -74,7 +55,7 @@ class HighsRoundModel:
             self.lp.n_cols, cols, highs_bounds(self.lp.col_lower), highs_bounds(self.lp.col_upper)
         )
 
-    def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> RawSolution:
+    def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> LPOutcome:
         """Run HiGHS with ``method``; a ``time_limit`` in seconds is honoured."""
         h = self.highs
         apply_options(h, method, self.lp.n_cols, time_limit)
@@ -93,14 +74,14 @@ class HighsRoundModel:
         has_primal = solution in (SolutionStatus.OPTIMAL, SolutionStatus.FEASIBLE)
         iterations = max(info.simplex_iteration_count, 0) + max(info.ipm_iteration_count, 0)
         iterations += max(info.pdlp_iteration_count, 0)
-        return RawSolution(
+        return LPOutcome(
             termination=termination,
             solution=solution,
             method=resolved_method(method, self.lp.n_cols),
             objective=info.objective_function_value if has_primal else None,
-            col_value=np.asarray(sol.col_value) if has_primal else None,
+            x=np.asarray(sol.col_value) if has_primal else None,
             row_dual=np.asarray(sol.row_dual) if sol.dual_valid else None,
             col_dual=np.asarray(sol.col_dual) if sol.dual_valid else None,
-            solve_seconds=seconds,
+            seconds=seconds,
             iterations=iterations,
         )

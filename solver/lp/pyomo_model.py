@@ -19,9 +19,15 @@ from pyomo.contrib.solver.common.results import SolutionStatus as PyomoSolutionS
 from pyomo.contrib.solver.common.results import TerminationCondition as PyomoTermination
 from pyomo.contrib.solver.solvers.highs import Highs as PyomoHighs
 
-from solver.highs import highs_threads, method_options, new_highs, resolved_method, stdout_to_stderr
+from solver.highs import (
+    LPOutcome,
+    highs_threads,
+    method_options,
+    new_highs,
+    resolved_method,
+    stdout_to_stderr,
+)
 from solver.lp.build import RoundInputs, RoundLP
-from solver.lp.highs_model import RawSolution
 from solver.status import Method, SolutionStatus, TerminationCondition
 
 __all__ = ["PyomoRoundModel", "create_pyomo_model"]
@@ -136,7 +142,7 @@ class PyomoRoundModel:
         m.cap_limit.store_values(dict(enumerate(inputs.caps.tolist())))
         m.shortfall_limit.store_values(float("inf") if inputs.elastic else 0.0)
 
-    def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> RawSolution:
+    def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> LPOutcome:
         """Solve through Pyomo's persistent HiGHS interface."""
         start = time.perf_counter()
         with stdout_to_stderr():
@@ -163,13 +169,13 @@ class PyomoRoundModel:
         if duals is not None and rc is not None:
             row_dual = np.array([duals[c] for c in self._constraints])
             col_dual = np.array([rc[v] for v in self._variables])
-        return RawSolution(
+        return LPOutcome(
             termination=termination,
             solution=solution,
             method=resolved_method(method, self.lp.n_cols),
             objective=results.incumbent_objective,
-            col_value=col_value,
+            x=col_value,
             row_dual=row_dual,
             col_dual=col_dual,
-            solve_seconds=seconds,
+            seconds=seconds,
         )

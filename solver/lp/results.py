@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from solver.highs import LPOutcome
 from solver.lp.build import RoundLP
-from solver.lp.highs_model import RawSolution
-from solver.status import Method, SolutionStatus, TerminationCondition
+from solver.status import Method, SolutionStatus, SolveOutcome, TerminationCondition
 
 __all__ = ["RoundResult", "Shortfall", "assign_result"]
 
@@ -34,7 +34,7 @@ class Shortfall:
 
 
 @dataclass
-class RoundResult:
+class RoundResult(SolveOutcome):
     """The outcome of one round's LP, with every array labelled by the LP's ids.
 
     Arrays are ``None`` when the solver returned no solution (see ``termination``).
@@ -71,6 +71,9 @@ class RoundResult:
     @property
     def has_duals(self) -> bool:
         return self.price is not None
+
+    def _has_duals(self) -> bool:
+        return self.has_duals
 
     @property
     def council_ratio(self) -> np.ndarray | None:
@@ -183,16 +186,17 @@ def _named(labels: list[str], values: np.ndarray | None) -> dict[str, float]:
     return {} if values is None else dict(zip(labels, values.tolist(), strict=True))
 
 
-def assign_result(lp: RoundLP, raw: RawSolution, path: str) -> RoundResult:
+def assign_result(lp: RoundLP, raw: LPOutcome, path: str) -> RoundResult:
     """Assign the solution and the duals of ``raw`` to named quantities, then post-process."""
     tech = lp.tech
+    assert raw.method is not None, "both round LP paths record the method they ran"
     result = RoundResult(
         termination=raw.termination,
         solution=raw.solution,
         method=raw.method,
         path=path,
         objective=raw.objective,
-        solve_seconds=raw.solve_seconds,
+        solve_seconds=raw.seconds,
         goods=tech.goods,
         techniques=tech.techniques,
         primary_inputs=tech.primary_inputs,
@@ -200,8 +204,8 @@ def assign_result(lp: RoundLP, raw: RawSolution, path: str) -> RoundResult:
         cap_rows=lp.cap_rows,
         required=lp.inputs.demand,
     )
-    if raw.col_value is not None:
-        x = raw.col_value
+    if raw.x is not None:
+        x = raw.x
         result.activity = np.maximum(x[lp.technique_cols], 0.0)
         result.shortfall = np.maximum(x[lp.shortfall_cols], 0.0)
     if raw.row_dual is not None and raw.col_dual is not None:

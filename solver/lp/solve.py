@@ -13,14 +13,13 @@ from enum import StrEnum
 from solver.economy.compiled import compile_economy
 from solver.economy.model import Economy
 from solver.economy.production import ProductionError, check_production
+from solver.highs import LPOutcome
 from solver.lp.build import RoundInputs, RoundLP, build_round_lp
-from solver.lp.highs_model import HighsRoundModel, RawSolution
+from solver.lp.highs_model import HighsRoundModel
 from solver.lp.results import RoundResult, assign_result
-from solver.status import Method, TerminationCondition
+from solver.status import Method
 
 __all__ = ["ModelPath", "RoundSolver", "solve_round"]
-
-_INFEASIBLE = (TerminationCondition.PROVEN_INFEASIBLE, TerminationCondition.INFEASIBLE_OR_UNBOUNDED)
 
 
 class ModelPath(StrEnum):
@@ -62,9 +61,9 @@ class RoundSolver:
 
     def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> RoundResult:
         """Solve; when a hard (non-elastic) round is infeasible, say which requests fail."""
-        raw: RawSolution = self.model.solve(Method(method), time_limit)
+        raw: LPOutcome = self.model.solve(Method(method), time_limit)
         result = assign_result(self.lp, raw, self.path.value)
-        if raw.termination in _INFEASIBLE and not self.lp.inputs.elastic:
+        if raw.is_infeasible and not self.lp.inputs.elastic:
             elastic = HighsRoundModel(self.lp.with_inputs(replace(self.lp.inputs, elastic=True)))
             report = assign_result(
                 elastic.lp, elastic.solve(Method(method), time_limit), "vectorised"

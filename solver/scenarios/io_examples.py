@@ -63,7 +63,6 @@ from solver.scenarios.io_calibration import (
     default_public_goods,
     emissions,
 )
-from solver.status import TerminationCondition
 
 __all__ = [
     "EMITTER_RULES",
@@ -96,12 +95,7 @@ def _sig(value: float) -> float:
 def _observed(economy: Economy) -> tuple[np.ndarray, np.ndarray]:
     """Activity of each technique and price of each good in the round LP for the requests."""
     result = solve_round(economy)
-    if (
-        result.termination is not TerminationCondition.OPTIMAL
-        or result.activity is None
-        or result.price is None
-        or not result.feasible
-    ):
+    if not result.is_ok or result.activity is None or result.price is None or not result.feasible:
         raise ValueError(
             f"{economy.name}: the round LP for the observed final demand did not solve "
             f"({result.termination.value}); cannot calibrate councils"

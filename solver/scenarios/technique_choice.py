@@ -32,7 +32,6 @@ from solver.economy.production import technology_matrices
 from solver.lp.solve import solve_round
 from solver.scenarios.io_examples import CITY, with_simulated_councils
 from solver.scenarios.synthetic import synthetic_economy
-from solver.status import TerminationCondition
 
 __all__ = ["SCARCE_RESOURCE", "technique_choice_economy"]
 
@@ -106,7 +105,7 @@ def technique_choice_economy(
 
     # The calibration plan: the round LP for the requests, every limit in force.
     plan = solve_round(base)
-    if plan.termination is not TerminationCondition.OPTIMAL or plan.activity is None:
+    if not plan.is_ok or plan.activity is None:
         raise ValueError(f"{base.name}: the calibration round LP did not solve")
     activity = np.asarray(plan.activity, dtype=float)
     tech = technology_matrices(eco)

@@ -32,7 +32,6 @@ from solver.planning.market import Market, Proposals, simulated_proposals
 from solver.planning.result import RoundRecord
 from solver.planning.rules import make_rule
 from solver.planning.session import PlanningSession
-from solver.status import TerminationCondition
 
 __all__ = [
     "LEDGER_GENESIS",
@@ -130,10 +129,7 @@ def close_live_round(
     proposals = round_proposals(session, directory, submitted, live_councils)
     with interruptible(interrupt):
         record = session.close_round(proposals)
-    cut_short = record.lp_status in (
-        TerminationCondition.MAX_TIME_LIMIT,
-        TerminationCondition.INTERRUPTED,
-    )
+    cut_short = record.lp_status is not None and record.lp_status.cut_short
     if cut_short and (
         interrupt.is_set() or (deadline is not None and time.monotonic() >= deadline)
     ):

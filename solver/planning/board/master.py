@@ -44,13 +44,13 @@ from solver.highs import apply_options, highs_bounds, highs_lp, new_highs, run_w
 from solver.planning.board.effort_belief import EffortBelief
 from solver.planning.board.master_blocks import WorkerColumns, master_blocks
 from solver.planning.market import Market
-from solver.status import Method, SolutionStatus, TerminationCondition
+from solver.status import Method, SolutionStatus, SolveOutcome, TerminationCondition
 
 __all__ = ["BoardLPResult", "BoardMaster", "solve_board_lp"]
 
 
 @dataclass(frozen=True)
-class BoardLPResult:
+class BoardLPResult(SolveOutcome):
     """Prices that clear the board's master LP, and how the LP ended."""
 
     prices: np.ndarray

@@ -21,7 +21,6 @@ from solver.planning.board.profit_model import (
 from solver.planning.market import Market, Proposals
 from solver.planning.rules.base import RuleStep, next_box, trust_region
 from solver.planning.rules.lp_memory import BoardMemory
-from solver.status import TerminationCondition
 
 __all__ = ["ModelColumns", "ModelTarget"]
 
@@ -159,7 +158,7 @@ class ModelColumns:
                     self.memory.time_limit - (time.perf_counter() - started), 0.01
                 )
             result = master.solve()
-            if result.termination is not TerminationCondition.OPTIMAL:
+            if not result.is_ok:
                 # stopped or failed: no prices from this round (a service abandons it)
                 return RuleStep(prices=prices.copy(), lp=_total(result, master))
             duals = trust_region(trust_region(result.prices, seed, np.exp(window)), prices, box)

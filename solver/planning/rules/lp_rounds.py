@@ -26,7 +26,6 @@ from solver.planning.board.master import BoardLPResult, solve_board_lp
 from solver.planning.market import Market, Proposals
 from solver.planning.rules.base import RuleStep, trust_region
 from solver.planning.rules.lp_memory import BoardMemory
-from solver.status import TerminationCondition
 
 __all__ = ["REFINE_WINDOWS", "SETTLING_SOLVES", "RefinedWindows", "StabilisedCentre"]
 
@@ -126,15 +125,7 @@ class RefinedWindows:
                 effort_belief=belief,
                 **options,
             )
-            if (
-                result.termination
-                in (
-                    TerminationCondition.PROVEN_INFEASIBLE,
-                    TerminationCondition.INFEASIBLE_OR_UNBOUNDED,
-                )
-                and belief is not None
-                and belief.lagging
-            ):
+            if result.is_infeasible and belief is not None and belief.lagging:
                 # what slow councils keep of their proposals may not fit under a cap: no
                 # prices make that plan feasible, so expect every council to move all the way
                 seconds += result.seconds
@@ -149,7 +140,7 @@ class RefinedWindows:
                     **options,
                 )
             seconds += result.seconds
-            if result.termination is not TerminationCondition.OPTIMAL:
+            if not result.is_ok:
                 if centre is prices:  # no solve gave prices: keep the round's own
                     return prices.copy(), result
                 break
