@@ -53,7 +53,7 @@ from solver.planning.from_economy import market_from_economy
 from solver.planning.market import Market, Proposals, simulated_proposals
 from solver.planning.result import PlanStatus
 from solver.planning.rules.hybrid import Hybrid
-from solver.planning.rules.lp import BoardLP
+from solver.planning.rules.lp import LPRule
 from solver.planning.rules.newton import Newton
 from solver.planning.session import PlanningSession
 from solver.scenarios.bundled import bundled_examples
@@ -126,7 +126,7 @@ def _set_lp_time_limit(rule: Any, seconds: float | None) -> None:
     """Cap the HiGHS time of the next LP (the benchmark's budget, not a tuning choice)."""
     lp = (
         rule
-        if isinstance(rule, BoardLP)
+        if isinstance(rule, LPRule)
         else rule._lp
         if isinstance(rule, Hybrid | Newton)
         else None
@@ -199,7 +199,7 @@ def play(
             )
     run.seconds = time.perf_counter() - start
     lp = getattr(session.rule, "_lp", session.rule)
-    if isinstance(lp, BoardLP) and lp.history:
+    if isinstance(lp, LPRule) and lp.history:
         run.lp_cols = sum(h.use.shape[0] for h in lp.history)  # worker columns only
     if session.rounds:
         result = session.result()
@@ -910,7 +910,7 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         default=[],
         metavar="KEY=VALUE",
-        help="BoardLP options for lp and hybrid, e.g. damping=0.3 grid_steps=20",
+        help="LPRule options for lp and hybrid, e.g. damping=0.3 grid_steps=20",
     )
     parser.add_argument(
         "--label", default="", help="suffix of the output blocks, to keep variants side by side"

@@ -110,7 +110,7 @@ class Rounds(Workers):
         Live councils that have not submitted keep their previous round's proposal; in the
         first round there is none, and the close is refused naming them.
 
-        The ``deadline`` (``time.monotonic()`` seconds) bounds the round's LP. A round is
+        The ``deadline`` (``time.monotonic()`` seconds) bounds the round's master LP. A round is
         stored only when its solve ran to its end: if the deadline passes or the caller is
         cancelled first, the LP is stopped, :class:`RoundAbandoned` is raised and the round
         stays open as it was, so a replay after a restart always meets the same rounds.

@@ -71,7 +71,7 @@ class SolveOutcome:
 
     The raw HiGHS outcome (:class:`~solver.highs.LPOutcome`), the round LP's labelled
     result (:class:`~solver.lp.results.RoundResult`) and the board's master LP's prices
-    (:class:`~solver.planning.board.master.BoardLPResult`) all answer the same questions
+    (:class:`~solver.planning.board.master.MasterLPResult`) all answer the same questions
     the same way, so that no caller tests termination conditions by hand.
     """
 

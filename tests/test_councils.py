@@ -79,7 +79,7 @@ def consumers(rng: np.random.Generator, elasticity: float) -> Consumers:
     weights = sp.csr_array(rng.uniform(0.5, 2.0, (3, 5)))
     return Consumers(
         budget=np.array([5000.0, 10000.0, 2500.0]),
-        weights=weights,
+        preferences=weights,
         elasticity=np.full(3, elasticity),
     )
 
@@ -93,7 +93,7 @@ def test_ces_demand_spends_the_budget_on_the_utility_maximising_bundle(sigma: fl
     assert_allclose(x @ prices, cc.budget, rtol=1e-12)
     # first-order conditions of max sum_j w_j x_j^((sigma-1)/sigma): the marginal utility
     # per unit of money, w_j x_j^(-1/sigma) / p_j, is the same for every good
-    w = cc.weights.toarray()
+    w = cc.preferences.toarray()
     ratio = w * x ** (-1.0 / sigma) / prices
     assert_allclose(ratio, ratio[:, :1] * np.ones_like(ratio), rtol=1e-10)
     if sigma == 1.0:  # Cobb-Douglas: budget shares equal the normalised weights
@@ -104,7 +104,7 @@ def test_doubling_a_budget_doubles_the_request() -> None:
     rng = np.random.default_rng(6)
     cc = consumers(rng, 0.7)
     prices = np.array([10.0, 20.0, 40.0, 1000.0, 3000.0])
-    doubled = Consumers(cc.budget * np.array([2.0, 1.0, 1.0]), cc.weights, cc.elasticity)
+    doubled = Consumers(cc.budget * np.array([2.0, 1.0, 1.0]), cc.preferences, cc.elasticity)
     assert_allclose(
         ces_demand(doubled, prices)[[0]].toarray(), 2 * ces_demand(cc, prices)[[0]].toarray()
     )

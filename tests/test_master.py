@@ -11,7 +11,7 @@ from test_session import one_good
 
 from solver.economy.model import load_economy, parse_economy
 from solver.planning.board.dual_function import dual_value
-from solver.planning.board.master import BoardLPResult, BoardMaster, solve_board_lp
+from solver.planning.board.master import BoardMaster, MasterLPResult, solve_master_lp
 from solver.planning.board.master_blocks import (
     EDGE_STEPS,
     WorkerColumns,
@@ -35,10 +35,10 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "scenarios" / "examp
 
 def board_prices(
     market: Market, prices: np.ndarray, grid_ratio: float, grid_steps: int = 40
-) -> BoardLPResult:
+) -> MasterLPResult:
     """One board LP over the simulated proposals at ``prices``, Cobb-Douglas demand."""
     proposals = simulated_proposals(market, prices)
-    return solve_board_lp(
+    return solve_master_lp(
         [],
         market,
         final_demand(proposals, market.n_items),

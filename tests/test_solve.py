@@ -294,8 +294,8 @@ def test_unbounded_lp_gives_a_status() -> None:
     lp = build_round_lp(compile_economy(load_economy(EXAMPLES / "small_town.json")))
     cost = lp.cost.copy()
     cost[1] = -1.0  # electric steel pays to run (impossible from a validated economy) ...
-    unlimited = replace(lp.inputs, availability=np.full(2, np.inf))  # ... and labour is unlimited
-    result = RoundSolver(replace(lp, cost=cost, inputs=unlimited)).solve()
+    unlimited = replace(lp.bounds, availability=np.full(2, np.inf))  # ... and labour is unlimited
+    result = RoundSolver(replace(lp, cost=cost, bounds=unlimited)).solve()
     assert result.termination in (
         TerminationCondition.UNBOUNDED,
         TerminationCondition.INFEASIBLE_OR_UNBOUNDED,
@@ -324,10 +324,10 @@ def test_resolve_with_new_requests_reuses_the_model() -> None:
     solver = RoundSolver(build_round_lp(compile_economy(eco)))
     first = solver.solve()
     highs = solver.model.highs
-    inputs = solver.lp.inputs
-    demand = inputs.demand.copy()
-    demand[0] = 280  # bread
-    solver.update(replace(inputs, demand=demand))
+    bounds = solver.lp.bounds
+    requests = bounds.net_requests.copy()
+    requests[0] = 280  # bread
+    solver.update(replace(bounds, net_requests=requests))
     second = solver.solve()
     assert solver.model.highs is highs
     assert second.activities["bake"] == pytest.approx(280)

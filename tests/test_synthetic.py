@@ -8,7 +8,7 @@ import pytest
 from solver.economy.compiled import compile_economy
 from solver.economy.model import Economy, GoodKind
 from solver.economy.production import check_production, technology_matrices
-from solver.lp.build import build_round_lp, round_inputs
+from solver.lp.build import build_round_lp, round_bounds
 from solver.lp.solve import ModelPath, RoundSolver
 from solver.scenarios.synthetic import synthetic_economy
 from solver.status import Method, TerminationCondition
@@ -139,20 +139,20 @@ def test_resolve_reuses_model(
 
     vec_solver, _ = solved[ModelPath.VECTORISED]
     highs = vec_solver.model.highs
-    vec_solver.update(round_inputs(compile_economy(changed)))
+    vec_solver.update(round_bounds(compile_economy(changed)))
     vec = vec_solver.solve(Method.SIMPLEX)
     assert vec_solver.model.highs is highs
 
     pyo_solver, _ = solved[ModelPath.PYOMO]
     model, persistent = pyo_solver.model.model, pyo_solver.model.solver
     highs_in_pyomo = persistent._solver_model
-    pyo_solver.update(round_inputs(compile_economy(changed)))
+    pyo_solver.update(round_bounds(compile_economy(changed)))
     pyo = pyo_solver.solve(Method.SIMPLEX)
     assert pyo_solver.model.model is model
     assert pyo_solver.model.solver is persistent
     assert persistent._solver_model is highs_in_pyomo  # not re-instanced
 
-    np.testing.assert_array_equal(vec_solver.lp.inputs.demand, fresh_lp.inputs.demand)
+    np.testing.assert_array_equal(vec_solver.lp.bounds.net_requests, fresh_lp.bounds.net_requests)
     for r in (vec, pyo):
         assert r.termination is TerminationCondition.OPTIMAL
         assert abs(r.objective - fresh.objective) <= TOL * max(1.0, abs(fresh.objective))

@@ -115,7 +115,7 @@ class CompiledEconomy:
         Each primary input's availability (``inf`` where unlimited).
     technique_cost
         Social cost of one unit of each technique's activity: its primary inputs at their
-        weights plus the damage of its emissions.
+        social cost per unit (``weight``) plus the damage of its emissions (theirs).
     shortfall_penalty
         Social cost per unit of each good's unmet request.
     """
@@ -145,9 +145,9 @@ def compile_economy(economy: Economy) -> CompiledEconomy:
     for g, q in investment_demand(economy).items():
         requests[row[g]] += q
     requests -= np.array([g.stock for g in economy.goods])
-    weights = np.array([p.weight for p in economy.primary_inputs], dtype=float)
+    social_cost = np.array([p.weight for p in economy.primary_inputs], dtype=float)
     damage = np.array([p.weight for p in economy.pollutants], dtype=float)
-    cost = tech.primary_use.T @ weights
+    cost = tech.primary_use.T @ social_cost
     if damage.size:
         cost = cost + tech.emissions.T @ damage
     return CompiledEconomy(

@@ -4,18 +4,18 @@ HiGHS as arrays (:mod:`~solver.lp.highs_model`) or modelled in Pyomo
 (:mod:`~solver.lp.results`), all driven by :func:`~solver.lp.solve.solve_round`.
 """
 
-from solver.lp.build import RoundInputs, RoundLP, build_round_lp, round_inputs
+from solver.lp.build import RoundBounds, RoundLP, build_round_lp, round_bounds
 from solver.lp.results import RoundResult, Shortfall
 from solver.lp.solve import ModelPath, RoundSolver, solve_round
 
 __all__ = [
     "ModelPath",
-    "RoundInputs",
+    "RoundBounds",
     "RoundLP",
     "RoundResult",
     "RoundSolver",
     "Shortfall",
     "build_round_lp",
-    "round_inputs",
+    "round_bounds",
     "solve_round",
 ]

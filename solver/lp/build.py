@@ -12,7 +12,7 @@ Columns are the techniques followed by one shortfall per good; rows are the good
 primary input (unlimited ones get an infinite bound, so a round may limit them without
 changing the structure), then one row per federation pollution cap. The structure (matrix,
 costs, names) is fixed by the economy; a round changes only the bounds, through
-:class:`RoundInputs`.
+:class:`RoundBounds`.
 """
 
 from __future__ import annotations
@@ -25,19 +25,20 @@ import scipy.sparse as sp
 from solver.economy.compiled import CompiledEconomy
 from solver.economy.production import TechnologyMatrices
 
-__all__ = ["RoundInputs", "RoundLP", "build_round_lp", "round_inputs"]
+__all__ = ["RoundBounds", "RoundLP", "build_round_lp", "round_bounds"]
 
 INF = np.inf
 
 
 @dataclass(frozen=True)
-class RoundInputs:
+class RoundBounds:
     """Everything a round may change without rebuilding the model.
 
     Attributes
     ----------
-    demand
-        Net output required of each good (requests minus stock); may be negative.
+    net_requests
+        Net output required of each good: the councils' and federations' requests and
+        the capacity investments, less the stock; may be negative.
     availability
         Limit on each primary input (``inf`` where unlimited).
     capacity
@@ -45,11 +46,11 @@ class RoundInputs:
     caps
         Limit of each pollution-cap row.
     elastic
-        Whether demand may go unmet at the shortfall penalty. Without it an unmeetable
-        demand makes the LP infeasible.
+        Whether requests may go unmet at the shortfall penalty. Without it an unmeetable
+        request makes the LP infeasible.
     """
 
-    demand: np.ndarray
+    net_requests: np.ndarray
     availability: np.ndarray
     capacity: np.ndarray
     caps: np.ndarray
@@ -66,7 +67,7 @@ class RoundLP:
         Constraint matrix, CSC, ``n_rows x n_cols``.
     cost
         Objective coefficient of each column.
-    inputs
+    bounds
         The bounds of this round.
     tech
         The technology matrices the LP was built from.
@@ -78,7 +79,7 @@ class RoundLP:
 
     matrix: sp.csc_array
     cost: np.ndarray
-    inputs: RoundInputs
+    bounds: RoundBounds
     tech: TechnologyMatrices
     cap_rows: list[tuple[str, str]]
     cap_pollutant: np.ndarray
@@ -126,7 +127,7 @@ class RoundLP:
 
     @property
     def shortfall_penalty(self) -> np.ndarray:
-        """Social cost per unit of unmet demand, per good."""
+        """Social cost per unit of unmet request, per good."""
         return self.cost[self.shortfall_cols]
 
     @property
@@ -145,13 +146,13 @@ class RoundLP:
     @property
     def row_lower(self) -> np.ndarray:
         return np.concatenate(
-            [self.inputs.demand, np.full(self.n_primary + len(self.cap_rows), -INF)]
+            [self.bounds.net_requests, np.full(self.n_primary + len(self.cap_rows), -INF)]
         )
 
     @property
     def row_upper(self) -> np.ndarray:
         return np.concatenate(
-            [np.full(self.n_goods, INF), self.inputs.availability, self.inputs.caps]
+            [np.full(self.n_goods, INF), self.bounds.availability, self.bounds.caps]
         )
 
     @property
@@ -160,34 +161,34 @@ class RoundLP:
 
     @property
     def col_upper(self) -> np.ndarray:
-        shortfall = INF if self.inputs.elastic else 0.0
-        return np.concatenate([self.inputs.capacity, np.full(self.n_goods, shortfall)])
+        shortfall = INF if self.bounds.elastic else 0.0
+        return np.concatenate([self.bounds.capacity, np.full(self.n_goods, shortfall)])
 
-    def with_inputs(self, inputs: RoundInputs) -> RoundLP:
+    def with_bounds(self, bounds: RoundBounds) -> RoundLP:
         """The same LP with another round's bounds (shapes are checked)."""
-        _check_shapes(self, inputs)
-        return replace(self, inputs=inputs)
+        _check_shapes(self, bounds)
+        return replace(self, bounds=bounds)
 
 
-def _check_shapes(lp: RoundLP, inputs: RoundInputs) -> None:
+def _check_shapes(lp: RoundLP, bounds: RoundBounds) -> None:
     for name, arr, n in (
-        ("demand", inputs.demand, lp.n_goods),
-        ("availability", inputs.availability, lp.n_primary),
-        ("capacity", inputs.capacity, lp.n_techniques),
-        ("caps", inputs.caps, len(lp.cap_rows)),
+        ("net_requests", bounds.net_requests, lp.n_goods),
+        ("availability", bounds.availability, lp.n_primary),
+        ("capacity", bounds.capacity, lp.n_techniques),
+        ("caps", bounds.caps, len(lp.cap_rows)),
     ):
         if np.shape(arr) != (n,):
             raise ValueError(f"{name}: expected {n} values, got shape {np.shape(arr)}")
-        if name != "demand" and np.any(np.asarray(arr) < 0):
+        if name != "net_requests" and np.any(np.asarray(arr) < 0):
             raise ValueError(f"{name}: must be non-negative")
         if np.any(np.isnan(arr)):
             raise ValueError(f"{name}: contains NaN")
 
 
-def round_inputs(compiled: CompiledEconomy) -> RoundInputs:
+def round_bounds(compiled: CompiledEconomy) -> RoundBounds:
     """The bounds stated in the economy: net requests, availabilities, capacities, caps."""
-    return RoundInputs(
-        demand=compiled.requests.copy(),
+    return RoundBounds(
+        net_requests=compiled.requests.copy(),
         availability=compiled.availability.copy(),
         capacity=compiled.tech.capacity.copy(),
         caps=compiled.caps.limits.copy(),
@@ -211,14 +212,14 @@ def build_round_lp(compiled: CompiledEconomy) -> RoundLP:
     )
     matrix.sum_duplicates()
     matrix.eliminate_zeros()
-    inputs = round_inputs(compiled)
+    bounds = round_bounds(compiled)
     lp = RoundLP(
         matrix=matrix,
         cost=np.concatenate([compiled.technique_cost, compiled.shortfall_penalty]),
-        inputs=inputs,
+        bounds=bounds,
         tech=tech,
         cap_rows=cap_rows,
         cap_pollutant=cap_pollutant,
     )
-    _check_shapes(lp, inputs)
+    _check_shapes(lp, bounds)
     return lp

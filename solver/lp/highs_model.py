@@ -20,7 +20,7 @@ from solver.highs import (
     outcome_from_highs,
     resolved_method,
 )
-from solver.lp.build import RoundInputs, RoundLP
+from solver.lp.build import RoundBounds, RoundLP
 from solver.status import Method, SolutionStatus, TerminationCondition
 
 __all__ = ["HighsRoundModel"]
@@ -43,9 +43,9 @@ class HighsRoundModel:
         if status == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS rejected the round LP")
 
-    def update(self, inputs: RoundInputs) -> None:
+    def update(self, bounds: RoundBounds) -> None:
         """Change the round's bounds in place; the structure and the basis are kept."""
-        self.lp = self.lp.with_inputs(inputs)
+        self.lp = self.lp.with_bounds(bounds)
         rows = np.arange(self.lp.n_rows, dtype=np.int32)
         cols = np.arange(self.lp.n_cols, dtype=np.int32)
         self.highs.changeRowsBounds(  # type: ignore[attr-defined]

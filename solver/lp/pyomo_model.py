@@ -1,7 +1,7 @@
 """Pyomo path: the round's LP as an algebraic Pyomo model, solved through Pyomo's
 persistent HiGHS interface.
 
-Every per-round input (demands, availabilities, capacities, caps) is a mutable Param, so a new
+Every per-round bound (net requests, availabilities, capacities, caps) is a mutable Param, so a new
 round changes Param values and the persistent solver pushes only those to HiGHS: the model
 is built once. The model is read from the same :class:`~solver.lp.build.RoundLP` as the
 vectorised path, so the two cannot drift apart; it is the readable reference, and the path
@@ -27,7 +27,7 @@ from solver.highs import (
     resolved_method,
     stdout_to_stderr,
 )
-from solver.lp.build import RoundInputs, RoundLP
+from solver.lp.build import RoundBounds, RoundLP
 from solver.status import Method, SolutionStatus, TerminationCondition
 
 __all__ = ["PyomoRoundModel", "create_pyomo_model"]
@@ -62,7 +62,7 @@ def create_pyomo_model(lp: RoundLP) -> pyo.ConcreteModel:
     """The round's LP as a Pyomo model with mutable Params for every per-round input.
 
     Components: ``x[t]`` activities, ``s[g]`` shortfalls; ``balance[g]``, ``limit[p]`` and
-    ``cap[k]`` constraints; Params ``demand``, ``availability``, ``capacity``, ``cap_limit``
+    ``cap[k]`` constraints; Params ``net_requests``, ``availability``, ``capacity``, ``cap_limit``
     and ``shortfall_limit``.
     """
     m = pyo.ConcreteModel(name="planning_round")
@@ -71,14 +71,16 @@ def create_pyomo_model(lp: RoundLP) -> pyo.ConcreteModel:
     m.P = pyo.RangeSet(0, lp.n_primary - 1)
     m.K = pyo.RangeSet(0, len(lp.cap_rows) - 1)
 
-    inputs = lp.inputs
-    m.demand = pyo.Param(m.G, mutable=True, initialize=dict(enumerate(inputs.demand.tolist())))
-    m.availability = pyo.Param(
-        m.P, mutable=True, initialize=dict(enumerate(inputs.availability.tolist()))
+    bounds = lp.bounds
+    m.net_requests = pyo.Param(
+        m.G, mutable=True, initialize=dict(enumerate(bounds.net_requests.tolist()))
     )
-    m.capacity = pyo.Param(m.T, mutable=True, initialize=dict(enumerate(inputs.capacity.tolist())))
-    m.cap_limit = pyo.Param(m.K, mutable=True, initialize=dict(enumerate(inputs.caps.tolist())))
-    shortfall_ub = float("inf") if inputs.elastic else 0.0
+    m.availability = pyo.Param(
+        m.P, mutable=True, initialize=dict(enumerate(bounds.availability.tolist()))
+    )
+    m.capacity = pyo.Param(m.T, mutable=True, initialize=dict(enumerate(bounds.capacity.tolist())))
+    m.cap_limit = pyo.Param(m.K, mutable=True, initialize=dict(enumerate(bounds.caps.tolist())))
+    shortfall_ub = float("inf") if bounds.elastic else 0.0
     m.shortfall_limit = pyo.Param(m.G, mutable=True, initialize=shortfall_ub)
 
     m.x = pyo.Var(m.T, bounds=lambda m, t: (0.0, m.capacity[t]))
@@ -103,7 +105,7 @@ def create_pyomo_model(lp: RoundLP) -> pyo.ConcreteModel:
 
     off_p = lp.primary_rows.start
     off_k = lp.cap_row_slice.start
-    m.balance = pyo.Constraint(m.G, rule=lambda m, g: activity(g) + m.s[g] >= m.demand[g])
+    m.balance = pyo.Constraint(m.G, rule=lambda m, g: activity(g) + m.s[g] >= m.net_requests[g])
     m.limit = pyo.Constraint(m.P, rule=lambda m, p: activity(off_p + p) <= m.availability[p])
     m.cap = pyo.Constraint(m.K, rule=lambda m, k: activity(off_k + k) <= m.cap_limit[k])
     return m
@@ -132,15 +134,15 @@ class PyomoRoundModel:
             self.model.s[g] for g in self.model.G
         ]
 
-    def update(self, inputs: RoundInputs) -> None:
+    def update(self, bounds: RoundBounds) -> None:
         """Set the mutable Params to another round's bounds; nothing is rebuilt."""
-        self.lp = self.lp.with_inputs(inputs)
+        self.lp = self.lp.with_bounds(bounds)
         m = self.model
-        m.demand.store_values(dict(enumerate(inputs.demand.tolist())))
-        m.availability.store_values(dict(enumerate(inputs.availability.tolist())))
-        m.capacity.store_values(dict(enumerate(inputs.capacity.tolist())))
-        m.cap_limit.store_values(dict(enumerate(inputs.caps.tolist())))
-        m.shortfall_limit.store_values(float("inf") if inputs.elastic else 0.0)
+        m.net_requests.store_values(dict(enumerate(bounds.net_requests.tolist())))
+        m.availability.store_values(dict(enumerate(bounds.availability.tolist())))
+        m.capacity.store_values(dict(enumerate(bounds.capacity.tolist())))
+        m.cap_limit.store_values(dict(enumerate(bounds.caps.tolist())))
+        m.shortfall_limit.store_values(float("inf") if bounds.elastic else 0.0)
 
     def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> LPOutcome:
         """Solve through Pyomo's persistent HiGHS interface."""

@@ -202,7 +202,7 @@ def assign_result(lp: RoundLP, raw: LPOutcome, path: str) -> RoundResult:
         primary_inputs=tech.primary_inputs,
         councils=tech.councils,
         cap_rows=lp.cap_rows,
-        required=lp.inputs.demand,
+        required=lp.bounds.net_requests,
     )
     if raw.x is not None:
         x = raw.x

@@ -14,7 +14,7 @@ from solver.economy.compiled import compile_economy
 from solver.economy.model import Economy
 from solver.economy.production import ProductionError, check_production
 from solver.highs import LPOutcome
-from solver.lp.build import RoundInputs, RoundLP, build_round_lp
+from solver.lp.build import RoundBounds, RoundLP, build_round_lp
 from solver.lp.highs_model import HighsRoundModel
 from solver.lp.results import RoundResult, assign_result
 from solver.status import Method
@@ -55,16 +55,16 @@ class RoundSolver:
     def lp(self) -> RoundLP:
         return self.model.lp
 
-    def update(self, inputs: RoundInputs) -> None:
+    def update(self, bounds: RoundBounds) -> None:
         """New bounds for the next round; the built model is reused."""
-        self.model.update(inputs)
+        self.model.update(bounds)
 
     def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> RoundResult:
         """Solve; when a hard (non-elastic) round is infeasible, say which requests fail."""
         raw: LPOutcome = self.model.solve(Method(method), time_limit)
         result = assign_result(self.lp, raw, self.path.value)
-        if raw.is_infeasible and not self.lp.inputs.elastic:
-            elastic = HighsRoundModel(self.lp.with_inputs(replace(self.lp.inputs, elastic=True)))
+        if raw.is_infeasible and not self.lp.bounds.elastic:
+            elastic = HighsRoundModel(self.lp.with_bounds(replace(self.lp.bounds, elastic=True)))
             report = assign_result(
                 elastic.lp, elastic.solve(Method(method), time_limit), "vectorised"
             )
@@ -72,7 +72,7 @@ class RoundSolver:
             result.shortfalls_from_elastic_resolve = True
             result.notes.append(
                 "the requests cannot all be met; shortfalls come from the same round "
-                "with unmet demand allowed at its penalty"
+                "with unmet requests allowed at their penalty"
             )
         return result
 
@@ -99,7 +99,7 @@ def solve_round(
     time_limit
         Seconds; on expiry the result says ``MAX_TIME_LIMIT`` and carries any feasible plan.
     elastic
-        Allow unmet demand at each good's shortfall penalty (the LP is then always
+        Allow unmet requests at each good's shortfall penalty (the LP is then always
         feasible and the shortfalls are the feasibility report). ``False`` makes every
         request a hard constraint.
     check
@@ -118,5 +118,5 @@ def solve_round(
             raise ProductionError(report)
     lp = build_round_lp(compiled)
     if not elastic:
-        lp = lp.with_inputs(replace(lp.inputs, elastic=False))
+        lp = lp.with_bounds(replace(lp.bounds, elastic=False))
     return RoundSolver(lp, path).solve(method, time_limit)

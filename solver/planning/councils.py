@@ -36,15 +36,15 @@ class Consumers:
     ----------
     budget
         What each council may spend at indicative prices, shape ``(C,)``.
-    weights
-        ``(C, n_items)`` sparse CSR matrix of utility weights over the flat item vector; a
-        council only asks for the items it weights.
+    preferences
+        ``(C, n_items)`` sparse CSR matrix of the CES preference weights ``w`` over the flat
+        item vector; a council only asks for the items it has a preference for.
     elasticity
         Elasticity of substitution of each council, shape ``(C,)``; 1 is Cobb-Douglas.
     """
 
     budget: np.ndarray
-    weights: sp.csr_array
+    preferences: sp.csr_array
     elasticity: np.ndarray
 
     @property
@@ -67,7 +67,7 @@ def ces_demand(
     ``N`` councils pays ``p / N`` and the board compares supply with the mean request) gives
     the same total.
     """
-    w = consumers.weights
+    w = consumers.preferences
     rows = np.repeat(np.arange(consumers.n), np.diff(w.indptr))
     sigma = consumers.elasticity[rows]
     p = prices[w.indices]
@@ -191,7 +191,7 @@ class LinearWorkers:
         inputs and pollution permits.
     unit_cost
         ``(T,)`` social cost per unit of activity that the board does not price (emissions
-        of pollutants valued at their fixed weights).
+        of pollutants valued at their damage per unit).
     capacity
         ``(T,)`` largest activity level, finite.
     effort_at_capacity

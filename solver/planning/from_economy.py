@@ -120,16 +120,16 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
     if initial_prices not in ("cost", "uniform"):
         raise ValueError(f"initial_prices: 'cost' or 'uniform', got {initial_prices!r}")
     solver = RoundSolver(lp)
-    weights = np.array([p.weight for p in economy.primary_inputs], dtype=float)
+    social_cost = np.array([p.weight for p in economy.primary_inputs], dtype=float)
 
-    def cost_prices(demand: np.ndarray) -> np.ndarray | None:
-        solver.update(replace(lp.inputs, demand=demand))
+    def cost_prices(requests: np.ndarray) -> np.ndarray | None:
+        solver.update(replace(lp.bounds, net_requests=requests))
         result = solver.solve()
         if not result.has_duals or result.shortfalls():
             return None
         assert result.price is not None and result.rent is not None
         caps = result.pollution_price if result.pollution_price is not None else np.zeros(n_caps)
-        prices = np.concatenate([result.price, weights + result.rent, caps])
+        prices = np.concatenate([result.price, social_cost + result.rent, caps])
         return np.maximum(prices, _floor_of(prices))
 
     # One unit of every good: the cost prices of all goods (labour values plus the rents of
@@ -142,7 +142,7 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
     if initial_prices == "cost":
         # The duals at the stated requests also carry the rents of the limits that bind
         # there (a pollution cap, scarce land).
-        at_requests = cost_prices(lp.inputs.demand) if lp.inputs.demand.any() else None
+        at_requests = cost_prices(lp.bounds.net_requests) if lp.bounds.net_requests.any() else None
         start = at_requests if at_requests is not None else unit_costs
 
     effort_share = np.array([wc.effort_cost_share for wc in economy.worker_councils], dtype=float)[
@@ -163,7 +163,7 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
     ccs = economy.consumer_councils
     consumers = Consumers(
         budget=budgets.private,
-        weights=sp.csr_array(
+        preferences=sp.csr_array(
             stack_quantities(index, [cc.preferences or cc.requests for cc in ccs]).T
         ),
         elasticity=np.array([cc.substitution_elasticity for cc in ccs], dtype=float),
@@ -174,7 +174,7 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
     if feds:
         federations = Consumers(
             budget=budgets.federation,
-            weights=sp.csr_array(
+            preferences=sp.csr_array(
                 stack_quantities(index, [f.public_preferences or f.public_requests for f in feds]).T
             ),
             elasticity=np.ones(len(feds)),

@@ -349,7 +349,7 @@ class RoundRecord:
     rejected
         Number of proposals the board did not approve.
     lp_status, lp_seconds
-        Termination of the round's LP and its solve time (``None`` when the rule solved
+        Termination of the board's master LP and its solve time (``None`` when the rule solved
         none).
     seconds
         Wall time of the round (proposals, evaluation and price rule).

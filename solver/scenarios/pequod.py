@@ -193,7 +193,7 @@ def pequod_economy(
         shape=(n_consumers, n_items),
     )
     consumers = Consumers(
-        budget=np.full(n_consumers, 5000.0), weights=weights, elasticity=np.ones(n_consumers)
+        budget=np.full(n_consumers, 5000.0), preferences=weights, elasticity=np.ones(n_consumers)
     )
     permits = None
     if pollutant:

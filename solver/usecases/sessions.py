@@ -115,7 +115,7 @@ def close_live_round(
     (:func:`round_proposals`); returns its record and its ledger hash, chained to
     ``previous_sha256``.
 
-    ``interrupt`` stops the round's LP from another thread; ``deadline`` is a
+    ``interrupt`` stops the round's master LP from another thread; ``deadline`` is a
     :func:`time.monotonic` instant (the LP's own time limit is the rule's ``time_limit``).
 
     Raises

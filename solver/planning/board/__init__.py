@@ -6,13 +6,13 @@ round is from a plan (:mod:`~.excess`).
 
 from solver.planning.board.evaluation import Evaluation, evaluate
 from solver.planning.board.excess import clearing_excess, free_items, relative_excess
-from solver.planning.board.master import BoardLPResult, BoardMaster
+from solver.planning.board.master import BoardMaster, MasterLPResult
 from solver.planning.board.profit_model import ProfitModel, model_clearing_prices
 
 __all__ = [
-    "BoardLPResult",
     "BoardMaster",
     "Evaluation",
+    "MasterLPResult",
     "ProfitModel",
     "clearing_excess",
     "evaluate",

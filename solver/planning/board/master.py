@@ -1,4 +1,4 @@
-"""The facilitation board's round LP: a master LP over the councils' proposals.
+"""The facilitation board's master LP over the councils' proposals.
 
 The board knows the councils' proposals, not their utilities or production functions. Its
 LP is the Dantzig-Wolfe master of the planning problem (Malinvaud 1967; see
@@ -46,11 +46,11 @@ from solver.planning.board.master_blocks import WorkerColumns, master_blocks
 from solver.planning.market import Market
 from solver.status import Method, SolutionStatus, SolveOutcome, TerminationCondition
 
-__all__ = ["BoardLPResult", "BoardMaster", "solve_board_lp"]
+__all__ = ["BoardMaster", "MasterLPResult", "solve_master_lp"]
 
 
 @dataclass(frozen=True)
-class BoardLPResult(SolveOutcome):
+class MasterLPResult(SolveOutcome):
     """Prices that clear the board's master LP, and how the LP ended."""
 
     prices: np.ndarray
@@ -79,8 +79,9 @@ class BoardMaster:
         Cobb-Douglas worker proposals of the rounds so far, each round with the same units.
     market
         The market, for the techniques of linear councils (:func:`technique_steps`).
-    demand, permits
-        This round's total requests and offered permits per item.
+    requests, permits
+        This round's total requests (consumer councils' and federations') and offered
+        permits per item: the demand steps follow the requests along their elasticity.
     prices
         The round's indicative prices, the centre of the grid.
     demand_elasticity, permit_elasticity
@@ -103,7 +104,7 @@ class BoardMaster:
         self,
         history: list[WorkerColumns],
         market: Market,
-        demand: np.ndarray,
+        requests: np.ndarray,
         permits: np.ndarray,
         prices: np.ndarray,
         *,
@@ -119,7 +120,7 @@ class BoardMaster:
         layout, blocks, floor = master_blocks(
             history,
             market,
-            demand,
+            requests,
             permits,
             prices,
             demand_elasticity=demand_elasticity,
@@ -213,7 +214,7 @@ class BoardMaster:
         self.n_cols -= int(drop.sum())
         return int(drop.sum())
 
-    def solve(self) -> BoardLPResult:
+    def solve(self) -> MasterLPResult:
         """Solve and return the balance duals as prices (and :attr:`council_values`)."""
         h = self._highs
         if self._solved:  # columns were added: the method for the new size, from scratch
@@ -232,7 +233,7 @@ class BoardMaster:
             new[self.touched] = dual[: self.n_items][self.touched]
             # each council's best profit among its columns: what a new column must beat
             self.council_values = dual[self.n_items : self.n_items + self.n_units]
-        return BoardLPResult(
+        return MasterLPResult(
             prices=new,
             termination=termination,
             solution=solution,
@@ -246,13 +247,13 @@ class BoardMaster:
     the master gets from the council's columns at the duals."""
 
 
-def solve_board_lp(
+def solve_master_lp(
     history: list[WorkerColumns],
     market: Market,
-    demand: np.ndarray,
+    requests: np.ndarray,
     permits: np.ndarray,
     prices: np.ndarray,
     **options: Any,
-) -> BoardLPResult:
+) -> MasterLPResult:
     """Solve the master LP once (:class:`BoardMaster`); its balance duals are the next prices."""
-    return BoardMaster(history, market, demand, permits, prices, **options).solve()
+    return BoardMaster(history, market, requests, permits, prices, **options).solve()

@@ -45,7 +45,7 @@ class WorkerColumns:
         ``(U, n_items)`` CSR: each unit's use of every item (inputs minus outputs).
     cost
         ``(U,)`` what each proposal costs beyond the items it uses: the effort its council
-        states, plus a technique's fixed unit cost (pollutants valued at their weights).
+        states, plus a technique's fixed unit cost (pollutants valued at their damage per unit).
     """
 
     use: sp.csr_array
@@ -97,7 +97,7 @@ class TechniqueSteps:
         ``(n_items, T)`` CSC: each technique's use of every item per unit (inputs minus
         outputs).
     unit_cost
-        ``(T,)`` fixed social cost per unit (pollutants at their weights).
+        ``(T,)`` fixed social cost per unit (pollutants at their damage per unit).
     capacity
         ``(T,)`` upper bound of each activity.
     technique, cost, upper
@@ -325,7 +325,7 @@ def item_step_block(
 def master_blocks(
     history: list[WorkerColumns],
     market: Market,
-    demand: np.ndarray,
+    requests: np.ndarray,
     permits: np.ndarray,
     prices: np.ndarray,
     *,
@@ -356,7 +356,7 @@ def master_blocks(
             else []
         ),
         item_step_block(
-            "demand steps", demand, demand_elasticity, 1.0, prices, ratios, grid_steps, layout
+            "demand steps", requests, demand_elasticity, 1.0, prices, ratios, grid_steps, layout
         ),
         item_step_block(
             "permit steps", permits, permit_elasticity, -1.0, prices, ratios, grid_steps, layout

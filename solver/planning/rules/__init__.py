@@ -12,15 +12,15 @@ that rules can be compared on the same economy and the same proposals:
 
 from solver.planning.rules.base import PriceRule, RuleStep
 from solver.planning.rules.hybrid import Hybrid
-from solver.planning.rules.lp import BoardLP
+from solver.planning.rules.lp import LPRule
 from solver.planning.rules.newton import Newton
 from solver.planning.rules.registry import PRICE_RULES, make_rule, rule_options
 from solver.planning.rules.tatonnement import Tatonnement, TatonnementState, tatonnement_step
 
 __all__ = [
     "PRICE_RULES",
-    "BoardLP",
     "Hybrid",
+    "LPRule",
     "Newton",
     "PriceRule",
     "RuleStep",

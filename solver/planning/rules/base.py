@@ -8,7 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
-from solver.planning.board.master import BoardLPResult
+from solver.planning.board.master import MasterLPResult
 from solver.planning.market import Market, Proposals
 
 __all__ = ["PriceRule", "RuleStep", "next_box", "trust_region"]
@@ -20,10 +20,10 @@ __all__ = ["PriceRule", "RuleStep", "next_box", "trust_region"]
 
 @dataclass(frozen=True)
 class RuleStep:
-    """The next indicative prices, and the round LP's outcome when the rule solved one."""
+    """The next indicative prices, and the board's master LP's outcome when the rule solved one."""
 
     prices: np.ndarray
-    lp: BoardLPResult | None = None
+    lp: MasterLPResult | None = None
 
 
 class PriceRule(Protocol):
@@ -71,7 +71,7 @@ class PriceRule(Protocol):
         Returns
         -------
         RuleStep
-            The next prices, and the round LP's outcome where the rule solved one.
+            The next prices, and the master LP's outcome where the rule solved one.
         """
         ...
 
@@ -100,7 +100,8 @@ WIDEST_BOX = float(np.log(8.0))  # largest log price move per round of the model
 
 
 def next_box(box: float, excess: float, last_excess: float | None, widest: float) -> float:
-    """The model-based rules' trust region after a round: half as wide after a round whose
+    """The model-based rules' trust region (a log price half-width) after a round: half as
+    wide after a round whose
     largest excess grew (the model misled the board), half as wide again (up to
     ``widest``) after one where it fell."""
     if last_excess is None:
@@ -108,12 +109,13 @@ def next_box(box: float, excess: float, last_excess: float | None, widest: float
     return 0.5 * box if excess > last_excess else min(1.5 * box, widest)
 
 
-def trust_region(target: np.ndarray, prices: np.ndarray, box: float | np.ndarray) -> np.ndarray:
-    """Clip ``target`` to ``[p / box, p * box + (box - 1) mean(p)]`` (``box`` per item or not).
+def trust_region(target: np.ndarray, prices: np.ndarray, ratio: float | np.ndarray) -> np.ndarray:
+    """Clip ``target`` to ``[p / ratio, p * ratio + (ratio - 1) mean(p)]`` (``ratio`` per item
+    or not). A rule's ``box`` is the log of the ratio: ``trust_region(t, p, exp(box))``.
 
     The additive term lets a price that starts near zero (a pollution permit whose cap did
     not bind at the first prices) reach its level in a few rounds instead of creeping up by
     a factor per round.
     """
     scale = float(np.mean(prices)) if prices.size else 0.0
-    return np.clip(target, prices / box, prices * box + (box - 1.0) * scale)
+    return np.clip(target, prices / ratio, prices * ratio + (ratio - 1.0) * scale)

@@ -9,13 +9,13 @@ import numpy as np
 from solver.planning.board.excess import relative_excess
 from solver.planning.market import Market, Proposals
 from solver.planning.rules.base import RuleStep
-from solver.planning.rules.lp import BoardLP, _HoldsBoardLP
+from solver.planning.rules.lp import LPRule, _HoldsLPRule
 from solver.planning.rules.tatonnement import Tatonnement
 
 __all__ = ["Hybrid"]
 
 
-class Hybrid(_HoldsBoardLP):
+class Hybrid(_HoldsLPRule):
     """Tatonnement while the excesses are large, then the board's LP.
 
     The published tatonnement rule moves every price by its own excess, without an LP. The
@@ -38,7 +38,7 @@ class Hybrid(_HoldsBoardLP):
         self.switch_below = switch_below
         self.max_tatonnement_rounds = max_tatonnement_rounds
         self._tatonnement = Tatonnement()
-        self._lp = BoardLP(**lp_options)
+        self._lp = LPRule(**lp_options)
         self._rounds = 0
         self._switched = False
 

@@ -16,11 +16,11 @@ from solver.planning.rules.lp_model_columns import ModelColumns, ModelTarget
 from solver.planning.rules.lp_rounds import REFINE_WINDOWS, RefinedWindows, StabilisedCentre
 from solver.status import Method
 
-__all__ = ["REFINE_WINDOWS", "BoardLP", "ModelTarget", "dual_value_is_exact"]
+__all__ = ["REFINE_WINDOWS", "LPRule", "ModelTarget", "dual_value_is_exact"]
 
 
-class BoardLP:
-    """The ``lp`` rule: the next prices are the shadow prices of the board's round LP.
+class LPRule:
+    """The ``lp`` rule: the next prices are the shadow prices of the board's master LP.
 
     The LP (:class:`~solver.planning.board.master.BoardMaster`) is the Dantzig-Wolfe master of the
     planning problem: worker councils' proposals as columns (linear councils' techniques as
@@ -81,7 +81,8 @@ class BoardLP:
     curve_steps, curve_width
         Points of each council's predicted supply curve that seed the master.
     box
-        Widest log price move per round with model columns.
+        Widest log price move per round with model columns (a log half-width: ``ln 8``
+        lets a price move by a factor 8).
     refine
         Without model columns or the centre (below): the master is solved once per window,
         each solve centred on the last one's duals, its demand steps following the board's
@@ -108,7 +109,7 @@ class BoardLP:
         round's proposals and stated effort costs correct, rather than by the economy's
         prior alone. On by default: the prior is the board's model, not the council.
     method, time_limit
-        HiGHS method per LP, and the time limit of a round's LP solves together.
+        HiGHS method per LP, and the time limit of a round's master LP solves together.
     """
 
     name = "lp"
@@ -174,7 +175,7 @@ class BoardLP:
 
     @property
     def time_limit(self) -> float | None:
-        """HiGHS time limit of a round's LP solves together, in seconds (``None``: none)."""
+        """HiGHS time limit of a round's master LP solves together, in seconds (``None``: none)."""
         return self.memory.time_limit
 
     @time_limit.setter
@@ -265,10 +266,10 @@ def dual_value_is_exact(market: Market) -> bool:
     return market.permits is None and all(bool(np.all(g.elasticity == 1.0)) for g in groups)
 
 
-class _HoldsBoardLP:
-    """A rule that solves its LP rounds with a :class:`BoardLP` in ``self._lp``."""
+class _HoldsLPRule:
+    """A rule that solves its LP rounds with a :class:`LPRule` in ``self._lp``."""
 
-    _lp: BoardLP
+    _lp: LPRule
 
     @property
     def time_limit(self) -> float | None:
@@ -280,9 +281,9 @@ class _HoldsBoardLP:
         self._lp.time_limit = seconds
 
     def expected_activity(self, market: Market, prices: np.ndarray) -> np.ndarray | None:
-        """What the board expects of linear councils next round (:class:`BoardLP`)."""
+        """What the board expects of linear councils next round (:class:`LPRule`)."""
         return self._lp.expected_activity(market, prices)
 
     def learn_from(self, market: Market, prices: np.ndarray, activity: np.ndarray) -> None:
-        """Start from an earlier plan's final activities (:meth:`BoardLP.learn_from`)."""
+        """Start from an earlier plan's final activities (:meth:`LPRule.learn_from`)."""
         self._lp.learn_from(market, prices, activity)

@@ -17,7 +17,7 @@ __all__ = ["BoardMemory"]
 
 
 class BoardMemory:
-    """The ``lp`` rule's memory (see :class:`~solver.planning.rules.lp.BoardLP` for the
+    """The ``lp`` rule's memory (see :class:`~solver.planning.rules.lp.LPRule` for the
     options)."""
 
     def __init__(

@@ -1,5 +1,5 @@
 """The ``lp`` rule's third way to solve a round: column generation over the board's model
-of Cobb-Douglas worker councils (see :class:`~solver.planning.rules.lp.BoardLP`, "Model
+of Cobb-Douglas worker councils (see :class:`~solver.planning.rules.lp.LPRule`, "Model
 columns")."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from solver.planning.board.excess import clearing_excess
-from solver.planning.board.master import BoardLPResult, BoardMaster
+from solver.planning.board.master import BoardMaster, MasterLPResult
 from solver.planning.board.profit_model import (
     ProfitModel,
     income_adjusted_demand,
@@ -44,7 +44,7 @@ class ModelTarget:
 
 class ModelColumns:
     """Column generation over the board's model of Cobb-Douglas worker councils (see
-    :class:`~solver.planning.rules.lp.BoardLP`, "Model columns")."""
+    :class:`~solver.planning.rules.lp.LPRule`, "Model columns")."""
 
     def __init__(
         self,
@@ -132,7 +132,7 @@ class ModelColumns:
         move = np.abs(np.log(seed / prices))
         window = 0.5 * move + 0.005
         radius = np.minimum(move + window, self._box)
-        box = float(np.exp(self._box))
+        ratio = float(np.exp(self._box))
         k = np.arange(-self.curve_steps, self.curve_steps + 1, dtype=float)
         curves = model.supply_curves(seed, np.exp(self.curve_width * k / max(self.curve_steps, 1)))
         started = time.perf_counter()
@@ -161,7 +161,7 @@ class ModelColumns:
             if not result.is_ok:
                 # stopped or failed: no prices from this round (a service abandons it)
                 return RuleStep(prices=prices.copy(), lp=_total(result, master))
-            duals = trust_region(trust_region(result.prices, seed, np.exp(window)), prices, box)
+            duals = trust_region(trust_region(result.prices, seed, np.exp(window)), prices, ratio)
             values = master.council_values
             gain = float(np.maximum(model.profits(duals) - values, 0.0).sum())
             if passes == self.column_rounds or gain <= self.column_gap * np.abs(values).sum():
@@ -173,6 +173,6 @@ class ModelColumns:
         return RuleStep(prices=new, lp=_total(result, master))
 
 
-def _total(result: BoardLPResult, master: BoardMaster) -> BoardLPResult:
+def _total(result: MasterLPResult, master: BoardMaster) -> MasterLPResult:
     """``result`` with the HiGHS time of every solve of ``master``."""
     return dataclasses.replace(result, seconds=master.seconds, n_cols=master.n_cols)

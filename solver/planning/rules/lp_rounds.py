@@ -1,5 +1,5 @@
 """The three ways the ``lp`` rule solves a round, each a class chosen once, when the rule
-first meets its market (:class:`~solver.planning.rules.lp.BoardLP`):
+first meets its market (:class:`~solver.planning.rules.lp.LPRule`):
 
 * :class:`RefinedWindows`: the master solved once per window, each centred on the last
   solve's duals (linear councils, and any market without the two below);
@@ -22,7 +22,7 @@ import numpy as np
 
 from solver.planning.board.dual_function import dual_value
 from solver.planning.board.excess import clearing_excess
-from solver.planning.board.master import BoardLPResult, solve_board_lp
+from solver.planning.board.master import MasterLPResult, solve_master_lp
 from solver.planning.market import Market, Proposals
 from solver.planning.rules.base import RuleStep, trust_region
 from solver.planning.rules.lp_memory import BoardMemory
@@ -68,7 +68,7 @@ class RefinedWindows:
         permits: np.ndarray,
         eps_d: np.ndarray,
         eps_p: np.ndarray,
-    ) -> tuple[np.ndarray, BoardLPResult]:
+    ) -> tuple[np.ndarray, MasterLPResult]:
         """The master solved once per window of :attr:`refine`, each centred on the last
         solve's duals.
 
@@ -115,11 +115,11 @@ class RefinedWindows:
                 "method": self.memory.method,
                 "time_limit": time_limit,
             }
-            demand, offered = requests * scale**eps_d, permits * scale**eps_p
-            result = solve_board_lp(
+            expected, offered = requests * scale**eps_d, permits * scale**eps_p
+            result = solve_master_lp(
                 self.memory.history,
                 market,
-                demand,
+                expected,
                 offered,
                 centre,
                 effort_belief=belief,
@@ -130,10 +130,10 @@ class RefinedWindows:
                 # prices make that plan feasible, so expect every council to move all the way
                 seconds += result.seconds
                 belief = belief.at_full_speed()
-                result = solve_board_lp(
+                result = solve_master_lp(
                     self.memory.history,
                     market,
-                    demand,
+                    expected,
                     offered,
                     centre,
                     effort_belief=belief,
@@ -210,7 +210,7 @@ class StabilisedCentre:
         permits: np.ndarray,
         eps_d: np.ndarray,
         eps_p: np.ndarray,
-    ) -> tuple[np.ndarray, BoardLPResult]:
+    ) -> tuple[np.ndarray, MasterLPResult]:
         """One master solve centred on the best prices so far by the dual function."""
         radius = self._radii(prices.shape[0])
         excess = float(clearing_excess(supply, demand, prices, 0.01).max(initial=0.0))
@@ -226,7 +226,7 @@ class StabilisedCentre:
         radius = np.clip(radius, self._min_radius(), np.log1p(2.0 * excess))
         self._radius = radius
         centre, _, requests, permits = self._centre
-        result = solve_board_lp(
+        result = solve_master_lp(
             self.memory.history,
             market,
             requests,

@@ -9,25 +9,25 @@ import numpy as np
 
 from solver.planning.market import Market, Proposals
 from solver.planning.rules.base import WIDEST_BOX, RuleStep
-from solver.planning.rules.lp import BoardLP, _HoldsBoardLP
+from solver.planning.rules.lp import LPRule, _HoldsLPRule
 
 __all__ = ["Newton"]
 
 
-class Newton(_HoldsBoardLP):
+class Newton(_HoldsLPRule):
     """Newton's method on the board's model of the councils, fitted to their proposals.
 
     Each round the board fits a constant-elasticity profit function to every worker
     council's proposal (:class:`~solver.planning.board.ProfitModel`: the elasticities are the
     proposal's values over its profit net of the stated effort, by Hotelling's lemma), takes
     final demand and offered permits with constant own-price elasticities (assumed ``-1``
-    and ``permit_elasticity`` until two rounds give arc estimates, as in :class:`BoardLP`),
+    and ``permit_elasticity`` until two rounds give arc estimates, as in :class:`LPRule`),
     and publishes the prices that clear this model
     (:func:`~solver.planning.board.model_clearing_prices`), damped and within a trust region.
     The model is refitted to the newest proposals every round, so a model that is wrong
     costs rounds but does not bias the end point: at prices where the proposals clear, the
     model clears too. Worker councils that state techniques (linear councils) have the
-    master LP's exact technique steps instead: on such markets the rule plays :class:`BoardLP`.
+    master LP's exact technique steps instead: on such markets the rule plays :class:`LPRule`.
 
     This is not the master LP's duals: the board solves the smooth model itself, where the
     ``lp`` rule runs column generation over it in its master LP (and so comes close to these
@@ -47,13 +47,13 @@ class Newton(_HoldsBoardLP):
         Weight of the model's clearing prices, in log prices.
     radius
         Largest log price move per round (``ln 8``, the widest trust region of
-        :class:`BoardLP`; ``ln 4`` took 4 rounds with the pollutant, whose permit price
+        :class:`LPRule`; ``ln 4`` took 4 rounds with the pollutant, whose permit price
         starts 8-9 times too high). It halves after a round whose largest excess grew (the
         model misled the board) and grows back by half after one where it fell.
     demand_elasticity, permit_elasticity
         Elasticities assumed before two rounds allow an estimate.
     **lp_options
-        Options of the :class:`BoardLP` rule played on markets with linear councils.
+        Options of the :class:`LPRule` rule played on markets with linear councils.
     """
 
     name = "newton"
@@ -74,7 +74,7 @@ class Newton(_HoldsBoardLP):
             raise ValueError(f"radius: must be positive, got {radius}")
         self.damping = damping
         self.radius = radius
-        self._lp = BoardLP(  # its box is the model's trust region (BoardLP.model_target)
+        self._lp = LPRule(  # its box is the model's trust region (LPRule.model_target)
             demand_elasticity=demand_elasticity,
             permit_elasticity=permit_elasticity,
             box=radius,

@@ -7,14 +7,14 @@ from typing import Any
 
 from solver.planning.rules.base import PriceRule
 from solver.planning.rules.hybrid import Hybrid
-from solver.planning.rules.lp import BoardLP
+from solver.planning.rules.lp import LPRule
 from solver.planning.rules.newton import Newton
 from solver.planning.rules.tatonnement import Tatonnement
 
 __all__ = ["PRICE_RULES", "make_rule", "rule_options"]
 
 _RULES: dict[str, type] = {
-    "lp": BoardLP,
+    "lp": LPRule,
     "tatonnement": Tatonnement,
     "hybrid": Hybrid,
     "newton": Newton,
