@@ -1,3 +1,5 @@
+"""``python -m server``: the same as ``parplan-server``."""
+
 import sys
 
 from .cli import main

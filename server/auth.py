@@ -16,10 +16,12 @@ __all__ = ["bearer_token", "hash_token", "is_admin", "new_token"]
 
 
 def new_token() -> str:
+    """A fresh council or admin token: 32 random bytes, URL-safe."""
     return secrets.token_urlsafe(32)
 
 
 def hash_token(token: str) -> str:
+    """The token's SHA-256, as stored (tokens themselves are never stored)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -35,4 +37,5 @@ def bearer_token(metadata: Iterable[tuple[str, str | bytes]] | None) -> str | No
 
 
 def is_admin(token: str | None, admin_token: str) -> bool:
+    """Whether ``token`` is the admin token (compared in constant time)."""
     return token is not None and hmac.compare_digest(token.encode(), admin_token.encode())

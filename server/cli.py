@@ -60,6 +60,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``parplan-server``: parse the command line and run ``serve`` or ``demo``."""
     parser = argparse.ArgumentParser(prog="parplan-server", description=__doc__)
     parser.add_argument("--log-level", default="INFO")
     sub = parser.add_subparsers(dest="command", required=True)

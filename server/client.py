@@ -86,6 +86,7 @@ class PlanningClient:
         )
 
     def close(self) -> None:
+        """Close the channel."""
         if self._owns_channel:
             self.channel.close()
 
@@ -129,6 +130,7 @@ class PlanningClient:
         return self.economies.UploadEconomy(chunks, metadata=self.metadata).economy
 
     def get_economy(self, economy_id: str) -> eco_pb.Economy:
+        """The stored economy ``economy_id`` (``EconomyService.GetEconomy``)."""
         request = eco_pb.GetEconomyRequest(economy_id=economy_id)
         return self.economies.GetEconomy(request, metadata=self.metadata).economy
 
@@ -145,6 +147,7 @@ class PlanningClient:
         )
 
     def delete_economy(self, economy_id: str) -> None:
+        """Delete the stored economy ``economy_id`` (``EconomyService.DeleteEconomy``)."""
         request = eco_pb.DeleteEconomyRequest(economy_id=economy_id)
         self.economies.DeleteEconomy(request, metadata=self.metadata)
 
@@ -206,6 +209,7 @@ class PlanningClient:
         )
 
     def get_session(self, session_id: str) -> pb.Session:
+        """The session ``session_id`` (``PlanningService.GetSession``)."""
         request = pb.GetSessionRequest(session_id=session_id)
         return self.planning.GetSession(request, metadata=self.metadata).session
 
@@ -260,6 +264,7 @@ class PlanningClient:
     def close_round(
         self, session_id: str, round_: int, timeout: float | None = None
     ) -> pb.CloseRoundResponse:
+        """Close the open round of ``session_id`` (``PlanningService.CloseRound``)."""
         request = pb.CloseRoundRequest(session_id=session_id, round=round_)
         return self.planning.CloseRound(request, metadata=self.metadata, timeout=timeout)
 

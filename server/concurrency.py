@@ -40,6 +40,7 @@ class RoundGate:
 
     @contextlib.asynccontextmanager
     async def submitting(self) -> AsyncIterator[None]:
+        """Hold the gate for one submission; many may hold it at once."""
         async with self._changed:
             await self._changed.wait_for(lambda: not self._closing)
             self._submitting += 1
@@ -52,6 +53,7 @@ class RoundGate:
 
     @contextlib.asynccontextmanager
     async def closing(self) -> AsyncIterator[None]:
+        """Hold the gate alone, once the submissions under way are done."""
         async with self._changed:
             await self._changed.wait_for(lambda: not self._closing)
             self._closing = True

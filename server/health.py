@@ -28,6 +28,7 @@ from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from typing_extensions import override
 
 __all__ = [
     "MAX_WATCHERS",
@@ -144,6 +145,7 @@ class HealthService(health_pb2_grpc.HealthServicer):
             self._prober.cancel()
         self._probe_thread.shutdown(wait=False, cancel_futures=True)
 
+    @override
     async def Check(
         self, request: health_pb2.HealthCheckRequest, context: grpc.aio.ServicerContext
     ) -> health_pb2.HealthCheckResponse:
@@ -152,6 +154,7 @@ class HealthService(health_pb2_grpc.HealthServicer):
             await context.abort(grpc.StatusCode.NOT_FOUND, f"service: {request.service!r}")
         return health_pb2.HealthCheckResponse(status=status)
 
+    @override
     async def Watch(
         self, request: health_pb2.HealthCheckRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[health_pb2.HealthCheckResponse]:

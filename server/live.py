@@ -70,6 +70,7 @@ class SessionSettings:
     previous: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """The session's settings as stored in its record."""
         return {
             "rule": self.rule,
             "tolerance": self.tolerance,
@@ -133,10 +134,12 @@ class LiveSession:
 
     @property
     def session_id(self) -> str:
+        """The session's id."""
         return self.record.session_id
 
     @property
     def status(self) -> PlanStatus:
+        """Where the session stands (running, converged, ...)."""
         return self.planning.status
 
     @property

@@ -46,6 +46,7 @@ KIND = {
 
 
 def summary_message(data: dict[str, Any]) -> pb.RoundSummary:
+    """A round's summary (:meth:`RoundRecord.summary`) as a ``RoundSummary``."""
     return pb.RoundSummary(
         round=data["round"],
         max_excess=data["max_excess"],
@@ -67,6 +68,7 @@ def session_message(
     current_round: int,
     last_round: dict[str, Any] | None,
 ) -> pb.Session:
+    """A session in memory as the ``Session`` resource."""
     message = pb.Session(
         session_id=record.session_id,
         economy_id=record.economy_id,
@@ -149,6 +151,7 @@ ITEM_KIND = {
 
 
 def item_message(info: ItemInfo) -> pb.Item:
+    """One priced item, with its kind, unit, pollutant and federation."""
     item = pb.Item(item_id=info.item_id, kind=ITEM_KIND[info.kind], unit=info.unit)
     if info.pollutant is not None:
         item.pollutant = info.pollutant
@@ -158,6 +161,7 @@ def item_message(info: ItemInfo) -> pb.Item:
 
 
 def council_message(view: CouncilView) -> pb.Council:
+    """A council's own record (:class:`CouncilView`) as a ``Council``."""
     council = pb.Council(
         council_id=view.council_id,
         kind=KIND[view.kind],

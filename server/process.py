@@ -39,6 +39,7 @@ class ServerProcess:
 
     @property
     def target(self) -> str:
+        """The ``host:port`` the server listens on."""
         return f"127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60.0) -> ServerProcess:

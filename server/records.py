@@ -32,6 +32,8 @@ class NotFoundError(KeyError):
 
 @dataclass(frozen=True)
 class EconomyRecord:
+    """A stored economy: its id, name, sizes and, where asked for, its document."""
+
     economy_id: str
     name: str
     goods: int
@@ -45,6 +47,8 @@ class EconomyRecord:
 
 @dataclass(frozen=True)
 class SessionRecord:
+    """A stored session: its economy, rule and settings, and when it was created."""
+
     session_id: str
     economy_id: str
     settings: dict[str, Any]
@@ -56,6 +60,8 @@ class SessionRecord:
 
 @dataclass(frozen=True)
 class RoundRow:
+    """A closed round as stored: its summary, prices, next prices and proposals."""
+
     round: int
     summary: dict[str, Any]
     prices: np.ndarray

@@ -353,6 +353,7 @@ class SessionManager(Rounds):
         return len(timed)
 
     async def sessions(self) -> list[SessionRecord]:
+        """Every stored session, newest first."""
         return await self.db(self.store.sessions)
 
     async def council_of_token(self, session_id: str, token: str) -> str | None:

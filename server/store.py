@@ -63,6 +63,7 @@ class Store:
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
+        """Close the database."""
         self._db.close()
 
     @contextmanager
@@ -79,6 +80,7 @@ class Store:
     # -- economies -----------------------------------------------------------------------
 
     def add_economy(self, record: EconomyRecord) -> None:
+        """Store an economy; its id must be new."""
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO economies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -114,6 +116,7 @@ class Store:
     )
 
     def economy(self, economy_id: str, with_document: bool = True) -> EconomyRecord:
+        """The stored economy ``economy_id`` (:class:`NotFoundError` if none)."""
         row = self._db.execute(
             f"SELECT {self._ECONOMY_COLUMNS}, document FROM economies WHERE economy_id = ?",
             (economy_id,),
@@ -123,6 +126,7 @@ class Store:
         return self._economy(row, with_document)
 
     def economies(self) -> list[EconomyRecord]:
+        """Every stored economy, without its document."""
         rows = self._db.execute(
             f"SELECT {self._ECONOMY_COLUMNS} FROM economies ORDER BY created, economy_id"
         ).fetchall()
@@ -176,6 +180,7 @@ class Store:
         )
 
     def session(self, session_id: str) -> SessionRecord:
+        """The stored session ``session_id`` (:class:`NotFoundError` if none)."""
         row = self._db.execute("SELECT * FROM sessions WHERE session_id = ?", (session_id,))
         found = row.fetchone()
         if found is None:
@@ -183,6 +188,7 @@ class Store:
         return self._session(found)
 
     def sessions(self) -> list[SessionRecord]:
+        """Every stored session."""
         rows = self._db.execute("SELECT * FROM sessions ORDER BY created, session_id")
         return [self._session(row) for row in rows.fetchall()]
 

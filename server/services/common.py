@@ -82,6 +82,7 @@ ERROR_CODES: list[tuple[type[BaseException], grpc.StatusCode]] = [
 
 
 def code_of(err: BaseException) -> grpc.StatusCode | None:
+    """The status code an exception from the solver or the store maps to, if any."""
     for kind, code in ERROR_CODES:
         if isinstance(err, kind):
             return code
@@ -160,6 +161,7 @@ def translate_stream_errors(
 
 
 def timestamp(seconds: float) -> Timestamp:
+    """A POSIX time in seconds as a ``google.protobuf.Timestamp``."""
     stamp = Timestamp()
     stamp.FromNanoseconds(int(seconds * 1e9))
     return stamp
@@ -261,6 +263,7 @@ class Guard:
         return token
 
     async def admin(self, context: grpc.aio.ServicerContext) -> None:
+        """Refuse the call with ``PERMISSION_DENIED`` unless it carries the admin token."""
         token = await self._token(context)
         if is_admin(token, self.admin_token):
             return
@@ -290,6 +293,8 @@ class Guard:
 
 
 def quantities(field: str, pairs: list[tuple[str, float]]) -> dict[str, float]:
+    """Item quantities from a request, each name once and each value finite; ``field``
+    names them in errors."""
     out: dict[str, float] = {}
     for name, value in pairs:
         if name in out:
@@ -299,6 +304,7 @@ def quantities(field: str, pairs: list[tuple[str, float]]) -> dict[str, float]:
 
 
 def item_quantities(labels: list[str], values: Any) -> list[common_pb.ItemQuantity]:
+    """Labelled values as ``ItemQuantity`` messages."""
     return [
         common_pb.ItemQuantity(item=label, quantity=float(v))
         for label, v in zip(labels, values, strict=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import grpc
+from typing_extensions import override
 
 from server.api.planning.v1 import economy_pb2 as eco_pb
 from server.api.planning.v1 import economy_pb2_grpc as eco_grpc
@@ -52,6 +53,7 @@ class EconomyService(eco_grpc.EconomyServiceServicer):
         return self._message(await self.manager.create_economy(document))
 
     @translate_errors
+    @override
     async def CreateEconomy(
         self, request: eco_pb.CreateEconomyRequest, context: grpc.aio.ServicerContext
     ) -> eco_pb.CreateEconomyResponse:
@@ -59,6 +61,7 @@ class EconomyService(eco_grpc.EconomyServiceServicer):
         return eco_pb.CreateEconomyResponse(economy=await self._create(request.economy_json))
 
     @translate_errors
+    @override
     async def UploadEconomy(
         self,
         request_iterator: AsyncIterator[eco_pb.UploadEconomyRequest],
@@ -84,6 +87,7 @@ class EconomyService(eco_grpc.EconomyServiceServicer):
         return eco_pb.UploadEconomyResponse(economy=await self._create(document))
 
     @translate_errors
+    @override
     async def GetEconomy(
         self, request: eco_pb.GetEconomyRequest, context: grpc.aio.ServicerContext
     ) -> eco_pb.GetEconomyResponse:
@@ -100,6 +104,7 @@ class EconomyService(eco_grpc.EconomyServiceServicer):
         return eco_pb.GetEconomyResponse(economy=self._message(record, with_document=True))
 
     @translate_errors
+    @override
     async def ListEconomies(
         self, request: eco_pb.ListEconomiesRequest, context: grpc.aio.ServicerContext
     ) -> eco_pb.ListEconomiesResponse:
@@ -114,6 +119,7 @@ class EconomyService(eco_grpc.EconomyServiceServicer):
         )
 
     @translate_errors
+    @override
     async def DeleteEconomy(
         self, request: eco_pb.DeleteEconomyRequest, context: grpc.aio.ServicerContext
     ) -> eco_pb.DeleteEconomyResponse:

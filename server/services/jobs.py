@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 import grpc
+from typing_extensions import override
 
 from server.api.planning.v1 import jobs_pb2 as jobs_pb
 from server.api.planning.v1 import jobs_pb2_grpc as jobs_grpc
@@ -72,6 +73,7 @@ class JobsService(jobs_grpc.JobsServiceServicer):
         return value or DEFAULT_TOLERANCE
 
     @translate_errors
+    @override
     async def BalanceWorkplace(
         self, request: jobs_pb.BalanceWorkplaceRequest, context: grpc.aio.ServicerContext
     ) -> jobs_pb.BalanceWorkplaceResponse:
@@ -98,6 +100,7 @@ class JobsService(jobs_grpc.JobsServiceServicer):
         )
 
     @translate_errors
+    @override
     async def BalanceSociety(
         self, request: jobs_pb.BalanceSocietyRequest, context: grpc.aio.ServicerContext
     ) -> jobs_pb.BalanceSocietyResponse:
@@ -122,6 +125,7 @@ class JobsService(jobs_grpc.JobsServiceServicer):
         )
 
     @translate_errors
+    @override
     async def GetRatings(
         self, request: jobs_pb.GetRatingsRequest, context: grpc.aio.ServicerContext
     ) -> jobs_pb.GetRatingsResponse:

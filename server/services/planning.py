@@ -6,6 +6,7 @@ import json
 from collections.abc import AsyncIterator
 
 import grpc
+from typing_extensions import override
 
 from server.api.planning.v1 import planning_pb2 as pb
 from server.api.planning.v1 import planning_pb2_grpc as pb_grpc
@@ -59,6 +60,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         )
 
     @translate_errors
+    @override
     async def CreateSession(
         self, request: pb.CreateSessionRequest, context: grpc.aio.ServicerContext
     ) -> pb.CreateSessionResponse:
@@ -94,6 +96,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         )
 
     @translate_errors
+    @override
     async def AnswerLastWord(
         self, request: pb.AnswerLastWordRequest, context: grpc.aio.ServicerContext
     ) -> pb.AnswerLastWordResponse:
@@ -109,6 +112,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         return pb.AnswerLastWordResponse(session=self._session(live))
 
     @translate_errors
+    @override
     async def GetLedger(
         self, request: pb.GetLedgerRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetLedgerResponse:
@@ -131,6 +135,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         )
 
     @translate_errors
+    @override
     async def GetSession(
         self, request: pb.GetSessionRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetSessionResponse:
@@ -139,6 +144,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         return pb.GetSessionResponse(session=self._session(live))
 
     @translate_errors
+    @override
     async def ListSessions(
         self, request: pb.ListSessionsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListSessionsResponse:
@@ -163,6 +169,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         )
 
     @translate_errors
+    @override
     async def SubmitProposal(
         self, request: pb.SubmitProposalRequest, context: grpc.aio.ServicerContext
     ) -> pb.SubmitProposalResponse:
@@ -217,6 +224,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         )
 
     @translate_errors
+    @override
     async def CloseRound(
         self, request: pb.CloseRoundRequest, context: grpc.aio.ServicerContext
     ) -> pb.CloseRoundResponse:
@@ -228,6 +236,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         return pb.CloseRoundResponse(summary=summary_message(summary), session=self._session(live))
 
     @translate_errors
+    @override
     async def GetCouncil(
         self, request: pb.GetCouncilRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetCouncilResponse:
@@ -247,6 +256,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         )
 
     @translate_errors
+    @override
     async def GetRound(
         self, request: pb.GetRoundRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetRoundResponse:
@@ -282,6 +292,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         )
 
     @translate_errors
+    @override
     async def GetPlan(
         self, request: pb.GetPlanRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetPlanResponse:
@@ -301,6 +312,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         )
 
     @translate_stream_errors
+    @override
     async def RunSession(
         self, request: pb.RunSessionRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.RunSessionResponse]:
@@ -311,6 +323,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
             yield pb.RunSessionResponse(summary=summary_message(summary))
 
     @translate_stream_errors
+    @override
     async def WatchSession(
         self, request: pb.WatchSessionRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.WatchSessionResponse]:

@@ -7,6 +7,7 @@ import json
 import threading
 
 import grpc
+from typing_extensions import override
 
 from server.api.planning.v1 import round_pb2 as round_pb
 from server.api.planning.v1 import round_pb2_grpc as round_grpc
@@ -37,6 +38,7 @@ class RoundService(round_grpc.RoundServiceServicer):
         self.guard = Guard(manager, admin_token)
 
     @translate_errors
+    @override
     async def SolveRound(
         self, request: round_pb.SolveRoundRequest, context: grpc.aio.ServicerContext
     ) -> round_pb.SolveRoundResponse:

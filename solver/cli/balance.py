@@ -23,6 +23,7 @@ __all__ = ["print_balance", "run_balance"]
 
 
 def run_balance(args: argparse.Namespace) -> int:
+    """``parplan balance``: rate and balance a society's job complexes."""
     society = load_society(args.workplaces or bundled_workplaces())
     if args.alone:
         reports, ratings = workplace_ratings(society, tolerance=args.tolerance)
@@ -62,6 +63,7 @@ def print_balance(
     target_of: dict[str, tuple[float, float]],
     top: int,
 ) -> None:
+    """Print a balance report for people to read."""
     mode = summary["mode"]
     print(f"society      {summary['society']}: {len(reports)} workplace(s), balanced {mode}")
     if summary["mode"] == "across":

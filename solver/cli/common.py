@@ -22,4 +22,5 @@ def economy_of(args: argparse.Namespace) -> Economy:
 
 
 def fmt(v: float | None) -> str:
+    """A number in six significant digits, ``-`` for none."""
     return "-" if v is None else f"{v:.6g}"

@@ -22,6 +22,7 @@ __all__ = ["run_examples", "run_generate", "run_import_io", "run_schema"]
 
 
 def run_import_io(args: argparse.Namespace) -> int:
+    """``parplan import-io``: an economy from an input-output table."""
     eco, summary = import_io_table(
         args.path,
         format=args.format,
@@ -49,6 +50,7 @@ def run_import_io(args: argparse.Namespace) -> int:
 
 
 def run_generate(args: argparse.Namespace) -> int:
+    """``parplan generate``: a synthetic economy of a given size."""
     make = synthetic_economy if args.kind == "synthetic" else technique_choice_economy
     if args.goods < 4:
         raise ValueError(f"goods: at least 4, got {args.goods}")
@@ -62,6 +64,7 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def run_examples(args: argparse.Namespace) -> int:
+    """``parplan examples``: the bundled examples, or write one out."""
     for name, path in sorted(bundled_examples().items()):
         eco = load_economy(path)
         summary = eco.description.splitlines()[0] if eco.description else ""
@@ -70,5 +73,6 @@ def run_examples(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
+    """``parplan schema``: the JSON schema of an economy file."""
     sys.stdout.write(economy_json_schema())
     return EXIT_OK

@@ -268,6 +268,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``parplan``: parse the command line and run the command; errors become one line and
+    an exit status."""
     args: Any = _parser().parse_args(argv)
     try:
         if args.threads is not None:

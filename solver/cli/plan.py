@@ -45,6 +45,7 @@ class Progress:
         self.tty = sys.stderr.isatty()
 
     def __call__(self, record: RoundRecord) -> None:
+        """Show one closed round."""
         if not self.enabled:
             return
         width = 20
@@ -59,6 +60,7 @@ class Progress:
         print(line[:160].ljust(160 if self.tty else 0), end=end, file=sys.stderr, flush=True)
 
     def close(self) -> None:
+        """Stop showing progress."""
         if self.enabled and self.tty:
             print(file=sys.stderr)
 
@@ -73,6 +75,7 @@ def planned(args: argparse.Namespace) -> Economy | Market:
 
 
 def print_plan(result: PlanResult, top: int) -> None:
+    """Print a plan for people to read: status, prices, the worst items."""
     summary = result.to_dict(top=None)
     last = result.final
     print(f"economy      {summary['economy']}: {result.market.n_items} items")
@@ -156,6 +159,7 @@ def read_plan(path: Path, field: str) -> dict[str, Any]:
 
 
 def run_next_year(args: argparse.Namespace) -> int:
+    """``parplan next-year``: next year's economy from this year's plan."""
     economy = load_economy(args.economy) if args.economy is not None else None
     following = next_year_economy(read_plan(args.plan, "plan"), args.growth, economy)
     text = following.model_dump_json(indent=1, exclude_defaults=True) + "\n"
@@ -171,6 +175,7 @@ def run_next_year(args: argparse.Namespace) -> int:
 
 
 def run_plan(args: argparse.Namespace) -> int:
+    """``parplan plan``: plan an economy by iteration."""
     planning = planned(args)
     last_year = (
         LastYear.from_plan(read_plan(args.last_year, "--from"), "--from")

@@ -14,6 +14,7 @@ __all__ = ["run_review"]
 
 
 def run_review(args: argparse.Namespace) -> int:
+    """``parplan review``: workplaces reviewed against the social average."""
     try:
         plan = json.loads(args.plan.read_text())
     except (OSError, json.JSONDecodeError) as err:

@@ -20,6 +20,7 @@ __all__ = ["print_result", "run_check", "run_solve"]
 
 
 def print_result(eco: Economy, result: RoundResult, top: int) -> None:
+    """Print one round's LP result for people to read."""
     print(
         f"economy      {eco.name}: {len(result.goods)} goods, {len(result.techniques)} techniques"
     )
@@ -71,6 +72,7 @@ def print_result(eco: Economy, result: RoundResult, top: int) -> None:
 
 
 def run_solve(args: argparse.Namespace) -> int:
+    """``parplan solve``: one round's social-cost LP."""
     eco = economy_of(args)
     result = solve_round(
         eco,
@@ -91,6 +93,7 @@ def run_solve(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    """``parplan check``: validate an economy and its production graph."""
     eco = economy_of(args)
     report = check_economy(eco)
     radius = (

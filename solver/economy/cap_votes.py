@@ -45,6 +45,7 @@ class Voter:
 
     @property
     def weight(self) -> float:
+        """The voter's weight: members x exposure."""
         return self.members * self.exposure
 
 

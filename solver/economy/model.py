@@ -92,6 +92,7 @@ class Economy(BaseModel):
 
     # Convenience look-ups -------------------------------------------------------------
     def good_ids(self) -> list[str]:
+        """Every good's id, in declaration order."""
         return [g.id for g in self.goods]
 
     def techniques(self) -> list[tuple[WorkerCouncil, Technique]]:

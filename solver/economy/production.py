@@ -165,9 +165,11 @@ class ProductionReport:
 
     @property
     def ok(self) -> bool:
+        """No requested good unreachable and no good unsustainable."""
         return not self.unreachable and not self.unsustainable
 
     def problems(self) -> list[Problem]:
+        """The report as :class:`Problem` s naming the fields."""
         out = [
             Problem(
                 field=f"goods[{g!r}]",

@@ -36,9 +36,11 @@ class EconomyParts(Protocol):
     consumer_councils: list[ConsumerCouncil]
     federations: list[Federation]
 
-    def techniques(self) -> list[tuple[WorkerCouncil, Technique]]: ...
+    def techniques(self) -> list[tuple[WorkerCouncil, Technique]]:
+        """Every (council, technique) pair, in declaration order."""
 
-    def federation_ancestors(self) -> dict[str, list[str]]: ...
+    def federation_ancestors(self) -> dict[str, list[str]]:
+        """Federation id -> itself followed by its ancestors."""
 
 
 def _duplicates(ids: Iterable[str]) -> list[str]:

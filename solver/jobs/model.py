@@ -68,6 +68,7 @@ def balancing_model(problem: JobProblem, pairs: list[tuple[int, int]]) -> pyo.Co
 
 
 def balancing_solver() -> PyomoHighs:
+    """A Pyomo HiGHS solver for the balancing LP, one per process."""
     new_highs()  # fixes this process's thread count and silences the HiGHS banner
     return PyomoHighs()
 

@@ -42,6 +42,7 @@ class JobProblem:
 
     @property
     def offered_hours(self) -> np.ndarray:
+        """Hours each worker offers a week."""
         return self.work if self.offered is None else self.offered
 
     def qualified(self) -> sp.csr_array:

@@ -26,6 +26,8 @@ __all__ = [
 
 
 class BalanceStatus(StrEnum):
+    """How balancing ended."""
+
     BALANCED = "balanced"  # every deviation within the tolerance
     UNBALANCED = "unbalanced"  # covered, but the best largest deviation exceeds it
     INFEASIBLE = "infeasible"  # the tasks cannot be covered by qualified hours
@@ -62,9 +64,11 @@ class MemberComplex:
         return float(sum(h for (w, _), h in self.tasks.items() if w != self.workplace))
 
     def deviation(self, target: tuple[float, float]) -> float:
+        """How far the rating lies outside ``target`` (0 within it)."""
         return max(abs(self.empowerment - target[0]), abs(self.desirability - target[1]))
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
         return {
             "member": self.member,
             "workplace": self.workplace,
@@ -136,6 +140,7 @@ class JobResult(_ComplexTables):
         return spread(self.complexes, self.target)
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
         return {
             "status": self.status.value,
             "target": {"empowerment": self.target[0], "desirability": self.target[1]},
@@ -209,6 +214,7 @@ class WorkplaceReport:
     before_kind: str  # "current" (as stated) or "specialised"
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
         out = {"workplace": self.workplace} | self.result.to_dict()
         out["before"] = (
             None
@@ -233,6 +239,7 @@ class SocietyResult(_ComplexTables):
 
     @property
     def complexes(self) -> list[MemberComplex]:
+        """Every member's job complex."""
         return [c for w in self.workplaces for c in w.result.complexes]
 
     @property
@@ -247,6 +254,7 @@ class SocietyResult(_ComplexTables):
         return float(max(values, default=float("nan")))
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
         balanced = [c for w in self.workplaces for c in w.result.complexes]
         alone = [c for w in self.alone for c in w.result.complexes]
         return {

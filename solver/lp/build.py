@@ -87,42 +87,52 @@ class RoundLP:
     # Layout ----------------------------------------------------------------------------
     @property
     def n_goods(self) -> int:
+        """Number of goods (balance rows, shortfall columns)."""
         return len(self.tech.goods)
 
     @property
     def n_techniques(self) -> int:
+        """Number of techniques (activity columns)."""
         return len(self.tech.techniques)
 
     @property
     def n_primary(self) -> int:
+        """Number of primary inputs (availability rows)."""
         return len(self.tech.primary_inputs)
 
     @property
     def n_rows(self) -> int:
+        """Number of rows: goods, primary inputs, then pollution caps."""
         return int(self.matrix.shape[0])
 
     @property
     def n_cols(self) -> int:
+        """Number of columns: techniques, then one shortfall per good."""
         return int(self.matrix.shape[1])
 
     @property
     def good_rows(self) -> slice:
+        """The goods' balance rows."""
         return slice(0, self.n_goods)
 
     @property
     def primary_rows(self) -> slice:
+        """The primary inputs' availability rows."""
         return slice(self.n_goods, self.n_goods + self.n_primary)
 
     @property
     def cap_row_slice(self) -> slice:
+        """The pollution caps' rows."""
         return slice(self.n_goods + self.n_primary, self.n_rows)
 
     @property
     def technique_cols(self) -> slice:
+        """The techniques' activity columns."""
         return slice(0, self.n_techniques)
 
     @property
     def shortfall_cols(self) -> slice:
+        """The goods' shortfall columns."""
         return slice(self.n_techniques, self.n_cols)
 
     @property
@@ -132,6 +142,7 @@ class RoundLP:
 
     @property
     def row_names(self) -> list[str]:
+        """A name per row: ``balance[g]``, ``limit[p]``, ``cap[f,e]``."""
         return (
             [f"balance[{g}]" for g in self.tech.goods]
             + [f"limit[{p}]" for p in self.tech.primary_inputs]
@@ -140,27 +151,32 @@ class RoundLP:
 
     @property
     def col_names(self) -> list[str]:
+        """A name per column: ``x[t]``, ``s[g]``."""
         return [f"x[{t}]" for t in self.tech.techniques] + [f"s[{g}]" for g in self.tech.goods]
 
     # Bounds of the current round -------------------------------------------------------
     @property
     def row_lower(self) -> np.ndarray:
+        """Row lower bounds: the net requests for goods, none for limits and caps."""
         return np.concatenate(
             [self.bounds.net_requests, np.full(self.n_primary + len(self.cap_rows), -INF)]
         )
 
     @property
     def row_upper(self) -> np.ndarray:
+        """Row upper bounds: none for goods, availabilities and caps for the rest."""
         return np.concatenate(
             [np.full(self.n_goods, INF), self.bounds.availability, self.bounds.caps]
         )
 
     @property
     def col_lower(self) -> np.ndarray:
+        """Column lower bounds: all zero."""
         return np.zeros(self.n_cols)
 
     @property
     def col_upper(self) -> np.ndarray:
+        """Column upper bounds: capacities, and unlimited shortfalls where elastic (else 0)."""
         shortfall = INF if self.bounds.elastic else 0.0
         return np.concatenate([self.bounds.capacity, np.full(self.n_goods, shortfall)])
 

@@ -66,10 +66,12 @@ class RoundResult(SolveOutcome):
 
     @property
     def has_solution(self) -> bool:
+        """A primal plan came back."""
         return self.activity is not None
 
     @property
     def has_duals(self) -> bool:
+        """Duals came back (prices, rents)."""
         return self.price is not None
 
     def _has_duals(self) -> bool:

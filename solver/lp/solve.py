@@ -53,6 +53,7 @@ class RoundSolver:
 
     @property
     def lp(self) -> RoundLP:
+        """The LP as last updated."""
         return self.model.lp
 
     def update(self, bounds: RoundBounds) -> None:

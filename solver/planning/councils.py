@@ -49,6 +49,7 @@ class Consumers:
 
     @property
     def n(self) -> int:
+        """Number of councils (or techniques)."""
         return int(self.budget.shape[0])
 
 
@@ -107,6 +108,7 @@ class CobbDouglasWorkers:
 
     @property
     def n(self) -> int:
+        """Number of councils (or techniques)."""
         return int(self.product.shape[0])
 
     @property
@@ -209,6 +211,7 @@ class LinearWorkers:
 
     @property
     def n(self) -> int:
+        """Number of councils (or techniques)."""
         return int(self.capacity.shape[0])
 
     def effort_cost(self, activity: np.ndarray) -> np.ndarray:

@@ -37,6 +37,8 @@ GOOD_KINDS = ("private", "public", "intermediate")
 
 
 class CouncilKind(StrEnum):
+    """Which kind of council sends a proposal."""
+
     CONSUMER = "consumer"
     FEDERATION = "federation"
     WORKER = "worker"

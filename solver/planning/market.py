@@ -125,6 +125,7 @@ class Market:
 
     @property
     def n_items(self) -> int:
+        """Number of items: goods, primary inputs, permits."""
         return len(self.labels)
 
     @property
@@ -138,16 +139,20 @@ class Market:
         return int(self.linear.council.max()) + 1 if self.linear.n else 0
 
     def consumer_names(self) -> list[str]:
+        """Consumer council ids, in row order."""
         return _names(self.consumer_ids, "cc", self.consumers.n)
 
     def federation_names(self) -> list[str]:
+        """Federation ids, in row order."""
         n = self.federations.n if self.federations is not None else 0
         return _names(self.federation_ids, "fed", n)
 
     def worker_names(self) -> list[str]:
+        """Worker council ids, in row order."""
         return _names(self.worker_ids, "wc", self.n_workers)
 
     def technique_names(self) -> list[str]:
+        """Technique ids, in column order."""
         return _names(self.technique_ids, "t", self.linear.n if self.linear is not None else 0)
 
     def items_of(self, *kinds: str) -> np.ndarray:

@@ -68,10 +68,12 @@ class PlanResult:
 
     @property
     def converged(self) -> bool:
+        """Whether the last round cleared within the tolerance."""
         return self.status is PlanStatus.CONVERGED
 
     @property
     def final(self) -> RoundRecord:
+        """The last round."""
         return self.rounds[-1]
 
     @property

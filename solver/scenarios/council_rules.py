@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
+from typing_extensions import override
 
 from solver.planning.councils import LinearWorkers, linear_supply
 from solver.planning.market import Market, Proposals, simulated_proposals
@@ -57,7 +58,7 @@ class CouncilRule(Protocol):
 
 
 @dataclass
-class RoundPricedEffort:
+class RoundPricedEffort(CouncilRule):
     """Effort valued at the round's input costs: ``E(p) = E c(p) / c(p0)``, with ``c`` the
     cost of a technique's inputs (goods and primary inputs) per unit and ``p0`` the first
     prices the council saw. States nothing."""
@@ -65,6 +66,7 @@ class RoundPricedEffort:
     name: str = "round-priced effort"
     _first: np.ndarray | None = field(default=None, repr=False)
 
+    @override
     def propose(self, market: Market, prices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lin = market.linear
         assert lin is not None
@@ -79,7 +81,7 @@ class RoundPricedEffort:
 
 
 @dataclass
-class PartialAdjustment:
+class PartialAdjustment(CouncilRule):
     """Moves ``speed`` of the way from the last proposal to the best answer at the round's
     prices, and all the way once within 0.1 % of capacity of it (the first round's proposal
     is the best answer). States nothing."""
@@ -88,6 +90,7 @@ class PartialAdjustment:
     name: str = "partial adjustment"
     _last: np.ndarray | None = field(default=None, repr=False)
 
+    @override
     def propose(self, market: Market, prices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lin = market.linear
         assert lin is not None
@@ -101,7 +104,7 @@ class PartialAdjustment:
 
 
 @dataclass
-class MisstatedEffort:
+class MisstatedEffort(CouncilRule):
     """True effort cost ``truth`` times the board's prior; proposes by it, and states
     ``stated`` times its true marginal effort cost at the proposed activity."""
 
@@ -109,6 +112,7 @@ class MisstatedEffort:
     stated: float = 2.0
     name: str = "misstated effort"
 
+    @override
     def propose(self, market: Market, prices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lin = market.linear
         assert lin is not None

@@ -52,6 +52,7 @@ class PequodEconomy:
 
     @property
     def n_items(self) -> int:
+        """Number of items."""
         return 5 * self.goods_per_category + (1 if self.permits is not None else 0)
 
     def category(self, name: str) -> slice:
@@ -61,6 +62,7 @@ class PequodEconomy:
         return slice(i * n, (i + 1) * n)
 
     def labels(self) -> list[str]:
+        """Item labels."""
         labels = [f"{cat}-{j + 1}" for cat in CATEGORIES for j in range(self.goods_per_category)]
         return labels + (["pollutant-1"] if self.permits is not None else [])
 

@@ -33,36 +33,45 @@ PathLike = str | os.PathLike[str]
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class CsvRow:
+    """One row of a CSV file: its line number and cells."""
+
     line: int
     cells: list[str]
 
     @property
     def key(self) -> str:
+        """The row's first cell, its code."""
         return self.cells[0].strip() if self.cells else ""
 
 
 @dataclass(frozen=True)
 class CsvTable:
+    """A CSV file read whole, rows by their code, for errors that name file, line and column."""
+
     name: str
     header: list[str]
     rows: list[CsvRow]
 
     def codes(self) -> list[str]:
+        """The rows' codes, in file order."""
         return [r.key for r in self.rows]
 
     def row(self, key: str) -> CsvRow:
+        """The row whose code is ``key`` (:class:`IOTableError` naming the file if none)."""
         for r in self.rows:
             if r.key == key:
                 return r
         raise IOTableError(f"{self.name}: no row {key!r} (first column)")
 
     def column(self, name: str) -> int:
+        """The index of the column headed ``name`` (:class:`IOTableError` if none)."""
         heads = [h.strip() for h in self.header]
         if name not in heads:
             raise IOTableError(f"{self.name}: no column {name!r} in the header")
         return heads.index(name)
 
     def where(self, row: CsvRow, col: int) -> str:
+        """``file, line L, column C``: where a cell is, for error messages."""
         head = self.header[col].strip() if col < len(self.header) else ""
         return f"{self.name}, row {row.line} ({row.key!r}), column {col + 1} ({head!r})"
 
@@ -122,6 +131,7 @@ def numbers(
 def check_unique(
     codes: Sequence[str], where: Callable[[int], str], what: str = "sector code"
 ) -> None:
+    """Raise :class:`IOTableError` naming the file and lines of a repeated code."""
     seen: dict[str, int] = {}
     for i, c in enumerate(codes):
         if not c:
@@ -179,5 +189,6 @@ def code_vector(
 # Published tables
 # --------------------------------------------------------------------------------------
 def table_folder(path: PathLike) -> Path:
+    """The table's folder: ``path`` itself, or the folder of a file in it."""
     p = Path(path)
     return p.parent if p.is_file() else p

@@ -117,6 +117,7 @@ class TechniqueSteps:
 
     @property
     def n(self) -> int:
+        """Number of technique steps."""
         return int(self.capacity.size)
 
 
@@ -239,6 +240,7 @@ class MasterLayout:
 
     @property
     def n_rows(self) -> int:
+        """Number of rows: item balances, convexity rows, then link rows."""
         return self.n_items + self.n_units + self.n_links
 
 

@@ -60,6 +60,7 @@ class WorkplaceReview:
 
     @property
     def flagged(self) -> list[str]:
+        """Workplaces whose ratio lies outside the threshold."""
         return [c.id for c in self.councils if c.flagged]
 
     def at_threshold(self, threshold: float) -> WorkplaceReview:

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from typing_extensions import override
 
 from solver.planning.board.excess import relative_excess
 from solver.planning.market import Market, Proposals
-from solver.planning.rules.base import RuleStep
+from solver.planning.rules.base import PriceRule, RuleStep
 from solver.planning.rules.lp import LPRule, _HoldsLPRule
 from solver.planning.rules.tatonnement import Tatonnement
 
 __all__ = ["Hybrid"]
 
 
-class Hybrid(_HoldsLPRule):
+class Hybrid(_HoldsLPRule, PriceRule):
     """Tatonnement while the excesses are large, then the board's LP.
 
     The published tatonnement rule moves every price by its own excess, without an LP. The
@@ -42,6 +43,7 @@ class Hybrid(_HoldsLPRule):
         self._rounds = 0
         self._switched = False
 
+    @override
     def next_prices(
         self,
         market: Market,

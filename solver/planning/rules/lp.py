@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from typing_extensions import override
 
 from solver.planning.board.effort_belief import EffortBelief
 from solver.planning.board.master_blocks import WorkerColumns
 from solver.planning.market import Market, Proposals
-from solver.planning.rules.base import WIDEST_BOX, RuleStep
-from solver.planning.rules.lp_memory import BoardMemory
+from solver.planning.rules.base import WIDEST_BOX, PriceRule, RuleStep
+from solver.planning.rules.lp_memory import BoardMemory, RoundStrategy
 from solver.planning.rules.lp_model_columns import ModelColumns, ModelTarget
 from solver.planning.rules.lp_rounds import REFINE_WINDOWS, RefinedWindows, StabilisedCentre
 from solver.status import Method
@@ -19,7 +20,7 @@ from solver.status import Method
 __all__ = ["REFINE_WINDOWS", "LPRule", "ModelTarget", "dual_value_is_exact"]
 
 
-class LPRule:
+class LPRule(PriceRule):
     """The ``lp`` rule: the next prices are the shadow prices of the board's master LP.
 
     The LP (:class:`~solver.planning.board.master.BoardMaster`) is the Dantzig-Wolfe master of the
@@ -169,7 +170,7 @@ class LPRule:
             curve_width=curve_width,
             damping=damping,
         )
-        self._round: RefinedWindows | StabilisedCentre | ModelColumns | None = None
+        self._round: RoundStrategy | None = None
 
     # -- the rule's memory, shared by the three ways of solving a round -----------------
 
@@ -224,6 +225,7 @@ class LPRule:
 
     # -- a round -----------------------------------------------------------------------
 
+    @override
     def next_prices(
         self,
         market: Market,
@@ -236,7 +238,7 @@ class LPRule:
             self._round = self._choose(market)
         return self._round.step(market, prices, proposals, supply, demand)
 
-    def _choose(self, market: Market) -> RefinedWindows | StabilisedCentre | ModelColumns:
+    def _choose(self, market: Market) -> RoundStrategy:
         if self.model_columns is None:
             self.model_columns = market.cobb_douglas is not None
         if self.model_columns:

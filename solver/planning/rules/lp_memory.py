@@ -4,16 +4,35 @@ effort, last round's requests for elasticities, and the solve settings."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 
 from solver.planning.board.effort_belief import EffortBelief
 from solver.planning.board.master_blocks import WorkerColumns, worker_columns
 from solver.planning.councils import unit_margin
 from solver.planning.market import Market, Proposals, elastic_supply, final_demand
-from solver.planning.rules.base import _secant
+from solver.planning.rules.base import RuleStep, _secant
 from solver.status import Method
 
-__all__ = ["BoardMemory"]
+__all__ = ["BoardMemory", "RoundStrategy"]
+
+
+class RoundStrategy(Protocol):
+    """One way the ``lp`` rule solves a round (:mod:`~solver.planning.rules.lp_rounds`,
+    :mod:`~solver.planning.rules.lp_model_columns`), chosen once per market."""
+
+    def step(
+        self,
+        market: Market,
+        prices: np.ndarray,
+        proposals: Proposals,
+        supply: np.ndarray,
+        demand: np.ndarray,
+    ) -> RuleStep:
+        """The round's next prices, from the same arguments as
+        :meth:`~solver.planning.rules.base.PriceRule.next_prices`."""
+        ...
 
 
 class BoardMemory:

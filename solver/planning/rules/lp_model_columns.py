@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from typing_extensions import override
 
 from solver.planning.board.excess import clearing_excess
 from solver.planning.board.master import BoardMaster, MasterLPResult
@@ -20,7 +21,7 @@ from solver.planning.board.profit_model import (
 )
 from solver.planning.market import Market, Proposals
 from solver.planning.rules.base import RuleStep, next_box, trust_region
-from solver.planning.rules.lp_memory import BoardMemory
+from solver.planning.rules.lp_memory import BoardMemory, RoundStrategy
 
 __all__ = ["ModelColumns", "ModelTarget"]
 
@@ -42,7 +43,7 @@ class ModelTarget:
     budget: float
 
 
-class ModelColumns:
+class ModelColumns(RoundStrategy):
     """Column generation over the board's model of Cobb-Douglas worker councils (see
     :class:`~solver.planning.rules.lp.LPRule`, "Model columns")."""
 
@@ -112,6 +113,7 @@ class ModelColumns:
             budget=budget,
         )
 
+    @override
     def step(
         self,
         market: Market,

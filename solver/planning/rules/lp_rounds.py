@@ -19,13 +19,14 @@ import time
 from collections.abc import Iterator, Sequence
 
 import numpy as np
+from typing_extensions import override
 
 from solver.planning.board.dual_function import dual_value
 from solver.planning.board.excess import clearing_excess
 from solver.planning.board.master import MasterLPResult, solve_master_lp
 from solver.planning.market import Market, Proposals
 from solver.planning.rules.base import RuleStep, trust_region
-from solver.planning.rules.lp_memory import BoardMemory
+from solver.planning.rules.lp_memory import BoardMemory, RoundStrategy
 
 __all__ = ["REFINE_WINDOWS", "SETTLING_SOLVES", "RefinedWindows", "StabilisedCentre"]
 
@@ -36,7 +37,7 @@ SETTLING_SOLVES = 6
 """Most extra solves of the finest window while effort scales that move with prices settle."""
 
 
-class RefinedWindows:
+class RefinedWindows(RoundStrategy):
     """The master solved once per window of ``refine`` (see :meth:`solve`)."""
 
     def __init__(
@@ -47,6 +48,7 @@ class RefinedWindows:
         self.grid_steps = grid_steps
         self.damping = damping
 
+    @override
     def step(
         self,
         market: Market,
@@ -161,7 +163,7 @@ class RefinedWindows:
         return centre, dataclasses.replace(result, seconds=seconds)
 
 
-class StabilisedCentre:
+class StabilisedCentre(RoundStrategy):
     """One master solve a round, centred on the best prices so far by the dual function
     (see :meth:`solve`)."""
 
@@ -175,6 +177,7 @@ class StabilisedCentre:
         self._centre: tuple[np.ndarray, float, np.ndarray, np.ndarray] | None = None
         self._radius: np.ndarray | None = None
 
+    @override
     def step(
         self,
         market: Market,

@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from typing_extensions import override
 
 from solver.planning.market import Market, Proposals
-from solver.planning.rules.base import WIDEST_BOX, RuleStep
+from solver.planning.rules.base import WIDEST_BOX, PriceRule, RuleStep
 from solver.planning.rules.lp import LPRule, _HoldsLPRule
 
 __all__ = ["Newton"]
 
 
-class Newton(_HoldsLPRule):
+class Newton(_HoldsLPRule, PriceRule):
     """Newton's method on the board's model of the councils, fitted to their proposals.
 
     Each round the board fits a constant-elasticity profit function to every worker
@@ -81,6 +82,7 @@ class Newton(_HoldsLPRule):
             **lp_options,
         )
 
+    @override
     def next_prices(
         self,
         market: Market,

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from typing_extensions import override
 
 from solver.planning.board.excess import relative_excess
 from solver.planning.market import Market, Proposals
-from solver.planning.rules.base import RuleStep
+from solver.planning.rules.base import PriceRule, RuleStep
 
 __all__ = ["Tatonnement", "TatonnementState", "tatonnement_step"]
 
@@ -22,6 +23,7 @@ class TatonnementState:
 
     @classmethod
     def initial(cls, n: int) -> TatonnementState:
+        """The state before the first round: no price moved yet."""
         return cls(previous_step=np.full(n, 0.25))
 
 
@@ -46,7 +48,7 @@ def tatonnement_step(
     return prices * factor, TatonnementState(previous_step=np.minimum(0.25, rho))
 
 
-class Tatonnement:
+class Tatonnement(PriceRule):
     """The published rule of Hahnel and Szczepanczyk (:func:`tatonnement_step`)."""
 
     name = "tatonnement"
@@ -55,6 +57,7 @@ class Tatonnement:
         self._state: TatonnementState | None = None
         self.time_limit: float | None = None  # no LP to limit; part of the protocol
 
+    @override
     def next_prices(
         self,
         market: Market,
