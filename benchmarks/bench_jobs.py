@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench_planning import machine, solver_version
+from bench_common import machine, solver_version
 
 from solver.jobs.balance import balance_society, balance_workplace
 from solver.scenarios.societies import synthetic_society

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import grpc
 import numpy as np
-from bench_planning import machine, solver_version
+from bench_common import machine, solver_version
 from google.protobuf.duration_pb2 import Duration
 
 from server.api.planning.v1 import common_pb2 as common_pb

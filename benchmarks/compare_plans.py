@@ -70,9 +70,9 @@ def plans() -> dict[str, dict[str, Any]]:
                 session.status.value, len(session.rounds), last.next_prices, last.max_excess
             )
     for example in ("germany-1995", "small-town", "hahnel-corn", "planning-town"):
-        r = solve_round(load_economy(files[example]))
-        prices = [*r.price, r.objective or 0.0] if r.price is not None else []
-        out[f"solve/{example}"] = _entry(r.termination.value, 0, prices, 0.0)
+        solved = solve_round(load_economy(files[example]))
+        prices = [*solved.price, solved.objective or 0.0] if solved.price is not None else []
+        out[f"solve/{example}"] = _entry(solved.termination.value, 0, prices, 0.0)
     pequod = pequod_market(pequod_economy(seed=1))
     for label, rule, options in (
         ("model columns", "lp", {}),

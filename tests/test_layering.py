@@ -155,3 +155,15 @@ def test_highs_is_reached_through_solver_highs() -> None:
         if p not in allowed and any(m.split(".")[0] == "highspy" for m in _imports(p))
     )
     assert calling == []
+
+
+def test_no_module_of_the_packages_or_benchmarks_over_400_lines() -> None:
+    """One job per module (issue #26): a module that grows past 400 lines holds two."""
+    long = {
+        str(path.relative_to(ROOT)): n
+        for folder in ("solver", "server", "benchmarks")
+        for path in (ROOT / folder).rglob("*.py")
+        if "api" not in path.relative_to(ROOT).parts
+        and (n := len(path.read_text().splitlines())) > 400
+    }
+    assert long == {}

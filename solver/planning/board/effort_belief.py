@@ -41,6 +41,8 @@ the marginal effort cost ``E_t(p) (x - d_t) / K`` above the activity ``(1 - l_t)
 it expects to be kept. So what the board clears is what the councils propose, not its own
 model of them.
 
+Notes
+-----
 Measured (``benchmarks/bench_planning.py --sections autonomy``, ``benchmarks/results``):
 reading every unstated proposal as a shifted curve of the prior's slope (the belief before
 this one) took 7-9 rounds for councils whose effort costs twice the prior and did not

@@ -55,9 +55,11 @@ class WorkerColumns:
 def worker_columns(market: Market, proposals: Proposals) -> WorkerColumns:
     """The worker councils' proposals of one round as columns, one per council.
 
-    (Summing the councils of each product into one column per round keeps the LP smaller,
+    Notes
+    -----
+    Summing the councils of each product into one column per round keeps the LP smaller,
     but on the Pequod economy it did not converge in 40 rounds, against 9-12 rounds with a
-    column per council: the councils of one product differ too much to share a column.)
+    column per council: the councils of one product differ too much to share a column.
     """
     n = market.n_items
     if market.cobb_douglas is not None:
@@ -158,19 +160,23 @@ def technique_steps(
       the quantity as the demand steps are;
     * below the grid and above it up to capacity, :data:`EDGE_STEPS` equal pieces each.
 
-    Without the lower pieces the whole activity below the grid was one step at half the
-    grid's lowest margin: a technique whose margin lay below the grid (the grid was centred
-    at a tenth of ``E`` for every technique with a smaller margin) then looked to the master
-    like a council indifferent over most of its activity, and the master's duals held an
-    item at supply 36 times its demand for 40 rounds (a 30-good synthetic economy). Without
-    the upper pieces the master capped a technique at ``g^k`` times its current activity and
-    priced it by that cap's rent. ``None`` without linear councils.
+    ``None`` without linear councils.
 
     With a ``belief`` (:class:`~solver.planning.board.effort_belief.EffortBelief`, what the
     board has learnt from the councils' proposals and statements) the curve is the
     belief's at ``prices``, ``x(m) = K (m / E_t(p)) + d_t``: the same steps over the
     effective margin ``m + E_t d_t / K``, each at the marginal effort cost
     ``E_t (x - d_t) / K``.
+
+    Notes
+    -----
+    Without the lower pieces the whole activity below the grid was one step at half the
+    grid's lowest margin: a technique whose margin lay below the grid (the grid was centred
+    at a tenth of ``E`` for every technique with a smaller margin) then looked to the master
+    like a council indifferent over most of its activity, and the master's duals held an
+    item at supply 36 times its demand for 40 rounds (a 30-good synthetic economy). Without
+    the upper pieces the master capped a technique at ``g^k`` times its current activity and
+    priced it by that cap's rent.
     """
     lin = market.linear
     if lin is None:

@@ -23,8 +23,11 @@ class Hybrid(_HoldsLPRule, PriceRule):
     hybrid plays tatonnement until the largest relative excess falls below
     ``switch_below`` (or for at most ``max_tatonnement_rounds``), collecting the proposals
     as LP columns, and then lets the ``lp`` rule finish (with model columns, that rule keeps
-    only the newest round's proposals). Measured on the Pequod setting: 5 rounds, 13 with the
-    pollutant (``lp``: 2 and 3).
+    only the newest round's proposals).
+
+    Notes
+    -----
+    Measured on the Pequod setting: 5 rounds, 13 with the pollutant (``lp``: 2 and 3).
     """
 
     name = "hybrid"

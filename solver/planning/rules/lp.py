@@ -34,10 +34,10 @@ class LPRule(PriceRule):
 
     **Model columns** (``model_columns``, on where worker councils are Cobb-Douglas
     producers). A master that holds only the proposals received so far needs rounds before
-    its columns span the equilibrium (9 rounds on the Pequod setting, 15-18 with the
-    pollutant). So the board also fills the master with the proposals its model of each
-    council predicts (:class:`~solver.planning.board.ProfitModel`, fitted to the council's
-    latest proposal and stated effort by Hotelling's lemma), by column generation:
+    its columns span the equilibrium. So the board also fills the master with the proposals
+    its model of each council predicts (:class:`~solver.planning.board.ProfitModel`, fitted
+    to the council's latest proposal and stated effort by Hotelling's lemma), by column
+    generation:
 
     1. the model's clearing prices (:func:`~solver.planning.board.model_clearing_prices`)
        seed the master with each council's predicted supply curve around them (its own
@@ -53,9 +53,7 @@ class LPRule(PriceRule):
 
     The duals are then the master's own, at the optimum of column generation over the
     model: each council's best predicted answer to them is already among its columns. The
-    real proposals correct the model every round, since it is refitted to them. Measured
-    on the published Pequod setting (3,000 + 3,000 councils, 50 goods, tolerance 3 %): see
-    ``benchmarks/results/planning.md``.
+    real proposals correct the model every round, since it is refitted to them.
 
     Parameters
     ----------
@@ -63,8 +61,7 @@ class LPRule(PriceRule):
         Weight of the new duals; default 1. With model columns the master's duals are those
         of column generation run to its end; with linear councils the master holds their
         techniques exactly, steps of effort cost from idle to capacity, so a damped move
-        would only halve each round's step (0.5 gave a linear tail: 14-16 rounds on the
-        bundled examples against 5-6).
+        would only halve each round's step.
     grid_ratio, grid_steps
         Price grid of the demand steps: precision ``grid_ratio - 1``, trust region
         ``grid_ratio ** grid_steps``.
@@ -89,9 +86,7 @@ class LPRule(PriceRule):
         each solve centred on the last one's duals, its demand steps following the board's
         demand model there, on a grid of ``grid_steps`` steps a side spanning the window
         (a log price half-width). Default ``ln 8, ln 1.08, ln 1.01``: a price may move by a
-        factor 8 in a round and the last solve places it to 0.025 %. With a single wide
-        solve (a ``1.005^40`` grid and per-item trust regions) the bundled IO examples took
-        5-6 rounds to tolerance 0.01.
+        factor 8 in a round and the last solve places it to 0.025 %.
     stabilise
         Without model columns: proximal-bundle-style centre: the LP and its trust region
         are centred on the best prices so far by the dual function
@@ -99,11 +94,9 @@ class LPRule(PriceRule):
         a null step (their proposals still enter as columns, and the trust region halves;
         a step that lowers it widens the region by half). ``None`` (default): on for Cobb-Douglas
         worker councils where that dual function is exact (every consumer council and
-        federation Cobb-Douglas, no permit sellers): measured 9 rounds instead of 11-12 on
-        the Pequod setting. Elsewhere each item's trust region adapts on its own (doubling
-        while its price keeps moving one way, halving when it turns back): with linear
-        councils the centre rule stalled on the USA example (after 300 rounds, excess 1.0)
-        although its dual function is exact there too.
+        federation Cobb-Douglas, no permit sellers). Elsewhere each item's trust region
+        adapts on its own (doubling while its price keeps moving one way, halving when it
+        turns back).
     learn_effort
         Linear councils: price each technique by the board's belief about its council's
         effort (:class:`~solver.planning.board.effort_belief.EffortBelief`), which every
@@ -111,6 +104,21 @@ class LPRule(PriceRule):
         prior alone. On by default: the prior is the board's model, not the council.
     method, time_limit
         HiGHS method per LP, and the time limit of a round's master LP solves together.
+
+    Notes
+    -----
+    Measurements behind the defaults (``benchmarks/bench_planning.py``; results in
+    ``benchmarks/results/planning.md``):
+
+    * without model columns the master needed 9 rounds on the published Pequod setting
+      (3,000 + 3,000 councils, 50 goods, tolerance 3 %), 15-18 with the pollutant;
+    * damping 0.5 with linear councils gave a linear tail: 14-16 rounds on the bundled
+      examples against 5-6 undamped;
+    * a single wide solve per round (a ``1.005^40`` grid, per-item trust regions) took 5-6
+      rounds on the bundled IO examples to tolerance 0.01, where the refined windows take 2;
+    * the stabilised centre took 9 rounds instead of 11-12 on the Pequod setting; with
+      linear councils it stalled on the USA example (excess 1.0 after 300 rounds) although
+      the dual function is exact there too, hence its default off for them.
     """
 
     name = "lp"

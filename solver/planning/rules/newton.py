@@ -32,15 +32,10 @@ class Newton(_HoldsLPRule, PriceRule):
 
     This is not the master LP's duals: the board solves the smooth model itself, where the
     ``lp`` rule runs column generation over it in its master LP (and so comes close to these
-    prices on such economies, at the cost of up to 11 LP solves a round). Measured on the
-    published Pequod setting (3,000 + 3,000 councils, 50 goods, tolerance 3 %), seeds 0-2:
-    2 rounds (``tatonnement``: 19), 3 with the pollutant (``tatonnement``: 31). The
-    profit model is exact for Cobb-Douglas councils such as Pequod's, and the demand model
-    for Cobb-Douglas consumers, so there one round of proposals reveals the economy; with
-    consumers of other CES elasticities (0.3, 0.5, 2) it took 2-3 rounds (3 with the
-    pollutant), and with every stated effort cost halved or doubled (a wrong profit model)
-    3 rounds (5 and 3 with the pollutant). Elsewhere the rounds are those of a quasi-Newton
-    method.
+    prices on such economies, at the cost of up to 11 LP solves a round). The profit model
+    is exact for Cobb-Douglas councils such as Pequod's, and the demand model for
+    Cobb-Douglas consumers, so there one round of proposals reveals the economy. Elsewhere
+    the rounds are those of a quasi-Newton method.
 
     Parameters
     ----------
@@ -48,13 +43,21 @@ class Newton(_HoldsLPRule, PriceRule):
         Weight of the model's clearing prices, in log prices.
     radius
         Largest log price move per round (``ln 8``, the widest trust region of
-        :class:`LPRule`; ``ln 4`` took 4 rounds with the pollutant, whose permit price
-        starts 8-9 times too high). It halves after a round whose largest excess grew (the
+        :class:`LPRule`). It halves after a round whose largest excess grew (the
         model misled the board) and grows back by half after one where it fell.
     demand_elasticity, permit_elasticity
         Elasticities assumed before two rounds allow an estimate.
     **lp_options
         Options of the :class:`LPRule` rule played on markets with linear councils.
+
+    Notes
+    -----
+    Measured on the published Pequod setting (3,000 + 3,000 councils, 50 goods, tolerance
+    3 %), seeds 0-2: 2 rounds (``tatonnement``: 19), 3 with the pollutant
+    (``tatonnement``: 31); with consumers of other CES elasticities (0.3, 0.5, 2) 2-3
+    rounds (3 with the pollutant); with every stated effort cost halved or doubled (a wrong
+    profit model) 3 rounds (5 and 3 with the pollutant). A ``radius`` of ``ln 4`` took 4
+    rounds with the pollutant, whose permit price starts 8-9 times too high.
     """
 
     name = "newton"
