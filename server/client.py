@@ -23,7 +23,7 @@ from .api.planning.v1 import planning_pb2_grpc as pb_grpc
 from .api.planning.v1 import round_pb2 as round_pb
 from .api.planning.v1 import round_pb2_grpc as round_grpc
 
-__all__ = ["PlanningClient"]
+__all__ = ["PlanningClient", "strict_loads"]
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -289,7 +289,7 @@ class PlanningClient:
         """The plan of the last closed round, as ``parplan plan --json`` gives it."""
         request = pb.GetPlanRequest(session_id=session_id, top=top)
         reply = self.planning.GetPlan(request, metadata=self.metadata)
-        plan: dict[str, Any] = json.loads(reply.plan_json)
+        plan: dict[str, Any] = strict_loads(reply.plan_json)
         return plan
 
     def run(
@@ -386,3 +386,12 @@ def _duration(seconds: float) -> Duration:
 def _document(source: str | Path) -> str:
     """JSON text, or the text of a JSON file."""
     return source.read_text() if isinstance(source, Path) else source
+
+
+def strict_loads(text: str) -> Any:
+    """JSON as strict parsers read it: ``NaN`` and ``Infinity`` refused, as in JavaScript."""
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"not JSON: {constant} (the service writes null for no value)")
+
+    return json.loads(text, parse_constant=refuse)

@@ -14,6 +14,7 @@ from solver.planning.live_proposals import CouncilDirectory, CouncilProposal
 from solver.planning.market import Market
 from solver.planning.result import PlanStatus, RoundRecord
 from solver.planning.session import PlanningSession
+from solver.usecases import to_json
 
 from .concurrency import RoundGate
 from .records import SessionRecord
@@ -96,8 +97,8 @@ def proposal_body(proposal: CouncilProposal) -> str:
         body: dict[str, Any] = {"activities": dict(proposal.activities)}
         if proposal.stated_effort:
             body["stated_effort"] = dict(proposal.stated_effort)
-        return json.dumps(body)
-    return json.dumps({"requests": dict(proposal.requests or {})})
+        return to_json(body)
+    return to_json({"requests": dict(proposal.requests or {})})
 
 
 def proposal_from_body(council_id: str, body: str) -> CouncilProposal:

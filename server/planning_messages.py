@@ -15,7 +15,7 @@ from solver.planning.board.evaluation import Evaluation
 from solver.planning.council_view import CouncilView, ItemInfo
 from solver.planning.live_proposals import CouncilKind
 from solver.planning.result import PlanStatus
-from solver.usecases import council_feedback
+from solver.usecases import council_feedback, to_json
 
 __all__ = [
     "FEEDBACK_FIELDS",
@@ -75,7 +75,7 @@ def session_message(
         rule=settings.rule,
         tolerance=settings.tolerance,
         max_rounds=settings.max_rounds,
-        rule_options={k: json.dumps(v) for k, v in settings.rule_options.items()},
+        rule_options={k: to_json(v) for k, v in settings.rule_options.items()},
         status=status,
         current_round=current_round,
         live_councils=settings.live_councils,

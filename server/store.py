@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from solver.planning.market import Proposals
+from solver.usecases import to_json
 
 from .records import (
     EconomyRecord,
@@ -155,7 +156,7 @@ class Store:
                 (
                     record.session_id,
                     record.economy_id,
-                    json.dumps(record.settings),
+                    to_json(record.settings),
                     record.status,
                     record.current_round,
                     record.round_opened,
@@ -290,7 +291,7 @@ class Store:
                 (
                     session_id,
                     round_,
-                    json.dumps(summary),
+                    to_json(summary),
                     _array_bytes(prices),
                     _array_bytes(next_prices),
                     proposals_to_bytes(proposals),

@@ -124,6 +124,19 @@ def test_federation_ancestors() -> None:
             lambda d: d["primary_inputs"].append({"id": "bread"}),
             "primary_inputs: id 'bread' is also a good's id",
         ),
+        # bounded, so that no total of the plan overflows to infinity (issue #15)
+        (
+            lambda d: d["primary_inputs"][0].update({"availability": 1e308}),
+            "primary_inputs[0].availability: "
+            "Input should be less than or equal to 1000000000000000",
+        ),
+        (
+            lambda d: d["worker_councils"][0]["techniques"][0]["primary_inputs"].update(
+                {"labour": 2e15}
+            ),
+            "worker_councils[0].techniques[0].primary_inputs.labour: "
+            "Input should be less than or equal to 1000000000000000",
+        ),
     ],
 )
 def test_bad_input_names_the_field(mutate: Any, expected: str) -> None:

@@ -77,8 +77,21 @@ def test_a_session_fed_council_by_council_reaches_the_in_process_plan(
         (CouncilProposal("nobody", requests={}), "council_id", "no council 'nobody'"),
         (CouncilProposal("{cc}", requests={"caviar": 1.0}), "requests[caviar]", "no item"),
         (CouncilProposal("{cc}", requests={"labour": 1.0}), "requests[labour]", "not a good"),
-        (CouncilProposal("{cc}", requests={"bread": -1.0}), "requests[bread]", ">= 0"),
-        (CouncilProposal("{cc}", requests={"bread": float("nan")}), "requests[bread]", "finite"),
+        (CouncilProposal("{cc}", requests={"bread": -1.0}), "requests[bread]", ">= 0 and <= 1e+15"),
+        (
+            CouncilProposal("{cc}", requests={"bread": float("nan")}),
+            "requests[bread]",
+            "finite number >= 0",
+        ),
+        # a quantity beyond the bound would make every later excess infinite (issue #15)
+        (
+            CouncilProposal("{cc}", requests={"bread": 1e308}),
+            "requests[bread]",
+            "finite number >= 0",
+        ),
+        (CouncilProposal("{cc}", requests={"park": 1.0}), "requests[park]", "a public good"),
+        (CouncilProposal("{cc}", requests={"steel": 1.0}), "requests[steel]", "intermediate"),
+        (CouncilProposal("{fed}", requests={"bread": 1.0}), "requests[bread]", "private good"),
         (CouncilProposal("{cc}", activities={}), "proposal", "requests goods"),
         (CouncilProposal("{wc}", requests={}), "proposal", "proposes activities"),
         (CouncilProposal("{wc}", activities={"nothing": 1.0}), "activities[nothing]", "no tech"),
@@ -98,7 +111,7 @@ def test_bad_proposals_are_refused_naming_the_field(
         if w != wc
         for t in ts
     )
-    names = {"cc": cc, "wc": wc, "own": own, "other": other}
+    names = {"cc": cc, "wc": wc, "own": own, "other": other, "fed": "south"}
 
     def fill(text: str) -> str:
         return text.format(**names)

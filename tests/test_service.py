@@ -657,6 +657,39 @@ def test_invalid_arguments_carry_their_field_violations_in_the_status_details(
     assert [f for f, _ in field_violations_of(err.value)] == ["rule"]
 
 
+def test_errors_stay_small_whatever_the_request_held(
+    admin: PlanningClient, live_session: tuple[str, dict[str, str]]
+) -> None:
+    """Issue #15: a 1 MB name or 20,000 unknown goods made a 0.7-2 MB message, which the
+    client got as RESOURCE_EXHAUSTED and never learnt the field from."""
+    sid, tokens = live_session
+    north = admin.as_council(tokens["north-cc"])
+    huge_name = "x" * 1_000_000
+    with pytest.raises(grpc.RpcError) as err:
+        north.submit(sid, "north-cc", 1, requests={huge_name: 1.0})
+    assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
+    assert len(err.value.details().encode()) <= 2048
+    assert "requests[xxxx" in err.value.details() and "no item" in err.value.details()
+    assert field_violations_of(err.value)[0][0].startswith("requests[xxx")
+    many = {f"good-{i}": 1.0 for i in range(20_000)}
+    with pytest.raises(grpc.RpcError) as err:
+        north.submit(sid, "north-cc", 1, requests=many)
+    assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
+    message = err.value.details()
+    assert len(message.encode()) <= 2048
+    assert "requests[good-0]: no item 'good-0'" in message
+    assert "and 19995 more problem(s)" in message
+    assert len(field_violations_of(err.value)) == 8
+    bad = json.loads(TOWN.read_text())
+    bad["consumer_councils"][0]["requests"] = many
+    with pytest.raises(grpc.RpcError) as err:
+        admin.create_economy(json.dumps(bad))
+    assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
+    assert len(err.value.details().encode()) <= 2048
+    assert "consumer_councils[0].requests['good-0']: unknown good" in err.value.details()
+    assert "more problem(s)" in err.value.details()
+
+
 def test_bad_requests_get_the_right_code_and_change_nothing(
     server: ServerProcess,
     admin: PlanningClient,

@@ -67,8 +67,19 @@ def test_rule_options_pass_through_and_a_wrong_one_is_named(town: solver.Economy
         solver.plan(town, rule="tatonnement", damping=0.7)
     with pytest.raises(ValueError, match="rule: unknown price rule 'simplex'"):
         solver.plan(town, rule="simplex")
-    with pytest.raises(ValueError, match="rule_options: the lp rule refused"):
-        solver.make_rule("lp", damping="abc")
+    # a value of the wrong type is refused naming its option (issue #15)
+    for name, options, said in (
+        ("lp", {"damping": "abc"}, r"rule_options\[damping\]: the lp rule takes a finite number"),
+        ("lp", {"damping": float("nan")}, r"rule_options\[damping\]: .* finite number"),
+        ("lp", {"grid_steps": 2.5}, r"rule_options\[grid_steps\]: .* whole number"),
+        ("lp", {"model_columns": "yes"}, r"rule_options\[model_columns\]: .* true or false"),
+        ("lp", {"refine": "1,2"}, r"rule_options\[refine\]: .* list of numbers"),
+        ("lp", {"box": -1.0}, r"rule_options\[box\]: the lp rule refused it"),
+        ("newton", {"damping": 2.0}, r"rule_options\[damping\]: must be in \(0, 1\]"),
+        ("hybrid", {"grid_ratio": "x"}, r"rule_options\[grid_ratio\]: the hybrid rule takes"),
+    ):
+        with pytest.raises(ValueError, match=said):
+            solver.make_rule(name, **options)
     assert "radius" in rule_options("newton") and "box" not in rule_options("newton")
     assert "column_rounds" in rule_options("hybrid") and rule_options("tatonnement") == []
 

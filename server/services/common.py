@@ -50,6 +50,7 @@ __all__ = [
     "code_of",
     "deadline_of",
     "duration",
+    "error_message",
     "field_violations",
     "item_quantities",
     "next_page_token",
@@ -103,19 +104,63 @@ def field_violations(err: BaseException) -> list[tuple[str, str]]:
     return [(match.group(1), match.group(2))] if match else []
 
 
+MESSAGE_BYTES = 2048
+"""Longest error message, in UTF-8 bytes: whatever a request held, the answer stays small."""
+SHOWN_PROBLEMS = 5
+"""Problems an error message lists by name; the rest are counted."""
+DETAIL_VIOLATIONS = 8
+"""Field violations in the status details; with the message they stay well inside gRPC's
+8 KiB of trailing metadata, beyond which a client sees ``RESOURCE_EXHAUSTED`` instead."""
+
+
+def _clip(text: str, chars: int) -> str:
+    """``text``, or its first ``chars`` characters and how long it was."""
+    return text if len(text) <= chars else f"{text[:chars]}... ({len(text)} characters)"
+
+
+def _fit(text: str, limit: int = MESSAGE_BYTES) -> str:
+    """``text`` cut to ``limit`` UTF-8 bytes, saying so."""
+    data = text.encode()
+    if len(data) <= limit:
+        return text
+    return data[: limit - 48].decode("utf-8", "ignore") + f"... ({len(data)} bytes in all)"
+
+
+def error_message(err: BaseException) -> str:
+    """The error's text, at most :data:`MESSAGE_BYTES`: where it names more problems than
+    :data:`SHOWN_PROBLEMS` or runs longer, the first problems (field and message, each
+    clipped) and how many there are in all."""
+    text = str(err)
+    violations = field_violations(err)
+    if len(violations) <= SHOWN_PROBLEMS and len(text.encode()) <= MESSAGE_BYTES:
+        return text
+    if not violations:
+        return _fit(text)
+    head = text.split("\n", 1)[0] if len(violations) > 1 else "invalid argument:"
+    if not head.endswith(":"):
+        head = f"{len(violations)} problem(s):"
+    lines = [f"  - {_clip(f, 120)}: {_clip(m, 240)}" for f, m in violations[:SHOWN_PROBLEMS]]
+    if len(violations) > SHOWN_PROBLEMS:
+        lines.append(f"  ... and {len(violations) - SHOWN_PROBLEMS} more problem(s)")
+    return _fit("\n".join([head, *lines]))
+
+
 def _details(code: grpc.StatusCode, err: BaseException) -> tuple[tuple[str, bytes], ...]:
     """Trailing metadata with a ``google.rpc.Status`` carrying a ``BadRequest`` (for
-    ``INVALID_ARGUMENT`` errors that name fields), else nothing."""
+    ``INVALID_ARGUMENT`` errors that name fields), else nothing: the first
+    :data:`DETAIL_VIOLATIONS` problems, each clipped."""
     violations = field_violations(err) if code is grpc.StatusCode.INVALID_ARGUMENT else []
     if not violations:
         return ()
     bad = error_details_pb2.BadRequest(
         field_violations=[
-            error_details_pb2.BadRequest.FieldViolation(field=f, description=m)
-            for f, m in violations
+            error_details_pb2.BadRequest.FieldViolation(
+                field=_clip(f, 120), description=_clip(m, 240)
+            )
+            for f, m in violations[:DETAIL_VIOLATIONS]
         ]
     )
-    status = status_pb2.Status(code=code.value[0], message=str(err))
+    status = status_pb2.Status(code=code.value[0], message=error_message(err))
     status.details.add().Pack(bad)
     return (("grpc-status-details-bin", status.SerializeToString()),)
 
@@ -133,7 +178,7 @@ def translate_errors(
             code = code_of(err)
             if code is None:
                 raise
-            await context.abort(code, str(err), trailing_metadata=_details(code, err))
+            await context.abort(code, error_message(err), trailing_metadata=_details(code, err))
             raise AssertionError("unreachable") from err  # abort raises
 
     return wrapper
@@ -155,7 +200,7 @@ def translate_stream_errors(
             code = code_of(err)
             if code is None:
                 raise
-            await context.abort(code, str(err), trailing_metadata=_details(code, err))
+            await context.abort(code, error_message(err), trailing_metadata=_details(code, err))
 
     return wrapper
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -18,12 +17,12 @@ from solver.usecases import (
     DEFAULT_PARTNERS,
     DEFAULT_TOLERANCE,
     balance_workplace,
-    json_ready,
     member_budgets,
     parse_economy,
     parse_society,
     society_ratings,
     spread,
+    to_json,
 )
 
 __all__ = ["JobsService"]
@@ -56,7 +55,7 @@ def _workplace_balance(
 
 def _finite_json(data: Any) -> str:
     """JSON with NaN (the ratings of members who work no hours) as null."""
-    return json.dumps(json_ready(data), allow_nan=False)
+    return to_json(data)
 
 
 class JobsService(jobs_grpc.JobsServiceServicer):

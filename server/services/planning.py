@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 
 import grpc
@@ -37,7 +36,7 @@ from server.services.common import (
 from server.sessions import SessionManager
 from solver.planning.live_proposals import CouncilProposal
 from solver.planning.result import PlanStatus
-from solver.usecases import council_record, session_items
+from solver.usecases import council_record, session_items, to_json
 
 __all__ = ["PlanningService"]
 
@@ -126,7 +125,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                     round=int(r["round"]),
                     sha256=str(r["sha256"]),
                     previous_sha256=str(r["previous_sha256"]),
-                    record_json=json.dumps(r),
+                    record_json=to_json(r),
                 )
                 for r in records
             ],
@@ -308,7 +307,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         return pb.GetPlanResponse(
             status=STATUS[live.status],
             rounds=len(live.planning.rounds),
-            plan_json=json.dumps(plan),
+            plan_json=to_json(plan),
         )
 
     @translate_stream_errors

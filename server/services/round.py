@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 
 import grpc
@@ -22,7 +21,7 @@ from server.services.common import (
 from server.sessions import SessionManager
 from solver.lp.results import RoundResult
 from solver.status import Method, SolutionStatus
-from solver.usecases import solve_document_round
+from solver.usecases import solve_document_round, to_json
 
 __all__ = ["RoundService"]
 
@@ -100,5 +99,5 @@ class RoundService(round_grpc.RoundServiceServicer):
                 round_pb.Shortfall(good=s.good, required=s.required, missing=s.shortfall)
                 for s in result.shortfalls()
             ],
-            result_json=json.dumps(result.to_dict()),
+            result_json=to_json(result.to_dict()),
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from solver.cli.common import EXIT_INFEASIBLE, EXIT_OK
@@ -11,11 +10,11 @@ from solver.jobs.reports import BalanceStatus, WorkplaceReport
 from solver.usecases import (
     bundled_workplaces,
     close_figure,
-    json_ready,
     load_society,
     plot_balance,
     society_ratings,
     spread,
+    to_json,
     workplace_ratings,
 )
 
@@ -50,7 +49,7 @@ def run_balance(args: argparse.Namespace) -> int:
     if args.plot is not None:
         close_figure(plot_balance(befores, complexes, name=society.name, path=args.plot))
     if args.json:
-        print(json.dumps(json_ready(summary), indent=2, allow_nan=False))
+        print(to_json(summary, indent=2))
     else:
         print_balance(summary, reports, ratings, target_of, args.top)
     return EXIT_OK if all(s is BalanceStatus.BALANCED for s in statuses) else EXIT_INFEASIBLE

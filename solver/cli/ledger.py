@@ -10,7 +10,7 @@ from pathlib import Path
 
 from solver.cli.common import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK
 from solver.planning.ledger import LedgerError
-from solver.usecases import ledger_tables, verify_ledger
+from solver.usecases import ledger_tables, to_json, verify_ledger
 
 __all__ = ["run_ledger_export", "run_ledger_verify"]
 
@@ -39,7 +39,7 @@ def run_ledger_export(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if args.format == "json":
         out = {name: json.loads(t.to_json(orient="records")) for name, t in tables.items()}
-        json.dump(out, sys.stdout, indent=1)
+        sys.stdout.write(to_json(out, indent=1) + "\n")
         sys.stdout.write("\n")
         return EXIT_OK
     folder = Path(args.out) if args.out else Path(args.folder) / "export"

@@ -24,6 +24,7 @@ from solver.usecases import (
     pequod_market,
     plan,
     plot_convergence,
+    to_json,
 )
 
 __all__ = [
@@ -219,8 +220,7 @@ def run_plan(args: argparse.Namespace) -> int:
     if args.plot:
         close_figure(plot_convergence(result, path=args.plot))
     if args.json:
-        json.dump(out, sys.stdout, indent=1, allow_nan=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(to_json(out, indent=1) + "\n")
     else:
         print_plan(result, args.top)
         if args.compare:

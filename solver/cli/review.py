@@ -9,6 +9,7 @@ import sys
 
 from solver.cli.common import EXIT_BAD_INPUT, EXIT_OK
 from solver.planning.board.review import WorkplaceReview
+from solver.usecases import to_json
 
 __all__ = ["run_review"]
 
@@ -30,8 +31,7 @@ def run_review(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     review = WorkplaceReview.from_dict(data).at_threshold(args.threshold)
     if args.json:
-        json.dump(review.to_dict(), sys.stdout, indent=1, allow_nan=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(to_json(review.to_dict(), indent=1) + "\n")
         return EXIT_OK
     average = review.social_average
     print(f"economy         {plan.get('economy', '')}")

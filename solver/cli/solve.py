@@ -4,7 +4,6 @@ graph's checks."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 import numpy as np
@@ -14,7 +13,7 @@ from solver.economy.model import Economy
 from solver.lp.results import RoundResult
 from solver.lp.solve import ModelPath
 from solver.status import Method, SolutionStatus
-from solver.usecases import check_economy, solve_round
+from solver.usecases import check_economy, solve_round, to_json
 
 __all__ = ["print_result", "run_check", "run_solve"]
 
@@ -83,8 +82,7 @@ def run_solve(args: argparse.Namespace) -> int:
         check=not args.no_check,
     )
     if args.json:
-        json.dump(result.to_dict(), sys.stdout, indent=1, allow_nan=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(to_json(result.to_dict(), indent=1) + "\n")
     else:
         print_result(eco, result, args.top)
     if result.solution is SolutionStatus.NO_SOLUTION or result.shortfalls():

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -27,6 +27,7 @@ from solver.economy.parts import (
     GoodKind,
     Identifier,
     Pollutant,
+    Positive,
     PrimaryInput,
     PrimaryInputKind,
     Technique,
@@ -71,12 +72,12 @@ class Economy(BaseModel):
     worker_councils: list[WorkerCouncil] = Field(min_length=1)
     consumer_councils: list[ConsumerCouncil] = Field(default_factory=list)
     federations: list[Federation] = Field(default_factory=list)
-    default_shortfall_penalty: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] = Field(
+    default_shortfall_penalty: Positive = Field(
         1e6,
         description="Social cost per unit of unmet demand for goods without their own "
         "penalty. Must exceed every sensible price: a price equal to it signals a shortfall.",
     )
-    consumption_budget: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] | None = Field(
+    consumption_budget: Positive | None = Field(
         None,
         description="Planning: value of the social product available for consumption, shared "
         "among consumer councils by effort rating x members; it fixes the unit of prices. None "

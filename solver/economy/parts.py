@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "MAX_QUANTITY",
     "VOTE",
     "ConsumerCouncil",
     "Federation",
@@ -22,6 +23,7 @@ __all__ = [
     "Identifier",
     "NonNegative",
     "Pollutant",
+    "Positive",
     "PrimaryInput",
     "PrimaryInputKind",
     "Technique",
@@ -37,7 +39,15 @@ Identifier = Annotated[
         description="Identifier, unique within its kind; must not start with whitespace.",
     ),
 ]
-NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+MAX_QUANTITY = 1e15
+"""The largest number an economy or a proposal may state (a quantity, a capacity, a cost).
+
+A national account needs about 1e14 (world output in US dollars), with room left for finer
+units; yet sums and products of a million such numbers stay far from overflow, so that no
+excess, price or total becomes infinite."""
+
+NonNegative = Annotated[float, Field(ge=0.0, le=MAX_QUANTITY, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0.0, le=MAX_QUANTITY, allow_inf_nan=False)]
 Quantities = dict[str, NonNegative]
 
 VOTE = "vote"
@@ -87,7 +97,7 @@ class Good(_Model):
         description="Quantity available this period without production (inventories, "
         "imports already contracted). It lowers the net output the plan must provide.",
     )
-    shortfall_penalty: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] | None = Field(
+    shortfall_penalty: Positive | None = Field(
         None,
         description="Social cost per unit of unmet demand. None: the economy's default.",
     )
@@ -152,7 +162,7 @@ class WorkerCouncil(_Model):
         None, description="Federation in which the workplace is located (for pollution caps)."
     )
     techniques: list[Technique] = Field(min_length=1)
-    effort_cost_share: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] = Field(
+    effort_cost_share: Positive = Field(
         0.5,
         description="Planning simulation: marginal cost of effort when a technique runs at "
         "capacity, as a share of its unit social cost. The council runs each technique where "
@@ -176,7 +186,7 @@ class ConsumerCouncil(_Model):
         description="Planning simulation: private good -> utility weight. Empty means the "
         "requests serve as weights.",
     )
-    substitution_elasticity: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] = Field(
+    substitution_elasticity: Positive = Field(
         1.0, description="Planning simulation: CES elasticity of substitution (1 = Cobb-Douglas)."
     )
 

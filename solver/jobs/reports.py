@@ -3,7 +3,6 @@ per workplace and for the whole society."""
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,6 @@ __all__ = [
     "SocietyResult",
     "WorkplaceReport",
     "gini",
-    "json_ready",
     "spread",
 ]
 
@@ -179,17 +177,6 @@ def hours_table(complexes: Sequence[MemberComplex]) -> pd.Series:
     values = [h for c in complexes for h in c.tasks.values()]
     index = pd.MultiIndex.from_tuples(keys, names=["member", "workplace", "task"])
     return pd.Series(values, index=index, name="hours", dtype=float)
-
-
-def json_ready(value: Any) -> Any:
-    """``value`` (nested dicts and lists) with NaN and infinities as ``None``, for JSON."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_ready(v) for v in value]
-    return value
 
 
 def spread(complexes: Sequence[MemberComplex], target: tuple[float, float]) -> dict[str, float]:

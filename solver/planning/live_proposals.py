@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from solver.economy.parts import MAX_QUANTITY
 from solver.planning.market import Market, ProposalError, Proposals
 
 __all__ = [
@@ -159,20 +160,23 @@ class CouncilDirectory:
                 where = f"activities[{name}]"
                 if (t := owned("activities", name)) is None:
                     continue
-                if not math.isfinite(level) or level < 0:
-                    problems.append((where, f"activity must be a finite number >= 0, got {level}"))
+                if not _bounded(level):
+                    problems.append(
+                        (
+                            where,
+                            _out_of_range("activity", level),
+                        )
+                    )
                 elif level > linear.capacity[t] * (1 + 1e-9):
                     problems.append(
                         (where, f"activity {level:g} exceeds the capacity {linear.capacity[t]:g}")
                     )
             for name, cost in (proposal.stated_effort or {}).items():
-                if owned("stated_effort", name) is not None and (
-                    not math.isfinite(cost) or cost < 0
-                ):
+                if owned("stated_effort", name) is not None and not _bounded(cost):
                     problems.append(
                         (
                             f"stated_effort[{name}]",
-                            f"marginal effort cost must be a finite number >= 0, got {cost}",
+                            _out_of_range("marginal effort cost", cost),
                         )
                     )
         else:
@@ -187,6 +191,11 @@ class CouncilDirectory:
                 raise ProposalError(
                     [("proposal", f"{kind.value} council {proposal.council_id!r} requests goods")]
                 )
+            wanted, why = (
+                ("private", "consumer councils request private goods (federations public ones)")
+                if kind is CouncilKind.CONSUMER
+                else ("public", "federations request public goods (consumer councils private ones)")
+            )
             for name, quantity in proposal.requests.items():
                 where = f"requests[{name}]"
                 i = self.items.get(name)
@@ -196,9 +205,14 @@ class CouncilDirectory:
                     problems.append(
                         (where, f"{name!r} is a {self.market.kinds[i]} item, not a good")
                     )
-                elif not math.isfinite(quantity) or quantity < 0:
+                elif self.market.kinds[i] != wanted:
+                    problems.append((where, f"{name!r} is a {self.market.kinds[i]} good; {why}"))
+                elif not _bounded(quantity):
                     problems.append(
-                        (where, f"quantity must be a finite number >= 0, got {quantity}")
+                        (
+                            where,
+                            _out_of_range("quantity", quantity),
+                        )
                     )
         if problems:
             raise ProposalError(problems)
@@ -368,3 +382,12 @@ def named_proposals(market: Market, proposals: Proposals) -> dict[str, dict[str,
             )
         }
     return out
+
+
+def _bounded(value: float) -> bool:
+    """A finite number in ``[0, MAX_QUANTITY]`` (beyond it, totals could overflow)."""
+    return math.isfinite(value) and 0.0 <= value <= MAX_QUANTITY
+
+
+def _out_of_range(what: str, value: float) -> str:
+    return f"{what} must be a finite number >= 0 and <= {MAX_QUANTITY:g}, got {value}"

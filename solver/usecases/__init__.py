@@ -20,6 +20,7 @@ True
 
 from solver.planning.ledger import LedgerWriter, ledger_tables, verify_ledger
 from solver.plots import close_figure, plot_balance, plot_convergence
+from solver.strict_json import json_ready, to_json
 from solver.usecases.economies import (
     bundled_examples,
     bundled_workplaces,
@@ -41,7 +42,6 @@ from solver.usecases.jobs import (
     DEFAULT_TOLERANCE,
     balance_society,
     balance_workplace,
-    json_ready,
     load_society,
     member_budgets,
     parse_society,
@@ -131,6 +131,7 @@ __all__ = [
     "spread",
     "synthetic_economy",
     "technique_choice_economy",
+    "to_json",
     "verify_ledger",
     "with_simulated_councils",
     "workplace_ratings",

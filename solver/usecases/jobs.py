@@ -13,7 +13,7 @@ from solver.economy.model import Economy
 from solver.jobs.balance import balance_society, balance_workplace
 from solver.jobs.problem import DEFAULT_TOLERANCE
 from solver.jobs.remuneration import economy_with_ratings, effort_ratings, member_budgets
-from solver.jobs.reports import SocietyResult, WorkplaceReport, json_ready, spread
+from solver.jobs.reports import SocietyResult, WorkplaceReport, spread
 from solver.jobs.workplaces import Society, load_society, parse_society
 
 __all__ = [
@@ -21,7 +21,6 @@ __all__ = [
     "DEFAULT_TOLERANCE",
     "balance_society",
     "balance_workplace",
-    "json_ready",
     "load_society",
     "member_budgets",
     "parse_society",

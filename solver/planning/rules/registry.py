@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any
+import math
+import typing
+from collections.abc import Sequence
+from types import UnionType
+from typing import Any, Union
 
 from solver.planning.rules.base import PriceRule
 from solver.planning.rules.hybrid import Hybrid
@@ -59,8 +63,51 @@ def make_rule(name: str, **options: Any) -> PriceRule:
         raise ValueError(
             f"rule_options: the {name} rule has no option {', '.join(map(repr, unknown))}; {takes}"
         )
+    for key, value in options.items():
+        _check_type(name, key, value, _option_type(name, key))
     try:
         rule: PriceRule = cls(**options)
-    except TypeError as err:  # a value of the wrong type, e.g. damping="abc"
-        raise ValueError(f"rule_options: the {name} rule refused {options}: {err}") from err
+    except (TypeError, ValueError) as err:
+        said = str(err)
+        named = next((key for key in options if said.startswith(f"{key}:")), None)
+        if named is not None:
+            raise ValueError(f"rule_options[{named}]{said[len(named) :]}") from err
+        where = f"rule_options[{next(iter(options))}]" if len(options) == 1 else "rule_options"
+        raise ValueError(f"{where}: the {name} rule refused it: {said}") from err
     return rule
+
+
+def _option_type(name: str, key: str) -> Any:
+    """The annotated type of option ``key`` of the rule ``name`` (or of the ``lp`` rule it
+    hands the option on to)."""
+    cls = _rule_class(name)
+    hints = typing.get_type_hints(cls.__init__)  # type: ignore[misc]
+    if key in hints:
+        return hints[key]
+    return typing.get_type_hints(LPRule.__init__).get(key, Any)
+
+
+def _check_type(rule: str, key: str, value: Any, hint: Any) -> None:
+    """Refuse a value of the wrong type for its option before the rule sees it, naming the
+    option (``damping="abc"`` would otherwise fail deep inside the rule)."""
+    allowed = (
+        set(typing.get_args(hint)) if typing.get_origin(hint) in (Union, UnionType) else {hint}
+    )
+    if value is None and type(None) in allowed:
+        return
+    field = f"rule_options[{key}]"
+    if float in allowed or int in allowed:
+        real = isinstance(value, int | float) and not isinstance(value, bool)
+        if not real or not math.isfinite(value):
+            raise ValueError(f"{field}: the {rule} rule takes a finite number, got {value!r}")
+        if int in allowed and float not in allowed and value != int(value):
+            raise ValueError(f"{field}: the {rule} rule takes a whole number, got {value!r}")
+    elif bool in allowed and not isinstance(value, bool):
+        raise ValueError(f"{field}: the {rule} rule takes true or false, got {value!r}")
+    elif any(typing.get_origin(h) in (Sequence, list, tuple) for h in allowed):
+        items = value if isinstance(value, list | tuple) else None
+        if items is None or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            for v in items
+        ):
+            raise ValueError(f"{field}: the {rule} rule takes a list of numbers, got {value!r}")
