@@ -46,7 +46,7 @@ from solver.planning.live_proposals import CouncilDirectory, council_proposal
 from solver.planning.market import simulated_proposals
 from solver.scenarios.io_examples import EXAMPLES, WIOD_USA, with_simulated_councils
 
-ADMIN = "bench-admin"
+ADMIN = "bench-admin-token-of-at-least-32-characters"
 RESULTS = Path(__file__).resolve().parent / "results" / "service.md"
 
 

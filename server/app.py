@@ -28,12 +28,19 @@ from .services import EconomyService, JobsService, PlanningService, RoundService
 from .sessions import SessionManager
 from .store import Store
 
-__all__ = ["DEFAULT_MAX_MESSAGE_MB", "ServerConfig", "run_server", "start_server"]
+__all__ = [
+    "DEFAULT_MAX_MESSAGE_MB",
+    "MIN_ADMIN_TOKEN",
+    "ServerConfig",
+    "run_server",
+    "start_server",
+]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_MB = 16  # one message, either way; larger economies use UploadEconomy
 DEFAULT_MAX_UPLOAD_MB = 1024  # a whole economy streamed by UploadEconomy
+MIN_ADMIN_TOKEN = 32  # characters; a new token has 43 (32 random bytes, URL-safe base64)
 SERVICE_NAMES = (
     economy_pb2.DESCRIPTOR.services_by_name["EconomyService"].full_name,
     planning_pb2.DESCRIPTOR.services_by_name["PlanningService"].full_name,
@@ -49,7 +56,10 @@ class ServerConfig:
     Attributes
     ----------
     database
-        SQLite file of the durable state (created if missing).
+        SQLite file of the durable state.
+    create
+        Create the store where there is none (or the file is empty); without it a missing
+        or empty file is refused (``--init`` of ``parplan-server serve``).
     admin_token
         Token of management calls (economies, sessions, closing rounds).
     address
@@ -79,6 +89,7 @@ class ServerConfig:
     tls_key: Path | None = None
     grace_seconds: float = 5.0
     max_health_watchers: int = MAX_WATCHERS
+    create: bool = False
 
 
 @dataclass
@@ -109,8 +120,11 @@ class RunningServer:
 
 async def start_server(config: ServerConfig) -> RunningServer:
     """Open the database, register the services and start listening."""
-    if not config.admin_token:
-        raise ValueError("admin_token: must not be empty")
+    if len(config.admin_token) < MIN_ADMIN_TOKEN:
+        raise ValueError(
+            f"admin_token: at least {MIN_ADMIN_TOKEN} characters, this one has "
+            f"{len(config.admin_token)}"
+        )
     limit = config.max_message_mb * 1024 * 1024
     server = grpc.aio.server(
         options=[
@@ -118,7 +132,8 @@ async def start_server(config: ServerConfig) -> RunningServer:
             ("grpc.max_send_message_length", limit),
         ]
     )
-    manager = SessionManager(Store(config.database), solve_workers=config.solve_workers)
+    store = Store(config.database, create=config.create)
+    manager = SessionManager(store, solve_workers=config.solve_workers)
     economy_pb2_grpc.add_EconomyServiceServicer_to_server(
         EconomyService(
             manager,
@@ -138,7 +153,9 @@ async def start_server(config: ServerConfig) -> RunningServer:
         JobsService(manager, config.admin_token), server
     )
     health_service = HealthService(
-        SERVICE_NAMES, sqlite_probe(config.database), max_watchers=config.max_health_watchers
+        SERVICE_NAMES,
+        sqlite_probe(config.database, store),
+        max_watchers=config.max_health_watchers,
     )
     health_pb2_grpc.add_HealthServicer_to_server(health_service, server)
     enable_reflection((*SERVICE_NAMES, HEALTH_SERVICE), server)

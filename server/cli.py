@@ -9,34 +9,55 @@ import os
 import sys
 from pathlib import Path
 
-from .app import DEFAULT_MAX_MESSAGE_MB, DEFAULT_MAX_UPLOAD_MB, ServerConfig, run_server
+from .app import (
+    DEFAULT_MAX_MESSAGE_MB,
+    DEFAULT_MAX_UPLOAD_MB,
+    MIN_ADMIN_TOKEN,
+    ServerConfig,
+    run_server,
+)
 from .auth import new_token
 from .health import MAX_WATCHERS
+from .store import StoreError
 
 TOKEN_ENV = "PARPLAN_ADMIN_TOKEN"
 
 
-def admin_token(args: argparse.Namespace) -> str:
-    """``--admin-token``, else ``$PARPLAN_ADMIN_TOKEN``, else the token file beside the
-    database (created with a new random token, readable by its owner only)."""
-    if args.admin_token:
-        return str(args.admin_token)
+def admin_token(args: argparse.Namespace, *, create: bool) -> str:
+    """``$PARPLAN_ADMIN_TOKEN``, else ``--admin-token-file``, else the token file beside the
+    database (where ``create``, made with a new random token, readable by its owner only).
+
+    Never from the command line, where every user of the machine could read it in the
+    process table; at least :data:`~server.app.MIN_ADMIN_TOKEN` characters.
+    """
     if os.environ.get(TOKEN_ENV):
-        return os.environ[TOKEN_ENV]
-    path = Path(f"{args.db}.admin-token")
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(new_token() + "\n")
-        print(f"admin token written to {path}", file=sys.stderr)
-    return path.read_text().strip()
+        token, source = os.environ[TOKEN_ENV].strip(), f"${TOKEN_ENV}"
+    else:
+        path = args.admin_token_file or Path(f"{args.db}.admin-token")
+        if not path.exists() and create and args.admin_token_file is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(new_token() + "\n")
+            print(f"admin token written to {path}", file=sys.stderr)
+        if not path.exists():
+            raise ValueError(
+                f"admin token: no ${TOKEN_ENV} and no file {path} (give --admin-token-file)"
+            )
+        token, source = path.read_text().strip(), str(path)
+    if len(token) < MIN_ADMIN_TOKEN:
+        raise ValueError(
+            f"admin token: at least {MIN_ADMIN_TOKEN} characters, the one in {source} has "
+            f"{len(token)}; make one with: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))'"
+        )
+    return token
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     config = ServerConfig(
         database=args.db,
-        admin_token=admin_token(args),
+        admin_token=admin_token(args, create=True),
         address=f"{args.host}:{args.port}",
         max_message_mb=args.max_message_mb,
         max_upload_mb=args.max_upload_mb,
@@ -45,6 +66,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         tls_key=args.tls_key,
         grace_seconds=args.grace,
         max_health_watchers=args.max_health_watchers,
+        create=args.init,
     )
     asyncio.run(run_server(config))
     return 0
@@ -53,25 +75,32 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .live_demo import run_demo
 
-    token = args.admin_token or os.environ.get(TOKEN_ENV)
-    if not token:
-        token = Path(f"{args.db}.admin-token").read_text().strip()
+    token = admin_token(args, create=False)
     return run_demo(args.target, token, example=args.example, councils=args.council)
 
 
 def main(argv: list[str] | None = None) -> int:
     """``parplan-server``: parse the command line and run ``serve`` or ``demo``."""
-    parser = argparse.ArgumentParser(prog="parplan-server", description=__doc__)
+    parser = argparse.ArgumentParser(prog="parplan-server", description=__doc__, allow_abbrev=False)
     parser.add_argument("--log-level", default="INFO")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="run the gRPC planning service")
+    # no abbreviations: --admin-token must not pass for --admin-token-file
+    serve = sub.add_parser("serve", help="run the gRPC planning service", allow_abbrev=False)
     serve.add_argument("--db", type=Path, default=Path("parplan.db"), help="SQLite database")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=50051, help="0: any free port")
     serve.add_argument(
-        "--admin-token",
-        help=f"token of management calls (default: ${TOKEN_ENV}, else DB.admin-token)",
+        "--init",
+        action="store_true",
+        help="create the store if there is none (without it a missing or empty file is "
+        "refused, so that a mistyped --db cannot start an empty service)",
+    )
+    serve.add_argument(
+        "--admin-token-file",
+        type=Path,
+        help=f"file holding the token of management calls, at least {MIN_ADMIN_TOKEN} "
+        f"characters (default: ${TOKEN_ENV}, else DB.admin-token, made on first start)",
     )
     serve.add_argument(
         "--max-message-mb",
@@ -97,10 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     serve.set_defaults(func=_cmd_serve)
 
-    demo = sub.add_parser("demo", help="a planning session with two live councils")
+    demo = sub.add_parser(
+        "demo", help="a planning session with two live councils", allow_abbrev=False
+    )
     demo.add_argument("--target", default="127.0.0.1:50051")
     demo.add_argument("--db", type=Path, default=Path("parplan.db"), help="for its token file")
-    demo.add_argument("--admin-token", help=f"default: ${TOKEN_ENV}, else DB.admin-token")
+    demo.add_argument(
+        "--admin-token-file", type=Path, help=f"default: ${TOKEN_ENV}, else DB.admin-token"
+    )
     demo.add_argument("--example", default="planning-town")
     demo.add_argument(
         "--council", action="append", help="a live council (repeat; default: two of them)"
@@ -113,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return int(args.func(args))
-    except (ValueError, OSError) as err:
-        print(f"error: {err}", file=sys.stderr)
+    except (ValueError, OSError, StoreError) as err:
+        print(f"parplan-server: {err}", file=sys.stderr)
         return 2
 
 

@@ -14,7 +14,8 @@ loop's default executor could not be joined). Here every call is a coroutine:
   NOT_SERVING and ends every stream.
 * The store is probed every :data:`PROBE_SECONDS` on a thread of its own, through a
   connection of its own (the service's connection may be busy with a long write), with a
-  read that fails when the database file is gone or unreadable.
+  read that fails when the database file is gone or unreadable, and, after a write of the
+  service failed (a full disk), with a write that fails until the store writes again.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from typing_extensions import override
+
+from .store import Store
 
 __all__ = [
     "MAX_WATCHERS",
@@ -52,9 +55,11 @@ NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 SERVICE_UNKNOWN = health_pb2.HealthCheckResponse.SERVICE_UNKNOWN
 
 
-def sqlite_probe(path: Path | str) -> Callable[[], None]:
+def sqlite_probe(path: Path | str, store: Store | None = None) -> Callable[[], None]:
     """A probe that reads the SQLite file at ``path`` through a new read-only connection;
-    it raises where the file is gone, unreadable or not a database."""
+    it raises where the file is gone, unreadable or not a database. Where a write of
+    ``store`` failed (a full disk), it also writes a row of its own, and raises until that
+    succeeds (:meth:`~server.store.Store.check_writable`)."""
     uri = f"{Path(path).resolve().as_uri()}?mode=ro"
 
     def probe() -> None:
@@ -63,6 +68,8 @@ def sqlite_probe(path: Path | str) -> Callable[[], None]:
             connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             connection.close()
+        if store is not None and store.failure is not None:
+            store.check_writable()
 
     return probe
 

@@ -25,11 +25,19 @@ class ServerProcess:
         Passed through ``$PARPLAN_ADMIN_TOKEN``.
     extra_args
         More ``serve`` options, e.g. ``["--max-message-mb", "1"]``.
+    init
+        Start with ``--init`` (create the store if there is none).
     """
 
     def __init__(
-        self, database: Path | str, admin_token: str, extra_args: list[str] | None = None
+        self,
+        database: Path | str,
+        admin_token: str,
+        extra_args: list[str] | None = None,
+        *,
+        init: bool = True,
     ) -> None:
+        self.init = init
         self.database = Path(database)
         self.admin_token = admin_token
         self.extra_args = list(extra_args or [])
@@ -55,6 +63,7 @@ class ServerProcess:
             str(self.database),
             "--port",
             "0",
+            *(["--init"] if self.init else []),
             *self.extra_args,
         ]
         env = os.environ | {"PARPLAN_ADMIN_TOKEN": self.admin_token}

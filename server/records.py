@@ -4,6 +4,8 @@ proposals as compressed bytes, and the errors the store raises (see :mod:`server
 from __future__ import annotations
 
 import io
+import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +20,11 @@ __all__ = [
     "RoundClosedError",
     "RoundRow",
     "SessionRecord",
+    "economy_from_row",
     "proposals_from_bytes",
     "proposals_to_bytes",
+    "round_from_row",
+    "session_from_row",
 ]
 
 
@@ -140,3 +145,42 @@ class RoundClosedError(RuntimeError):
                 f"(the open round is {current})"
             )
         super().__init__(message)
+
+
+def economy_from_row(row: sqlite3.Row, with_document: bool) -> EconomyRecord:
+    """An economy's row as its record (the document only ``with_document``)."""
+    return EconomyRecord(
+        economy_id=row["economy_id"],
+        name=row["name"],
+        goods=row["goods"],
+        worker_councils=row["worker_councils"],
+        consumer_councils=row["consumer_councils"],
+        federations=row["federations"],
+        document_bytes=row["document_bytes"],
+        created=row["created"],
+        document=row["document"] if with_document else "",
+    )
+
+
+def session_from_row(row: sqlite3.Row) -> SessionRecord:
+    """A session's row as its record."""
+    return SessionRecord(
+        session_id=row["session_id"],
+        economy_id=row["economy_id"],
+        settings=json.loads(row["settings"]),
+        status=row["status"],
+        current_round=row["current_round"],
+        round_opened=row["round_opened"],
+        created=row["created"],
+    )
+
+
+def round_from_row(row: sqlite3.Row) -> RoundRow:
+    """A closed round's row as its record."""
+    return RoundRow(
+        round=row["round"],
+        summary=json.loads(row["summary"]),
+        prices=_array_from(row["prices"]),
+        next_prices=_array_from(row["next_prices"]),
+        proposals=proposals_from_bytes(row["proposals"]),
+    )

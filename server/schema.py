@@ -56,6 +56,11 @@ CREATE TABLE IF NOT EXISTS rounds (
     closed REAL NOT NULL,
     PRIMARY KEY (session_id, round)
 );
+CREATE TABLE IF NOT EXISTS health_probe (
+    probe_id INTEGER PRIMARY KEY,
+    written REAL NOT NULL,
+    room BLOB
+);
 CREATE TABLE IF NOT EXISTS last_word_answers (
     session_id TEXT NOT NULL REFERENCES sessions(session_id),
     council_id TEXT NOT NULL,

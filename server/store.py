@@ -34,13 +34,21 @@ from .records import (
     RoundRow,
     SessionRecord,
     _array_bytes,
-    _array_from,
-    proposals_from_bytes,
+    economy_from_row,
     proposals_to_bytes,
+    round_from_row,
+    session_from_row,
 )
 from .schema import SCHEMA
+from .store_file import (
+    StoreError,
+    check_contents,
+    check_file,
+    is_storage_failure,
+    write_headroom,
+)
 
-__all__ = ["Store"]
+__all__ = ["Store", "StoreError", "is_storage_failure"]
 
 
 class Store:
@@ -49,19 +57,37 @@ class Store:
     Parameters
     ----------
     path
-        Database file; created with its folder if missing. ``":memory:"`` for tests.
+        Database file. ``":memory:"`` for tests.
+    create
+        Create the store (and its folder) where there is none, or where the file is empty.
+        Without it a missing or empty file is refused: a mistyped path must not start an
+        empty service as if every session were gone.
+
+    Raises
+    ------
+    StoreError
+        One line: no store at ``path`` (without ``create``), an empty file, a file that is
+        not an SQLite database or not this service's, or one that fails SQLite's
+        ``quick_check``.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = False) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(SCHEMA)
+        fresh = self.path == ":memory:" or check_file(Path(self.path), create)
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            if not fresh:
+                check_contents(self._db, self.path)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as err:
+            said = " ".join(str(err).split())
+            raise StoreError(f"{self.path}: damaged: {said[:400]}") from err
+        self.failure: str | None = None
+        """The last storage failure of a write, until a write succeeds again."""
 
     def close(self) -> None:
         """Close the database."""
@@ -69,14 +95,31 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing: a failure rolls back every statement inside."""
-        self._db.execute("BEGIN IMMEDIATE")
+        """All or nothing: a failure rolls back every statement inside. A failure of the
+        storage itself (a full disk, an I/O error, a damaged page) is remembered in
+        :attr:`failure` until a write succeeds again."""
         try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as err:
+            if is_storage_failure(err):
+                self.failure = str(err)
             raise
-        self._db.execute("COMMIT")
+        self.failure = None
+
+    def check_writable(self) -> None:
+        """Write :data:`~server.store_file.HEADROOM` bytes through a connection of its own,
+        then free them (:func:`~server.store_file.write_headroom`): raises while the
+        storage cannot take that much, and clears :attr:`failure` once it can (the health
+        probe calls it while :attr:`failure` is set)."""
+        write_headroom(self.path)
+        self.failure = None
 
     # -- economies -----------------------------------------------------------------------
 
@@ -97,20 +140,6 @@ class Store:
                 ),
             )
 
-    @staticmethod
-    def _economy(row: sqlite3.Row, with_document: bool) -> EconomyRecord:
-        return EconomyRecord(
-            economy_id=row["economy_id"],
-            name=row["name"],
-            goods=row["goods"],
-            worker_councils=row["worker_councils"],
-            consumer_councils=row["consumer_councils"],
-            federations=row["federations"],
-            document_bytes=row["document_bytes"],
-            created=row["created"],
-            document=row["document"] if with_document else "",
-        )
-
     _ECONOMY_COLUMNS = (
         "economy_id, name, goods, worker_councils, consumer_councils, federations, created, "
         "length(CAST(document AS BLOB)) AS document_bytes"
@@ -124,14 +153,14 @@ class Store:
         ).fetchone()
         if row is None:
             raise NotFoundError(f"economy_id: no economy {economy_id!r}")
-        return self._economy(row, with_document)
+        return economy_from_row(row, with_document)
 
     def economies(self) -> list[EconomyRecord]:
         """Every stored economy, without its document."""
         rows = self._db.execute(
             f"SELECT {self._ECONOMY_COLUMNS} FROM economies ORDER BY created, economy_id"
         ).fetchall()
-        return [self._economy(row, False) for row in rows]
+        return [economy_from_row(row, False) for row in rows]
 
     def delete_economy(self, economy_id: str) -> None:
         """Remove an economy; refused while a session uses it."""
@@ -168,30 +197,18 @@ class Store:
                 [(record.session_id, c, h) for c, h in token_hashes.items()],
             )
 
-    @staticmethod
-    def _session(row: sqlite3.Row) -> SessionRecord:
-        return SessionRecord(
-            session_id=row["session_id"],
-            economy_id=row["economy_id"],
-            settings=json.loads(row["settings"]),
-            status=row["status"],
-            current_round=row["current_round"],
-            round_opened=row["round_opened"],
-            created=row["created"],
-        )
-
     def session(self, session_id: str) -> SessionRecord:
         """The stored session ``session_id`` (:class:`NotFoundError` if none)."""
         row = self._db.execute("SELECT * FROM sessions WHERE session_id = ?", (session_id,))
         found = row.fetchone()
         if found is None:
             raise NotFoundError(f"session_id: no session {session_id!r}")
-        return self._session(found)
+        return session_from_row(found)
 
     def sessions(self) -> list[SessionRecord]:
         """Every stored session."""
         rows = self._db.execute("SELECT * FROM sessions ORDER BY created, session_id")
-        return [self._session(row) for row in rows.fetchall()]
+        return [session_from_row(row) for row in rows.fetchall()]
 
     def council_of_token(self, session_id: str, token_hash: str) -> str | None:
         """The live council of the session whose token has this hash, if any."""
@@ -339,16 +356,6 @@ class Store:
         ).fetchall()
         return {row["session_id"]: json.loads(row["summary"]) for row in rows}
 
-    @staticmethod
-    def _round(row: sqlite3.Row) -> RoundRow:
-        return RoundRow(
-            round=row["round"],
-            summary=json.loads(row["summary"]),
-            prices=_array_from(row["prices"]),
-            next_prices=_array_from(row["next_prices"]),
-            proposals=proposals_from_bytes(row["proposals"]),
-        )
-
     def rounds(self, session_id: str, first: int = 1, last: int | None = None) -> list[RoundRow]:
         """The closed rounds ``first`` to ``last`` (default: every one) of a session, in
         order."""
@@ -357,7 +364,7 @@ class Store:
             "ORDER BY round",
             (session_id, first, last if last is not None else 2**62),
         ).fetchall()
-        return [self._round(row) for row in rows]
+        return [round_from_row(row) for row in rows]
 
     def round(self, session_id: str, round_: int) -> RoundRow:
         """One closed round."""
@@ -366,4 +373,4 @@ class Store:
         ).fetchone()
         if row is None:
             raise NotFoundError(f"round: session {session_id!r} has no closed round {round_}")
-        return self._round(row)
+        return round_from_row(row)

@@ -3,7 +3,10 @@ a round whose LP it stops stays open, as a deadline leaves it."""
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -17,7 +20,7 @@ from server.store import Store
 from solver.scenarios.technique_choice import technique_choice_economy
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "solver" / "scenarios" / "examples"
-ADMIN = "test-admin-token"
+ADMIN = "test-admin-token-of-at-least-32-characters"
 GRACE = 1.0
 
 
@@ -120,3 +123,50 @@ def test_sigterm_stops_a_round_closed_by_its_timeout(tmp_path: Path) -> None:
             store.close()
     finally:
         process.kill()
+
+
+def _serve(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``parplan-server serve`` with ``args`` that must end it at start-up."""
+    command = [sys.executable, "-m", "server", "serve", "--port", "0", *args]
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=60, env=os.environ | env, check=False
+    )
+
+
+def test_serve_refuses_a_missing_empty_or_damaged_store_in_one_line(tmp_path: Path) -> None:
+    """Issue #15: a zero-length file started as an empty store, a damaged one gave a raw
+    traceback; now each is one line and exit status 2, and only --init makes a new store."""
+    env = {"PARPLAN_ADMIN_TOKEN": ADMIN}
+    missing = tmp_path / "typo.db"
+    run = _serve(["--db", str(missing)], env)
+    assert run.returncode == 2 and not missing.exists()
+    assert run.stderr.strip() == (
+        f"parplan-server: {missing}: no store; give --init to create a new store there"
+    )
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    run = _serve(["--db", str(empty)], env)
+    assert run.returncode == 2 and "an empty file (0 bytes), not a store" in run.stderr
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"\x00" * 8192)
+    run = _serve(["--db", str(garbage), "--init"], env)  # --init does not overwrite it
+    assert run.returncode == 2 and "not an SQLite database" in run.stderr
+    for failed in (run,):
+        assert "Traceback" not in failed.stderr and len(failed.stderr.strip().splitlines()) == 1
+
+
+def test_the_admin_token_is_long_and_never_on_the_command_line(tmp_path: Path) -> None:
+    """Issue #15: a short admin token was accepted, and --admin-token showed it to every
+    user of the machine in the process table."""
+    db = ["--db", str(tmp_path / "t.db"), "--init"]
+    run = _serve(db, {"PARPLAN_ADMIN_TOKEN": "short"})
+    assert run.returncode == 2
+    assert "admin token: at least 32 characters, the one in $PARPLAN_ADMIN_TOKEN has 5" in (
+        run.stderr
+    )
+    run = _serve([*db, "--admin-token", ADMIN], {"PARPLAN_ADMIN_TOKEN": ADMIN})
+    assert run.returncode == 2 and "unrecognized arguments: --admin-token" in run.stderr
+    token_file = tmp_path / "token"
+    token_file.write_text("x" * 31 + "\n")
+    run = _serve([*db, "--admin-token-file", str(token_file)], {"PARPLAN_ADMIN_TOKEN": ""})
+    assert run.returncode == 2 and f"the one in {token_file} has 31" in run.stderr

@@ -3,6 +3,8 @@ on open watchers, and the status follows the store's health."""
 
 from __future__ import annotations
 
+import json
+import resource
 import signal
 import time
 from collections.abc import Iterator
@@ -17,7 +19,7 @@ from server.process import ServerProcess
 from server.store import Store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "solver" / "scenarios" / "examples"
-ADMIN = "test-admin-token"
+ADMIN = "test-admin-token-of-at-least-32-characters"
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 WHOLE = health_pb2.HealthCheckRequest(service="")
@@ -136,3 +138,43 @@ def test_health_follows_the_store(
         stub.Check(health_pb2.HealthCheckRequest(service="no.such.Service"), timeout=1.0)
     assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
     watcher.cancel()  # type: ignore[attr-defined]
+
+
+def test_a_store_that_cannot_write_answers_unavailable_and_health_follows(
+    health: tuple[ServerProcess, health_pb2_grpc.HealthStub],
+) -> None:
+    """Issue #15: a full disk came back as UNKNOWN with Python's text, health SERVING.
+    The server's files are held to their size (RLIMIT_FSIZE, as a full disk would): a write
+    fails UNAVAILABLE with one line, health turns NOT_SERVING; the limit lifted, SERVING
+    again and the write goes through, with nothing stored before lost."""
+    process, stub = health
+    assert process.process is not None
+    pid = process.process.pid
+    town = (EXAMPLES / "planning_town.json").read_text()
+    big = json.loads(town)
+    big["description"] = "x" * 3_000_000  # more than the files may grow by
+    with PlanningClient(process.target, ADMIN) as admin:
+        first = admin.create_economy(town).economy_id
+        files = [p for p in process.database.parent.glob(process.database.name + "*")]
+        largest = max(p.stat().st_size for p in files)
+        resource.prlimit(pid, resource.RLIMIT_FSIZE, (largest + 65536, resource.RLIM_INFINITY))
+        try:
+            with pytest.raises(grpc.RpcError) as err:
+                admin.create_economy(json.dumps(big))
+            assert err.value.code() == grpc.StatusCode.UNAVAILABLE, err.value.details()
+            said = err.value.details()
+            assert said.startswith("the store failed (") and "\n" not in said, said
+            assert "nothing of this call was stored" in said
+            deadline = time.monotonic() + 5.0
+            while stub.Check(WHOLE, timeout=1.0).status != NOT_SERVING:
+                assert time.monotonic() < deadline, "health stayed SERVING"
+                time.sleep(0.1)
+        finally:
+            resource.prlimit(pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY,) * 2)
+        deadline = time.monotonic() + 5.0
+        while stub.Check(WHOLE, timeout=1.0).status != SERVING:
+            assert time.monotonic() < deadline, "health did not come back"
+            time.sleep(0.1)
+        second = admin.create_economy(json.dumps(big)).economy_id
+        stored = {e.economy_id for e in admin.list_economies()}
+        assert {first, second} <= stored and len(stored) == 2

@@ -17,7 +17,7 @@ from server.process import ServerProcess
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
-ADMIN = "readme-admin-token"
+ADMIN = "readme-admin-token-of-at-least-32-characters"
 
 
 def _run(code: str, names: dict[str, Any] | None = None) -> dict[str, Any]:

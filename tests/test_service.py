@@ -47,7 +47,7 @@ from solver.scenarios.synthetic import synthetic_economy
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "solver" / "scenarios" / "examples"
 TOWN = EXAMPLES / "planning_town.json"
-ADMIN = "test-admin-token"
+ADMIN = "test-admin-token-of-at-least-32-characters"
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from server.records import (
     proposals_from_bytes,
     proposals_to_bytes,
 )
-from server.store import Store
+from server.store import Store, StoreError
 from solver.economy.model import load_economy
 from solver.planning.from_economy import market_from_economy
 from solver.planning.market import simulated_proposals
@@ -33,7 +34,7 @@ TOWN = (
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    store = Store(tmp_path / "db" / "planning.db")
+    store = Store(tmp_path / "db" / "planning.db", create=True)
     store.add_economy(
         EconomyRecord("eco-1", "town", 4, 4, 2, 3, 10, 0.0, document=TOWN.read_text())
     )
@@ -101,9 +102,71 @@ def test_an_economy_in_use_cannot_be_deleted(store: Store) -> None:
 
 def test_the_database_is_in_wal_mode_and_reopens_with_everything(tmp_path: Path) -> None:
     path = tmp_path / "planning.db"
-    first = Store(path)
+    first = Store(path, create=True)
     first.add_economy(EconomyRecord("eco-1", "town", 1, 1, 1, 0, 2, 0.0, document="{}"))
     first.close()
     again = Store(path)
     assert again._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert [e.economy_id for e in again.economies()] == ["eco-1"]
+
+
+def _made_store(path: Path) -> None:
+    made = Store(path, create=True)
+    made.add_economy(EconomyRecord("eco-1", "town", 1, 1, 1, 0, 2, 0.0, document="{}"))
+    made.close()
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (lambda path: path.unlink(), "no store; give --init to create a new store there"),
+        (lambda path: path.write_bytes(b""), "an empty file (0 bytes), not a store; give --init"),
+        (lambda path: path.write_bytes(b"{}" * 600), "not an SQLite database"),
+        (  # the header kept, every page after the first zeroed
+            lambda path: path.write_bytes(
+                path.read_bytes()[:4096] + bytes(len(path.read_bytes()) - 4096)
+            ),
+            "damaged",
+        ),
+        (  # cut short in the middle of its pages
+            lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]),
+            "damaged",
+        ),
+    ],
+)
+def test_a_missing_empty_or_damaged_file_is_refused_in_one_line(
+    tmp_path: Path, damage: object, said: str
+) -> None:
+    """Issue #15: a zero-length file started silently as an empty store (every session
+    gone), a damaged one gave a raw traceback from deep inside the store."""
+    path = tmp_path / "planning.db"
+    _made_store(path)
+    for extra in tmp_path.glob("planning.db-*"):  # what the WAL holds is in the file now
+        extra.unlink()
+    damage(path)  # type: ignore[operator]
+    with pytest.raises(StoreError) as err:
+        Store(path)
+    message = str(err.value)
+    assert message.startswith(str(path)) and said in message and "\n" not in message
+
+
+def test_another_programs_database_is_not_taken_for_a_store(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE notes (body TEXT)")
+    other.commit()
+    other.close()
+    with pytest.raises(StoreError, match="not this service's store"):
+        Store(path)
+    with pytest.raises(StoreError, match="not this service's store"):
+        Store(path, create=True)  # --init does not write into someone else's database
+
+
+def test_init_makes_a_store_in_an_empty_file_and_keeps_an_existing_one(tmp_path: Path) -> None:
+    path = tmp_path / "planning.db"
+    path.write_bytes(b"")
+    Store(path, create=True).close()
+    _made_store(tmp_path / "kept.db")
+    again = Store(tmp_path / "kept.db", create=True)
+    assert [e.economy_id for e in again.economies()] == ["eco-1"]
+    again.close()

@@ -14,6 +14,9 @@ Status codes
 - ``PERMISSION_DENIED``: a valid token that may not make this call (a council token on a
   management call, or a council proposing for another council).
 - ``RESOURCE_EXHAUSTED``: a message or upload larger than the configured limit.
+- ``UNAVAILABLE``: the store cannot write now (a full disk, an I/O error); nothing of the
+  call was stored, and health is ``NOT_SERVING`` until the store writes again.
+- ``INTERNAL``: the store is damaged.
 - ``CANCELLED`` / ``DEADLINE_EXCEEDED``: the caller gave up; the round in progress finishes
   and is stored, nothing is half-written.
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
@@ -37,6 +41,7 @@ from server.auth import bearer_token, is_admin
 from server.live import SessionStateError
 from server.records import NotFoundError, RoundClosedError
 from server.sessions import SessionManager
+from server.store import is_storage_failure
 from solver.economy.model import EconomyValidationError
 from solver.jobs.workplaces import WorkplaceValidationError
 from solver.planning.market import ProposalError
@@ -83,7 +88,12 @@ ERROR_CODES: list[tuple[type[BaseException], grpc.StatusCode]] = [
 
 
 def code_of(err: BaseException) -> grpc.StatusCode | None:
-    """The status code an exception from the solver or the store maps to, if any."""
+    """The status code an exception from the solver or the store maps to, if any: the
+    storage failing is ``UNAVAILABLE`` (a full disk, an I/O error: retry later) or
+    ``INTERNAL`` (a damaged database)."""
+    if is_storage_failure(err):
+        transient = isinstance(err, sqlite3.OperationalError)
+        return grpc.StatusCode.UNAVAILABLE if transient else grpc.StatusCode.INTERNAL
     for kind, code in ERROR_CODES:
         if isinstance(err, kind):
             return code
@@ -131,6 +141,9 @@ def error_message(err: BaseException) -> str:
     :data:`SHOWN_PROBLEMS` or runs longer, the first problems (field and message, each
     clipped) and how many there are in all."""
     text = str(err)
+    if is_storage_failure(err):
+        cause = _clip(text.splitlines()[0] if text else type(err).__name__, 200)
+        return f"the store failed ({cause}); nothing of this call was stored"
     violations = field_violations(err)
     if len(violations) <= SHOWN_PROBLEMS and len(text.encode()) <= MESSAGE_BYTES:
         return text
