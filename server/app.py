@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import signal
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from .health import MAX_WATCHERS, HealthService, sqlite_probe
 from .health import SERVICE_NAME as HEALTH_SERVICE
 from .reflection import enable_reflection
 from .services import EconomyService, JobsService, PlanningService, RoundService
+from .services.planning import MAX_SESSION_WATCHERS, WATCH_IDLE_SECONDS
 from .sessions import SessionManager
 from .store import Store
 
@@ -77,6 +79,9 @@ class ServerConfig:
         On shutdown, how long calls in progress may finish.
     max_health_watchers
         Most ``grpc.health.v1.Health/Watch`` streams open at once.
+    max_session_watchers, watch_idle_seconds
+        Most ``WatchSession`` streams open at once, and how long one waits for the next
+        round before it ends (``None``: as long as it takes).
     """
 
     database: Path | str
@@ -89,6 +94,8 @@ class ServerConfig:
     tls_key: Path | None = None
     grace_seconds: float = 5.0
     max_health_watchers: int = MAX_WATCHERS
+    max_session_watchers: int = MAX_SESSION_WATCHERS
+    watch_idle_seconds: float | None = WATCH_IDLE_SECONDS
     create: bool = False
 
 
@@ -125,6 +132,11 @@ async def start_server(config: ServerConfig) -> RunningServer:
             f"admin_token: at least {MIN_ADMIN_TOKEN} characters, this one has "
             f"{len(config.admin_token)}"
         )
+    if config.max_session_watchers < 1:
+        raise ValueError(f"max_session_watchers: at least 1, got {config.max_session_watchers}")
+    idle = config.watch_idle_seconds
+    if idle is not None and not (math.isfinite(idle) and idle > 0):
+        raise ValueError(f"watch_idle_seconds: a number of seconds > 0, got {idle}")
     limit = config.max_message_mb * 1024 * 1024
     server = grpc.aio.server(
         options=[
@@ -144,7 +156,13 @@ async def start_server(config: ServerConfig) -> RunningServer:
         server,
     )
     planning_pb2_grpc.add_PlanningServiceServicer_to_server(
-        PlanningService(manager, config.admin_token), server
+        PlanningService(
+            manager,
+            config.admin_token,
+            max_watchers=config.max_session_watchers,
+            watch_idle_seconds=config.watch_idle_seconds,
+        ),
+        server,
     )
     round_pb2_grpc.add_RoundServiceServicer_to_server(
         RoundService(manager, config.admin_token), server

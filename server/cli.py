@@ -18,6 +18,7 @@ from .app import (
 )
 from .auth import new_token
 from .health import MAX_WATCHERS
+from .services.planning import MAX_SESSION_WATCHERS, WATCH_IDLE_SECONDS
 from .store import StoreError
 
 TOKEN_ENV = "PARPLAN_ADMIN_TOKEN"
@@ -66,6 +67,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         tls_key=args.tls_key,
         grace_seconds=args.grace,
         max_health_watchers=args.max_health_watchers,
+        max_session_watchers=args.max_session_watchers,
+        watch_idle_seconds=args.watch_idle_seconds or None,
         create=args.init,
     )
     asyncio.run(run_server(config))
@@ -123,6 +126,18 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=MAX_WATCHERS,
         help="most grpc.health.v1.Health/Watch streams open at once (more: RESOURCE_EXHAUSTED)",
+    )
+    serve.add_argument(
+        "--max-session-watchers",
+        type=int,
+        default=MAX_SESSION_WATCHERS,
+        help="most WatchSession streams open at once (more: RESOURCE_EXHAUSTED)",
+    )
+    serve.add_argument(
+        "--watch-idle-seconds",
+        type=float,
+        default=WATCH_IDLE_SECONDS,
+        help="a WatchSession stream waiting this long for a round ends with UNAVAILABLE (0: never)",
     )
     serve.set_defaults(func=_cmd_serve)
 

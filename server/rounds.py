@@ -26,7 +26,7 @@ from .live import LiveSession, SessionStateError, proposal_body, summary_of
 from .records import RoundClosedError
 from .store import Store
 
-__all__ = ["Rounds"]
+__all__ = ["Rounds", "WatchIdle"]
 
 log = logging.getLogger(__name__)
 
@@ -281,8 +281,16 @@ class Rounds(Workers):
             yield summary
             played += 1
 
-    async def watch(self, session_id: str, from_round: int) -> AsyncIterator[dict[str, Any]]:
-        """Every round summary from ``from_round`` on, as rounds close, until the end."""
+    async def watch(
+        self, session_id: str, from_round: int, idle_seconds: float | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every round summary from ``from_round`` on, as rounds close, until the end.
+
+        Raises
+        ------
+        WatchIdle
+            No round closed for ``idle_seconds`` (``None``: wait as long as it takes).
+        """
         live = await self.session(session_id)
         sent = max(from_round, 1) - 1
         while True:
@@ -292,7 +300,20 @@ class Rounds(Workers):
             if live.status is not PlanStatus.RUNNING:
                 return
             async with live.changed:
-                await live.changed.wait_for(functools.partial(_moved_on, live, sent))
+                try:
+                    await asyncio.wait_for(
+                        live.changed.wait_for(functools.partial(_moved_on, live, sent)),
+                        idle_seconds,
+                    )
+                except TimeoutError:
+                    raise WatchIdle(
+                        f"no round of session {session_id!r} closed for {idle_seconds:g} s; "
+                        f"watch again with from_round {sent + 1}"
+                    ) from None
+
+
+class WatchIdle(Exception):
+    """A watcher waited longer than its idle limit for the next round."""
 
 
 def _moved_on(live: LiveSession, sent: int) -> bool:

@@ -1385,3 +1385,36 @@ def test_one_society_gets_one_set_of_ratings_by_every_door(
             sum(ratings) / len(ratings), rel=1e-9
         )
         assert councils[council]["members"] == len(ratings)
+
+
+def test_watch_session_streams_are_capped_and_end_when_idle(tmp_path: Path) -> None:
+    """Issue #15: WatchSession streams had no limit and no idle timeout."""
+    args = ["--max-session-watchers", "2", "--watch-idle-seconds", "1.5"]
+    with ServerProcess(tmp_path / "watch.db", ADMIN, args) as process:
+        with PlanningClient(process.target, ADMIN) as admin:
+            economy_id = admin.create_economy(TOWN.read_text()).economy_id
+            session, _ = admin.create_session(
+                economy_id, live_councils=["north-cc"], manual_close=True
+            )
+            sid = session.session_id
+            request = pb.WatchSessionRequest(session_id=sid, from_round=1)
+            started = time.monotonic()
+            streams = [
+                admin.planning.WatchSession(request, metadata=admin.metadata, timeout=30)
+                for _ in range(2)
+            ]
+            time.sleep(0.3)  # both are open, waiting for round 1
+            with pytest.raises(grpc.RpcError) as third:
+                next(admin.planning.WatchSession(request, metadata=admin.metadata, timeout=30))
+            assert code_of(third.value) == grpc.StatusCode.RESOURCE_EXHAUSTED
+            assert "--max-session-watchers" in third.value.details()
+            for stream in streams:
+                with pytest.raises(grpc.RpcError) as idle:
+                    next(stream)
+                assert code_of(idle.value) == grpc.StatusCode.UNAVAILABLE
+                assert "closed for 1.5 s; watch again with from_round 1" in idle.value.details()
+            assert 1.4 < time.monotonic() - started < 10.0
+            # the idle streams are gone: a new one may open (and ends idle in turn)
+            with pytest.raises(grpc.RpcError) as again:
+                next(admin.planning.WatchSession(request, metadata=admin.metadata, timeout=30))
+            assert code_of(again.value) == grpc.StatusCode.UNAVAILABLE

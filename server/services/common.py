@@ -17,6 +17,7 @@ Status codes
 - ``UNAVAILABLE``: the store cannot write now (a full disk, an I/O error); nothing of the
   call was stored, and health is ``NOT_SERVING`` until the store writes again.
 - ``INTERNAL``: the store is damaged.
+- ``UNAVAILABLE`` also ends a ``WatchSession`` stream that waited too long for a round.
 - ``CANCELLED`` / ``DEADLINE_EXCEEDED``: the caller gave up; the round in progress finishes
   and is stored, nothing is half-written.
 """
@@ -40,6 +41,7 @@ from server.api.planning.v1 import round_pb2 as round_pb
 from server.auth import bearer_token, is_admin
 from server.live import SessionStateError
 from server.records import NotFoundError, RoundClosedError
+from server.rounds import WatchIdle
 from server.sessions import SessionManager
 from server.store import is_storage_failure
 from solver.economy.model import EconomyValidationError
@@ -79,6 +81,7 @@ ERROR_CODES: list[tuple[type[BaseException], grpc.StatusCode]] = [
     (NotFoundError, grpc.StatusCode.NOT_FOUND),
     (RoundClosedError, grpc.StatusCode.FAILED_PRECONDITION),
     (RoundAbandoned, grpc.StatusCode.DEADLINE_EXCEEDED),
+    (WatchIdle, grpc.StatusCode.UNAVAILABLE),
     (SessionStateError, grpc.StatusCode.FAILED_PRECONDITION),
     (EconomyValidationError, grpc.StatusCode.INVALID_ARGUMENT),
     (WorkplaceValidationError, grpc.StatusCode.INVALID_ARGUMENT),

@@ -38,15 +38,32 @@ from solver.planning.live_proposals import CouncilProposal
 from solver.planning.result import PlanStatus
 from solver.usecases import council_record, session_items, to_json
 
-__all__ = ["PlanningService"]
+__all__ = ["MAX_SESSION_WATCHERS", "WATCH_IDLE_SECONDS", "PlanningService"]
+
+MAX_SESSION_WATCHERS = 1024
+"""``WatchSession`` streams open at once, over every session; one more is refused with
+``RESOURCE_EXHAUSTED``."""
+WATCH_IDLE_SECONDS = 900.0
+"""A ``WatchSession`` stream that waits this long for the next round ends with
+``UNAVAILABLE`` naming the round to watch from again (a stream never ends otherwise)."""
 
 
 class PlanningService(pb_grpc.PlanningServiceServicer):
     """``planning.v1.PlanningService``."""
 
-    def __init__(self, manager: SessionManager, admin_token: str) -> None:
+    def __init__(
+        self,
+        manager: SessionManager,
+        admin_token: str,
+        *,
+        max_watchers: int = MAX_SESSION_WATCHERS,
+        watch_idle_seconds: float | None = WATCH_IDLE_SECONDS,
+    ) -> None:
         self.manager = manager
         self.guard = Guard(manager, admin_token)
+        self.max_watchers = max_watchers
+        self.watch_idle_seconds = watch_idle_seconds
+        self._watchers = 0
 
     @staticmethod
     def _session(live: LiveSession) -> pb.Session:
@@ -330,7 +347,24 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
         if request.HasField("from_round") and request.from_round < 1:
             raise ValueError(f"from_round: rounds are numbered from 1, got {request.from_round}")
         first = request.from_round if request.HasField("from_round") else 1
-        async for summary in self.manager.watch(request.session_id, first):
+        if self._watchers >= self.max_watchers:
+            await context.abort(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"{self._watchers} WatchSession streams are open, the most this server keeps "
+                "(--max-session-watchers); try again later, or read rounds with GetRound",
+            )
+        self._watchers += 1
+        try:
+            async for message in self._watch(request, council, first):
+                yield message
+        finally:
+            self._watchers -= 1
+
+    async def _watch(
+        self, request: pb.WatchSessionRequest, council: str | None, first: int
+    ) -> AsyncIterator[pb.WatchSessionResponse]:
+        rounds = self.manager.watch(request.session_id, first, self.watch_idle_seconds)
+        async for summary in rounds:
             live = await self.manager.session(request.session_id)
             record = live.planning.rounds[summary["round"] - 1]
             evaluation, held = await self.manager.answers(live, summary["round"], council)
