@@ -14,14 +14,11 @@ from grpc_health.v1 import health_pb2_grpc
 
 from .api.planning.v1 import (
     economy_pb2,
-    economy_pb2_grpc,
     jobs_pb2,
-    jobs_pb2_grpc,
     planning_pb2,
-    planning_pb2_grpc,
     round_pb2,
-    round_pb2_grpc,
 )
+from .handlers import add_servicer
 from .health import MAX_WATCHERS, HealthService, sqlite_probe
 from .health import SERVICE_NAME as HEALTH_SERVICE
 from .reflection import enable_reflection
@@ -146,29 +143,35 @@ async def start_server(config: ServerConfig) -> RunningServer:
     )
     store = Store(config.database, create=config.create)
     manager = SessionManager(store, solve_workers=config.solve_workers)
-    economy_pb2_grpc.add_EconomyServiceServicer_to_server(
+    add_servicer(
+        server,
         EconomyService(
             manager,
             config.admin_token,
             max_message_bytes=limit,
             max_upload_bytes=config.max_upload_mb * 1024 * 1024,
         ),
-        server,
+        economy_pb2.DESCRIPTOR.services_by_name["EconomyService"],
     )
-    planning_pb2_grpc.add_PlanningServiceServicer_to_server(
+    add_servicer(
+        server,
         PlanningService(
             manager,
             config.admin_token,
             max_watchers=config.max_session_watchers,
             watch_idle_seconds=config.watch_idle_seconds,
         ),
+        planning_pb2.DESCRIPTOR.services_by_name["PlanningService"],
+    )
+    add_servicer(
         server,
+        RoundService(manager, config.admin_token),
+        round_pb2.DESCRIPTOR.services_by_name["RoundService"],
     )
-    round_pb2_grpc.add_RoundServiceServicer_to_server(
-        RoundService(manager, config.admin_token), server
-    )
-    jobs_pb2_grpc.add_JobsServiceServicer_to_server(
-        JobsService(manager, config.admin_token), server
+    add_servicer(
+        server,
+        JobsService(manager, config.admin_token),
+        jobs_pb2.DESCRIPTOR.services_by_name["JobsService"],
     )
     health_service = HealthService(
         SERVICE_NAMES,

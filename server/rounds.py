@@ -301,10 +301,10 @@ class Rounds(Workers):
                 return
             async with live.changed:
                 try:
-                    await asyncio.wait_for(
-                        live.changed.wait_for(functools.partial(_moved_on, live, sent)),
-                        idle_seconds,
-                    )
+                    # a timeout of this task (not asyncio.wait_for, whose inner task can be
+                    # cancelled while taking the condition's lock back, leaving it unheld)
+                    async with asyncio.timeout(idle_seconds):
+                        await live.changed.wait_for(functools.partial(_moved_on, live, sent))
                 except TimeoutError:
                     raise WatchIdle(
                         f"no round of session {session_id!r} closed for {idle_seconds:g} s; "

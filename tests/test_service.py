@@ -1418,3 +1418,26 @@ def test_watch_session_streams_are_capped_and_end_when_idle(tmp_path: Path) -> N
             with pytest.raises(grpc.RpcError) as again:
                 next(admin.planning.WatchSession(request, metadata=admin.metadata, timeout=30))
             assert code_of(again.value) == grpc.StatusCode.UNAVAILABLE
+
+
+def test_a_corrupt_request_is_invalid_argument_naming_its_type(server: ServerProcess) -> None:
+    """Issue #15: bytes that are no protobuf message came back UNKNOWN with Python's text."""
+    corrupt = b"\xff\xff\xff\x01"
+    metadata = [("authorization", f"Bearer {ADMIN}")]
+    with grpc.insecure_channel(server.target) as channel:
+        calls = [
+            ("unary", channel.unary_unary("/planning.v1.PlanningService/GetSession")),
+            ("server stream", channel.unary_stream("/planning.v1.PlanningService/WatchSession")),
+        ]
+        for kind, call in calls:
+            with pytest.raises(grpc.RpcError) as err:
+                reply = call(corrupt, metadata=metadata, timeout=10)
+                if kind == "server stream":
+                    next(iter(reply))  # type: ignore[call-overload]
+            assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT, kind
+            assert err.value.details().startswith("request: not a valid planning.v1.")
+        upload = channel.stream_unary("/planning.v1.EconomyService/UploadEconomy")
+        with pytest.raises(grpc.RpcError) as err:
+            upload(iter([corrupt]), metadata=metadata, timeout=10)
+        assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
+        assert "planning.v1.UploadEconomyRequest" in err.value.details()
