@@ -9,7 +9,11 @@ Sections:
                   its answer;
 * ``close``       a round with ``--councils`` live councils (default 10^4): the time for all
                   of them to submit, then for ``CloseRound`` to assemble the proposals, solve
-                  the round and store it; and the same round with every council simulated.
+                  the round and store it; and the same round with every council simulated;
+* ``upload``      an economy document of ``--upload-mb`` (default 76) streamed in: how long
+                  health ``Check`` calls, made every 10 ms meanwhile, take to answer, and the
+                  server's peak memory above what it held before, as a multiple of the
+                  document (the document is validated in a process of its own).
 
 The server runs in its own process (``parplan-server serve``) on a fresh database; the clients
 run in this one, so on a small machine both compete for the same cores.
@@ -24,6 +28,7 @@ import asyncio
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +37,7 @@ import grpc
 import numpy as np
 from bench_common import machine, solver_version
 from google.protobuf.duration_pb2 import Duration
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from server.api.planning.v1 import common_pb2 as common_pb
 from server.api.planning.v1 import planning_pb2 as pb
@@ -45,6 +51,7 @@ from solver.planning.from_economy import market_from_economy
 from solver.planning.live_proposals import CouncilDirectory, council_proposal
 from solver.planning.market import simulated_proposals
 from solver.scenarios.io_examples import EXAMPLES, WIOD_USA, with_simulated_councils
+from solver.scenarios.synthetic import synthetic_economy
 
 ADMIN = "bench-admin-token-of-at-least-32-characters"
 RESULTS = Path(__file__).resolve().parent / "results" / "service.md"
@@ -226,6 +233,80 @@ def close(admin: PlanningClient, target: str, args: argparse.Namespace) -> str:
     )
 
 
+def _status_kib(pid: int, field: str) -> int:
+    """A ``/proc/PID/status`` memory field (``VmRSS``, ``VmHWM``) in KiB; 0 when gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def upload(admin: PlanningClient, target: str, args: argparse.Namespace, pid: int) -> str:
+    goods = max(int(args.upload_mb * 1e6 / 1556), 10)  # about 1.56 kB of JSON per good
+    document = synthetic_economy(goods, n_consumer_councils=goods).model_dump_json()
+    size = len(document.encode())
+    # a first upload of a tenth of the size sets up what every upload uses once (the
+    # validating process's pool, the modules it imports, SQLite's cache)
+    warm = synthetic_economy(max(goods // 10, 10), n_consumer_councils=max(goods // 10, 10))
+    admin.create_economy(warm.model_dump_json())
+    Path(f"/proc/{pid}/clear_refs").write_text("5")  # the peak RSS starts again from now
+    before = _status_kib(pid, "VmRSS")
+    latencies: list[float] = []
+    child_peak = 0
+    done = threading.Event()
+
+    def check_health() -> None:
+        nonlocal child_peak
+        with grpc.insecure_channel(target) as channel:
+            stub = health_pb2_grpc.HealthStub(channel)
+            request = health_pb2.HealthCheckRequest(service="")
+            while not done.is_set():
+                started = time.perf_counter()
+                stub.Check(request, timeout=30)
+                latencies.append(time.perf_counter() - started)
+                for child in _children(pid):
+                    child_peak = max(child_peak, _status_kib(child, "VmRSS"))
+                time.sleep(0.01)
+
+    checker = threading.Thread(target=check_health, daemon=True)
+    checker.start()
+    time.sleep(0.2)
+    started = time.perf_counter()
+    stored = admin.create_economy(document)
+    seconds = time.perf_counter() - started
+    done.set()
+    checker.join()
+    peak = _status_kib(pid, "VmHWM")
+    assert stored.goods == goods
+    return (
+        "## Uploading a large economy\n\n"
+        f"A synthetic economy of {goods:,} goods and as many consumer councils: "
+        f"{size / 1e6:.1f} MB of JSON, streamed with `UploadEconomy` in "
+        f"{seconds:.1f} s. Meanwhile {len(latencies)} health `Check` calls, one every 10 ms: "
+        f"slowest {max(latencies) * 1e3:.0f} ms, 99th percentile "
+        f"{percentile(latencies, 99) * 1e3:.0f} ms, median "
+        f"{statistics.median(latencies) * 1e3:.1f} ms.\n\n"
+        f"The server's peak resident memory rose {(peak - before) / 1024:.0f} MiB above the "
+        f"{before / 1024:.0f} MiB it held before: **{(peak - before) * 1024 / size:.2f}x the "
+        f"document**. The process that validated it peaked at about "
+        f"{child_peak / 1024:.0f} MiB ({child_peak * 1024 / size:.1f}x, sampled every "
+        "10 ms), and ended with the upload.\n"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sections", nargs="+", default=["throughput", "close"])
@@ -233,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--throughput-councils", type=int, default=2_000)
     parser.add_argument("--councils", type=int, default=10_000)
+    parser.add_argument("--upload-mb", type=float, default=76.0)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -247,7 +329,11 @@ def main(argv: list[str] | None = None) -> int:
         PlanningClient(srv.target, ADMIN) as admin,  # the server's default limit: 16 MiB
     ):
         for section in args.sections:
-            text = {"throughput": throughput, "close": close}[section](admin, srv.target, args)
+            if section == "upload":
+                assert srv.process is not None
+                text = upload(admin, srv.target, args, srv.process.pid)
+            else:
+                text = {"throughput": throughput, "close": close}[section](admin, srv.target, args)
             print(text, flush=True)
             parts.append(text + "\n")
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
 __all__ = ["GroupCommit", "RoundGate", "Workers"]
@@ -128,6 +129,7 @@ class Workers:
             max_workers=solve_workers, thread_name_prefix="parplan-solve"
         )
         self._background: set[asyncio.Task[Any]] = set()
+        self._process: ProcessPoolExecutor | None = None
 
     async def _in(self, executor: Executor, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
@@ -135,6 +137,19 @@ class Workers:
     async def compute(self, fn: Callable[..., T], *args: Any) -> T:
         """Run CPU work (a solve, parsing a large economy) on a solve thread."""
         return await self._in(self._solve, fn, *args)
+
+    async def in_process(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn`` (a module-level function of plain data) in a process of its own: its
+        objects never fill this process's memory, and it never holds this interpreter, so
+        the event loop keeps answering (a thread would share the interpreter's lock). The
+        process ends after each call, giving its memory back."""
+        if self._process is None:
+            self._process = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                max_tasks_per_child=1,
+            )
+        return await self._in(self._process, fn, *args)
 
     async def db(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a store call on the database thread."""
@@ -152,3 +167,5 @@ class Workers:
         """Wait for the threads' work to end (solves should have been interrupted)."""
         self._solve.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True)
+        if self._process is not None:
+            self._process.shutdown(wait=True, cancel_futures=True)

@@ -8,7 +8,8 @@ deterministic), so after a crash and a restart every session continues from its 
 with the same prices and the same price-rule state.
 
 The round protocol (submissions, closes, timeouts, the last word, run and watch) is
-:class:`~server.rounds.Rounds`, which the manager extends; the threads, the gate between
+:class:`~server.rounds.Rounds` and the economies' storage :class:`~server.economies.Economies`,
+which the manager extends; the threads, the gate between
 submissions and a close, and group commit are :mod:`server.concurrency`; the session as held
 in memory is :mod:`server.live`.
 """
@@ -22,7 +23,6 @@ import time
 import uuid
 from typing import Any, TypeVar
 
-from solver.economy.model import Economy
 from solver.planning.board.evaluation import Evaluation
 from solver.planning.live_proposals import CouncilDirectory, CouncilKind, CouncilProposal
 from solver.planning.market import Market
@@ -34,10 +34,7 @@ from solver.usecases import (
     check_rule,
     held_items,
     new_session,
-    parse_economy,
-    parse_society,
     planning_market,
-    rate_economy,
     replay_round,
     round_evaluation,
     session_ledger,
@@ -45,12 +42,13 @@ from solver.usecases import (
 
 from .auth import hash_token, new_token
 from .concurrency import GroupCommit
+from .economies import Economies
 from .live import (
     LiveSession,
     SessionSettings,
     proposal_from_body,
 )
-from .records import EconomyRecord, NotFoundError, SessionRecord
+from .records import NotFoundError, SessionRecord
 from .rounds import Rounds
 from .store import Store
 
@@ -60,7 +58,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class SessionManager(Rounds):
+class SessionManager(Rounds, Economies):
     """Economies and planning sessions over a :class:`~server.store.Store`.
 
     Parameters
@@ -136,46 +134,6 @@ class SessionManager(Rounds):
         return records, closed, heads[-1]
 
     # -- economies -----------------------------------------------------------------------
-
-    async def create_economy(self, document: str) -> EconomyRecord:
-        """Validate and store an economy (``EconomyValidationError`` names bad fields)."""
-        economy = await self.compute(parse_economy, document)
-        record = EconomyRecord(
-            economy_id=f"eco-{uuid.uuid4().hex[:12]}",
-            name=economy.name,
-            goods=len(economy.goods),
-            worker_councils=len(economy.worker_councils),
-            consumer_councils=len(economy.consumer_councils),
-            federations=len(economy.federations),
-            document_bytes=len(document.encode()),
-            created=time.time(),
-            document=document,
-        )
-        await self.db(self.store.add_economy, record)
-        return record
-
-    async def rated_economy(self, economy_id: str, workplaces_json: str) -> EconomyRecord:
-        """Store a copy of an economy whose consumer councils take their budgets from the
-        effort ratings of these workplaces' members (balanced across workplaces)."""
-        economy = await self._economy(economy_id)
-
-        def rate() -> Economy:
-            return rate_economy(economy, parse_society(workplaces_json))
-
-        rated = await self.compute(rate)
-        return await self.create_economy(rated.model_dump_json())
-
-    async def economy_of(self, live: LiveSession) -> Economy:
-        """The economy a session plans (parsed from the store; kept for the next caller)."""
-        if live.economy is None:
-            live.economy = await self._economy(live.record.economy_id)
-        return live.economy
-
-    async def _economy(self, economy_id: str) -> Economy:
-        record = await self.db(self.store.economy, economy_id)
-        return await self.compute(parse_economy, record.document)
-
-    # -- sessions ------------------------------------------------------------------------
 
     async def create_session(
         self,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import grpc
 from typing_extensions import override
@@ -68,23 +70,25 @@ class EconomyService(eco_grpc.EconomyServiceServicer):
         context: grpc.aio.ServicerContext,
     ) -> eco_pb.UploadEconomyResponse:
         await self.guard.admin(context)
-        chunks: list[bytes] = []
-        size = 0
-        async for piece in request_iterator:
-            size += len(piece.chunk)
-            if size > self.max_upload_bytes:
-                await context.abort(
-                    grpc.StatusCode.RESOURCE_EXHAUSTED,
-                    f"economy upload larger than the server's limit of "
-                    f"{self.max_upload_bytes:,} bytes (--max-upload-mb)",
-                )
-            chunks.append(piece.chunk)
-        try:
-            document = b"".join(chunks).decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise ValueError(f"chunk: the document is not UTF-8 ({err})") from None
-        del chunks
-        return eco_pb.UploadEconomyResponse(economy=await self._create(document))
+        # spooled to disk as it arrives: this process never holds the chunks and their join
+        with tempfile.NamedTemporaryFile(
+            dir=self.manager.spool_dir, prefix="upload-", suffix=".json"
+        ) as spool:
+            size = 0
+            async for piece in request_iterator:
+                size += len(piece.chunk)
+                if size > self.max_upload_bytes:
+                    await context.abort(
+                        grpc.StatusCode.RESOURCE_EXHAUSTED,
+                        f"economy upload larger than the server's limit of "
+                        f"{self.max_upload_bytes:,} bytes (--max-upload-mb)",
+                    )
+                spool.write(piece.chunk)
+            spool.flush()
+            if size == 0:
+                raise ValueError("economy_json: empty document")
+            record = await self.manager.create_economy_from_file(Path(spool.name))
+        return eco_pb.UploadEconomyResponse(economy=self._message(record))
 
     @translate_errors
     @override

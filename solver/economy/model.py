@@ -113,7 +113,7 @@ class Economy(BaseModel):
 
 
 def parse_economy(data: Mapping[str, Any] | str | bytes) -> Economy:
-    """Build an economy from a mapping or JSON text.
+    """Build an economy from a mapping or JSON text (``str``, or UTF-8 ``bytes``).
 
     Raises
     ------
@@ -121,7 +121,7 @@ def parse_economy(data: Mapping[str, Any] | str | bytes) -> Economy:
         With one :class:`Problem` per offending field.
     """
     try:
-        if isinstance(data, (str, bytes)):
+        if isinstance(data, str | bytes):
             return Economy.model_validate_json(data)
         return Economy.model_validate(data)
     except ValidationError as err:

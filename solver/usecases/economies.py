@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from solver.economy.io.readers import read_io_table
 from solver.economy.io.to_economy import economy_from_io_table, io_table_summary
 from solver.economy.model import (
     Economy,
+    EconomyValidationError,
+    Problem,
     economy_json_schema,
     load_economy,
     parse_economy,
@@ -25,7 +27,10 @@ __all__ = [
     "bundled_examples",
     "bundled_workplaces",
     "check_economy",
+    "economy_file_summary",
     "economy_json_schema",
+    "economy_problems",
+    "economy_summary",
     "import_io_table",
     "load_economy",
     "load_example",
@@ -37,6 +42,47 @@ __all__ = [
     "technique_choice_economy",
     "with_simulated_councils",
 ]
+
+
+def economy_summary(document: bytes | str) -> dict[str, Any]:
+    """Validate an economy document and say what it holds, as plain data (so that a process
+    of its own can run it: a large document's objects then never fill the caller's memory,
+    nor hold its interpreter).
+
+    Returns
+    -------
+    dict
+        ``name`` and the counts of ``goods``, ``worker_councils``, ``consumer_councils`` and
+        ``federations``; or ``problems``, a list of ``(field, message)`` pairs (raise them
+        with :func:`economy_problems`).
+    """
+    if isinstance(document, bytes):
+        try:
+            document = document.decode("utf-8")
+        except UnicodeDecodeError as err:
+            return {"problems": [("economy_json", f"the document is not UTF-8 ({err})")]}
+    try:
+        economy = parse_economy(document)
+    except EconomyValidationError as err:
+        return {"problems": [(p.field, p.message) for p in err.problems]}
+    return {
+        "name": economy.name,
+        "goods": len(economy.goods),
+        "worker_councils": len(economy.worker_councils),
+        "consumer_councils": len(economy.consumer_councils),
+        "federations": len(economy.federations),
+    }
+
+
+def economy_file_summary(path: str) -> dict[str, Any]:
+    """:func:`economy_summary` of the document in the file ``path`` (read here, so that a
+    process of its own reads it, not its caller)."""
+    return economy_summary(Path(path).read_bytes())
+
+
+def economy_problems(problems: list[tuple[str, str]]) -> EconomyValidationError:
+    """The validation error of an :func:`economy_summary` that found ``problems``."""
+    return EconomyValidationError(Problem(field=f, message=m) for f, m in problems)
 
 
 def load_example(name: str) -> Economy:
