@@ -29,6 +29,7 @@ from .store import Store
 
 __all__ = [
     "DEFAULT_MAX_MESSAGE_MB",
+    "MAX_PENDING_CALLS",
     "MIN_ADMIN_TOKEN",
     "ServerConfig",
     "run_server",
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_MB = 16  # one message, either way; larger economies use UploadEconomy
 DEFAULT_MAX_UPLOAD_MB = 1024  # a whole economy streamed by UploadEconomy
+MAX_PENDING_CALLS = 10_000
 MIN_ADMIN_TOKEN = 32  # characters; a new token has 43 (32 random bytes, URL-safe base64)
 SERVICE_NAMES = (
     economy_pb2.DESCRIPTOR.services_by_name["EconomyService"].full_name,
@@ -76,6 +78,9 @@ class ServerConfig:
         On shutdown, how long calls in progress may finish.
     max_health_watchers
         Most ``grpc.health.v1.Health/Watch`` streams open at once.
+    max_pending_calls
+        Calls that may wait to be taken up by the server (those beyond are refused by
+        gRPC, twice as many at once); gRPC's default of 1,000 cancelled calls of a burst.
     max_session_watchers, watch_idle_seconds
         Most ``WatchSession`` streams open at once, and how long one waits for the next
         round before it ends (``None``: as long as it takes).
@@ -92,6 +97,7 @@ class ServerConfig:
     grace_seconds: float = 5.0
     max_health_watchers: int = MAX_WATCHERS
     max_session_watchers: int = MAX_SESSION_WATCHERS
+    max_pending_calls: int = MAX_PENDING_CALLS
     watch_idle_seconds: float | None = WATCH_IDLE_SECONDS
     create: bool = False
 
@@ -129,6 +135,8 @@ async def start_server(config: ServerConfig) -> RunningServer:
             f"admin_token: at least {MIN_ADMIN_TOKEN} characters, this one has "
             f"{len(config.admin_token)}"
         )
+    if config.max_pending_calls < 1:
+        raise ValueError(f"max_pending_calls: at least 1, got {config.max_pending_calls}")
     if config.max_session_watchers < 1:
         raise ValueError(f"max_session_watchers: at least 1, got {config.max_session_watchers}")
     idle = config.watch_idle_seconds
@@ -139,6 +147,10 @@ async def start_server(config: ServerConfig) -> RunningServer:
         options=[
             ("grpc.max_receive_message_length", limit),
             ("grpc.max_send_message_length", limit),
+            # calls that arrived but wait for the server to take them up: beyond gRPC's
+            # default of 1,000 it cancels some, which a burst of clients saw as CANCELLED
+            ("grpc.server.max_pending_requests", config.max_pending_calls),
+            ("grpc.server.max_pending_requests_hard_limit", 2 * config.max_pending_calls),
         ]
     )
     store = Store(config.database, create=config.create)

@@ -12,6 +12,7 @@ from pathlib import Path
 from .app import (
     DEFAULT_MAX_MESSAGE_MB,
     DEFAULT_MAX_UPLOAD_MB,
+    MAX_PENDING_CALLS,
     MIN_ADMIN_TOKEN,
     ServerConfig,
     run_server,
@@ -68,6 +69,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         grace_seconds=args.grace,
         max_health_watchers=args.max_health_watchers,
         max_session_watchers=args.max_session_watchers,
+        max_pending_calls=args.max_pending_calls,
         watch_idle_seconds=args.watch_idle_seconds or None,
         create=args.init,
     )
@@ -126,6 +128,13 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=MAX_WATCHERS,
         help="most grpc.health.v1.Health/Watch streams open at once (more: RESOURCE_EXHAUSTED)",
+    )
+    serve.add_argument(
+        "--max-pending-calls",
+        type=int,
+        default=MAX_PENDING_CALLS,
+        help="calls that may wait to be taken up (gRPC's own default, 1,000, cancels calls "
+        "of a burst)",
     )
     serve.add_argument(
         "--max-session-watchers",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import itertools
 import json
 import shutil
@@ -25,6 +27,7 @@ from numpy.testing import assert_allclose
 
 from server.api.planning.v1 import economy_pb2 as eco_pb
 from server.api.planning.v1 import planning_pb2 as pb
+from server.api.planning.v1 import planning_pb2_grpc as pb_grpc
 from server.api.planning.v1 import round_pb2 as round_pb
 from server.client import PlanningClient
 from server.live_demo import proposal_of, run_demo
@@ -1390,34 +1393,34 @@ def test_one_society_gets_one_set_of_ratings_by_every_door(
 def test_watch_session_streams_are_capped_and_end_when_idle(tmp_path: Path) -> None:
     """Issue #15: WatchSession streams had no limit and no idle timeout."""
     args = ["--max-session-watchers", "2", "--watch-idle-seconds", "1.5"]
-    with ServerProcess(tmp_path / "watch.db", ADMIN, args) as process:
-        with PlanningClient(process.target, ADMIN) as admin:
-            economy_id = admin.create_economy(TOWN.read_text()).economy_id
-            session, _ = admin.create_session(
-                economy_id, live_councils=["north-cc"], manual_close=True
-            )
-            sid = session.session_id
-            request = pb.WatchSessionRequest(session_id=sid, from_round=1)
-            started = time.monotonic()
-            streams = [
-                admin.planning.WatchSession(request, metadata=admin.metadata, timeout=30)
-                for _ in range(2)
-            ]
-            time.sleep(0.3)  # both are open, waiting for round 1
-            with pytest.raises(grpc.RpcError) as third:
-                next(admin.planning.WatchSession(request, metadata=admin.metadata, timeout=30))
-            assert code_of(third.value) == grpc.StatusCode.RESOURCE_EXHAUSTED
-            assert "--max-session-watchers" in third.value.details()
-            for stream in streams:
-                with pytest.raises(grpc.RpcError) as idle:
-                    next(stream)
-                assert code_of(idle.value) == grpc.StatusCode.UNAVAILABLE
-                assert "closed for 1.5 s; watch again with from_round 1" in idle.value.details()
-            assert 1.4 < time.monotonic() - started < 10.0
-            # the idle streams are gone: a new one may open (and ends idle in turn)
-            with pytest.raises(grpc.RpcError) as again:
-                next(admin.planning.WatchSession(request, metadata=admin.metadata, timeout=30))
-            assert code_of(again.value) == grpc.StatusCode.UNAVAILABLE
+    with (
+        ServerProcess(tmp_path / "watch.db", ADMIN, args) as process,
+        PlanningClient(process.target, ADMIN) as admin,
+    ):
+        economy_id = admin.create_economy(TOWN.read_text()).economy_id
+        session, _ = admin.create_session(economy_id, live_councils=["north-cc"], manual_close=True)
+        sid = session.session_id
+        request = pb.WatchSessionRequest(session_id=sid, from_round=1)
+        started = time.monotonic()
+        streams = [
+            admin.planning.WatchSession(request, metadata=admin.metadata, timeout=30)
+            for _ in range(2)
+        ]
+        time.sleep(0.3)  # both are open, waiting for round 1
+        with pytest.raises(grpc.RpcError) as third:
+            next(admin.planning.WatchSession(request, metadata=admin.metadata, timeout=30))
+        assert code_of(third.value) == grpc.StatusCode.RESOURCE_EXHAUSTED
+        assert "--max-session-watchers" in third.value.details()
+        for stream in streams:
+            with pytest.raises(grpc.RpcError) as idle:
+                next(stream)
+            assert code_of(idle.value) == grpc.StatusCode.UNAVAILABLE
+            assert "closed for 1.5 s; watch again with from_round 1" in idle.value.details()
+        assert 1.4 < time.monotonic() - started < 10.0
+        # the idle streams are gone: a new one may open (and ends idle in turn)
+        with pytest.raises(grpc.RpcError) as again:
+            next(admin.planning.WatchSession(request, metadata=admin.metadata, timeout=30))
+        assert code_of(again.value) == grpc.StatusCode.UNAVAILABLE
 
 
 def test_a_corrupt_request_is_invalid_argument_naming_its_type(server: ServerProcess) -> None:
@@ -1462,3 +1465,27 @@ def test_a_large_economy_is_validated_in_a_process_of_its_own(
     fields = [f for f, _ in field_violations_of(err.value)]
     assert fields == ["worker_councils[0].techniques[0].capacity", "consumer_councils[0].members"]
 
+
+def test_a_burst_of_calls_is_answered_not_cancelled(server: ServerProcess, town_id: str) -> None:
+    """Issue #15: 2-6 % of a burst of 2,000 concurrent calls came back CANCELLED, with
+    nothing wrong: gRPC's core cancels calls waiting to be taken up by the application
+    beyond 1,000 of them (``grpc.server.max_pending_requests``), and Python's server takes
+    them up one at a time. The server now lets ``--max-pending-calls`` (10,000) wait."""
+
+    async def burst() -> collections.Counter[str]:
+        codes: collections.Counter[str] = collections.Counter()
+        async with grpc.aio.insecure_channel(server.target) as channel:
+            stub = pb_grpc.PlanningServiceStub(channel)
+            metadata = [("authorization", f"Bearer {ADMIN}")]
+
+            async def one() -> None:
+                try:
+                    await stub.ListSessions(pb.ListSessionsRequest(), metadata=metadata, timeout=60)
+                    codes["OK"] += 1
+                except grpc.aio.AioRpcError as err:
+                    codes[err.code().name] += 1
+
+            await asyncio.gather(*(one() for _ in range(2_500)))
+        return codes
+
+    assert asyncio.run(burst()) == {"OK": 2_500}
