@@ -36,13 +36,13 @@ from pathlib import Path
 import grpc
 import numpy as np
 from bench_common import machine, solver_version
-from google.protobuf.duration_pb2 import Duration
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from server.api.planning.v1 import common_pb2 as common_pb
 from server.api.planning.v1 import planning_pb2 as pb
 from server.api.planning.v1 import planning_pb2_grpc as pb_grpc
 from server.client import PlanningClient
+from server.durations import seconds_of
 from server.process import ServerProcess
 from solver.economy.io.readers import read_io_table
 from solver.economy.io.to_economy import economy_from_io_table
@@ -68,11 +68,6 @@ def crowded_germany(n: int) -> Economy:
     return with_simulated_councils(
         load_economy(EXAMPLES / "germany_1995.json"), n_consumer_councils=n
     )
-
-
-def _s(span: Duration) -> float:
-    """A ``google.protobuf.Duration`` in seconds."""
-    return float(span.ToTimedelta().total_seconds())
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -208,10 +203,10 @@ def _close_one(
     goods = len(economy.goods)
     return (
         f"| {name} ({goods} goods), {n:,} councils, live | {submit_wall:.2f} | "
-        f"{close_wall:.2f} | {_s(closed.summary.duration):.2f} | "
-        f"{_s(closed.summary.lp_duration):.2f} |\n"
+        f"{close_wall:.2f} | {seconds_of(closed.summary.duration):.2f} | "
+        f"{seconds_of(closed.summary.lp_duration):.2f} |\n"
         f"| {name} ({goods} goods), {n:,} councils, simulated | – | {simulated_wall:.2f} | "
-        f"{_s(summary.duration):.2f} | {_s(summary.lp_duration):.2f} |\n"
+        f"{seconds_of(summary.duration):.2f} | {seconds_of(summary.lp_duration):.2f} |\n"
     )
 
 

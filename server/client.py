@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from google.protobuf.duration_pb2 import Duration
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from solver.economy.model import Economy
@@ -22,6 +21,7 @@ from .api.planning.v1 import planning_pb2 as pb
 from .api.planning.v1 import planning_pb2_grpc as pb_grpc
 from .api.planning.v1 import round_pb2 as round_pb
 from .api.planning.v1 import round_pb2_grpc as round_grpc
+from .durations import duration
 
 __all__ = ["PlanningClient", "strict_loads"]
 
@@ -182,7 +182,7 @@ class PlanningClient:
             live_councils=live_councils or [],
             all_councils_live=all_councils_live,
             manual_close=manual_close,
-            round_timeout=_duration(round_timeout_seconds),
+            round_timeout=duration(round_timeout_seconds),
             rule_options={k: json.dumps(v) for k, v in (rule_options or {}).items()},
             workplaces_json=_document(workplaces) if workplaces is not None else "",
             last_word=last_word,
@@ -375,12 +375,6 @@ def _pages(call: Callable[[str], Any], field: str) -> Iterator[Any]:
         token = reply.next_page_token
         if not token:
             return
-
-
-def _duration(seconds: float) -> Duration:
-    span = Duration()
-    span.FromNanoseconds(round(seconds * 1e9))
-    return span
 
 
 def _document(source: str | Path) -> str:

@@ -39,6 +39,7 @@ from google.rpc import error_details_pb2, status_pb2
 from server.api.planning.v1 import common_pb2 as common_pb
 from server.api.planning.v1 import round_pb2 as round_pb
 from server.auth import bearer_token, is_admin
+from server.durations import duration, seconds_of
 from server.live import SessionStateError
 from server.records import NotFoundError, RoundClosedError
 from server.rounds import WatchIdle
@@ -228,20 +229,13 @@ def timestamp(seconds: float) -> Timestamp:
     return stamp
 
 
-def duration(seconds: float) -> Duration:
-    """Seconds as a ``google.protobuf.Duration``."""
-    span = Duration()
-    span.FromNanoseconds(round(seconds * 1e9))
-    return span
-
-
 LONGEST_ROUND_TIMEOUT = 7 * 24 * 3600.0
 """Longest round timeout a session takes, in seconds."""
 
 
 def round_timeout_of(span: Duration, field: str = "round_timeout") -> float:
     """A round timeout in seconds (0: none), checked (``field: ...`` when out of range)."""
-    seconds = span.seconds + span.nanos * 1e-9
+    seconds = seconds_of(span)
     if seconds < 0 or span.nanos < 0:
         raise ValueError(f"{field}: must be >= 0, got {seconds:g} s")
     if seconds > LONGEST_ROUND_TIMEOUT:
