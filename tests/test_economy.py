@@ -64,7 +64,7 @@ def test_federation_ancestors() -> None:
         ),
         (
             lambda d: d["worker_councils"][1]["techniques"][0]["inputs"].update({"steel": -0.1}),
-            "worker_councils[1].techniques[0].inputs.steel: "
+            "worker_councils[1].techniques[0].inputs['steel']: "
             "Input should be greater than or equal to 0",
         ),
         (
@@ -106,7 +106,7 @@ def test_federation_ancestors() -> None:
         ),
         (
             lambda d: d["consumer_councils"][0]["requests"].update({"bread": float("nan")}),
-            "consumer_councils[0].requests.bread: Input should be a finite number",
+            "consumer_councils[0].requests['bread']: Input should be a finite number",
         ),
         (
             lambda d: d["worker_councils"][0]["techniques"][0].update({"outputs": {"steel": 0}}),
@@ -134,7 +134,7 @@ def test_federation_ancestors() -> None:
             lambda d: d["worker_councils"][0]["techniques"][0]["primary_inputs"].update(
                 {"labour": 2e15}
             ),
-            "worker_councils[0].techniques[0].primary_inputs.labour: "
+            "worker_councils[0].techniques[0].primary_inputs['labour']: "
             "Input should be less than or equal to 1000000000000000",
         ),
     ],

@@ -125,7 +125,7 @@ def parse_economy(data: Mapping[str, Any] | str | bytes) -> Economy:
             return Economy.model_validate_json(data)
         return Economy.model_validate(data)
     except ValidationError as err:
-        raise EconomyValidationError(pydantic_problems(err)) from None
+        raise EconomyValidationError(pydantic_problems(err, Economy)) from None
 
 
 def load_economy(path: str | Path) -> Economy:

@@ -7,7 +7,10 @@ carries every problem found, so that one answer lists them all.
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -35,21 +38,74 @@ class EconomyValidationError(ValueError):
         super().__init__(f"invalid economy ({len(self.problems)} problem(s)):\n{lines}")
 
 
-def pydantic_problems(err: ValidationError) -> list[Problem]:
-    """One :class:`Problem` per pydantic error, its location written as a field path."""
+def pydantic_problems(err: ValidationError, model: type[BaseModel] | None = None) -> list[Problem]:
+    """One :class:`Problem` per pydantic error, its location written as a field path.
+
+    With the ``model`` validated, a mapping's key is written as in the cross-reference
+    checks, ``primary_inputs['labour']``, and the tags pydantic adds for the members of a
+    union are left out; without it, keys that are identifiers read like fields.
+    """
     problems: list[Problem] = []
     for e in err.errors():
         ctx_error = e.get("ctx", {}).get("error")
         if isinstance(ctx_error, EconomyValidationError):
             problems.extend(ctx_error.problems)
             continue
-        field = ""
-        for part in e["loc"]:
-            if isinstance(part, int):
-                field += f"[{part}]"
-            elif field and isinstance(part, str) and not part.isidentifier():
-                field += f"[{part!r}]"
-            else:
-                field += ("." if field else "") + str(part)
+        field = _typed_path(e["loc"], model) if model is not None else _plain_path(e["loc"])
         problems.append(Problem(field=field, message=e["msg"]))
     return problems
+
+
+def _plain_path(loc: tuple[int | str, ...]) -> str:
+    field = ""
+    for part in loc:
+        if isinstance(part, int):
+            field += f"[{part}]"
+        elif field and isinstance(part, str) and not part.isidentifier():
+            field += f"[{part!r}]"
+        else:
+            field += ("." if field else "") + str(part)
+    return field
+
+
+def _unwrapped(annotation: Any) -> Any:
+    """``X`` of ``Annotated[X, ...]`` and of ``X | None``; a union of several kept."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                return annotation
+            annotation = members[0]
+        else:
+            return annotation
+
+
+def _typed_path(loc: tuple[int | str, ...], model: type[BaseModel]) -> str:
+    """The field path of ``loc`` read against the annotations of ``model``."""
+    field = ""
+    current: Any = model
+    for part in loc:
+        current = _unwrapped(current)
+        origin = typing.get_origin(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if part not in current.model_fields:
+                field += ("." if field else "") + str(part)  # e.g. a validator's own field
+                current = None
+                continue
+            field += ("." if field else "") + str(part)
+            current = current.model_fields[str(part)].annotation
+        elif origin is dict:
+            field += f"[{part!r}]"
+            current = typing.get_args(current)[1]
+        elif origin in (list, tuple) or isinstance(part, int):
+            field += f"[{part}]"
+            args = typing.get_args(current)
+            current = args[0] if args else None
+        elif origin in (typing.Union, types.UnionType):
+            continue  # pydantic's tag of the union member it tried
+        else:
+            field += ("." if field else "") + str(part)
+    return field

@@ -182,7 +182,7 @@ def parse_society(data: Mapping[str, Any] | str | bytes) -> Society:
     try:
         society = Society.model_validate(data)
     except ValidationError as err:
-        raise WorkplaceValidationError(pydantic_problems(err)) from None
+        raise WorkplaceValidationError(pydantic_problems(err, Society)) from None
     problems = _problems(society)
     if problems:
         raise WorkplaceValidationError(problems)
