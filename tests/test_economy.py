@@ -124,6 +124,11 @@ def test_federation_ancestors() -> None:
             lambda d: d["primary_inputs"].append({"id": "bread"}),
             "primary_inputs: id 'bread' is also a good's id",
         ),
+        (  # a union (a number or "vote"): one problem saying both
+            lambda d: d["federations"][0]["pollution_caps"].update({"smoke": -3}),
+            "federations[0].pollution_caps['smoke']: "
+            "Input should be greater than or equal to 0, or input should be 'vote'",
+        ),
         # bounded, so that no total of the plan overflows to infinity (issue #15)
         (
             lambda d: d["primary_inputs"][0].update({"availability": 1e308}),

@@ -52,6 +52,11 @@ def pydantic_problems(err: ValidationError, model: type[BaseModel] | None = None
             problems.extend(ctx_error.problems)
             continue
         field = _typed_path(e["loc"], model) if model is not None else _plain_path(e["loc"])
+        last = problems[-1] if problems else None
+        if last is not None and last.field == field and model is not None:
+            # each member of a union refused the value: one problem, every way it could be
+            last.message = f"{last.message}, or {e['msg'][0].lower()}{e['msg'][1:]}"
+            continue
         problems.append(Problem(field=field, message=e["msg"]))
     return problems
 
