@@ -20,6 +20,7 @@ import grpc
 import numpy as np
 import pytest
 from google.protobuf import descriptor_pb2
+from google.protobuf.duration_pb2 import Duration
 from google.rpc import error_details_pb2
 from grpc_reflection.v1alpha import reflection_pb2
 from grpc_status import rpc_status
@@ -995,6 +996,14 @@ def test_a_round_timeout_is_a_duration_within_a_week(admin: PlanningClient, town
             admin.create_session(town_id, round_timeout_seconds=seconds)
         assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
         assert (err.value.details() or "").startswith("round_timeout: ")
+    # issue #15: NaN, inf and 1e300 were taken as seconds; a Duration holds none of them,
+    # and the largest one it holds (about 10,000 years) is refused like any over a week
+    longest = Duration(seconds=315_576_000_000, nanos=999_999_999)
+    request = pb.CreateSessionRequest(economy_id=town_id, round_timeout=longest)
+    with pytest.raises(grpc.RpcError) as err:
+        admin.planning.CreateSession(request, metadata=admin.metadata)
+    assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
+    assert (err.value.details() or "").startswith("round_timeout: at most 7 days")
 
 
 def test_a_council_reading_the_plan_sees_only_its_own_feedback(
