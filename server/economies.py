@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +42,23 @@ class Economies(Workers):
         folder, for a database in memory)."""
         return None if self.store.path == ":memory:" else str(Path(self.store.path).parent)
 
+    async def _summary(
+        self, summarise: Callable[[str], dict[str, Any]], source: str, size: int
+    ) -> dict[str, Any]:
+        """What ``summarise`` makes of ``source`` (a document, or a file's path), in a
+        process of its own over :data:`LARGE_DOCUMENT` bytes, else on a thread; raises the
+        problems it found."""
+        run = self.in_process if size > LARGE_DOCUMENT else self.compute
+        summary = await run(summarise, source)
+        if "problems" in summary:
+            raise economy_problems(summary["problems"])
+        return summary
+
     async def create_economy(self, document: str) -> EconomyRecord:
         """Validate and store an economy (``EconomyValidationError`` names bad fields)."""
         size = len(document.encode())
-        validate = self.in_process if size > LARGE_DOCUMENT else self.compute
-        return await self._store_economy(await validate(economy_summary, document), document, size)
+        summary = await self._summary(economy_summary, document, size)
+        return await self._store_economy(summary, document, size)
 
     async def create_economy_from_file(self, path: Path) -> EconomyRecord:
         """Validate and store the economy document in the file ``path`` (an upload spooled
@@ -57,12 +70,7 @@ class Economies(Workers):
         document once as text, and SQLite copies it as it writes.
         """
         size = path.stat().st_size
-        if size > LARGE_DOCUMENT:
-            summary = await self.in_process(economy_file_summary, str(path))
-        else:
-            summary = await self.compute(economy_file_summary, str(path))
-        if "problems" in summary:
-            raise economy_problems(summary["problems"])
+        summary = await self._summary(economy_file_summary, str(path), size)
         try:
             document = await self.compute(path.read_text, "utf-8")
         except UnicodeDecodeError as err:
@@ -72,8 +80,6 @@ class Economies(Workers):
     async def _store_economy(
         self, summary: dict[str, Any], document: str, size: int
     ) -> EconomyRecord:
-        if "problems" in summary:
-            raise economy_problems(summary["problems"])
         record = EconomyRecord(
             economy_id=f"eco-{uuid.uuid4().hex[:12]}",
             name=summary["name"],

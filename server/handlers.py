@@ -9,7 +9,7 @@ generated registration does it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import grpc
@@ -54,7 +54,7 @@ def _handler(method: MethodDescriptor, behaviour: Callable[..., Any]) -> grpc.Rp
 
         return grpc.unary_stream_rpc_method_handler(unary_stream, response_serializer=serialize)
 
-    async def unary_unary(raw: bytes, context: Any) -> Awaitable[Any]:
+    async def unary_unary(raw: bytes, context: Any) -> Any:
         return await behaviour(await _parse(request, raw, context), context)
 
     return grpc.unary_unary_rpc_method_handler(unary_unary, response_serializer=serialize)

@@ -48,7 +48,7 @@ def test_an_investment_is_a_demand_on_this_years_output() -> None:
     economy = parse_economy(json.dumps(investing()))
     (made,) = investments(economy)
     assert (made.federation, made.technique, made.capacity) == ("north", "bake", 50.0)
-    assert made.goods == investment_demand(economy) == {"steel": 10.0}
+    assert made.goods == investment_demand(investments(economy)) == {"steel": 10.0}
     # the round's LP: steel made = steel used by the techniques + the 10 t invested
     result = solve_round(economy)
     x = dict(zip(result.techniques, result.activity.tolist(), strict=True))

@@ -162,7 +162,9 @@ def error_message(err: BaseException) -> str:
     return _fit("\n".join([head, *lines]))
 
 
-def _details(code: grpc.StatusCode, err: BaseException) -> tuple[tuple[str, bytes], ...]:
+def _details(
+    code: grpc.StatusCode, err: BaseException, message: str
+) -> tuple[tuple[str, bytes], ...]:
     """Trailing metadata with a ``google.rpc.Status`` carrying a ``BadRequest`` (for
     ``INVALID_ARGUMENT`` errors that name fields), else nothing: the first
     :data:`DETAIL_VIOLATIONS` problems, each clipped."""
@@ -177,7 +179,7 @@ def _details(code: grpc.StatusCode, err: BaseException) -> tuple[tuple[str, byte
             for f, m in violations[:DETAIL_VIOLATIONS]
         ]
     )
-    status = status_pb2.Status(code=code.value[0], message=error_message(err))
+    status = status_pb2.Status(code=code.value[0], message=message)
     status.details.add().Pack(bad)
     return (("grpc-status-details-bin", status.SerializeToString()),)
 
@@ -195,7 +197,8 @@ def translate_errors(
             code = code_of(err)
             if code is None:
                 raise
-            await context.abort(code, error_message(err), trailing_metadata=_details(code, err))
+            message = error_message(err)
+            await context.abort(code, message, trailing_metadata=_details(code, err, message))
             raise AssertionError("unreachable") from err  # abort raises
 
     return wrapper
@@ -217,7 +220,8 @@ def translate_stream_errors(
             code = code_of(err)
             if code is None:
                 raise
-            await context.abort(code, error_message(err), trailing_metadata=_details(code, err))
+            message = error_message(err)
+            await context.abort(code, message, trailing_metadata=_details(code, err, message))
 
     return wrapper
 
@@ -348,8 +352,8 @@ class Guard:
 
 
 def quantities(field: str, pairs: list[tuple[str, float]]) -> dict[str, float]:
-    """Item quantities from a request, each name once and each value finite; ``field``
-    names them in errors."""
+    """Item quantities from a request, each name once (``field`` names a repeated one); the
+    values are checked where the proposal is (:mod:`solver.planning.live_proposals`)."""
     out: dict[str, float] = {}
     for name, value in pairs:
         if name in out:

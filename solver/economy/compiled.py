@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from solver.economy.cap_votes import CapVote, cap_votes, decided_caps
-from solver.economy.growth import investment_demand
+from solver.economy.growth import Investment, investment_demand, investments
 from solver.economy.model import Economy
 from solver.economy.production import TechnologyMatrices, technology_matrices
 
@@ -108,6 +108,10 @@ class CompiledEconomy:
         Every cap left to a vote, decided (:mod:`solver.economy.cap_votes`).
     caps
         The pollution caps over the techniques, votes decided.
+    investments
+        The federations' capacity investments (:func:`~solver.economy.growth.investments`).
+    investment
+        What they take of each good this year, summed.
     requests
         Net requests per good: consumer councils' and federations' requests and the
         federations' capacity investments, less the stock.
@@ -124,6 +128,8 @@ class CompiledEconomy:
     tech: TechnologyMatrices
     cap_votes: tuple[CapVote, ...]
     caps: PollutionCaps
+    investments: tuple[Investment, ...]
+    investment: np.ndarray
     requests: np.ndarray
     availability: np.ndarray
     technique_cost: np.ndarray
@@ -142,8 +148,11 @@ def compile_economy(economy: Economy) -> CompiledEconomy:
     for f in economy.federations:
         for g, q in f.public_requests.items():
             requests[row[g]] += q
-    for g, q in investment_demand(economy).items():
-        requests[row[g]] += q
+    invested = tuple(investments(economy))
+    investment = np.zeros(len(tech.goods))
+    for g, q in investment_demand(invested).items():
+        investment[row[g]] = q
+    requests += investment
     requests -= np.array([g.stock for g in economy.goods])
     social_cost = np.array([p.weight for p in economy.primary_inputs], dtype=float)
     damage = np.array([p.weight for p in economy.pollutants], dtype=float)
@@ -155,6 +164,8 @@ def compile_economy(economy: Economy) -> CompiledEconomy:
         tech=tech,
         cap_votes=votes,
         caps=pollution_caps(economy, tech, votes),
+        investments=invested,
+        investment=investment,
         requests=requests,
         availability=np.array(
             [np.inf if p.availability is None else p.availability for p in economy.primary_inputs],

@@ -13,6 +13,7 @@ councils' requests and, where the economy fixes one, its consumption budget).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from solver.economy.model import Economy, PrimaryInputKind
@@ -47,10 +48,10 @@ def investments(economy: Economy) -> list[Investment]:
     ]
 
 
-def investment_demand(economy: Economy) -> dict[str, float]:
-    """Good -> what this year's capacity investments take of it, summed."""
+def investment_demand(invested: Iterable[Investment]) -> dict[str, float]:
+    """Good -> what these capacity investments (:func:`investments`) take of it, summed."""
     total: dict[str, float] = {}
-    for investment in investments(economy):
+    for investment in invested:
         for good, quantity in investment.goods.items():
             total[good] = total.get(good, 0.0) + quantity
     return total

@@ -22,7 +22,6 @@ import scipy.sparse as sp
 
 from solver.economy.budgets import consumer_budgets
 from solver.economy.compiled import compile_economy
-from solver.economy.growth import investment_demand, investments
 from solver.economy.model import Economy, EconomyValidationError, Problem
 from solver.economy.production import TechnologyMatrices, stack_quantities
 from solver.lp.build import build_round_lp
@@ -196,20 +195,15 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
         + [p.unit for p in economy.primary_inputs]
         + [pollutant_unit[e] for _, e in caps.rows],
         cap_votes=compiled.cap_votes,
-        fixed_demand=_investment_demand(economy, n),
-        investments=tuple(investments(economy)),
+        fixed_demand=_investment_demand(compiled.investment, n) if compiled.investments else None,
+        investments=compiled.investments,
     )
 
 
-def _investment_demand(economy: Economy, n_items: int) -> np.ndarray | None:
-    """The federations' capacity investments as a fixed demand on goods, or ``None``."""
-    wanted = investment_demand(economy)
-    if not wanted:
-        return None
-    row = {g.id: i for i, g in enumerate(economy.goods)}  # goods come first among items
+def _investment_demand(investment: np.ndarray, n_items: int) -> np.ndarray:
+    """The federations' capacity investments (per good) as a fixed demand on items."""
     demand = np.zeros(n_items)
-    for good, quantity in wanted.items():
-        demand[row[good]] += quantity
+    demand[: investment.size] = investment  # goods come first among items
     return demand
 
 
