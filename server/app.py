@@ -19,13 +19,13 @@ from .api.planning.v1 import (
     round_pb2,
 )
 from .handlers import add_servicer
-from .health import MAX_WATCHERS, HealthService, sqlite_probe
+from .health import MAX_WATCHERS, HealthService, store_probe
 from .health import SERVICE_NAME as HEALTH_SERVICE
 from .reflection import enable_reflection
 from .services import EconomyService, JobsService, PlanningService, RoundService
 from .services.planning import MAX_SESSION_WATCHERS, WATCH_IDLE_SECONDS
 from .sessions import SessionManager
-from .store import Store
+from .store import open_store
 
 __all__ = [
     "DEFAULT_MAX_MESSAGE_MB",
@@ -57,10 +57,11 @@ class ServerConfig:
     Attributes
     ----------
     database
-        SQLite file of the durable state.
+        The durable state: an SQLite file, or a ``postgresql://`` URL that several
+        servers may share (:func:`~server.store.open_store`).
     create
         Create the store where there is none (or the file is empty); without it a missing
-        or empty file is refused (``--init`` of ``parplan-server serve``).
+        store is refused (``--init`` of ``parplan-server serve``).
     admin_token
         Token of management calls (economies, sessions, closing rounds).
     address
@@ -153,7 +154,7 @@ async def start_server(config: ServerConfig) -> RunningServer:
             ("grpc.server.max_pending_requests_hard_limit", 2 * config.max_pending_calls),
         ]
     )
-    store = Store(config.database, create=config.create)
+    store = open_store(config.database, create=config.create)
     manager = SessionManager(store, solve_workers=config.solve_workers)
     add_servicer(
         server,
@@ -187,7 +188,7 @@ async def start_server(config: ServerConfig) -> RunningServer:
     )
     health_service = HealthService(
         SERVICE_NAMES,
-        sqlite_probe(config.database, store),
+        store_probe(store),
         max_watchers=config.max_health_watchers,
     )
     health_pb2_grpc.add_HealthServicer_to_server(health_service, server)
@@ -217,7 +218,7 @@ async def run_server(config: ServerConfig, ready: asyncio.Event | None = None) -
         "parplan service listening on %s:%d (database %s, %s)",
         host,
         running.port,
-        config.database,
+        running.manager.store.location,
         "TLS" if config.tls_cert else "no TLS",
     )
     print(f"listening on {host}:{running.port}", flush=True)

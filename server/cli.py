@@ -20,7 +20,7 @@ from .app import (
 from .auth import new_token
 from .health import MAX_WATCHERS
 from .services.planning import MAX_SESSION_WATCHERS, WATCH_IDLE_SECONDS
-from .store import StoreError
+from .store import StoreError, is_postgres_url
 
 TOKEN_ENV = "PARPLAN_ADMIN_TOKEN"
 
@@ -35,6 +35,11 @@ def admin_token(args: argparse.Namespace, *, create: bool) -> str:
     if os.environ.get(TOKEN_ENV):
         token, source = os.environ[TOKEN_ENV].strip(), f"${TOKEN_ENV}"
     else:
+        if args.admin_token_file is None and is_postgres_url(args.db):
+            raise ValueError(
+                f"admin token: with a PostgreSQL store give ${TOKEN_ENV} or --admin-token-file "
+                "(there is no file beside the database to keep one in)"
+            )
         path = args.admin_token_file or Path(f"{args.db}.admin-token")
         if not path.exists() and create and args.admin_token_file is None:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,14 +97,20 @@ def main(argv: list[str] | None = None) -> int:
 
     # no abbreviations: --admin-token must not pass for --admin-token-file
     serve = sub.add_parser("serve", help="run the gRPC planning service", allow_abbrev=False)
-    serve.add_argument("--db", type=Path, default=Path("parplan.db"), help="SQLite database")
+    serve.add_argument(
+        "--db",
+        default="parplan.db",
+        help="the store: an SQLite file, or postgresql://user@host:port/database, which "
+        "several servers may share (password from $PGPASSWORD or ~/.pgpass)",
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=50051, help="0: any free port")
     serve.add_argument(
         "--init",
         action="store_true",
         help="create the store if there is none (without it a missing or empty file is "
-        "refused, so that a mistyped --db cannot start an empty service)",
+        "refused, so that a mistyped --db cannot start an empty service); with PostgreSQL, "
+        "the service's tables in an existing database",
     )
     serve.add_argument(
         "--admin-token-file",
@@ -154,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         "demo", help="a planning session with two live councils", allow_abbrev=False
     )
     demo.add_argument("--target", default="127.0.0.1:50051")
-    demo.add_argument("--db", type=Path, default=Path("parplan.db"), help="for its token file")
+    demo.add_argument("--db", default="parplan.db", help="for its token file")
     demo.add_argument(
         "--admin-token-file", type=Path, help=f"default: ${TOKEN_ENV}, else DB.admin-token"
     )

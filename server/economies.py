@@ -38,9 +38,9 @@ class Economies(Workers):
 
     @property
     def spool_dir(self) -> str | None:
-        """Where uploads are spooled: beside the database (``None``: the system's temporary
-        folder, for a database in memory)."""
-        return None if self.store.path == ":memory:" else str(Path(self.store.path).parent)
+        """Where uploads are spooled: beside an SQLite file (``None``: the system's temporary
+        folder)."""
+        return self.store.spool_dir
 
     async def _summary(
         self, summarise: Callable[[str], dict[str, Any]], source: str, size: int

@@ -14,18 +14,17 @@ loop's default executor could not be joined). Here every call is a coroutine:
   NOT_SERVING and ends every stream.
 * The store is probed every :data:`PROBE_SECONDS` on a thread of its own, through a
   connection of its own (the service's connection may be busy with a long write), with a
-  read that fails when the database file is gone or unreadable, and, after a write of the
-  service failed (a full disk), with a write that fails until the store writes again.
+  read that fails when the database file is gone or unreadable or the database server
+  refuses connections, and, after a write of the service failed (a full disk), with a
+  write that fails until the store writes again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -38,7 +37,7 @@ __all__ = [
     "PROBE_SECONDS",
     "SERVICE_NAME",
     "HealthService",
-    "sqlite_probe",
+    "store_probe",
 ]
 
 log = logging.getLogger(__name__)
@@ -55,20 +54,15 @@ NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 SERVICE_UNKNOWN = health_pb2.HealthCheckResponse.SERVICE_UNKNOWN
 
 
-def sqlite_probe(path: Path | str, store: Store | None = None) -> Callable[[], None]:
-    """A probe that reads the SQLite file at ``path`` through a new read-only connection;
-    it raises where the file is gone, unreadable or not a database. Where a write of
-    ``store`` failed (a full disk), it also writes a row of its own, and raises until that
-    succeeds (:meth:`~server.store.Store.check_writable`)."""
-    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+def store_probe(store: Store) -> Callable[[], None]:
+    """A probe of ``store`` through a connection of its own
+    (:meth:`~server.store_base.StoreBase.probe`); where a write of the service failed (a
+    full disk), it also writes a row of its own, and raises until that succeeds
+    (:meth:`~server.store_base.StoreBase.check_writable`)."""
 
     def probe() -> None:
-        connection = sqlite3.connect(uri, uri=True, timeout=PROBE_SECONDS)
-        try:
-            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            connection.close()
-        if store is not None and store.failure is not None:
+        store.probe()
+        if store.failure is not None:
             store.check_writable()
 
     return probe
@@ -82,7 +76,7 @@ class HealthService(health_pb2_grpc.HealthServicer):
     services
         Names served besides ``""`` (the whole server); each is SERVING while the store is.
     probe
-        Raises while the store is unhealthy (:func:`sqlite_probe`); ``None``: no probe.
+        Raises while the store is unhealthy (:func:`store_probe`); ``None``: no probe.
     max_watchers
         Most ``Watch`` streams open at once.
     """

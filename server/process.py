@@ -11,6 +11,8 @@ import threading
 from collections import deque
 from pathlib import Path
 
+from .store import is_postgres_url
+
 __all__ = ["ServerProcess"]
 
 
@@ -38,7 +40,8 @@ class ServerProcess:
         init: bool = True,
     ) -> None:
         self.init = init
-        self.database = Path(database)
+        # an SQLite file, or a postgresql:// URL
+        self.database: Path | str = database if is_postgres_url(database) else Path(database)
         self.admin_token = admin_token
         self.extra_args = list(extra_args or [])
         self.process: subprocess.Popen[str] | None = None

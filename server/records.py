@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,6 +18,7 @@ __all__ = [
     "NotFoundError",
     "RoundClosedError",
     "RoundRow",
+    "Row",
     "SessionRecord",
     "economy_from_row",
     "proposals_from_bytes",
@@ -26,6 +26,12 @@ __all__ = [
     "round_from_row",
     "session_from_row",
 ]
+
+
+class Row(Protocol):
+    """A row as either database's driver gives it: its columns by name."""
+
+    def __getitem__(self, column: str, /) -> Any: ...
 
 
 class NotFoundError(KeyError):
@@ -147,7 +153,7 @@ class RoundClosedError(RuntimeError):
         super().__init__(message)
 
 
-def economy_from_row(row: sqlite3.Row, with_document: bool) -> EconomyRecord:
+def economy_from_row(row: Row, with_document: bool) -> EconomyRecord:
     """An economy's row as its record (the document only ``with_document``)."""
     return EconomyRecord(
         economy_id=row["economy_id"],
@@ -162,7 +168,7 @@ def economy_from_row(row: sqlite3.Row, with_document: bool) -> EconomyRecord:
     )
 
 
-def session_from_row(row: sqlite3.Row) -> SessionRecord:
+def session_from_row(row: Row) -> SessionRecord:
     """A session's row as its record."""
     return SessionRecord(
         session_id=row["session_id"],
@@ -175,7 +181,7 @@ def session_from_row(row: sqlite3.Row) -> SessionRecord:
     )
 
 
-def round_from_row(row: sqlite3.Row) -> RoundRow:
+def round_from_row(row: Row) -> RoundRow:
     """A closed round's row as its record."""
     return RoundRow(
         round=row["round"],

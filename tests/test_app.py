@@ -12,11 +12,13 @@ import time
 from pathlib import Path
 
 import grpc
+from conftest import NewDatabase
 
 from server.api.planning.v1 import planning_pb2 as pb
 from server.client import PlanningClient
+from server.pg_cluster import PostgresCluster
 from server.process import ServerProcess
-from server.store import Store
+from server.store import open_store
 from solver.scenarios.technique_choice import technique_choice_economy
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "solver" / "scenarios" / "examples"
@@ -48,8 +50,10 @@ def drain(stream: object, errors: list[grpc.StatusCode]) -> threading.Thread:
     return thread
 
 
-def test_sigterm_ends_the_server_with_watch_session_streams_open(tmp_path: Path) -> None:
-    process = ServerProcess(tmp_path / "watch.db", ADMIN, ["--grace", str(GRACE)]).start()
+def test_sigterm_ends_the_server_with_watch_session_streams_open(
+    new_database: NewDatabase,
+) -> None:
+    process = ServerProcess(new_database("watch"), ADMIN, ["--grace", str(GRACE)]).start()
     try:
         with PlanningClient(process.target, ADMIN) as admin:
             economy_id = admin.create_economy(EXAMPLES / "planning_town.json").economy_id
@@ -65,11 +69,13 @@ def test_sigterm_ends_the_server_with_watch_session_streams_open(tmp_path: Path)
         process.kill()
 
 
-def test_sigterm_stops_an_lp_being_solved_and_leaves_its_round_open(tmp_path: Path) -> None:
+def test_sigterm_stops_an_lp_being_solved_and_leaves_its_round_open(
+    new_database: NewDatabase,
+) -> None:
     """RunSession on a 600-good economy whose first round's LP takes about 10 s: SIGTERM one
     second into it ends the server within the grace plus 2 s; after a restart the round is
     still open and closes as before."""
-    database = tmp_path / "solve.db"
+    database = new_database("solve")
     economy = technique_choice_economy(600, seed=0)
     process = ServerProcess(database, ADMIN, ["--grace", str(GRACE)]).start()
     try:
@@ -94,10 +100,10 @@ def test_sigterm_stops_an_lp_being_solved_and_leaves_its_round_open(tmp_path: Pa
         process.kill()
 
 
-def test_sigterm_stops_a_round_closed_by_its_timeout(tmp_path: Path) -> None:
+def test_sigterm_stops_a_round_closed_by_its_timeout(new_database: NewDatabase) -> None:
     """No call waits on a round that its timeout closes: shutdown itself stops its LP, and
     the round stays open with its proposals (a restart closes it by its timeout again)."""
-    database = tmp_path / "timeout.db"
+    database = new_database("timeout")
     economy = technique_choice_economy(600, seed=0)
     consumer = economy.consumer_councils[0].id
     process = ServerProcess(database, ADMIN, ["--grace", str(GRACE)]).start()
@@ -115,7 +121,7 @@ def test_sigterm_stops_a_round_closed_by_its_timeout(tmp_path: Path) -> None:
             # the timeout fires at 2 s; a second later the round's LP is being solved
             time.sleep(max(opened + 3.0 - time.monotonic(), 0.0))
             assert sigterm_and_time(process) < GRACE + 2.0
-        store = Store(database)
+        store = open_store(database)
         try:  # the round is left open: nothing of it was stored
             assert store.rounds(sid) == []
             assert set(store.proposals(sid, 1)) == {consumer}
@@ -170,3 +176,19 @@ def test_the_admin_token_is_long_and_never_on_the_command_line(tmp_path: Path) -
     token_file.write_text("x" * 31 + "\n")
     run = _serve([*db, "--admin-token-file", str(token_file)], {"PARPLAN_ADMIN_TOKEN": ""})
     assert run.returncode == 2 and f"the one in {token_file} has 31" in run.stderr
+
+
+def test_serve_on_postgres_refuses_a_database_without_a_store_and_a_token_beside_it(
+    postgres: PostgresCluster,
+) -> None:
+    """With PostgreSQL, --init makes the tables in an existing database, as with a file; and
+    there is no file beside the database for an admin token."""
+    url = postgres.create_database("serve")
+    run = _serve(["--db", url], {"PARPLAN_ADMIN_TOKEN": ADMIN})
+    assert run.returncode == 2
+    assert run.stderr.strip() == (
+        f"parplan-server: {url}: no store in this database; give --init to create one there"
+    )
+    run = _serve(["--db", url, "--init"], {"PARPLAN_ADMIN_TOKEN": ""})
+    assert run.returncode == 2
+    assert "admin token: with a PostgreSQL store give $PARPLAN_ADMIN_TOKEN" in run.stderr

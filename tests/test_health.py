@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
+import psycopg
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from server.client import PlanningClient
+from server.pg_cluster import PostgresCluster
 from server.process import ServerProcess
-from server.store import Store
+from server.store import open_store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "solver" / "scenarios" / "examples"
 ADMIN = "test-admin-token-of-at-least-32-characters"
@@ -83,7 +85,7 @@ def test_dropped_watchers_leave_check_answering_and_sigterm_ends_the_server(
     assert time.perf_counter() - started < 2.0 + 2.0
     # the open watcher heard the shutdown, and its stream ended
     assert [m.status for m in watcher] == [NOT_SERVING]
-    store = Store(process.database)
+    store = open_store(process.database)
     try:
         assert set(store.proposals(session.session_id, 1)) == {"north-cc"}
     finally:
@@ -178,3 +180,48 @@ def test_a_store_that_cannot_write_answers_unavailable_and_health_follows(
         second = admin.create_economy(json.dumps(big)).economy_id
         stored = {e.economy_id for e in admin.list_economies()}
         assert {first, second} <= stored and len(stored) == 2
+
+
+def test_health_follows_a_postgres_store_that_refuses_connections(
+    postgres: PostgresCluster,
+) -> None:
+    """The database server refusing this database (its connections ended, new ones not
+    allowed): a write answers UNAVAILABLE in one line and health turns NOT_SERVING; the
+    database back, SERVING again and writes go through, with nothing stored before lost."""
+    url = postgres.create_database("health")
+    name = url.rsplit("/", 1)[1]
+    town = (EXAMPLES / "planning_town.json").read_text()
+
+    def allow(connections: bool) -> None:
+        with psycopg.connect(postgres.url, autocommit=True) as admin_db:
+            admin_db.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {connections}')
+            if not connections:
+                admin_db.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                    (name,),
+                )
+
+    def until(status: int, stub: health_pb2_grpc.HealthStub) -> None:
+        deadline = time.monotonic() + 10.0
+        while stub.Check(WHOLE, timeout=1.0).status != status:
+            assert time.monotonic() < deadline, f"health did not turn {status}"
+            time.sleep(0.1)
+
+    with ServerProcess(url, ADMIN, ["--grace", "2"]) as process:
+        stub = health_pb2_grpc.HealthStub(grpc.insecure_channel(process.target))
+        with PlanningClient(process.target, ADMIN) as admin:
+            first = admin.create_economy(town).economy_id
+            allow(False)
+            try:
+                until(NOT_SERVING, stub)
+                with pytest.raises(grpc.RpcError) as err:
+                    admin.create_economy(town)
+                assert err.value.code() == grpc.StatusCode.UNAVAILABLE, err.value.details()
+                said = err.value.details()
+                assert said.startswith("the store failed (") and "\n" not in said, said
+            finally:
+                allow(True)
+            until(SERVING, stub)
+            second = admin.create_economy(town).economy_id
+            stored = {e.economy_id for e in admin.list_economies()}
+            assert stored == {first, second}

@@ -7,7 +7,6 @@ import collections
 import itertools
 import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from typing import Any
 import grpc
 import numpy as np
 import pytest
+from conftest import NewDatabase, read_rows, stored_state
 from google.protobuf import descriptor_pb2
 from google.protobuf.duration_pb2 import Duration
 from google.rpc import error_details_pb2
@@ -55,8 +55,8 @@ ADMIN = "test-admin-token-of-at-least-32-characters"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    database = tmp_path_factory.mktemp("service") / "planning.db"
+def server(new_database: NewDatabase) -> Iterator[ServerProcess]:
+    database = new_database("service")
     limits = ["--max-message-mb", "1", "--max-upload-mb", "12"]
     with ServerProcess(database, ADMIN, limits) as process:
         yield process
@@ -443,10 +443,11 @@ def test_200_councils_submitting_at_once_are_each_accepted_once(
     assert sorted(r.submitted_count for r in first) == list(range(1, 201))
     assert {r.submitted_count for r in again} == {200}
 
-    with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True) as db:
-        rows = db.execute(
-            "SELECT council_id, revision, body FROM proposals WHERE session_id = ?", (sid,)
-        ).fetchall()
+    rows = read_rows(
+        server.database,
+        "SELECT council_id, revision, body FROM proposals WHERE session_id = ?",
+        (sid,),
+    )
     assert sorted(c for c, _, _ in rows) == sorted(consumers)
     assert {revision for _, revision, _ in rows} == {2}
 
@@ -460,13 +461,13 @@ def test_200_councils_submitting_at_once_are_each_accepted_once(
 
 
 def test_a_killed_server_restarts_and_the_session_reaches_the_same_plan(
-    tmp_path: Path,
+    new_database: NewDatabase,
 ) -> None:
     market = market_from_economy(load_economy(TOWN))
     directory = CouncilDirectory(market)
     # hybrid: 12 rounds on the town (lp converges in 3), so the crash comes mid-session
     reference = run_planning(market, "hybrid", tolerance=0.01, max_rounds=100)
-    database = tmp_path / "crash.db"
+    database = new_database("crash")
     process = ServerProcess(database, ADMIN).start()
     try:
         with PlanningClient(process.target, ADMIN) as admin:
@@ -515,7 +516,9 @@ def test_a_killed_server_restarts_and_the_session_reaches_the_same_plan(
         process.kill()
 
 
-def test_stated_effort_survives_a_restart_and_replays_to_the_same_prices(tmp_path: Path) -> None:
+def test_stated_effort_survives_a_restart_and_replays_to_the_same_prices(
+    new_database: NewDatabase,
+) -> None:
     """Live worker councils whose effort is half the board's prior, stating it: the board
     learns from the statements, and a restarted server (which rebuilds the session by
     replay) publishes the same prices and ends at the in-process plan."""
@@ -558,7 +561,7 @@ def test_stated_effort_survives_a_restart_and_replays_to_the_same_prices(tmp_pat
                     stated_effort=mine.stated_effort,
                 )
 
-    database = tmp_path / "stated.db"
+    database = new_database("stated")
     process = ServerProcess(database, ADMIN).start()
     try:
         with PlanningClient(process.target, ADMIN) as admin:
@@ -586,13 +589,6 @@ def test_stated_effort_survives_a_restart_and_replays_to_the_same_prices(tmp_pat
 
 
 # -- bad input: the right code, a clear message, nothing stored changes -----------------
-
-
-def stored_state(database: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, read-only (what a restarted server would start from)."""
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
 
 
 @pytest.fixture(scope="module")
@@ -1055,12 +1051,12 @@ def test_solve_round_takes_worker_councils_proposed_activity_as_their_limit(
 
 
 def test_every_acknowledged_proposal_survives_a_kill_in_the_middle_of_submissions(
-    tmp_path: Path,
+    new_database: NewDatabase,
 ) -> None:
     economy = crowded_germany(400)
     directory = CouncilDirectory(market_from_economy(economy))
     consumers = [c.id for c in economy.consumer_councils]
-    database = tmp_path / "inflight.db"
+    database = new_database("inflight")
     process = ServerProcess(database, ADMIN).start()
     try:
         with PlanningClient(process.target, ADMIN) as admin:
@@ -1090,8 +1086,7 @@ def test_every_acknowledged_proposal_survives_a_kill_in_the_middle_of_submission
                 for future in futures:
                     future.result()
         assert 100 <= len(acknowledged) < len(consumers)
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
-            stored = {r[0] for r in db.execute("SELECT council_id FROM proposals")}
+        stored = {r[0] for r in read_rows(database, "SELECT council_id FROM proposals")}
         assert set(acknowledged) <= stored
         process = ServerProcess(database, ADMIN).start()  # and the session goes on
         with PlanningClient(process.target, ADMIN) as admin:
@@ -1161,7 +1156,7 @@ def test_bad_workplaces_are_refused_naming_the_field(admin: PlanningClient) -> N
 
 
 def test_live_councils_answer_the_last_word_and_the_answers_survive_a_restart(
-    tmp_path: Path,
+    new_database: NewDatabase,
 ) -> None:
     """Planning-town, its worker councils live and valuing effort at the round's input
     costs, stopped after 4 rounds with the last word: the session awaits the councils whose
@@ -1179,7 +1174,7 @@ def test_live_councils_answer_the_last_word_and_the_answers_survive_a_restart(
     assert reference.last_word is not None
     awaited = list(reference.last_word.awaiting)
 
-    database = tmp_path / "last-word.db"
+    database = new_database("last-word")
     process = ServerProcess(database, ADMIN).start()
     try:
         with PlanningClient(process.target, ADMIN) as admin:
@@ -1335,11 +1330,14 @@ def test_next_years_session_starts_from_this_years(admin: PlanningClient) -> Non
         assert why in (err.value.details() or "")
 
 
-def test_a_session_from_a_previous_one_replays_from_the_same_start(tmp_path: Path) -> None:
+def test_a_session_from_a_previous_one_replays_from_the_same_start(
+    new_database: NewDatabase,
+) -> None:
     from solver.economy.growth import next_year
 
     town = load_economy(TOWN)
-    process = ServerProcess(tmp_path / "years.db", ADMIN).start()
+    database = new_database("years")
+    process = ServerProcess(database, ADMIN).start()
     try:
         with PlanningClient(process.target, ADMIN) as admin:
             this_year, _ = admin.create_session(admin.create_economy(town).economy_id)
@@ -1350,7 +1348,7 @@ def test_a_session_from_a_previous_one_replays_from_the_same_start(tmp_path: Pat
             )
             _, first = admin.prices(following.session_id)
         process.kill()
-        process = ServerProcess(tmp_path / "years.db", ADMIN).start()
+        process = ServerProcess(database, ADMIN).start()
         with PlanningClient(process.target, ADMIN) as admin:
             state = admin.get_session(following.session_id)
             assert state.previous_session_id == this_year.session_id
@@ -1399,11 +1397,11 @@ def test_one_society_gets_one_set_of_ratings_by_every_door(
         assert councils[council]["members"] == len(ratings)
 
 
-def test_watch_session_streams_are_capped_and_end_when_idle(tmp_path: Path) -> None:
+def test_watch_session_streams_are_capped_and_end_when_idle(new_database: NewDatabase) -> None:
     """Issue #15: WatchSession streams had no limit and no idle timeout."""
     args = ["--max-session-watchers", "2", "--watch-idle-seconds", "1.5"]
     with (
-        ServerProcess(tmp_path / "watch.db", ADMIN, args) as process,
+        ServerProcess(new_database("watch"), ADMIN, args) as process,
         PlanningClient(process.target, ADMIN) as admin,
     ):
         economy_id = admin.create_economy(TOWN.read_text()).economy_id

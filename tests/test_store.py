@@ -1,15 +1,21 @@
-"""The SQLite store: proposals replace, rounds close atomically, nothing half-written."""
+"""The store, on SQLite and on PostgreSQL: proposals replace, rounds close atomically,
+nothing half-written, migrations add and never misread."""
 
 from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import NewDatabase
 from numpy.testing import assert_allclose
 
+from server.pg_cluster import PostgresCluster
 from server.records import (
     EconomyRecord,
     NotFoundError,
@@ -18,7 +24,9 @@ from server.records import (
     proposals_from_bytes,
     proposals_to_bytes,
 )
-from server.store import Store, StoreError
+from server.schema import LATEST, MIGRATIONS
+from server.store import Store, StoreError, open_store
+from server.store_sqlite import SqliteStore
 from solver.economy.model import load_economy
 from solver.planning.from_economy import market_from_economy
 from solver.planning.market import simulated_proposals
@@ -32,9 +40,7 @@ TOWN = (
 )
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    store = Store(tmp_path / "db" / "planning.db", create=True)
+def _filled(store: Store) -> Store:
     store.add_economy(
         EconomyRecord("eco-1", "town", 4, 4, 2, 3, 10, 0.0, document=TOWN.read_text())
     )
@@ -43,6 +49,13 @@ def store(tmp_path: Path) -> Store:
         {"north-cc": "hash-north"},
     )
     return store
+
+
+@pytest.fixture
+def store(new_database: NewDatabase) -> Iterator[Store]:
+    store = _filled(open_store(new_database("planning"), create=True))
+    yield store
+    store.close()
 
 
 def test_a_resubmission_replaces_the_proposal(store: Store) -> None:
@@ -102,16 +115,16 @@ def test_an_economy_in_use_cannot_be_deleted(store: Store) -> None:
 
 def test_the_database_is_in_wal_mode_and_reopens_with_everything(tmp_path: Path) -> None:
     path = tmp_path / "planning.db"
-    first = Store(path, create=True)
+    first = SqliteStore(path, create=True)
     first.add_economy(EconomyRecord("eco-1", "town", 1, 1, 1, 0, 2, 0.0, document="{}"))
     first.close()
-    again = Store(path)
+    again = SqliteStore(path)
     assert again._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert [e.economy_id for e in again.economies()] == ["eco-1"]
 
 
 def _made_store(path: Path) -> None:
-    made = Store(path, create=True)
+    made = SqliteStore(path, create=True)
     made.add_economy(EconomyRecord("eco-1", "town", 1, 1, 1, 0, 2, 0.0, document="{}"))
     made.close()
 
@@ -145,7 +158,7 @@ def test_a_missing_empty_or_damaged_file_is_refused_in_one_line(
         extra.unlink()
     damage(path)  # type: ignore[operator]
     with pytest.raises(StoreError) as err:
-        Store(path)
+        SqliteStore(path)
     message = str(err.value)
     assert message.startswith(str(path)) and said in message and "\n" not in message
 
@@ -157,16 +170,101 @@ def test_another_programs_database_is_not_taken_for_a_store(tmp_path: Path) -> N
     other.commit()
     other.close()
     with pytest.raises(StoreError, match="not this service's store"):
-        Store(path)
+        SqliteStore(path)
     with pytest.raises(StoreError, match="not this service's store"):
-        Store(path, create=True)  # --init does not write into someone else's database
+        SqliteStore(path, create=True)  # --init does not write into someone else's database
 
 
 def test_init_makes_a_store_in_an_empty_file_and_keeps_an_existing_one(tmp_path: Path) -> None:
     path = tmp_path / "planning.db"
     path.write_bytes(b"")
-    Store(path, create=True).close()
+    SqliteStore(path, create=True).close()
     _made_store(tmp_path / "kept.db")
-    again = Store(tmp_path / "kept.db", create=True)
+    again = SqliteStore(tmp_path / "kept.db", create=True)
     assert [e.economy_id for e in again.economies()] == ["eco-1"]
     again.close()
+
+
+def test_a_store_without_the_latest_migrations_gets_them_and_keeps_its_rows(
+    new_database: NewDatabase,
+) -> None:
+    """A store written before the last migration (its table and its row gone) opens with
+    that migration applied and every row it held."""
+    url = new_database("migrating")
+    first = _filled(open_store(url, create=True))
+    assert first.schema_versions() == [m.version for m in MIGRATIONS]
+    with first._transaction() as tx:
+        tx.run("DROP TABLE last_word_answers")
+        tx.run("DELETE FROM schema_migrations WHERE version = ?", (LATEST,))
+    first.close()
+    again = open_store(url)
+    assert again.schema_versions() == [m.version for m in MIGRATIONS]
+    assert again.session("ses-1").current_round == 1
+    assert again.last_word_answers("ses-1") == []
+    assert again.migrate() == []  # nothing left to apply
+    again.close()
+
+
+def test_a_store_of_a_newer_version_is_refused_in_one_line(new_database: NewDatabase) -> None:
+    url = new_database("newer")
+    first = _filled(open_store(url, create=True))
+    with first._transaction() as tx:
+        tx.run(
+            "INSERT INTO schema_migrations (version, adds, applied) VALUES (?, ?, ?)",
+            (LATEST + 1, "a later table", 0.0),
+        )
+    first.close()
+    with pytest.raises(StoreError) as err:
+        open_store(url)
+    said = str(err.value)
+    assert f"schema version {LATEST + 1}; this one knows up to {LATEST}" in said
+    assert "\n" not in said
+
+
+def test_a_submission_waits_for_a_close_by_another_process_and_is_refused_after_it(
+    new_database: NewDatabase,
+) -> None:
+    """Two stores on one database, as two server processes: while one closes round 1, a
+    submission through the other waits, then finds the round closed; it never lands in a
+    round that closed without it."""
+    url = new_database("two")
+    closer = _filled(open_store(url, create=True))
+    submitter = open_store(url)
+    outcome: list[object] = []
+
+    def submit() -> None:
+        try:
+            outcome.append(submitter.put_proposal("ses-1", 1, "north-cc", "{}"))
+        except RoundClosedError as err:
+            outcome.append(err)
+
+    with closer._transaction() as tx:
+        row = tx.one(
+            "SELECT current_round FROM sessions WHERE session_id = ?" + closer._LOCK_UPDATE,
+            ("ses-1",),
+        )
+        assert row is not None and row["current_round"] == 1
+        waiting = threading.Thread(target=submit)
+        waiting.start()
+        time.sleep(0.5)
+        assert outcome == []  # held back by the close
+        tx.run("UPDATE sessions SET current_round = 2 WHERE session_id = ?", ("ses-1",))
+    waiting.join(30)
+    assert len(outcome) == 1 and isinstance(outcome[0], RoundClosedError), outcome
+    assert submitter.proposals("ses-1", 1) == {}
+    submitter.close()
+    closer.close()
+
+
+def test_postgres_without_init_is_refused_and_names_the_database_without_its_password(
+    postgres: PostgresCluster,
+) -> None:
+    url = postgres.create_database("bare")
+    secret = url.replace("postgres@", "postgres:hunter2@")
+    with pytest.raises(StoreError) as err:
+        open_store(secret)
+    said = str(err.value)
+    assert "no store in this database; give --init" in said
+    assert "hunter2" not in said and "postgres:***@" in said
+    with pytest.raises(StoreError, match="cannot open"):
+        open_store(postgres.database_url("no_such_database"))

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import re
-import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
@@ -44,7 +43,7 @@ from server.live import SessionStateError
 from server.records import NotFoundError, RoundClosedError
 from server.rounds import WatchIdle
 from server.sessions import SessionManager
-from server.store import is_storage_failure
+from server.store import is_storage_failure, is_transient_failure
 from solver.economy.model import EconomyValidationError
 from solver.jobs.workplaces import WorkplaceValidationError
 from solver.planning.market import ProposalError
@@ -96,7 +95,7 @@ def code_of(err: BaseException) -> grpc.StatusCode | None:
     storage failing is ``UNAVAILABLE`` (a full disk, an I/O error: retry later) or
     ``INTERNAL`` (a damaged database)."""
     if is_storage_failure(err):
-        transient = isinstance(err, sqlite3.OperationalError)
+        transient = is_transient_failure(err)
         return grpc.StatusCode.UNAVAILABLE if transient else grpc.StatusCode.INTERNAL
     for kind, code in ERROR_CODES:
         if isinstance(err, kind):

@@ -1,0 +1,159 @@
+"""The store on a PostgreSQL server, which several service processes can share.
+
+``--db postgresql://user@host:port/database`` names a database that exists; ``--init``
+creates the service's tables in it, and without ``--init`` a database without them is
+refused, as a missing SQLite file is. The password, if any, comes as for every libpq
+client (``$PGPASSWORD``, ``~/.pgpass``), never from the command line; messages name the
+database without it.
+
+Calls take a connection from a pool, which replaces connections the server dropped. A
+submission holds its session's row ``FOR SHARE`` and a round close ``FOR UPDATE``, so that
+a proposal committed by one process is never left out of a round another process closes.
+Migrations run under an advisory lock: processes starting together migrate once.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import urllib.parse
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+import psycopg_pool
+from psycopg.rows import dict_row
+
+from .records import Row
+from .store import Store
+from .store_base import Transaction
+from .store_failures import StoreError
+
+__all__ = ["PostgresStore", "without_password"]
+
+CONNECT_SECONDS = 5
+"""The longest opening the store waits for the server."""
+PROBE_SECONDS = 2
+"""The longest the health probe waits for a connection (libpq's shortest timeout)."""
+POOL_SIZE = 8
+"""Connections a process keeps at most."""
+_SCHEMA_LOCK = 0x70617270_6C616E  # "parplan": the advisory lock of migrations
+
+
+def without_password(url: str) -> str:
+    """``url`` with any password replaced by ``***``, for messages and logs."""
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        user, host = netloc.rsplit("@", 1)
+        netloc = f"{user.split(':', 1)[0]}:***@{host}"
+    query = re.sub(r"(password=)[^&]*", r"\1***", parts.query)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+@functools.lru_cache(maxsize=256)
+def _placeholders(sql: str) -> str:
+    """``?`` placeholders as psycopg's ``%s`` (the statements hold no other ``?``)."""
+    return sql.replace("?", "%s")
+
+
+class _PostgresTransaction(Transaction):
+    def __init__(self, connection: psycopg.Connection[dict[str, Any]]) -> None:
+        self._connection = connection
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        return self._connection.execute(_placeholders(sql), params).fetchone()
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return list(self._connection.execute(_placeholders(sql), params).fetchall())
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._connection.execute(_placeholders(sql), params)
+
+    def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._connection.cursor() as cursor:
+            cursor.executemany(_placeholders(sql), rows)
+
+
+class PostgresStore(Store):
+    """The service's tables in a PostgreSQL database (see the module docstring).
+
+    Parameters
+    ----------
+    url
+        ``postgresql://user@host:port/database``.
+    create
+        Create the service's tables where the database has none.
+
+    Raises
+    ------
+    StoreError
+        One line: the server cannot be reached or refuses us, the database holds no store
+        (without ``create``), or one written by a newer version.
+    """
+
+    dialect = "postgresql"
+    _LOCK_SHARED = " FOR SHARE"
+    _LOCK_UPDATE = " FOR UPDATE"
+    _DOCUMENT_BYTES = "octet_length(document)"
+    _ANSWER_ORDER = "answered, seq"
+
+    def __init__(self, url: str, *, create: bool = False) -> None:
+        self.url = url
+        self.location = without_password(url)
+        try:
+            with psycopg.connect(url, connect_timeout=CONNECT_SECONDS) as first:
+                found = first.execute("SELECT to_regclass('schema_migrations')").fetchone()
+        except psycopg.Error as err:
+            said = " ".join(str(err).split())
+            raise StoreError(f"{self.location}: cannot open: {said[:400]}") from err
+        if (found is None or found[0] is None) and not create:
+            raise StoreError(
+                f"{self.location}: no store in this database; give --init to create one there"
+            )
+        self._pool: psycopg_pool.ConnectionPool[psycopg.Connection[dict[str, Any]]] = (
+            psycopg_pool.ConnectionPool(
+                url,
+                min_size=1,
+                max_size=POOL_SIZE,
+                kwargs={"autocommit": True, "row_factory": dict_row},
+                check=psycopg_pool.ConnectionPool.check_connection,
+                timeout=CONNECT_SECONDS,
+                name="parplan",
+                open=True,
+            )
+        )
+        try:
+            self.migrate()
+        except BaseException:
+            self._pool.close()
+            raise
+
+    def close(self) -> None:
+        """Close every connection of the pool."""
+        self._pool.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Transaction]:
+        try:
+            with self._pool.connection() as connection, connection.transaction():
+                yield _PostgresTransaction(connection)
+        except psycopg.Error as err:
+            self._remember(err)
+            raise
+        self.failure = None
+
+    @contextmanager
+    def _read(self) -> Iterator[Transaction]:
+        with self._pool.connection() as connection:
+            yield _PostgresTransaction(connection)
+
+    def _lock_schema(self, tx: Transaction) -> None:
+        tx.run("SELECT pg_advisory_xact_lock(?)", (_SCHEMA_LOCK,))
+
+    def probe(self) -> None:
+        """A new connection and a read of the service's tables: raises where the server is
+        gone, refuses connections or lost the tables."""
+        with psycopg.connect(self.url, connect_timeout=PROBE_SECONDS) as connection:
+            connection.execute("SELECT 1 FROM schema_migrations LIMIT 1").fetchone()

@@ -1,0 +1,91 @@
+"""Fixtures shared by the service's tests: the store they run against, SQLite and PostgreSQL.
+
+Tests that take ``new_database`` (or a fixture built on it) run once per store kind. The
+PostgreSQL server is ``$PARPLAN_TEST_POSTGRES`` (the URL of a role that may create
+databases) where set, else a throwaway one started here (:mod:`server.pg_cluster`); where
+neither can be had, the PostgreSQL cases are skipped saying why, unless
+``$PARPLAN_REQUIRE_POSTGRES`` is set (as in CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from server.pg_cluster import PostgresCluster, PostgresUnavailable
+
+POSTGRES_ENV = "PARPLAN_TEST_POSTGRES"
+REQUIRE_ENV = "PARPLAN_REQUIRE_POSTGRES"
+STORE_KINDS = ("sqlite", "postgresql")
+
+NewDatabase = Callable[[str], "Path | str"]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """A PostgreSQL server the tests may create databases on."""
+    if os.environ.get(POSTGRES_ENV):
+        yield PostgresCluster(os.environ[POSTGRES_ENV])
+        return
+    # not under pytest's folders, which only their owner may enter: as root, PostgreSQL
+    # runs as the postgres user
+    folder = Path(tempfile.mkdtemp(prefix="parplan-pg-"))
+    try:
+        cluster = PostgresCluster.start(folder, fsync=False)
+    except PostgresUnavailable as err:
+        shutil.rmtree(folder, ignore_errors=True)
+        why = f"no PostgreSQL server could be started here: {err}; set ${POSTGRES_ENV}"
+        if os.environ.get(REQUIRE_ENV):
+            pytest.fail(f"${REQUIRE_ENV} is set but {why}")
+        pytest.skip(f"PostgreSQL cases skipped: {why}")
+    yield cluster
+    cluster.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", params=STORE_KINDS)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """Which database the store under test uses."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def new_database(
+    store_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> NewDatabase:
+    """Makes a new, empty database of the kind under test: an SQLite file's path (not yet
+    made) or a PostgreSQL database's URL."""
+    if store_kind == "postgresql":
+        cluster: PostgresCluster = request.getfixturevalue("postgres")
+        return lambda name: cluster.create_database(re.sub(r"\W", "_", name)[:40])
+    folder = tmp_path_factory.mktemp("sqlite")
+    counter = iter(range(1 << 30))
+    return lambda name: folder / f"{name}-{next(counter)}.db"
+
+
+def read_rows(database: Path | str, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
+    """Rows of a query (``?`` placeholders) on either kind of store, through a connection
+    of its own that only reads: what a restarted server would find."""
+    if isinstance(database, str) and database.startswith("postgresql://"):
+        with psycopg.connect(database) as db:
+            return [tuple(r) for r in db.execute(sql.replace("?", "%s"), params).fetchall()]
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as lite:
+        return [tuple(r) for r in lite.execute(sql, params).fetchall()]
+
+
+def stored_state(database: Path | str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of a store."""
+    if isinstance(database, str) and database.startswith("postgresql://"):
+        listing = "SELECT table_name FROM information_schema.tables WHERE table_schema='public'"
+    else:
+        listing = "SELECT name FROM sqlite_master WHERE type='table'"
+    tables = [t for (t,) in read_rows(database, listing)]
+    return {str(t): sorted(read_rows(database, f"SELECT * FROM {t}")) for t in tables}
