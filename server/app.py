@@ -24,7 +24,7 @@ from .health import SERVICE_NAME as HEALTH_SERVICE
 from .reflection import enable_reflection
 from .services import EconomyService, JobsService, PlanningService, RoundService
 from .services.planning import MAX_SESSION_WATCHERS, WATCH_IDLE_SECONDS
-from .sessions import SessionManager
+from .sessions import CLOSE_LEASE, SessionManager
 from .store import open_store
 
 __all__ = [
@@ -82,6 +82,9 @@ class ServerConfig:
     max_pending_calls
         Calls that may wait to be taken up by the server (those beyond are refused by
         gRPC, twice as many at once); gRPC's default of 1,000 cancelled calls of a burst.
+    close_lease_seconds
+        How long a round's close is held before it is renewed or, where this server
+        died, taken over by another sharing the store.
     max_session_watchers, watch_idle_seconds
         Most ``WatchSession`` streams open at once, and how long one waits for the next
         round before it ends (``None``: as long as it takes).
@@ -99,6 +102,7 @@ class ServerConfig:
     max_health_watchers: int = MAX_WATCHERS
     max_session_watchers: int = MAX_SESSION_WATCHERS
     max_pending_calls: int = MAX_PENDING_CALLS
+    close_lease_seconds: float = CLOSE_LEASE
     watch_idle_seconds: float | None = WATCH_IDLE_SECONDS
     create: bool = False
 
@@ -138,6 +142,9 @@ async def start_server(config: ServerConfig) -> RunningServer:
         )
     if config.max_pending_calls < 1:
         raise ValueError(f"max_pending_calls: at least 1, got {config.max_pending_calls}")
+    lease = config.close_lease_seconds
+    if not (math.isfinite(lease) and 0.5 <= lease <= 3600):
+        raise ValueError(f"close_lease_seconds: from 0.5 to 3600 seconds, got {lease}")
     if config.max_session_watchers < 1:
         raise ValueError(f"max_session_watchers: at least 1, got {config.max_session_watchers}")
     idle = config.watch_idle_seconds
@@ -155,7 +162,9 @@ async def start_server(config: ServerConfig) -> RunningServer:
         ]
     )
     store = open_store(config.database, create=config.create)
-    manager = SessionManager(store, solve_workers=config.solve_workers)
+    manager = SessionManager(
+        store, solve_workers=config.solve_workers, close_lease=config.close_lease_seconds
+    )
     add_servicer(
         server,
         EconomyService(
@@ -204,6 +213,7 @@ async def start_server(config: ServerConfig) -> RunningServer:
         port = server.add_insecure_port(config.address)
     await server.start()
     health_service.start()
+    manager.follow_store()
     resumed = await manager.resume()
     if resumed:
         log.info("%d session(s) with round timeouts resumed", resumed)

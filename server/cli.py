@@ -20,6 +20,7 @@ from .app import (
 from .auth import new_token
 from .health import MAX_WATCHERS
 from .services.planning import MAX_SESSION_WATCHERS, WATCH_IDLE_SECONDS
+from .sessions import CLOSE_LEASE
 from .store import StoreError, is_postgres_url
 
 TOKEN_ENV = "PARPLAN_ADMIN_TOKEN"
@@ -76,6 +77,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         max_session_watchers=args.max_session_watchers,
         max_pending_calls=args.max_pending_calls,
         watch_idle_seconds=args.watch_idle_seconds or None,
+        close_lease_seconds=args.close_lease_seconds,
         create=args.init,
     )
     asyncio.run(run_server(config))
@@ -158,6 +160,13 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=WATCH_IDLE_SECONDS,
         help="a WatchSession stream waiting this long for a round ends with UNAVAILABLE (0: never)",
+    )
+    serve.add_argument(
+        "--close-lease-seconds",
+        type=float,
+        default=CLOSE_LEASE,
+        help="how long a round's close is held before it is renewed; where this server "
+        "dies mid-close, another sharing the store takes it over after this long",
     )
     serve.set_defaults(func=_cmd_serve)
 

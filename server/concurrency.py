@@ -1,12 +1,14 @@
 """The service's concurrency: worker threads, a gate between submissions and a round's
 close, and group commit.
 
-Calls arrive on one asyncio event loop. Database work runs on one thread (the store's single
-connection); solves run on a thread pool so that the loop keeps answering. Proposals that
-arrive together are committed together (one transaction, one sync to disk), each
-acknowledged only after that commit. A per-session gate lets any number of submissions
-through at once but a round close only alone, so a proposal is either committed to the
-round it names before the round closes, or refused because that round is no longer open.
+Calls arrive on one asyncio event loop. Database work runs on one thread (an SQLite file's
+single connection) or a few (a pool of PostgreSQL connections); solves run on a thread pool
+so that the loop keeps answering. Proposals that arrive together are committed together
+(one transaction, one sync to disk), each acknowledged only after that commit. A per-session
+gate lets any number of submissions through at once but a round close only alone, so a
+proposal is either committed to the round it names before the round closes, or refused
+because that round is no longer open; between servers sharing a store, the store's row
+locks and a lease on the close do the same (:mod:`server.store_rounds`).
 """
 
 from __future__ import annotations
@@ -121,10 +123,13 @@ class Workers:
     ----------
     solve_workers
         Threads that run solves (round closes), so that long solves do not block the loop.
+    db_threads
+        Threads that call the store: one for an SQLite file (its one connection), more
+        for a store with a pool of connections.
     """
 
-    def __init__(self, *, solve_workers: int = 2) -> None:
-        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parplan-db")
+    def __init__(self, *, solve_workers: int = 2, db_threads: int = 1) -> None:
+        self._db = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="parplan-db")
         self._solve: Executor = ThreadPoolExecutor(
             max_workers=solve_workers, thread_name_prefix="parplan-solve"
         )

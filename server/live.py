@@ -111,10 +111,12 @@ def proposal_from_body(council_id: str, body: str) -> CouncilProposal:
 
 @dataclass
 class LiveSession:
-    """A session in memory: the solver's session plus the open round's submissions.
+    """A session in memory: the solver's session as stored.
 
     ``planning`` only ever holds rounds that are stored: a round is played on a fork and
-    swapped in after its commit, so every reader sees the database's state.
+    swapped in after its commit, so every reader sees the database's state. The open
+    round's proposals are read from the store when the round closes (whichever server
+    took them).
     """
 
     record: SessionRecord  # as created: id, economy, creation time
@@ -122,7 +124,6 @@ class LiveSession:
     market: Market
     directory: CouncilDirectory
     planning: PlanningSession
-    submitted: dict[str, CouncilProposal]
     summaries: list[dict[str, Any]]
     round_opened: float  # wall-clock time the open round opened
     gate: RoundGate = field(default_factory=lambda: RoundGate())
@@ -132,6 +133,7 @@ class LiveSession:
     # the SHA-256 of every closed round's ledger record: the chain a reader pages through
     # (records are re-made a page at a time from the stored proposals, never all kept)
     ledger_heads: list[str] = field(default_factory=list)
+    answers_applied: int = 0  # stored answers to the last word that ``planning`` holds
 
     @property
     def session_id(self) -> str:
@@ -148,13 +150,6 @@ class LiveSession:
         """The open round while running, else the last round."""
         played = len(self.planning.rounds)
         return played + 1 if self.status is PlanStatus.RUNNING else played
-
-    @property
-    def everyone_in(self) -> bool:
-        """Every live council has submitted to the open round."""
-        return bool(self.settings.live_councils) and len(self.submitted) == len(
-            self.settings.live_councils
-        )
 
 
 def summary_of(record: RoundRecord, status: PlanStatus) -> dict[str, Any]:

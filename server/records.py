@@ -16,10 +16,12 @@ from solver.planning.market import Proposals
 __all__ = [
     "EconomyRecord",
     "NotFoundError",
+    "RoundBeingClosed",
     "RoundClosedError",
     "RoundRow",
     "Row",
     "SessionRecord",
+    "StaleSessionError",
     "economy_from_row",
     "proposals_from_bytes",
     "proposals_to_bytes",
@@ -190,3 +192,37 @@ def round_from_row(row: Row) -> RoundRow:
         next_prices=_array_from(row["next_prices"]),
         proposals=proposals_from_bytes(row["proposals"]),
     )
+
+
+class RoundBeingClosed(RoundClosedError):
+    """The round is being closed (by another server sharing the store): proposals for it
+    are refused, and another close waits until the lease runs out.
+
+    Attributes
+    ----------
+    wait
+        Seconds the holder's lease runs on; 0 where it is unknown.
+    lost
+        True where this server's own close lost its lease before it committed.
+    """
+
+    def __init__(
+        self, session_id: str, round_: int, wait: float = 0.0, *, lost: bool = False
+    ) -> None:
+        super().__init__(session_id, round_, round_)
+        self.wait, self.lost = max(wait, 0.0), lost
+        if lost:
+            self.args = (
+                f"round: the close of round {round_} of session {session_id!r} took too long "
+                "and was taken over; it is closed by another server",
+            )
+        else:
+            self.args = (
+                f"round: round {round_} of session {session_id!r} is being closed; "
+                "the next round opens when it is (WatchSession, GetRound)",
+            )
+
+
+class StaleSessionError(RuntimeError):
+    """The session changed in the store (through another server) since this server read it;
+    the call is retried on the session as stored."""

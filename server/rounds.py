@@ -21,9 +21,10 @@ from solver.usecases import (
     close_live_round,
 )
 
+from .close_lease import holding_close
 from .concurrency import GroupCommit, Workers
-from .live import LiveSession, SessionStateError, proposal_body, summary_of
-from .records import RoundClosedError
+from .live import LiveSession, SessionStateError, proposal_body, proposal_from_body, summary_of
+from .records import RoundBeingClosed, RoundClosedError, StaleSessionError
 from .store import Store
 
 __all__ = ["Rounds", "WatchIdle"]
@@ -37,13 +38,22 @@ class Rounds(Workers):
 
     store: Store
     _live: dict[str, LiveSession]
-    _writer: GroupCommit[tuple[str, int, str, str], bool]
+    _writer: GroupCommit[tuple[str, int, str, str], tuple[bool, int]]
+    replica: str
+    """This server among those sharing the store: the holder of its closes' leases."""
+    close_lease: float
+    """Seconds a close's lease runs before it is renewed (a third of it) or taken over."""
+    _closing: set[tuple[str, int]]  # (session, round) this server is closing
     # the interrupt of every round being closed, so that shutdown can stop their LPs
     _interrupts: set[threading.Event]
     _stopping: bool
 
-    async def session(self, session_id: str) -> LiveSession:
+    async def session(self, session_id: str, *, fresh: bool = True) -> LiveSession:
         """The session, loaded if it is not in memory (the manager's)."""
+        raise NotImplementedError
+
+    async def catch_up(self, live: LiveSession, *, answers: bool = False) -> None:
+        """Replay what other servers stored (:class:`~server.replicas.Replicas`)."""
         raise NotImplementedError
 
     async def submit(
@@ -58,17 +68,19 @@ class Rounds(Workers):
             and how many there are, and whether this submission closed the round. The close
             it triggers runs to its end even if this caller goes away.
         """
-        live = await self.session(session_id)
+        # the store checks the round as it commits: memory is brought up to date only where
+        # it disagrees (another server closed a round)
+        live = await self.session(session_id, fresh=False)
         live.directory.check(proposal)
+        if self.store.shared and round_ != live.current_round:
+            await self.catch_up(live)
 
         async def commit() -> tuple[bool, int]:
             async with live.gate.submitting():
                 self._check_open(live, round_)
-                replaced = await self._writer.put(
+                return await self._writer.put(
                     (session_id, round_, proposal.council_id, proposal_body(proposal))
                 )
-                live.submitted[proposal.council_id] = proposal
-                return replaced, len(live.submitted)
 
         # a caller that goes away mid-commit must not leave memory behind the database
         replaced, count = await asyncio.shield(commit())
@@ -79,12 +91,27 @@ class Rounds(Workers):
         return replaced, count, total, closed
 
     async def _auto_close(self, session_id: str, round_: int) -> bool:
-        """Close a round that every live council has submitted to; False if already closed."""
-        try:
-            await self._close_round(session_id, round_, None, threading.Event())
-        except RoundClosedError:
-            return False  # another call closed it first
-        return True
+        """Close a round that every live council has submitted to; False if another call
+        or server closed it. Where another server holds the close, wait for it: it closes
+        the round, or its lease runs out and this server takes the close over."""
+        while True:
+            try:
+                await self._close_round(session_id, round_, None, threading.Event())
+            except RoundBeingClosed as held:
+                live = await self.session(session_id, fresh=False)
+                waited = 0.0
+                while live.current_round == round_ and waited <= held.wait and not self._stopping:
+                    await asyncio.sleep(0.1)  # notifications bring the round closed elsewhere
+                    waited += 0.1
+                await self.catch_up(live)
+                if live.current_round != round_ or live.status is not PlanStatus.RUNNING:
+                    return False
+                if self._stopping:
+                    raise
+                continue
+            except RoundClosedError:
+                return False  # another call closed it first
+            return True
 
     @staticmethod
     def _check_open(live: LiveSession, round_: int) -> None:
@@ -140,50 +167,71 @@ class Rounds(Workers):
         live = await self.session(session_id)
         async with live.gate.closing():
             self._check_open(live, round_)
-            submitted = dict(live.submitted)
-            # the round is played on a fork: readers keep seeing the stored rounds until the
-            # new one is stored too, and an abandoned round leaves nothing behind
-            planning = live.planning.fork()
-            left = None if deadline is None else max(deadline - time.monotonic(), 0.01)
-            planning.rule.time_limit = left
-
-            def solve() -> tuple[RoundRecord, str]:
-                heads = live.ledger_heads
+            # the round's proposals as stored, whichever server took them; none lands after
+            async with holding_close(
+                self.db, self.store, session_id, round_, self.replica, self.close_lease
+            ) as bodies:
+                self._closing.add((session_id, round_))
                 try:
-                    return close_live_round(
-                        planning,
-                        live.directory,
-                        submitted,
-                        live.settings.live_councils,
-                        heads[-1] if heads else LEDGER_GENESIS,
-                        interrupt=interrupt,
-                        deadline=deadline,
-                    )
-                except MissingProposalsError as err:
-                    raise SessionStateError(str(err)) from err
-                except RoundAbandoned as err:
-                    raise RoundAbandoned(f"{err} (session {session_id!r})") from err
+                    return await self._close_taken(live, round_, bodies, deadline, interrupt)
+                finally:
+                    self._closing.discard((session_id, round_))
 
-            record, head = await self.compute(solve)
-            planning.rule.time_limit = None
-            summary = summary_of(record, planning.status) | {"ledger_sha256": head}
-            await self.db(
-                self.store.close_round,
-                session_id,
-                round_,
-                summary,
-                record.prices,
-                record.next_prices,
-                planning.last_proposals,
-                planning.status.value,
-            )
-            # stored: the round becomes visible, all at once (no await in between)
-            live.planning = planning
-            live.submitted = {}
-            live.summaries.append(summary)
-            live.ledger_heads.append(head)
-            live.round_opened = time.time()
-            self._arm_timer(live)
+    async def _close_taken(
+        self,
+        live: LiveSession,
+        round_: int,
+        bodies: dict[str, str],
+        deadline: float | None,
+        interrupt: threading.Event,
+    ) -> dict[str, Any]:
+        """Play and store a round whose close this server holds (under the closing gate)."""
+        session_id = live.session_id
+        submitted = {c: proposal_from_body(c, body) for c, body in bodies.items()}
+        # the round is played on a fork: readers keep seeing the stored rounds until the
+        # new one is stored too, and an abandoned round leaves nothing behind
+        planning = live.planning.fork()
+        left = None if deadline is None else max(deadline - time.monotonic(), 0.01)
+        planning.rule.time_limit = left
+
+        def solve() -> tuple[RoundRecord, str]:
+            heads = live.ledger_heads
+            try:
+                return close_live_round(
+                    planning,
+                    live.directory,
+                    submitted,
+                    live.settings.live_councils,
+                    heads[-1] if heads else LEDGER_GENESIS,
+                    interrupt=interrupt,
+                    deadline=deadline,
+                )
+            except MissingProposalsError as err:
+                raise SessionStateError(str(err)) from err
+            except RoundAbandoned as err:
+                raise RoundAbandoned(f"{err} (session {session_id!r})") from err
+
+        record, head = await self.compute(solve)
+        planning.rule.time_limit = None
+        summary = summary_of(record, planning.status) | {"ledger_sha256": head}
+        await self.db(
+            self.store.close_round,
+            session_id,
+            round_,
+            summary,
+            record.prices,
+            record.next_prices,
+            planning.last_proposals,
+            planning.status.value,
+            self.replica,
+        )
+        # stored: the round becomes visible, all at once (no await in between)
+        live.planning = planning
+        live.answers_applied = 0
+        live.summaries.append(summary)
+        live.ledger_heads.append(head)
+        live.round_opened = time.time()
+        self._arm_timer(live)
         async with live.changed:
             live.changed.notify_all()
         return summary
@@ -202,6 +250,15 @@ class Rounds(Workers):
             ``council_id: ...`` where the board awaits none from that council.
         """
         live = await self.session(session_id)
+        for _ in range(5):  # another server's answer stored meanwhile: again with it
+            try:
+                return await self._answer(live, council_id, approve)
+            except StaleSessionError:
+                await self.catch_up(live, answers=True)
+        return await self._answer(live, council_id, approve)
+
+    async def _answer(self, live: LiveSession, council_id: str, approve: bool) -> LiveSession:
+        session_id = live.session_id
         async with live.gate.closing():
             if live.status is not PlanStatus.AWAITING_ANSWERS:
                 raise SessionStateError(
@@ -219,8 +276,10 @@ class Rounds(Workers):
                 council_id,
                 approve,
                 planning.status.value,
+                live.answers_applied,
             )
             live.planning = planning
+            live.answers_applied += 1
         async with live.changed:
             live.changed.notify_all()
         return live

@@ -133,6 +133,18 @@ CREATE TABLE IF NOT EXISTS last_word_answers (
 )
 """,
     ),
+    Migration(
+        4,
+        "who closes a session's open round, until when (servers sharing the store)",
+        """
+CREATE TABLE IF NOT EXISTS round_closers (
+    session_id TEXT PRIMARY KEY REFERENCES sessions(session_id),
+    round INTEGER NOT NULL,
+    holder TEXT NOT NULL,
+    until {real} NOT NULL
+)
+""",
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

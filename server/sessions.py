@@ -19,12 +19,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
+import socket
 import time
 import uuid
 from typing import Any, TypeVar
 
 from solver.planning.board.evaluation import Evaluation
-from solver.planning.live_proposals import CouncilDirectory, CouncilKind, CouncilProposal
+from solver.planning.live_proposals import CouncilDirectory, CouncilKind
 from solver.planning.market import Market
 from solver.planning.result import PlanStatus
 from solver.planning.session import PlanningSession
@@ -35,7 +37,6 @@ from solver.usecases import (
     held_items,
     new_session,
     planning_market,
-    replay_round,
     round_evaluation,
     session_ledger,
 )
@@ -46,19 +47,26 @@ from .economies import Economies
 from .live import (
     LiveSession,
     SessionSettings,
-    proposal_from_body,
 )
 from .records import NotFoundError, SessionRecord
-from .rounds import Rounds
+from .replicas import Replicas, replay_rounds
 from .store import Store
 
-__all__ = ["SessionManager"]
+__all__ = ["CLOSE_LEASE", "DB_THREADS", "SessionManager"]
+
+CLOSE_LEASE = 10.0
+"""Seconds a round's close is held by its server before it must renew it (every third of
+it): a server that dies mid-close holds the round up for at most this long."""
+DB_THREADS = 4
+"""Threads calling a store that other servers share (PostgreSQL, a pool of connections);
+an SQLite file has one."""
+Written = tuple[bool, int]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class SessionManager(Rounds, Economies):
+class SessionManager(Replicas, Economies):
     """Economies and planning sessions over a :class:`~server.store.Store`.
 
     Parameters
@@ -67,20 +75,30 @@ class SessionManager(Rounds, Economies):
         The database.
     solve_workers
         Threads that run solves (round closes), so that long solves do not block the service.
+    close_lease
+        Seconds a round's close is held before it is renewed (every third of it) or, where
+        this server died, taken over by another sharing the store.
     """
 
-    def __init__(self, store: Store, *, solve_workers: int = 2) -> None:
-        super().__init__(solve_workers=solve_workers)
+    def __init__(
+        self, store: Store, *, solve_workers: int = 2, close_lease: float = CLOSE_LEASE
+    ) -> None:
+        super().__init__(solve_workers=solve_workers, db_threads=DB_THREADS if store.shared else 1)
         self.store = store
+        self.replica = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.close_lease = close_lease
+        self._closing = set()
         self._live = {}
         self._loading: dict[str, asyncio.Task[LiveSession]] = {}
-
-        async def write(items: list[tuple[str, int, str, str]]) -> list[bool | Exception]:
-            return list(await self.db(self.store.put_proposals, items))
-
-        self._writer = GroupCommit(write)
+        self._writer = GroupCommit(self._write)
         self._interrupts = set()
         self._stopping = False
+
+    async def _write(self, items: list[tuple[str, int, str, str]]) -> list[Written | Exception]:
+        """Commit proposals together; each with whether it replaced one and how many
+        councils the round then holds."""
+
+        return list(await self.db(self.store.submit_proposals, items))
 
     def interrupt_solves(self) -> None:
         """Stop every LP being solved, now and from now on: their rounds are abandoned and
@@ -97,6 +115,7 @@ class SessionManager(Rounds, Economies):
         """Stop every solve and wait for the worker threads (each ends within an LP
         iteration of being interrupted)."""
         self.interrupt_solves()
+        self.stop_following()
         self.shutdown_workers()
 
     async def answers(
@@ -181,7 +200,7 @@ class SessionManager(Rounds, Economies):
         )
         tokens = {c: new_token() for c in live}
         await self.db(self.store.add_session, record, {c: hash_token(t) for c, t in tokens.items()})
-        session = LiveSession(record, settings, market, directory, planning, {}, [], now)
+        session = LiveSession(record, settings, market, directory, planning, [], now)
         self._live[record.session_id] = session
         self._arm_timer(session)
         return session, tokens
@@ -225,14 +244,17 @@ class SessionManager(Rounds, Economies):
             last_year=last_year,
         )
 
-    async def session(self, session_id: str) -> LiveSession:
-        """The session, loaded (by replaying its rounds) if it is not in memory.
+    async def session(self, session_id: str, *, fresh: bool = True) -> LiveSession:
+        """The session, loaded (by replaying its rounds) if it is not in memory; where other
+        servers share the store and ``fresh``, first brought up to the stored round.
 
         One load per session runs at a time, shared by every caller and not cancelled with
         any of them, so a long replay finishes even if its first caller gives up.
         """
         live = self._live.get(session_id)
         if live is not None:
+            if fresh and self.store.shared:
+                await self.catch_up(live)
             return live
         task = self._loading.get(session_id)
         if task is None:
@@ -251,29 +273,17 @@ class SessionManager(Rounds, Economies):
         rounds = await self.db(self.store.rounds, session_id)
 
         heads: list[str] = []
-
-        def replay() -> None:
-            for row in rounds:
-                head, differ = replay_round(
-                    planning, row.proposals, row.next_prices, heads[-1] if heads else LEDGER_GENESIS
-                )
-                heads.append(head)
-                if differ:
-                    log.warning(
-                        "session %s round %d: replayed prices differ from the stored ones; "
-                        "keeping the stored (published) prices",
-                        session_id,
-                        row.round,
-                    )
-
-        await self.compute(replay)
+        await self.compute(replay_rounds, planning, rounds, heads, session_id)
+        answers = []
         if planning.status is PlanStatus.AWAITING_ANSWERS:
-            for council, approve in await self.db(self.store.last_word_answers, session_id):
+            answers = await self.db(self.store.last_word_answers, session_id)
+            for council, approve in answers:
                 planning.answer_last_word(council, approve)
-        submitted: dict[str, CouncilProposal] = {}
+        submitted = 0
         if planning.status is PlanStatus.RUNNING:
-            bodies = await self.db(self.store.proposals, session_id, len(planning.rounds) + 1)
-            submitted = {c: proposal_from_body(c, body) for c, (body, _) in bodies.items()}
+            submitted = len(
+                await self.db(self.store.proposals, session_id, len(planning.rounds) + 1)
+            )
         summaries = [
             row.summary | {"ledger_sha256": head} for row, head in zip(rounds, heads, strict=True)
         ]
@@ -284,14 +294,15 @@ class SessionManager(Rounds, Economies):
             market,
             CouncilDirectory(market),
             planning,
-            submitted,
             summaries,
             record.round_opened,
             ledger_heads=heads,
+            answers_applied=len(answers),
         )
         self._live[session_id] = live
         self._arm_timer(live)
-        if live.settings.auto_close and live.everyone_in and live.status is PlanStatus.RUNNING:
+        everyone_in = bool(settings.live_councils) and submitted == len(settings.live_councils)
+        if settings.auto_close and everyone_in and live.status is PlanStatus.RUNNING:
             # every live council had submitted when the server stopped: close as it would have
             self.spawn(self._auto_close(session_id, live.current_round))
         return live

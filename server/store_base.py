@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, ClassVar
 
@@ -63,6 +63,9 @@ class StoreBase(ABC):
     """The store as messages name it (a path, or a URL without its password)."""
     failure: str | None = None
     """The last storage failure of a write, until a write succeeds again."""
+    shared: bool = False
+    """Whether other server processes may write the store too (PostgreSQL): memory is then
+    checked against the store, and rounds closed elsewhere are replayed."""
     spool_dir: str | None = None
     """Where large uploads are spooled before they are stored (``None``: the system's
     temporary folder)."""
@@ -89,6 +92,11 @@ class StoreBase(ABC):
     @abstractmethod
     def _lock_schema(self, tx: Transaction) -> None:
         """Hold off other processes migrating the same store until ``tx`` ends."""
+
+    def follow(self, on_change: Callable[[str], None]) -> Callable[[], None]:
+        """Call ``on_change(session_id)`` when another server changes a session; returns the
+        call that stops it. A store no other server writes has nothing to follow."""
+        return lambda: None
 
     def check_writable(self) -> None:
         """Write :data:`HEADROOM` bytes, then free them: raises while the storage cannot

@@ -15,9 +15,11 @@ Migrations run under an advisory lock: processes starting together migrate once.
 from __future__ import annotations
 
 import functools
+import logging
 import re
+import threading
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -32,12 +34,16 @@ from .store_failures import StoreError
 
 __all__ = ["PostgresStore", "without_password"]
 
+log = logging.getLogger(__name__)
+
 CONNECT_SECONDS = 5
 """The longest opening the store waits for the server."""
 PROBE_SECONDS = 2
 """The longest the health probe waits for a connection (libpq's shortest timeout)."""
 POOL_SIZE = 8
 """Connections a process keeps at most."""
+CHANNEL = "parplan_sessions"
+"""Where a server tells the others that a session changed (a round closed, an answer)."""
 _SCHEMA_LOCK = 0x70617270_6C616E  # "parplan": the advisory lock of migrations
 
 
@@ -98,6 +104,9 @@ class PostgresStore(Store):
     _LOCK_UPDATE = " FOR UPDATE"
     _DOCUMENT_BYTES = "octet_length(document)"
     _ANSWER_ORDER = "answered, seq"
+    _NOW = "extract(epoch FROM clock_timestamp())::float8"
+    _NOTIFY = f"SELECT pg_notify('{CHANNEL}', ?)"
+    shared = True
 
     def __init__(self, url: str, *, create: bool = False) -> None:
         self.url = url
@@ -157,3 +166,28 @@ class PostgresStore(Store):
         gone, refuses connections or lost the tables."""
         with psycopg.connect(self.url, connect_timeout=PROBE_SECONDS) as connection:
             connection.execute("SELECT 1 FROM schema_migrations LIMIT 1").fetchone()
+
+    def follow(self, on_change: Callable[[str], None]) -> Callable[[], None]:
+        """Call ``on_change(session_id)`` whenever another connection changes a session (a
+        round closed, an answer stored), and ``on_change("")`` whenever the listening
+        connection was (re)made, as changes may have been missed meanwhile; from a thread
+        of its own. Returns the call that stops it."""
+        stop = threading.Event()
+
+        def listen() -> None:
+            while not stop.is_set():
+                try:
+                    with psycopg.connect(
+                        self.url, autocommit=True, connect_timeout=PROBE_SECONDS
+                    ) as connection:
+                        connection.execute(f"LISTEN {CHANNEL}")
+                        on_change("")
+                        while not stop.is_set():
+                            for note in connection.notifies(timeout=0.5):
+                                on_change(note.payload)
+                except psycopg.Error as err:
+                    log.warning("%s: listening for other servers' changes: %s", self.location, err)
+                    stop.wait(1.0)
+
+        threading.Thread(target=listen, name="parplan-listen", daemon=True).start()
+        return stop.set

@@ -72,6 +72,7 @@ class SqliteStore(Store):
     dialect = "sqlite"
     _DOCUMENT_BYTES = "length(CAST(document AS BLOB))"
     _ANSWER_ORDER = "answered, rowid"
+    _NOW = "((julianday('now') - 2440587.5) * 86400.0)"
 
     def __init__(self, path: str | Path, *, create: bool = False) -> None:
         self.path = self.location = str(path)

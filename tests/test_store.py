@@ -19,6 +19,7 @@ from server.pg_cluster import PostgresCluster
 from server.records import (
     EconomyRecord,
     NotFoundError,
+    RoundBeingClosed,
     RoundClosedError,
     SessionRecord,
     proposals_from_bytes,
@@ -188,14 +189,15 @@ def test_init_makes_a_store_in_an_empty_file_and_keeps_an_existing_one(tmp_path:
 def test_a_store_without_the_latest_migrations_gets_them_and_keeps_its_rows(
     new_database: NewDatabase,
 ) -> None:
-    """A store written before the last migration (its table and its row gone) opens with
-    that migration applied and every row it held."""
+    """A store written before the last migrations (their tables and rows gone) opens with
+    them applied and every row it held."""
     url = new_database("migrating")
     first = _filled(open_store(url, create=True))
     assert first.schema_versions() == [m.version for m in MIGRATIONS]
-    with first._transaction() as tx:
+    with first._transaction() as tx:  # as a store of before migrations 3 and 4
         tx.run("DROP TABLE last_word_answers")
-        tx.run("DELETE FROM schema_migrations WHERE version = ?", (LATEST,))
+        tx.run("DROP TABLE round_closers")
+        tx.run("DELETE FROM schema_migrations WHERE version >= 3")
     first.close()
     again = open_store(url)
     assert again.schema_versions() == [m.version for m in MIGRATIONS]
@@ -268,3 +270,53 @@ def test_postgres_without_init_is_refused_and_names_the_database_without_its_pas
     assert "hunter2" not in said and "postgres:***@" in said
     with pytest.raises(StoreError, match="cannot open"):
         open_store(postgres.database_url("no_such_database"))
+
+
+def test_a_close_is_held_by_one_server_refuses_late_proposals_and_is_taken_over_when_it_lapses(
+    store: Store,
+) -> None:
+    """The lease on a round's close: taken with the round's proposals; while it is live no
+    proposal lands and no other server takes it; where it lapses (its server died) another
+    takes it over and the first can no longer commit."""
+    market = market_from_economy(load_economy(TOWN))
+    proposals = simulated_proposals(market, market.initial_prices)
+    prices = market.initial_prices
+    store.put_proposal("ses-1", 1, "north-cc", '{"requests": {"bread": 1}}')
+    taken = store.take_close("ses-1", 1, "server-a", 0.6)
+    assert taken == {"north-cc": '{"requests": {"bread": 1}}'}
+    with pytest.raises(RoundBeingClosed, match="is being closed") as held:
+        store.take_close("ses-1", 1, "server-b", 0.6)
+    assert 0 < held.value.wait <= 0.6
+    with pytest.raises(RoundBeingClosed):
+        store.put_proposal("ses-1", 1, "north-cc", "{}")
+    assert store.expired_closes() == []
+    assert store.renew_close("ses-1", 1, "server-a", 0.6)
+    time.sleep(0.8)  # server-a died: its lease lapses
+    assert store.expired_closes() == [("ses-1", 1)]
+    assert store.take_close("ses-1", 1, "server-b", 30.0) == taken
+    assert not store.renew_close("ses-1", 1, "server-a", 0.6)
+    with pytest.raises(RoundBeingClosed, match="taken over"):
+        store.close_round(
+            "ses-1", 1, {"round": 1}, prices, prices, proposals, "running", "server-a"
+        )
+    store.close_round("ses-1", 1, {"round": 1}, prices, prices, proposals, "running", "server-b")
+    assert store.session("ses-1").current_round == 2
+    assert list(store.proposals("ses-1", 1)) == ["north-cc"]
+    # a close given back (abandoned) frees the round at once
+    store.take_close("ses-1", 2, "server-a", 30.0)
+    store.release_close("ses-1", 2, "server-a")
+    assert store.put_proposal("ses-1", 2, "north-cc", "{}") is False
+
+
+def test_counts_of_a_batch_run_on_as_if_committed_one_by_one(store: Store) -> None:
+    store.add_session(SessionRecord("ses-2", "eco-1", {"rule": "lp"}, "running", 1, 0.0, 0.0), {})
+    batch = [
+        ("ses-1", 1, "north-cc", "{}"),
+        ("ses-2", 1, "a", "{}"),
+        ("ses-1", 1, "south-cc", "{}"),
+        ("ses-1", 1, "north-cc", '{"requests": {}}'),  # the same council again: replaced
+        ("ses-1", 2, "east-cc", "{}"),  # not the open round
+    ]
+    results = store.submit_proposals(batch)
+    assert results[:4] == [(False, 1), (False, 1), (False, 2), (True, 2)]
+    assert isinstance(results[4], RoundClosedError)

@@ -40,7 +40,7 @@ from server.api.planning.v1 import round_pb2 as round_pb
 from server.auth import bearer_token, is_admin
 from server.durations import duration, seconds_of
 from server.live import SessionStateError
-from server.records import NotFoundError, RoundClosedError
+from server.records import NotFoundError, RoundClosedError, StaleSessionError
 from server.rounds import WatchIdle
 from server.sessions import SessionManager
 from server.store import is_storage_failure, is_transient_failure
@@ -80,6 +80,7 @@ LARGEST_PAGE_SIZE = 1000
 ERROR_CODES: list[tuple[type[BaseException], grpc.StatusCode]] = [
     (NotFoundError, grpc.StatusCode.NOT_FOUND),
     (RoundClosedError, grpc.StatusCode.FAILED_PRECONDITION),
+    (StaleSessionError, grpc.StatusCode.ABORTED),
     (RoundAbandoned, grpc.StatusCode.DEADLINE_EXCEEDED),
     (WatchIdle, grpc.StatusCode.UNAVAILABLE),
     (SessionStateError, grpc.StatusCode.FAILED_PRECONDITION),
