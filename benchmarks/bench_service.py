@@ -2,11 +2,11 @@
 
 Sections:
 
-* ``throughput``  ``--clients`` concurrent clients (one channel each, default 50) submit and
-                  resubmit proposals of live consumer councils to one open round for
-                  ``--seconds``: proposals accepted per second and latency percentiles. Every
-                  accepted proposal is committed to SQLite (WAL, ``synchronous=FULL``) before
-                  its answer;
+* ``throughput``  ``--clients`` concurrent clients (one channel each, default 200) submit
+                  and resubmit proposals of live consumer councils to one open round for
+                  ``--seconds``, one a call and ``--batch`` a call, on SQLite and on
+                  PostgreSQL with one server and two: proposals accepted per second and
+                  latency percentiles (:mod:`service_throughput`);
 * ``close``       a round with ``--councils`` live councils (default 10^4): the time for all
                   of them to submit, then for ``CloseRound`` to assemble the proposals, solve
                   the round and store it; and the same round with every council simulated;
@@ -37,6 +37,7 @@ import grpc
 import numpy as np
 from bench_common import machine, solver_version
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from service_throughput import throughput_table
 
 from server.api.planning.v1 import common_pb2 as common_pb
 from server.api.planning.v1 import planning_pb2 as pb
@@ -74,50 +75,6 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
 
-async def _submitters(
-    target: str,
-    session_id: str,
-    requests: dict[str, dict[str, float]],
-    tokens: dict[str, str],
-    clients: int,
-    seconds: float,
-) -> tuple[list[float], int, float]:
-    """``clients`` channels submitting round-robin for ``seconds``; latencies and errors."""
-    councils = list(requests)
-    latencies: list[float] = []
-    errors = 0
-    stop_at = time.perf_counter() + seconds
-
-    async def client(k: int) -> None:
-        nonlocal errors
-        async with grpc.aio.insecure_channel(target) as channel:
-            stub = pb_grpc.PlanningServiceStub(channel)
-            i = k
-            while time.perf_counter() < stop_at:
-                council = councils[i % len(councils)]
-                i += clients
-                request = pb.SubmitProposalRequest(
-                    session_id=session_id, council_id=council, round=1
-                )
-                request.consumption.requests.extend(
-                    common_pb.ItemQuantity(item=item, quantity=q)
-                    for item, q in requests[council].items()
-                )
-                start = time.perf_counter()
-                try:
-                    await stub.SubmitProposal(
-                        request, metadata=(("authorization", f"Bearer {tokens[council]}"),)
-                    )
-                except grpc.aio.AioRpcError:
-                    errors += 1
-                    continue
-                latencies.append(time.perf_counter() - start)
-
-    start = time.perf_counter()
-    await asyncio.gather(*(client(k) for k in range(clients)))
-    return latencies, errors, time.perf_counter() - start
-
-
 def live_consumer_session(
     admin: PlanningClient, economy: Economy, **options: object
 ) -> tuple[str, dict[str, str], dict[str, dict[str, float]]]:
@@ -138,25 +95,14 @@ def live_consumer_session(
 
 def throughput(admin: PlanningClient, target: str, args: argparse.Namespace) -> str:
     economy = crowded_germany(args.throughput_councils)
-    sid, tokens, requests = live_consumer_session(admin, economy, manual_close=True)
-    latencies, errors, wall = asyncio.run(
-        _submitters(target, sid, requests, tokens, args.clients, args.seconds)
-    )
-    ms = [x * 1000 for x in latencies]
-    accepted = admin.get_session(sid)  # the round is still open: nothing was closed
-    assert accepted.current_round == 1
-    return (
-        "## Proposals accepted per second\n\n"
-        f"{args.clients} concurrent clients (one channel each, asyncio in one process) submit "
-        f"and resubmit the proposals of {args.throughput_councils:,} live consumer councils "
-        f"(Germany 1995, 6 goods) to one open round for {args.seconds:g} s. Each answer comes "
-        "after the proposal is committed to SQLite.\n\n"
-        "| accepted | errors | wall s | accepted / s | p50 ms | p90 ms | p99 ms | max ms |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-        f"| {len(latencies):,} | {errors} | {wall:.1f} | {len(latencies) / wall:,.0f} | "
-        f"{statistics.median(ms):.1f} | {percentile(ms, 90):.1f} | {percentile(ms, 99):.1f} | "
-        f"{max(ms):.1f} |\n"
-    )
+    directory = CouncilDirectory(market_from_economy(economy))
+    market = directory.market
+    simulated = simulated_proposals(market, market.initial_prices)
+    requests = {
+        c.id: dict(council_proposal(directory, simulated, c.id).requests or {})
+        for c in economy.consumer_councils
+    }
+    return throughput_table(economy, requests, args)
 
 
 def _close_one(
@@ -305,9 +251,11 @@ def upload(admin: PlanningClient, target: str, args: argparse.Namespace, pid: in
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sections", nargs="+", default=["throughput", "close"])
-    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=50, help="proposals a SubmitProposals call")
+    parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--throughput-councils", type=int, default=2_000)
+    parser.add_argument("--throughput-councils", type=int, default=10_000)
     parser.add_argument("--councils", type=int, default=10_000)
     parser.add_argument("--upload-mb", type=float, default=76.0)
     parser.add_argument("--out", type=Path, default=RESULTS)

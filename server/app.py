@@ -122,6 +122,8 @@ class RunningServer:
         them), so the process ends within the grace and the time an LP takes to notice.
         """
         self.health.enter_graceful_shutdown()
+        # the watchers' streams end with NOT_SERVING; under load they may need a moment
+        await self.health.watchers_gone(min(grace if grace is not None else 1.0, 1.0))
         stopped = asyncio.ensure_future(self.server.stop(grace))
         if grace is not None:
             # calls still running at the end of the grace are cancelled by grpc; solves

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,6 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from solver.economy.model import Economy
 
-from .api.planning.v1 import common_pb2 as common_pb
 from .api.planning.v1 import economy_pb2 as eco_pb
 from .api.planning.v1 import economy_pb2_grpc as eco_grpc
 from .api.planning.v1 import jobs_pb2 as jobs_pb
@@ -22,8 +21,9 @@ from .api.planning.v1 import planning_pb2_grpc as pb_grpc
 from .api.planning.v1 import round_pb2 as round_pb
 from .api.planning.v1 import round_pb2_grpc as round_grpc
 from .durations import duration
+from .proposal_messages import CouncilEntry, fill_proposal
 
-__all__ = ["PlanningClient", "strict_loads"]
+__all__ = ["CouncilEntry", "PlanningClient", "strict_loads"]
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -239,27 +239,29 @@ class PlanningClient:
         """Submit (or revise) a council's proposal: ``requests`` or ``activities``, the
         latter optionally with the marginal effort cost the council states per technique
         (``stated_effort``; a technique stated but not in ``activities`` runs at zero)."""
-        if (requests is None) == (activities is None):
-            raise ValueError("give requests (consumption) or activities (production)")
-        if stated_effort and activities is None:
-            raise ValueError("stated_effort: only worker councils (activities) state effort")
         request = pb.SubmitProposalRequest(session_id=session_id, council_id=council_id)
         request.round = round_
-        if requests is not None:
-            request.consumption.requests.extend(
-                common_pb.ItemQuantity(item=k, quantity=v) for k, v in requests.items()
-            )
-        else:
-            assert activities is not None
-            stated = dict(stated_effort or {})
-            for technique in {**dict.fromkeys(activities), **dict.fromkeys(stated)}:
-                entry = pb.TechniqueActivity(
-                    technique=technique, activity=activities.get(technique, 0.0)
-                )
-                if technique in stated:
-                    entry.marginal_effort_cost = stated[technique]
-                request.production.activities.append(entry)
+        fill_proposal(request, requests, activities, stated_effort)
         return self.planning.SubmitProposal(request, metadata=self.metadata, timeout=timeout)
+
+    def submit_many(
+        self,
+        session_id: str,
+        round_: int,
+        proposals: Sequence[CouncilEntry],
+        timeout: float | None = None,
+    ) -> pb.SubmitProposalsResponse:
+        """Submit many councils' proposals in one call (``SubmitProposals``), committed
+        together; each of :class:`CouncilEntry` (its council, its token, unless this client
+        holds the admin token, and its ``requests`` or ``activities``). Each is answered on
+        its own in the response's ``outcomes``."""
+        request = pb.SubmitProposalsRequest(session_id=session_id, round=round_)
+        for entry in proposals:
+            message = request.proposals.add(
+                council_id=entry.council_id, council_token=entry.token or ""
+            )
+            fill_proposal(message, entry.requests, entry.activities, entry.stated_effort)
+        return self.planning.SubmitProposals(request, metadata=self.metadata, timeout=timeout)
 
     def close_round(
         self, session_id: str, round_: int, timeout: float | None = None

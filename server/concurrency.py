@@ -79,13 +79,24 @@ class GroupCommit(Generic[Item, Result]):
 
     def __init__(self, write: Callable[[list[Item]], Awaitable[list[Result | Exception]]]) -> None:
         self.write = write
-        self.pending: list[tuple[Item, asyncio.Future[Result]]] = []
+        # groups of items put together, each answered by one future
+        self.pending: list[tuple[list[Item], asyncio.Future[list[Result | Exception]]]] = []
         self.flushing: asyncio.Task[None] | None = None
 
     async def put(self, item: Item) -> Result:
         """Write one item (with whatever else is waiting); its result once committed."""
-        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
-        self.pending.append((item, future))
+        (result,) = await self.put_many([item])
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    async def put_many(self, items: list[Item]) -> list[Result | Exception]:
+        """Write items (with whatever else is waiting), in one transaction; each one's
+        result, or the exception that refused it, once committed. An exception that
+        refuses the whole transaction is raised."""
+        future: asyncio.Future[list[Result | Exception]]
+        future = asyncio.get_running_loop().create_future()
+        self.pending.append((list(items), future))
         if self.flushing is None:
             self.flushing = asyncio.ensure_future(self._flush())
         return await future
@@ -93,18 +104,17 @@ class GroupCommit(Generic[Item, Result]):
     async def _flush(self) -> None:
         try:
             while self.pending:
-                batch, self.pending = self.pending, []
+                groups, self.pending = self.pending, []
                 try:
-                    results = await self.write([item for item, _ in batch])
+                    results = await self.write([item for items, _ in groups for item in items])
                 except Exception as err:  # the whole transaction failed: refuse them all
-                    for _, future in batch:
+                    for _, future in groups:
                         future.set_exception(err)
                     continue
-                for (_, future), result in zip(batch, results, strict=True):
-                    if isinstance(result, Exception):
-                        future.set_exception(result)
-                    else:
-                        future.set_result(result)
+                start = 0
+                for items, future in groups:
+                    future.set_result(results[start : start + len(items)])
+                    start += len(items)
         finally:
             self.flushing = None
 

@@ -146,6 +146,13 @@ class HealthService(health_pb2_grpc.HealthServicer):
             self._prober.cancel()
         self._probe_thread.shutdown(wait=False, cancel_futures=True)
 
+    async def watchers_gone(self, timeout: float) -> None:
+        """Wait (at most ``timeout`` s) until every ``Watch`` stream has sent its last
+        status and ended, so that stopping the server does not cut one short."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self._watchers and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.01)
+
     @override
     async def Check(
         self, request: health_pb2.HealthCheckRequest, context: grpc.aio.ServicerContext

@@ -14,7 +14,6 @@ from solver.planning.live_proposals import CouncilDirectory, CouncilProposal
 from solver.planning.market import Market
 from solver.planning.result import PlanStatus, RoundRecord
 from solver.planning.session import PlanningSession
-from solver.usecases import to_json
 
 from .concurrency import RoundGate
 from .records import SessionRecord
@@ -92,13 +91,15 @@ class SessionSettings:
 
 
 def proposal_body(proposal: CouncilProposal) -> str:
-    """A council's proposal as the store keeps it (JSON)."""
+    """A council's proposal as the store keeps it (JSON; its quantities are finite, as
+    :meth:`~solver.planning.live_proposals.CouncilDirectory.check` found them, and stay
+    so: NaN or infinity would be refused)."""
     if proposal.activities is not None:
         body: dict[str, Any] = {"activities": dict(proposal.activities)}
         if proposal.stated_effort:
             body["stated_effort"] = dict(proposal.stated_effort)
-        return to_json(body)
-    return to_json({"requests": dict(proposal.requests or {})})
+        return json.dumps(body, allow_nan=False)
+    return json.dumps({"requests": dict(proposal.requests or {})}, allow_nan=False)
 
 
 def proposal_from_body(council_id: str, body: str) -> CouncilProposal:
@@ -134,6 +135,7 @@ class LiveSession:
     # (records are re-made a page at a time from the stored proposals, never all kept)
     ledger_heads: list[str] = field(default_factory=list)
     answers_applied: int = 0  # stored answers to the last word that ``planning`` holds
+    tokens: dict[str, str] = field(default_factory=dict)  # live councils' token hashes
 
     @property
     def session_id(self) -> str:

@@ -1,11 +1,10 @@
 """The round protocol of the service's sessions: submissions, a round's close (by every
 live council having proposed, by a call, or by its timeout), the board's last word, and
-sessions run or watched round by round."""
+sessions run round by round (watching them: :mod:`server.watching`)."""
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import threading
 import time
@@ -27,7 +26,7 @@ from .live import LiveSession, SessionStateError, proposal_body, proposal_from_b
 from .records import RoundBeingClosed, RoundClosedError, StaleSessionError
 from .store import Store
 
-__all__ = ["Rounds", "WatchIdle"]
+__all__ = ["Rounds"]
 
 log = logging.getLogger(__name__)
 
@@ -68,27 +67,58 @@ class Rounds(Workers):
             and how many there are, and whether this submission closed the round. The close
             it triggers runs to its end even if this caller goes away.
         """
+        (result,), count, total, closed = await self.submit_many(session_id, round_, [proposal])
+        if isinstance(result, BaseException):
+            raise result
+        return result, count, total, closed
+
+    async def submit_many(
+        self, session_id: str, round_: int, proposals: list[CouncilProposal]
+    ) -> tuple[list[bool | Exception], int, int, bool]:
+        """Commit live councils' proposals for the open round together (one transaction
+        with whatever else is waiting); each is checked and answered on its own.
+
+        Returns
+        -------
+        results, submitted, live, closed
+            Per proposal, whether it replaced an earlier one or why it was refused; then as
+            :meth:`submit`.
+        """
         # the store checks the round as it commits: memory is brought up to date only where
         # it disagrees (another server closed a round)
         live = await self.session(session_id, fresh=False)
-        live.directory.check(proposal)
         if self.store.shared and round_ != live.current_round:
             await self.catch_up(live)
+        results: list[bool | Exception | None] = [None] * len(proposals)
+        items = []
+        for i, proposal in enumerate(proposals):
+            try:
+                live.directory.check(proposal)
+            except ValueError as err:  # ProposalError too
+                results[i] = err
+                continue
+            items.append((i, (session_id, round_, proposal.council_id, proposal_body(proposal))))
 
-        async def commit() -> tuple[bool, int]:
+        async def commit() -> list[tuple[bool, int] | Exception]:
             async with live.gate.submitting():
                 self._check_open(live, round_)
-                return await self._writer.put(
-                    (session_id, round_, proposal.council_id, proposal_body(proposal))
-                )
+                return await self._writer.put_many([item for _, item in items])
 
         # a caller that goes away mid-commit must not leave memory behind the database
-        replaced, count = await asyncio.shield(commit())
+        written = await asyncio.shield(commit())
+        count = -1
+        for (i, _), outcome in zip(items, written, strict=True):
+            if isinstance(outcome, Exception):
+                results[i] = outcome
+            else:
+                results[i], count = outcome[0], max(count, outcome[1])
+        if count < 0:  # nothing committed: how many are in as it stands
+            count = await self.db(self.store.submitted_count, session_id, round_)
         total = len(live.settings.live_councils)
         closed = False
         if live.settings.auto_close and count == total:
             closed = await asyncio.shield(self.spawn(self._auto_close(session_id, round_)))
-        return replaced, count, total, closed
+        return [r for r in results if r is not None], count, total, closed
 
     async def _auto_close(self, session_id: str, round_: int) -> bool:
         """Close a round that every live council has submitted to; False if another call
@@ -339,42 +369,3 @@ class Rounds(Workers):
                 raise
             yield summary
             played += 1
-
-    async def watch(
-        self, session_id: str, from_round: int, idle_seconds: float | None = None
-    ) -> AsyncIterator[dict[str, Any]]:
-        """Every round summary from ``from_round`` on, as rounds close, until the end.
-
-        Raises
-        ------
-        WatchIdle
-            No round closed for ``idle_seconds`` (``None``: wait as long as it takes).
-        """
-        live = await self.session(session_id)
-        sent = max(from_round, 1) - 1
-        while True:
-            while sent < len(live.summaries):
-                yield live.summaries[sent]
-                sent += 1
-            if live.status is not PlanStatus.RUNNING:
-                return
-            async with live.changed:
-                try:
-                    # a timeout of this task (not asyncio.wait_for, whose inner task can be
-                    # cancelled while taking the condition's lock back, leaving it unheld)
-                    async with asyncio.timeout(idle_seconds):
-                        await live.changed.wait_for(functools.partial(_moved_on, live, sent))
-                except TimeoutError:
-                    raise WatchIdle(
-                        f"no round of session {session_id!r} closed for {idle_seconds:g} s; "
-                        f"watch again with from_round {sent + 1}"
-                    ) from None
-
-
-class WatchIdle(Exception):
-    """A watcher waited longer than its idle limit for the next round."""
-
-
-def _moved_on(live: LiveSession, sent: int) -> bool:
-    """A round closed since ``sent`` summaries went out, or the session ended."""
-    return len(live.summaries) > sent or live.status is not PlanStatus.RUNNING

@@ -51,6 +51,7 @@ from .live import (
 from .records import NotFoundError, SessionRecord
 from .replicas import Replicas, replay_rounds
 from .store import Store
+from .watching import Watching
 
 __all__ = ["CLOSE_LEASE", "DB_THREADS", "SessionManager"]
 
@@ -66,7 +67,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class SessionManager(Replicas, Economies):
+class SessionManager(Replicas, Economies, Watching):
     """Economies and planning sessions over a :class:`~server.store.Store`.
 
     Parameters
@@ -199,8 +200,18 @@ class SessionManager(Replicas, Economies):
             created=now,
         )
         tokens = {c: new_token() for c in live}
-        await self.db(self.store.add_session, record, {c: hash_token(t) for c, t in tokens.items()})
-        session = LiveSession(record, settings, market, directory, planning, [], now)
+        hashes = {c: hash_token(t) for c, t in tokens.items()}
+        await self.db(self.store.add_session, record, hashes)
+        session = LiveSession(
+            record,
+            settings,
+            market,
+            directory,
+            planning,
+            [],
+            now,
+            tokens={h: c for c, h in hashes.items()},
+        )
         self._live[record.session_id] = session
         self._arm_timer(session)
         return session, tokens
@@ -298,6 +309,7 @@ class SessionManager(Replicas, Economies):
             record.round_opened,
             ledger_heads=heads,
             answers_applied=len(answers),
+            tokens=await self.db(self.store.council_tokens, session_id),
         )
         self._live[session_id] = live
         self._arm_timer(live)
@@ -327,8 +339,13 @@ class SessionManager(Replicas, Economies):
 
     async def council_of_token(self, session_id: str, token: str) -> str | None:
         """The live council of ``session_id`` whose token this is, if any (read from the
-        database, so an unknown token costs an index lookup, not a session load)."""
-        return await self.db(self.store.council_of_token, session_id, hash_token(token))
+        database, so an unknown token costs an index lookup, not a session load; for a
+        session in memory, from the tokens it holds)."""
+        token_hash = hash_token(token)
+        live = self._live.get(session_id)
+        if live is not None:  # every token of a session is made with it: all are here
+            return live.tokens.get(token_hash)
+        return await self.db(self.store.council_of_token, session_id, token_hash)
 
     async def is_council_token(self, token: str) -> bool:
         """Whether the token belongs to a live council of any session."""

@@ -184,6 +184,15 @@ class Store(RoundTables):
             )
         return None if row is None else str(row["council_id"])
 
+    def council_tokens(self, session_id: str) -> dict[str, str]:
+        """Token hash -> live council, of every live council of the session."""
+        with self._read() as tx:
+            rows = tx.all(
+                "SELECT token_hash, council_id FROM council_tokens WHERE session_id = ?",
+                (session_id,),
+            )
+        return {str(row["token_hash"]): str(row["council_id"]) for row in rows}
+
     def token_known(self, token_hash: str) -> bool:
         """Whether any session has a council with this token hash."""
         with self._read() as tx:

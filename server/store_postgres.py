@@ -44,6 +44,15 @@ POOL_SIZE = 8
 """Connections a process keeps at most."""
 CHANNEL = "parplan_sessions"
 """Where a server tells the others that a session changed (a round closed, an answer)."""
+_UPSERT_ARRAYS = (
+    "INSERT INTO proposals (session_id, round, council_id, body, revision, submitted) "
+    "SELECT s, r, c, b, 1, t FROM unnest(?::text[], ?::int[], ?::text[], ?::text[], "
+    "?::float8[]) AS u(s, r, c, b, t) "
+    "ON CONFLICT (session_id, round, council_id) DO UPDATE SET "
+    "body = excluded.body, revision = proposals.revision + 1, "
+    "submitted = excluded.submitted RETURNING session_id, round, council_id, revision"
+)
+"""A batch of proposals in one statement, its columns as arrays."""
 _SCHEMA_LOCK = 0x70617270_6C616E  # "parplan": the advisory lock of migrations
 
 
@@ -80,6 +89,19 @@ class _PostgresTransaction(Transaction):
     def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self._connection.cursor() as cursor:
             cursor.executemany(_placeholders(sql), rows)
+
+    def run_many_returning(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[Row]:
+        returned: list[Row] = []
+        if not rows:
+            return returned
+        with self._connection.cursor() as cursor:
+            cursor.executemany(_placeholders(sql), rows, returning=True)
+            while True:
+                row = cursor.fetchone()
+                assert row is not None
+                returned.append(row)
+                if not cursor.nextset():
+                    return returned
 
 
 class PostgresStore(Store):
@@ -138,6 +160,28 @@ class PostgresStore(Store):
         except BaseException:
             self._pool.close()
             raise
+
+    def _upsert_proposals(
+        self, tx: Transaction, rows: list[tuple[str, int, str, str, float]]
+    ) -> list[int]:
+        """One statement for the whole batch (arrays of its columns), in as many passes as
+        one council has proposals in it: a statement may change a row only once."""
+        revisions = [0] * len(rows)
+        passes: list[list[int]] = []
+        seen: dict[tuple[str, int, str], int] = {}
+        for i, (session_id, round_, council_id, _, _) in enumerate(rows):
+            key = (session_id, round_, council_id)
+            depth = seen[key] = seen.get(key, -1) + 1
+            if depth == len(passes):
+                passes.append([])
+            passes[depth].append(i)
+        for indices in passes:
+            columns = list(zip(*(rows[i] for i in indices), strict=True))
+            written = tx.all(_UPSERT_ARRAYS, [list(c) for c in columns])
+            at = {(r["session_id"], r["round"], r["council_id"]): r["revision"] for r in written}
+            for i in indices:
+                revisions[i] = int(at[rows[i][:3]])
+        return revisions
 
     def close(self) -> None:
         """Close every connection of the pool."""

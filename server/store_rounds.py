@@ -83,6 +83,8 @@ class RoundTables(StoreBase):
         now = time.time()
         sessions: dict[str, tuple[Row | None, Row | None]] = {}  # a batch mostly shares one
         counts: dict[tuple[str, int], int] = {}
+        rows: list[tuple[str, int, str, str, float]] = []  # the proposals that land
+        landing: list[int] = []  # where each is answered in ``results``
         with self._transaction() as tx:
             for session_id, round_, council_id, body in items:
                 if session_id not in sessions:
@@ -114,20 +116,15 @@ class RoundTables(StoreBase):
                 key = (session_id, round_)
                 if key not in counts:
                     counts[key] = self._count(tx, session_id, round_)
-                replaced = tx.one(
-                    "SELECT 1 FROM proposals WHERE session_id = ? AND round = ? AND council_id = ?",
-                    (session_id, round_, council_id),
-                )
-                tx.run(
-                    "INSERT INTO proposals (session_id, round, council_id, body, revision, "
-                    "submitted) VALUES (?, ?, ?, ?, 1, ?) "
-                    "ON CONFLICT (session_id, round, council_id) DO UPDATE SET "
-                    "body = excluded.body, revision = proposals.revision + 1, "
-                    "submitted = excluded.submitted",
-                    (session_id, round_, council_id, body, now),
-                )
-                counts[key] += replaced is None
-                results.append((replaced is not None, counts[key]))
+                results.append((False, 0))  # filled in below, once it is written
+                rows.append((session_id, round_, council_id, body, now))
+                landing.append(len(results) - 1)
+            revisions = self._upsert_proposals(tx, rows)
+            for at, row, revision in zip(landing, rows, revisions, strict=True):
+                key = (row[0], row[1])
+                replaced = revision > 1
+                counts[key] += not replaced
+                results[at] = (replaced, counts[key])
         if self.shared and counts:
             with self._read() as tx:
                 later = {k: self._count(tx, *k) - n for k, n in counts.items()}
@@ -136,6 +133,26 @@ class RoundTables(StoreBase):
                 for (s, n, _, _), r in zip(items, results, strict=True)
             ]
         return results
+
+    _UPSERT = (
+        "INSERT INTO proposals (session_id, round, council_id, body, revision, submitted) "
+        "VALUES (?, ?, ?, ?, 1, ?) "
+        "ON CONFLICT (session_id, round, council_id) DO UPDATE SET "
+        "body = excluded.body, revision = proposals.revision + 1, "
+        "submitted = excluded.submitted RETURNING revision"
+    )
+
+    def _upsert_proposals(
+        self, tx: Transaction, rows: list[tuple[str, int, str, str, float]]
+    ) -> list[int]:
+        """Write proposals ``(session, round, council, body, time)``, in order; the
+        revision each then has (1: new; more: it replaced one)."""
+        return [int(row["revision"]) for row in tx.run_many_returning(self._UPSERT, rows)]
+
+    def submitted_count(self, session_id: str, round_: int) -> int:
+        """How many councils have a proposal in the round."""
+        with self._read() as tx:
+            return self._count(tx, session_id, round_)
 
     @staticmethod
     def _count(tx: Transaction, session_id: str, round_: int) -> int:

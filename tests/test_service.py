@@ -30,7 +30,7 @@ from server.api.planning.v1 import economy_pb2 as eco_pb
 from server.api.planning.v1 import planning_pb2 as pb
 from server.api.planning.v1 import planning_pb2_grpc as pb_grpc
 from server.api.planning.v1 import round_pb2 as round_pb
-from server.client import PlanningClient
+from server.client import CouncilEntry, PlanningClient
 from server.live_demo import proposal_of, run_demo
 from server.process import ServerProcess
 from solver.economy.edits import with_requests
@@ -415,6 +415,73 @@ def test_solve_round_gives_the_in_process_duals_and_takes_councils_requests(
         admin.solve_round(town_id, method="magic")
     assert code_of(err.value) == grpc.StatusCode.INVALID_ARGUMENT
     assert "method" in err.value.details()
+
+
+def test_many_councils_submit_in_one_call_each_answered_on_its_own(
+    server: ServerProcess, admin: PlanningClient
+) -> None:
+    """SubmitProposals: proposals of many councils committed together; a refused one (a
+    token of another council, an unknown token, a council twice, an unknown good) is
+    answered with its own code and field and holds back none of the others; a relay with
+    the admin token needs no council tokens; the proposal completing the round closes it."""
+    economy = crowded_germany(30)
+    directory = CouncilDirectory(market_from_economy(economy))
+    economy_id = admin.create_economy(economy).economy_id
+    consumers = sorted(c.id for c in economy.consumer_councils)
+    session, tokens = admin.create_session(economy_id, live_councils=consumers)
+    sid = session.session_id
+    round_, prices = admin.prices(sid)
+
+    def entry(council: str, token: str | None = None, scale: float = 1.0) -> CouncilEntry:
+        requests = proposal_of(directory, council, prices).requests
+        assert requests is not None
+        return CouncilEntry(council, token, requests={k: v * scale for k, v in requests.items()})
+
+    relay = admin.as_council("")  # no token of its own: each proposal carries its council's
+    first = relay.submit_many(sid, round_, [entry(c, tokens[c]) for c in consumers[:10]])
+    assert [(o.council_id, o.code, o.replaced) for o in first.outcomes] == [
+        (c, 0, False) for c in consumers[:10]
+    ]
+    assert (first.submitted_count, first.live_council_count, first.round_closed) == (10, 30, False)
+    bad_good = CouncilEntry(consumers[13], tokens[consumers[13]], requests={"no-such-good": 1.0})
+    mixed = relay.submit_many(
+        sid,
+        round_,
+        [
+            entry(consumers[10], tokens[consumers[11]]),  # another council's token
+            entry(consumers[11], "not-a-token"),
+            entry(consumers[0], tokens[consumers[0]], scale=0.5),  # a revision
+            entry(consumers[12], tokens[consumers[12]]),
+            entry(consumers[12], tokens[consumers[12]]),  # twice in one call
+            bad_good,
+        ],
+    )
+    codes = [(o.council_id, grpc.StatusCode(_code(o.code)), o.replaced) for o in mixed.outcomes]
+    assert codes == [
+        (consumers[10], grpc.StatusCode.PERMISSION_DENIED, False),
+        (consumers[11], grpc.StatusCode.UNAUTHENTICATED, False),
+        (consumers[0], grpc.StatusCode.OK, True),
+        (consumers[12], grpc.StatusCode.OK, False),
+        (consumers[12], grpc.StatusCode.INVALID_ARGUMENT, False),
+        (consumers[13], grpc.StatusCode.INVALID_ARGUMENT, False),
+    ]
+    assert mixed.outcomes[1].message.startswith("proposals[1].council_token: ")
+    assert mixed.outcomes[4].message == "proposals[4].council_id: given twice"
+    assert "no-such-good" in mixed.outcomes[5].message
+    assert mixed.submitted_count == 11
+    rest = [entry(c) for c in consumers if c not in set(consumers[:10]) | {consumers[12]}]
+    last = admin.submit_many(sid, round_, rest)  # the admin's relay: no council tokens
+    assert all(o.code == 0 for o in last.outcomes)
+    assert (last.submitted_count, last.round_closed) == (30, True)
+    assert admin.get_session(sid).current_round == 2
+    with pytest.raises(grpc.RpcError) as err:
+        relay.submit_many(sid, 2, [])
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "proposals: from 1 to 10,000 a call, got 0" in err.value.details()
+
+
+def _code(number: int) -> tuple[int, str]:
+    return next(c.value for c in grpc.StatusCode if c.value[0] == number)
 
 
 def test_200_councils_submitting_at_once_are_each_accepted_once(

@@ -41,9 +41,9 @@ from server.auth import bearer_token, is_admin
 from server.durations import duration, seconds_of
 from server.live import SessionStateError
 from server.records import NotFoundError, RoundClosedError, StaleSessionError
-from server.rounds import WatchIdle
 from server.sessions import SessionManager
 from server.store import is_storage_failure, is_transient_failure
+from server.watching import WatchIdle
 from solver.economy.model import EconomyValidationError
 from solver.jobs.workplaces import WorkplaceValidationError
 from solver.planning.market import ProposalError

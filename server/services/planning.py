@@ -9,6 +9,7 @@ from typing_extensions import override
 
 from server.api.planning.v1 import planning_pb2 as pb
 from server.api.planning.v1 import planning_pb2_grpc as pb_grpc
+from server.auth import bearer_token, is_admin
 from server.live import LiveSession, SessionSettings, SessionStateError
 from server.planning_messages import (
     KIND,
@@ -20,6 +21,7 @@ from server.planning_messages import (
     session_message,
     summary_message,
 )
+from server.proposal_batches import proposal_of, submit_batch
 from server.records import NotFoundError
 from server.services.common import (
     Guard,
@@ -28,13 +30,11 @@ from server.services.common import (
     next_page_token,
     page_of,
     page_window,
-    quantities,
     round_timeout_of,
     translate_errors,
     translate_stream_errors,
 )
 from server.sessions import SessionManager
-from solver.planning.live_proposals import CouncilProposal
 from solver.planning.result import PlanStatus
 from solver.usecases import council_record, session_items, to_json
 
@@ -201,33 +201,7 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
                 f"council_id: the token belongs to council {council!r}, which may not "
                 f"propose for {request.council_id!r}",
             )
-        which = request.WhichOneof("proposal")
-        if which == "consumption":
-            proposal = CouncilProposal(
-                request.council_id,
-                requests=quantities(
-                    "requests", [(r.item, r.quantity) for r in request.consumption.requests]
-                ),
-            )
-        elif which == "production":
-            proposal = CouncilProposal(
-                request.council_id,
-                activities=quantities(
-                    "activities",
-                    [(a.technique, a.activity) for a in request.production.activities],
-                ),
-                stated_effort=quantities(
-                    "stated_effort",
-                    [
-                        (a.technique, a.marginal_effort_cost)
-                        for a in request.production.activities
-                        if a.HasField("marginal_effort_cost")
-                    ],
-                )
-                or None,
-            )
-        else:
-            raise ValueError("proposal: set consumption or production")
+        proposal = proposal_of(request.council_id, request)
         replaced, submitted, total, closed = await self.manager.submit(
             request.session_id, request.round, proposal
         )
@@ -238,6 +212,17 @@ class PlanningService(pb_grpc.PlanningServiceServicer):
             live_council_count=total,
             round_closed=closed,
         )
+
+    @translate_errors
+    @override
+    async def SubmitProposals(
+        self, request: pb.SubmitProposalsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SubmitProposalsResponse:
+        token = bearer_token(context.invocation_metadata())
+        as_admin = is_admin(token, self.guard.admin_token)
+        if token is not None and not as_admin:
+            await self.guard.caller(context, request.session_id)  # a council's: valid here
+        return await submit_batch(self.manager, request, as_admin=as_admin)
 
     @translate_errors
     @override

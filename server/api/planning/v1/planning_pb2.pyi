@@ -228,6 +228,54 @@ class SubmitProposalResponse(_message.Message):
     round_closed: bool
     def __init__(self, round: _Optional[int] = ..., replaced: _Optional[bool] = ..., submitted_count: _Optional[int] = ..., live_council_count: _Optional[int] = ..., round_closed: _Optional[bool] = ...) -> None: ...
 
+class SubmitProposalsRequest(_message.Message):
+    __slots__ = ("session_id", "round", "proposals")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    PROPOSALS_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    round: int
+    proposals: _containers.RepeatedCompositeFieldContainer[CouncilProposalEntry]
+    def __init__(self, session_id: _Optional[str] = ..., round: _Optional[int] = ..., proposals: _Optional[_Iterable[_Union[CouncilProposalEntry, _Mapping]]] = ...) -> None: ...
+
+class CouncilProposalEntry(_message.Message):
+    __slots__ = ("council_id", "council_token", "consumption", "production")
+    COUNCIL_ID_FIELD_NUMBER: _ClassVar[int]
+    COUNCIL_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    CONSUMPTION_FIELD_NUMBER: _ClassVar[int]
+    PRODUCTION_FIELD_NUMBER: _ClassVar[int]
+    council_id: str
+    council_token: str
+    consumption: ConsumptionProposal
+    production: ProductionProposal
+    def __init__(self, council_id: _Optional[str] = ..., council_token: _Optional[str] = ..., consumption: _Optional[_Union[ConsumptionProposal, _Mapping]] = ..., production: _Optional[_Union[ProductionProposal, _Mapping]] = ...) -> None: ...
+
+class SubmitProposalsResponse(_message.Message):
+    __slots__ = ("round", "outcomes", "submitted_count", "live_council_count", "round_closed")
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    OUTCOMES_FIELD_NUMBER: _ClassVar[int]
+    SUBMITTED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    LIVE_COUNCIL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    ROUND_CLOSED_FIELD_NUMBER: _ClassVar[int]
+    round: int
+    outcomes: _containers.RepeatedCompositeFieldContainer[ProposalOutcome]
+    submitted_count: int
+    live_council_count: int
+    round_closed: bool
+    def __init__(self, round: _Optional[int] = ..., outcomes: _Optional[_Iterable[_Union[ProposalOutcome, _Mapping]]] = ..., submitted_count: _Optional[int] = ..., live_council_count: _Optional[int] = ..., round_closed: _Optional[bool] = ...) -> None: ...
+
+class ProposalOutcome(_message.Message):
+    __slots__ = ("council_id", "code", "message", "replaced")
+    COUNCIL_ID_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    REPLACED_FIELD_NUMBER: _ClassVar[int]
+    council_id: str
+    code: int
+    message: str
+    replaced: bool
+    def __init__(self, council_id: _Optional[str] = ..., code: _Optional[int] = ..., message: _Optional[str] = ..., replaced: _Optional[bool] = ...) -> None: ...
+
 class CloseRoundRequest(_message.Message):
     __slots__ = ("session_id", "round")
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]

@@ -27,7 +27,8 @@ if _version_not_supported:
 
 class PlanningServiceStub:
     """Creates and runs planning sessions. Management RPCs need the admin token; SubmitProposal
-    needs the token of the council that proposes; GetRound and WatchSession take either.
+    needs the token of the council that proposes, SubmitProposals each proposal's council's
+    token or the admin's; GetRound and WatchSession take either.
     """
 
     def __init__(self, channel):
@@ -55,6 +56,11 @@ class PlanningServiceStub:
                 '/planning.v1.PlanningService/SubmitProposal',
                 request_serializer=planning_dot_v1_dot_planning__pb2.SubmitProposalRequest.SerializeToString,
                 response_deserializer=planning_dot_v1_dot_planning__pb2.SubmitProposalResponse.FromString,
+                _registered_method=True)
+        self.SubmitProposals = channel.unary_unary(
+                '/planning.v1.PlanningService/SubmitProposals',
+                request_serializer=planning_dot_v1_dot_planning__pb2.SubmitProposalsRequest.SerializeToString,
+                response_deserializer=planning_dot_v1_dot_planning__pb2.SubmitProposalsResponse.FromString,
                 _registered_method=True)
         self.CloseRound = channel.unary_unary(
                 '/planning.v1.PlanningService/CloseRound',
@@ -100,7 +106,8 @@ class PlanningServiceStub:
 
 class PlanningServiceServicer:
     """Creates and runs planning sessions. Management RPCs need the admin token; SubmitProposal
-    needs the token of the council that proposes; GetRound and WatchSession take either.
+    needs the token of the council that proposes, SubmitProposals each proposal's council's
+    token or the admin's; GetRound and WatchSession take either.
     """
 
     def CreateSession(self, request, context):
@@ -127,6 +134,17 @@ class PlanningServiceServicer:
     def SubmitProposal(self, request, context):
         """A live council submits, or revises, its proposal for the open round. The round closes
         by itself once every live council has submitted (unless the session says otherwise).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitProposals(self, request, context):
+        """Proposals of many live councils for the open round in one call, committed together and
+        each answered on its own: one refused proposal does not hold back the others. For a
+        relay that speaks for many councils (a federation's gateway, a simulation driver): each
+        proposal carries its council's token, unless the call carries the admin token. At most
+        10,000 proposals a call.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -224,6 +242,11 @@ def add_PlanningServiceServicer_to_server(servicer, server):
                     request_deserializer=planning_dot_v1_dot_planning__pb2.SubmitProposalRequest.FromString,
                     response_serializer=planning_dot_v1_dot_planning__pb2.SubmitProposalResponse.SerializeToString,
             ),
+            'SubmitProposals': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitProposals,
+                    request_deserializer=planning_dot_v1_dot_planning__pb2.SubmitProposalsRequest.FromString,
+                    response_serializer=planning_dot_v1_dot_planning__pb2.SubmitProposalsResponse.SerializeToString,
+            ),
             'CloseRound': grpc.unary_unary_rpc_method_handler(
                     servicer.CloseRound,
                     request_deserializer=planning_dot_v1_dot_planning__pb2.CloseRoundRequest.FromString,
@@ -274,7 +297,8 @@ def add_PlanningServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class PlanningService:
     """Creates and runs planning sessions. Management RPCs need the admin token; SubmitProposal
-    needs the token of the council that proposes; GetRound and WatchSession take either.
+    needs the token of the council that proposes, SubmitProposals each proposal's council's
+    token or the admin's; GetRound and WatchSession take either.
     """
 
     @staticmethod
@@ -375,6 +399,33 @@ class PlanningService:
             '/planning.v1.PlanningService/SubmitProposal',
             planning_dot_v1_dot_planning__pb2.SubmitProposalRequest.SerializeToString,
             planning_dot_v1_dot_planning__pb2.SubmitProposalResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitProposals(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/planning.v1.PlanningService/SubmitProposals',
+            planning_dot_v1_dot_planning__pb2.SubmitProposalsRequest.SerializeToString,
+            planning_dot_v1_dot_planning__pb2.SubmitProposalsResponse.FromString,
             options,
             channel_credentials,
             insecure,
