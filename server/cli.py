@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from solver import __version__
+
 from .app import (
     DEFAULT_MAX_MESSAGE_MB,
     DEFAULT_MAX_UPLOAD_MB,
@@ -95,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     """``parplan-server``: parse the command line and run ``serve`` or ``demo``."""
     parser = argparse.ArgumentParser(prog="parplan-server", description=__doc__, allow_abbrev=False)
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--version", action="version", version=f"parplan-server {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     # no abbreviations: --admin-token must not pass for --admin-token-file

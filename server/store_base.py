@@ -40,12 +40,6 @@ class Transaction(ABC):
     def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run a statement once per row of parameters."""
 
-    @abstractmethod
-    def run_many_returning(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[Row]:
-        """Run a statement with a ``RETURNING`` clause once per row of parameters; the
-        row each returned (sent together where the database allows: PostgreSQL's
-        pipeline)."""
-
 
 class StoreBase(ABC):
     """A database of the service; every write all or nothing.

@@ -90,19 +90,6 @@ class _PostgresTransaction(Transaction):
         with self._connection.cursor() as cursor:
             cursor.executemany(_placeholders(sql), rows)
 
-    def run_many_returning(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[Row]:
-        returned: list[Row] = []
-        if not rows:
-            return returned
-        with self._connection.cursor() as cursor:
-            cursor.executemany(_placeholders(sql), rows, returning=True)
-            while True:
-                row = cursor.fetchone()
-                assert row is not None
-                returned.append(row)
-                if not cursor.nextset():
-                    return returned
-
 
 class PostgresStore(Store):
     """The service's tables in a PostgreSQL database (see the module docstring).

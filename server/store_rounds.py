@@ -147,7 +147,12 @@ class RoundTables(StoreBase):
     ) -> list[int]:
         """Write proposals ``(session, round, council, body, time)``, in order; the
         revision each then has (1: new; more: it replaced one)."""
-        return [int(row["revision"]) for row in tx.run_many_returning(self._UPSERT, rows)]
+        revisions = []
+        for row in rows:
+            written = tx.one(self._UPSERT, row)
+            assert written is not None
+            revisions.append(int(written["revision"]))
+        return revisions
 
     def submitted_count(self, session_id: str, round_: int) -> int:
         """How many councils have a proposal in the round."""

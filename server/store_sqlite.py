@@ -50,9 +50,6 @@ class _SqliteTransaction(Transaction):
     def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._db.executemany(sql, rows)
 
-    def run_many_returning(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[Row]:
-        return [self._db.execute(sql, row).fetchone() for row in rows]
-
 
 class SqliteStore(Store):
     """The service's SQLite file (see the module docstring).

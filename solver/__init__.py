@@ -14,6 +14,9 @@ that holds it (``solver.economy``, ``solver.lp``, ``solver.planning``, ``solver.
 This package knows nothing of gRPC; the service in ``server/`` translates and persists.
 """
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
 from solver.economy import (
     ConsumerCouncil,
     Economy,
@@ -59,6 +62,11 @@ from solver.scenarios import (
 )
 from solver.status import Method, SolutionStatus, TerminationCondition
 from solver.usecases import LastYear, load_example, new_session, plan, rate_economy
+
+try:
+    __version__ = _version("parplan")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "PRICE_RULES",

@@ -32,8 +32,9 @@ __all__ = [
     "outcome_from_highs",
     "resolved_method",
     "run_with_fallback",
+    "show_solver_output",
     "solve_lp",
-    "stdout_to_stderr",
+    "solver_output",
 ]
 
 # From benchmarks/results/round_lp*.md (synthetic IO economies, 2 cores): at 4,000 columns dual
@@ -100,18 +101,34 @@ def configure_threads(threads: int) -> None:
         _threads = threads
 
 
+_show_output = False
+
+
+def show_solver_output(show: bool = True) -> None:
+    """Let HiGHS's banner and the solver log Pyomo passes on through, to stderr (``parplan
+    --verbose``); by default they are dropped, so that a command prints only its own
+    output."""
+    global _show_output
+    _show_output = show
+
+
 @contextlib.contextmanager
-def stdout_to_stderr() -> Iterator[None]:
-    """Send file descriptor 1 to stderr for the duration (HiGHS writes its banner there)."""
+def solver_output() -> Iterator[None]:
+    """Send file descriptor 1 (where HiGHS writes its banner and Pyomo the solver's log)
+    to stderr for the duration where :func:`show_solver_output` asked for it, else
+    nowhere."""
     sys.stdout.flush()
     saved = os.dup(1)
+    sink = os.open(os.devnull, os.O_WRONLY) if not _show_output else None
     try:
-        os.dup2(2, 1)
+        os.dup2(2 if sink is None else sink, 1)
         yield
     finally:
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(saved)
+        if sink is not None:
+            os.close(sink)
 
 
 def new_highs() -> highspy.Highs:
@@ -119,7 +136,7 @@ def new_highs() -> highspy.Highs:
     global _threads
     with _lock:
         # Keep stdout clean for machine-readable output: HiGHS greets on stdout.
-        with stdout_to_stderr():
+        with solver_output():
             h = highspy.Highs()
         if _threads is None:
             _threads = max(1, min(os.cpu_count() or 1, 8))

@@ -256,3 +256,23 @@ def test_review_flags_a_plan_at_any_threshold(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "threshold" in bad.stderr
     missing = parplan("review", str(tmp_path / "none.json"))
     assert missing.returncode == 2 and "plan:" in missing.stderr
+
+
+def test_quiet_by_default_the_solver_banner_only_with_verbose_and_a_version() -> None:
+    """Issue #16: HiGHS's banner ("Running HiGHS ...") printed with --quiet and --json, in
+    check and balance; now nothing of it unless --verbose, and then on stderr only."""
+    for args in (
+        ("solve", "--example", "germany-1995", "--json"),
+        ("check", "--example", "germany-1995"),
+        ("plan", "--quiet"),
+        ("balance", str(EXAMPLES / "workplaces" / "planning_town.json")),
+    ):
+        run = parplan(*args)
+        assert run.returncode in (0, 1), run.stderr  # balance: 1 where it does not balance
+        assert "HiGHS" not in run.stdout + run.stderr, args
+    loud = parplan("--verbose", "solve", "--example", "germany-1995", "--json")
+    assert loud.returncode == 0 and "Running HiGHS" in loud.stderr
+    assert json.loads(loud.stdout)["termination"] == "optimal"  # stdout still only JSON
+    version = parplan("--version")
+    assert version.returncode == 0 and version.stdout.startswith("parplan ")
+    assert version.stdout.split()[1][0].isdigit()

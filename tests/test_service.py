@@ -484,6 +484,15 @@ def _code(number: int) -> tuple[int, str]:
     return next(c.value for c in grpc.StatusCode if c.value[0] == number)
 
 
+def test_the_server_log_holds_no_solver_banner(
+    server: ServerProcess, admin: PlanningClient
+) -> None:
+    """Issue #16: HiGHS's banner came out in the server's log."""
+    session, _ = admin.create_session(admin.create_economy(TOWN).economy_id)
+    assert len(list(admin.run(session.session_id, max_rounds=1))) == 1  # a round was solved
+    assert not any("HiGHS" in line for line in server.output), list(server.output)
+
+
 def test_200_councils_submitting_at_once_are_each_accepted_once(
     server: ServerProcess, admin: PlanningClient
 ) -> None:

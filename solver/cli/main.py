@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from solver import __version__
 from solver.cli.balance import run_balance
 from solver.cli.common import EXIT_BAD_INPUT
 from solver.cli.economies import run_examples, run_generate, run_import_io, run_schema
@@ -28,7 +29,12 @@ from solver.lp.solve import ModelPath
 from solver.planning.rules.registry import PRICE_RULES
 from solver.scenarios.bundled import DEFAULT_PLANNING_EXAMPLE
 from solver.status import Method
-from solver.usecases import DEFAULT_PARTNERS, DEFAULT_TOLERANCE, configure_threads
+from solver.usecases import (
+    DEFAULT_PARTNERS,
+    DEFAULT_TOLERANCE,
+    configure_threads,
+    show_solver_output,
+)
 
 __all__ = ["main"]
 
@@ -40,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
         "its prices.",
     )
     p.add_argument("--threads", type=int, default=None, help="HiGHS threads for this process")
+    p.add_argument(
+        "--verbose", action="store_true", help="let HiGHS's banner and log through, on stderr"
+    )
+    p.add_argument("--version", action="version", version=f"parplan {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     def economy_args(sp: argparse.ArgumentParser, default: str = "germany-1995") -> None:
@@ -274,6 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.threads is not None:
             configure_threads(args.threads)
+        show_solver_output(args.verbose)
         return int(args.func(args))
     except EconomyValidationError as err:
         for problem in err.problems:

@@ -9,7 +9,7 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.common.results import TerminationCondition as PyomoTermination
 from pyomo.contrib.solver.solvers.highs import Highs as PyomoHighs
 
-from solver.highs import highs_threads, method_options, new_highs, stdout_to_stderr
+from solver.highs import highs_threads, method_options, new_highs, solver_output
 from solver.jobs.problem import JobProblem
 from solver.status import Method
 
@@ -81,7 +81,7 @@ def solve_model(
     few split tasks) above. On a 20-workplace society (16,000 columns) IPM took 9 s where
     dual simplex took 83 s; these LPs are very degenerate."""
     n_cols = model.nvariables()
-    with stdout_to_stderr():
+    with solver_output():
         results = solver.solve(
             model,
             load_solutions=False,

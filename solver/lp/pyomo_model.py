@@ -25,7 +25,7 @@ from solver.highs import (
     method_options,
     new_highs,
     resolved_method,
-    stdout_to_stderr,
+    solver_output,
 )
 from solver.lp.build import RoundBounds, RoundLP
 from solver.status import Method, SolutionStatus, TerminationCondition
@@ -147,7 +147,7 @@ class PyomoRoundModel:
     def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> LPOutcome:
         """Solve through Pyomo's persistent HiGHS interface."""
         start = time.perf_counter()
-        with stdout_to_stderr():
+        with solver_output():
             results = self.solver.solve(
                 self.model,
                 load_solutions=False,

@@ -62,7 +62,12 @@ from solver.usecases.planning import (
     plan,
     planning_market,
 )
-from solver.usecases.rounds import configure_threads, solve_document_round, solve_round
+from solver.usecases.rounds import (
+    configure_threads,
+    show_solver_output,
+    solve_document_round,
+    solve_round,
+)
 from solver.usecases.sessions import (
     LEDGER_GENESIS,
     MissingProposalsError,
@@ -130,6 +135,7 @@ __all__ = [
     "save_economy",
     "session_items",
     "session_ledger",
+    "show_solver_output",
     "simulated_council_proposal",
     "society_ratings",
     "solve_document_round",

@@ -8,12 +8,12 @@ from collections.abc import Mapping
 
 from solver.economy.edits import with_activity_limits, with_requests
 from solver.economy.model import parse_economy
-from solver.highs import configure_threads, interruptible
+from solver.highs import configure_threads, interruptible, show_solver_output
 from solver.lp.results import RoundResult
 from solver.lp.solve import solve_round
 from solver.status import Method
 
-__all__ = ["configure_threads", "solve_document_round", "solve_round"]
+__all__ = ["configure_threads", "show_solver_output", "solve_document_round", "solve_round"]
 
 
 def solve_document_round(
