@@ -65,6 +65,9 @@ def test_missing_file_and_unknown_example() -> None:
     assert run.returncode == 2 and "no-such-file.json" in run.stderr
     run = parplan("solve", "--example", "atlantis")
     assert run.returncode == 2 and "unknown example 'atlantis'" in run.stderr
+    assert "did you mean" not in run.stderr  # nothing near it
+    typo = parplan("solve", "--example", "germany-1996")
+    assert "unknown example 'germany-1996'; did you mean 'germany-1995'?" in typo.stderr
 
 
 def test_schema_and_check() -> None:
@@ -162,9 +165,8 @@ def test_plan_refuses_an_economy_it_cannot_plan(tmp_path: Path) -> None:
     path.write_text((EXAMPLES / "small_town.json").read_text())
     run = parplan("plan", str(path))
     assert run.returncode == 2
-    assert "error: worker_councils[0].techniques[0].capacity: planning needs a finite capacity" in (
-        run.stderr
-    )
+    said = "error: planning needs a finite capacity (supply rises with effort up to it): 4 fields"
+    assert said in run.stderr and "(worker_councils[0].techniques[0].capacity, " in run.stderr
     assert "Traceback" not in run.stderr
 
 
@@ -175,7 +177,9 @@ def test_plan_takes_rule_options_and_names_a_wrong_one() -> None:
     assert run.returncode == 0, run.stderr
     run = parplan("plan", "--quiet", "--rule-option", "dumping=0.7")
     assert run.returncode == 2
-    assert "rule_options: the lp rule has no option 'dumping'; its options: damping," in run.stderr
+    # issue #16: the option named, the nearest suggested, the known ones listed
+    said = "rule_options[dumping]: the lp rule has no option 'dumping'; did you mean 'damping'?"
+    assert said in run.stderr and "(its options: damping, grid_ratio," in run.stderr
     assert "Traceback" not in run.stderr
 
 
@@ -276,3 +280,25 @@ def test_quiet_by_default_the_solver_banner_only_with_verbose_and_a_version() ->
     version = parplan("--version")
     assert version.returncode == 0 and version.stdout.startswith("parplan ")
     assert version.stdout.split()[1][0].isdigit()
+
+
+def test_each_example_says_which_command_it_suits_and_a_wrong_one_says_the_fix() -> None:
+    """Issue #16: `solve --example planning-town` printed social cost 0 and every price -0
+    with exit 0; `plan --example small-town` a wall of capacity errors, one per technique."""
+    listing = parplan("examples")
+    assert listing.returncode == 0
+    suits = {line.split()[0]: line[30:42].strip() for line in listing.stdout.splitlines()[1:7]}
+    assert suits["planning-town"] == "plan" and suits["germany-1995"] == "solve"
+    assert suits["usa-2014-planning"] == "solve, plan"
+    empty = parplan("solve", "--example", "planning-town")
+    assert empty.returncode == 2 and empty.stdout == ""
+    (line,) = empty.stderr.strip().splitlines()
+    assert "planning-town requests nothing" in line
+    assert line.endswith("parplan plan --example planning-town")
+    bare = parplan("plan", "--example", "small-town")
+    assert bare.returncode == 2
+    capacity = [x for x in bare.stderr.splitlines() if "finite capacity" in x]
+    assert len(capacity) == 1 and ": 4 fields (worker_councils[0].techniques[0].capacity" in (
+        capacity[0]
+    )
+    assert "parplan import-io --simulate-councils" in capacity[0]

@@ -10,6 +10,7 @@ from solver.cli.common import EXIT_OK
 from solver.usecases import (
     bundled_examples,
     economy_json_schema,
+    example_commands,
     import_io_table,
     load_economy,
     save_economy,
@@ -65,10 +66,17 @@ def run_generate(args: argparse.Namespace) -> int:
 
 def run_examples(args: argparse.Namespace) -> int:
     """``parplan examples``: the bundled examples, or write one out."""
+    print(f"{'example':<22} {'goods':>5}  {'suits':<11} description")
     for name, path in sorted(bundled_examples().items()):
         eco = load_economy(path)
         summary = eco.description.splitlines()[0] if eco.description else ""
-        print(f"{name:<20} {len(eco.goods):>5} goods  {summary}")
+        suits = ", ".join(example_commands(eco)) or "-"
+        print(f"{name:<22} {len(eco.goods):>5}  {suits:<11} {summary}")
+    print(
+        "\nsolve: one round's social-cost LP, it needs requests (parplan solve --example "
+        "NAME); plan: a planning session, it needs capacities and preferences (parplan plan "
+        "--example NAME)"
+    )
     return EXIT_OK
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from solver import __version__
 from solver.cli.balance import run_balance
-from solver.cli.common import EXIT_BAD_INPUT
+from solver.cli.common import EXIT_BAD_INPUT, print_problems
 from solver.cli.economies import run_examples, run_generate, run_import_io, run_schema
 from solver.cli.ledger import run_ledger_export, run_ledger_verify
 from solver.cli.plan import run_next_year, run_plan
@@ -287,8 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         show_solver_output(args.verbose)
         return int(args.func(args))
     except EconomyValidationError as err:
-        for problem in err.problems:
-            print(f"error: {problem}", file=sys.stderr)
+        print_problems(err.problems)
         return EXIT_BAD_INPUT
     except (ProductionError, WorkplaceValidationError) as err:
         for problem in err.problems:

@@ -13,7 +13,7 @@ from solver.economy.model import Economy
 from solver.lp.results import RoundResult
 from solver.lp.solve import ModelPath
 from solver.status import Method, SolutionStatus
-from solver.usecases import check_economy, solve_round, to_json
+from solver.usecases import check_economy, requests_anything, solve_round, to_json
 
 __all__ = ["print_result", "run_check", "run_solve"]
 
@@ -73,6 +73,14 @@ def print_result(eco: Economy, result: RoundResult, top: int) -> None:
 def run_solve(args: argparse.Namespace) -> int:
     """``parplan solve``: one round's social-cost LP."""
     eco = economy_of(args)
+    if not requests_anything(eco):
+        raise ValueError(
+            f"solve: {eco.name} requests nothing (no consumer council or federation asks for "
+            "any good), so the cheapest plan makes nothing and every price is 0; give it "
+            "requests, or run a planning session, where councils propose from their "
+            "preferences: parplan plan"
+            + (f" --example {args.example}" if not args.economy else f" {args.economy}")
+        )
     result = solve_round(
         eco,
         method=Method(args.method),

@@ -17,11 +17,13 @@ from solver.economy.model import (
     save_economy,
 )
 from solver.economy.production import ProductionReport, check_production, technology_matrices
+from solver.planning.from_economy import market_from_economy
 from solver.scenarios.bundled import bundled_examples, bundled_workplaces
 from solver.scenarios.io_examples import with_simulated_councils
 from solver.scenarios.pequod import pequod_economy, pequod_market
 from solver.scenarios.synthetic import synthetic_economy
 from solver.scenarios.technique_choice import technique_choice_economy
+from solver.suggest import did_you_mean
 
 __all__ = [
     "bundled_examples",
@@ -31,12 +33,14 @@ __all__ = [
     "economy_json_schema",
     "economy_problems",
     "economy_summary",
+    "example_commands",
     "import_io_table",
     "load_economy",
     "load_example",
     "parse_economy",
     "pequod_economy",
     "pequod_market",
+    "requests_anything",
     "save_economy",
     "synthetic_economy",
     "technique_choice_economy",
@@ -96,9 +100,35 @@ def load_example(name: str) -> Economy:
     examples = bundled_examples()
     if name not in examples:
         raise ValueError(
-            f"example: unknown example {name!r}; choose from {', '.join(sorted(examples))}"
+            f"example: unknown example {name!r}{did_you_mean(name, examples)} "
+            f"(the examples: {', '.join(sorted(examples))})"
         )
     return load_economy(examples[name])
+
+
+def requests_anything(economy: Economy) -> bool:
+    """Whether any consumer council or federation requests a positive quantity (without
+    requests the cheapest plan of one round's LP makes nothing)."""
+    wanted = [*economy.consumer_councils, *economy.federations]
+    return any(
+        q > 0
+        for council in wanted
+        for q in (getattr(council, "requests", None) or getattr(council, "public_requests", {}))
+        .values()
+    )
+
+
+def example_commands(economy: Economy) -> list[str]:
+    """The commands an economy suits: ``solve`` (one round's LP) where it requests
+    something, ``plan`` (a planning session) where its councils can be simulated (every
+    technique has a capacity, every primary input an availability, every consumer council
+    preferences or requests)."""
+    commands = ["solve"] if requests_anything(economy) else []
+    try:
+        market_from_economy(economy)
+    except EconomyValidationError:
+        return commands
+    return [*commands, "plan"]
 
 
 def check_economy(economy: Economy) -> ProductionReport:

@@ -14,6 +14,7 @@ from solver.planning.rules.hybrid import Hybrid
 from solver.planning.rules.lp import LPRule
 from solver.planning.rules.newton import Newton
 from solver.planning.rules.tatonnement import Tatonnement
+from solver.suggest import did_you_mean
 
 __all__ = ["PRICE_RULES", "make_rule", "rule_options"]
 
@@ -41,7 +42,8 @@ def rule_options(name: str) -> list[str]:
 def _rule_class(name: str) -> type:
     if name not in _RULES:
         raise ValueError(
-            f"rule: unknown price rule {name!r}; choose one of {', '.join(PRICE_RULES)}"
+            f"rule: unknown price rule {name!r}{did_you_mean(name, PRICE_RULES)} "
+            f"(the rules: {', '.join(PRICE_RULES)})"
         )
     return _RULES[name]
 
@@ -60,8 +62,10 @@ def make_rule(name: str, **options: Any) -> PriceRule:
     unknown = [key for key in options if key not in known]
     if unknown:
         takes = f"its options: {', '.join(known)}" if known else "it takes none"
+        first = unknown[0]
         raise ValueError(
-            f"rule_options: the {name} rule has no option {', '.join(map(repr, unknown))}; {takes}"
+            f"rule_options[{first}]: the {name} rule has no option "
+            f"{', '.join(map(repr, unknown))}{did_you_mean(first, known)} ({takes})"
         )
     for key, value in options.items():
         _check_type(name, key, value, _option_type(name, key))
