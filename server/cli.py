@@ -20,12 +20,14 @@ from .app import (
     run_server,
 )
 from .auth import new_token
+from .client_errors import PlanningError
 from .health import MAX_WATCHERS
 from .services.planning import MAX_SESSION_WATCHERS, WATCH_IDLE_SECONDS
 from .sessions import CLOSE_LEASE
 from .store import StoreError, is_postgres_url
 
 TOKEN_ENV = "PARPLAN_ADMIN_TOKEN"
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 50051
 
 
 def admin_token(args: argparse.Namespace, *, create: bool) -> str:
@@ -65,10 +67,16 @@ def admin_token(args: argparse.Namespace, *, create: bool) -> str:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    if args.target is not None:
+        if (args.host, args.port) != (DEFAULT_HOST, DEFAULT_PORT):
+            raise ValueError("--target: give --target, or --host and --port, not both")
+        host, _, port = args.target.rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"--target: HOST:PORT, e.g. 127.0.0.1:50051, got {args.target!r}")
     config = ServerConfig(
         database=args.db,
         admin_token=admin_token(args, create=True),
-        address=f"{args.host}:{args.port}",
+        address=args.target or f"{args.host}:{args.port}",
         max_message_mb=args.max_message_mb,
         max_upload_mb=args.max_upload_mb,
         solve_workers=args.solve_workers,
@@ -108,8 +116,15 @@ def main(argv: list[str] | None = None) -> int:
         help="the store: an SQLite file, or postgresql://user@host:port/database, which "
         "several servers may share (password from $PGPASSWORD or ~/.pgpass)",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=50051, help="0: any free port")
+    serve.add_argument("--host", default=DEFAULT_HOST, help="address to listen on")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="0: any free port")
+    serve.add_argument(
+        "--target",
+        default=None,
+        metavar="HOST:PORT",
+        help="where to listen, as the demo and clients name the server (instead of "
+        "--host and --port)",
+    )
     serve.add_argument(
         "--init",
         action="store_true",
@@ -196,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError, StoreError) as err:
         print(f"parplan-server: {err}", file=sys.stderr)
         return 2
+    except PlanningError as err:  # the demo's calls: one line, not a traceback
+        print(f"parplan-server: {err.message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

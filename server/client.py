@@ -20,6 +20,7 @@ from .api.planning.v1 import planning_pb2 as pb
 from .api.planning.v1 import planning_pb2_grpc as pb_grpc
 from .api.planning.v1 import round_pb2 as round_pb
 from .api.planning.v1 import round_pb2_grpc as round_grpc
+from .client_errors import TypedStub
 from .durations import duration
 from .proposal_messages import CouncilEntry, fill_proposal
 
@@ -71,10 +72,11 @@ class PlanningClient:
             self._owns_channel = False
         self.channel = channel
         self.metadata = (("authorization", f"Bearer {token}"),)
-        self.economies = eco_grpc.EconomyServiceStub(channel)
-        self.planning = pb_grpc.PlanningServiceStub(channel)
-        self.rounds = round_grpc.RoundServiceStub(channel)
-        self.jobs = jobs_grpc.JobsServiceStub(channel)
+        # every call raises a typed error (server/client_errors.py), a grpc.RpcError still
+        self.economies = TypedStub(eco_grpc.EconomyServiceStub(channel), target)
+        self.planning = TypedStub(pb_grpc.PlanningServiceStub(channel), target)
+        self.rounds = TypedStub(round_grpc.RoundServiceStub(channel), target)
+        self.jobs = TypedStub(jobs_grpc.JobsServiceStub(channel), target)
 
     def as_council(self, token: str) -> PlanningClient:
         """A client on the same channel that speaks with a council's token."""

@@ -66,7 +66,8 @@ def run_demo(
                 + (" (closed by the last submission)" if reply.round_closed else "")
             )
         final = admin.get_session(sid)
-        print(f"session {pb.SessionStatus.Name(final.status)} after {final.current_round} rounds")
+        status = pb.SessionStatus.Name(final.status).removeprefix("SESSION_STATUS_").lower()
+        print(f"session {status} after {final.current_round} rounds")
         for council, client in voices.items():
             feedback = client.get_round(sid, final.current_round).feedback[0]
             verdict = "approved" if feedback.approved else "rejected"
@@ -74,5 +75,6 @@ def run_demo(
         plan = admin.get_plan(sid, top=10)
         listed = ", ".join(f"{i['item']} {i['price']:.4g}" for i in plan["items"])
         print(f"prices: {listed}")
-        print(f"activities: {plan['plan']['activities']}")
+        levels = plan["plan"]["activities"]
+        print("activities: " + ", ".join(f"{t} {level:.4g}" for t, level in levels.items()))
     return 0 if final.status == pb.SESSION_STATUS_CONVERGED else 1

@@ -12,10 +12,12 @@ import time
 from pathlib import Path
 
 import grpc
+import pytest
 from conftest import NewDatabase
 
 from server.api.planning.v1 import planning_pb2 as pb
 from server.client import PlanningClient
+from server.client_errors import InvalidArgumentError, NotFoundError, ServerUnavailableError
 from server.pg_cluster import PostgresCluster
 from server.process import ServerProcess
 from server.store import open_store
@@ -192,3 +194,42 @@ def test_serve_on_postgres_refuses_a_database_without_a_store_and_a_token_beside
     run = _serve(["--db", url, "--init"], {"PARPLAN_ADMIN_TOKEN": ""})
     assert run.returncode == 2
     assert "admin token: with a PostgreSQL store give $PARPLAN_ADMIN_TOKEN" in run.stderr
+
+
+def test_the_client_raises_typed_errors_and_the_demo_says_when_no_server_listens(
+    new_database: NewDatabase,
+) -> None:
+    """Issue #16: the client raised grpc's raw _InactiveRpcError, and the demo against a
+    wrong port ended in a 25-line traceback."""
+    with (
+        ServerProcess(new_database("typed"), ADMIN) as process,
+        PlanningClient(process.target, ADMIN) as admin,
+    ):
+        with pytest.raises(NotFoundError) as missing:
+            admin.get_session("ses-nope")
+        assert isinstance(missing.value, grpc.RpcError)  # what callers caught before
+        assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+        assert missing.value.field_violations == [("session_id", "no session 'ses-nope'")]
+        economy_id = admin.create_economy(EXAMPLES / "planning_town.json").economy_id
+        with pytest.raises(InvalidArgumentError) as invalid:
+            admin.create_session(economy_id, rule="newtn")
+        assert invalid.value.field_violations[0][0] == "rule"
+        assert "did you mean 'newton'" in invalid.value.message
+    with (
+        PlanningClient(process.target, ADMIN) as gone,  # the server has stopped
+        pytest.raises(ServerUnavailableError, match="is the server running"),
+    ):
+        gone.list_economies()
+    demo = subprocess.run(
+        [sys.executable, "-m", "server", "demo", "--target", process.target],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ | {"PARPLAN_ADMIN_TOKEN": ADMIN},
+        check=False,
+    )
+    assert demo.returncode == 1 and "Traceback" not in demo.stderr
+    (line,) = demo.stderr.strip().splitlines()
+    assert line.startswith(f"parplan-server: cannot reach {process.target}; is the server running?")
+    both = _serve(["--target", "127.0.0.1:0", "--port", "5"], {"PARPLAN_ADMIN_TOKEN": ADMIN})
+    assert both.returncode == 2 and "--target: give --target, or --host and --port" in both.stderr
