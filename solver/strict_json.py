@@ -18,14 +18,16 @@ __all__ = ["json_ready", "to_json"]
 
 
 def json_ready(value: Any) -> Any:
-    """``value`` (nested dicts, lists and tuples) with NaN and infinities as ``None`` and
-    numpy scalars and arrays as Python numbers and lists, for JSON."""
+    """``value`` (nested dicts, lists and tuples) with NaN and infinities as ``None``,
+    ``-0.0`` as ``0.0``, and numpy scalars and arrays as Python numbers and lists, for
+    JSON."""
     if isinstance(value, np.ndarray):
         return json_ready(value.tolist())
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
+    if isinstance(value, float):
+        # NaN and infinities have no JSON; -0.0 reads as a sign that means nothing
+        return value + 0.0 if math.isfinite(value) else None
     if isinstance(value, dict):
         return {k: json_ready(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

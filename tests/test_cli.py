@@ -298,7 +298,23 @@ def test_each_example_says_which_command_it_suits_and_a_wrong_one_says_the_fix()
     bare = parplan("plan", "--example", "small-town")
     assert bare.returncode == 2
     capacity = [x for x in bare.stderr.splitlines() if "finite capacity" in x]
-    assert len(capacity) == 1 and ": 4 fields (worker_councils[0].techniques[0].capacity" in (
-        capacity[0]
+    assert (
+        len(capacity) == 1
+        and ": 4 fields (worker_councils[0].techniques[0].capacity" in (capacity[0])
     )
     assert "parplan import-io --simulate-councils" in capacity[0]
+
+
+def test_top_lists_the_same_items_in_the_same_order_in_text_and_json_and_marks_free_ones() -> None:
+    """Issue #16: --top sorted by file order in text and by excess in JSON; land showed an
+    excess of 0.62 under a header of max excess 0.008 with nothing saying it is free."""
+    text = parplan("plan", "--example", "planning-town", "--quiet", "--top", "7")
+    shown = json.loads(parplan("plan", "--example", "planning-town", "--json", "--top", "7").stdout)
+    rows = [line.split() for line in text.stdout.split("\nitem", 1)[1].splitlines()[1:8]]
+    assert [r[0] for r in rows] == [i["item"] for i in shown["items"]]
+    land = next(i for i in shown["items"] if i["item"] == "land")
+    assert land["free"] and land["relative_excess"] > 0.5 and land == shown["items"][-1]
+    assert rows[-1][0] == "land" and rows[-1][-1] == "free"
+    assert "-0 " not in text.stdout and '"price": -0.0' not in json.dumps(shown)
+    excess = [i["relative_excess"] for i in shown["items"] if not i["free"]]
+    assert excess == sorted(excess, reverse=True)

@@ -40,3 +40,10 @@ def test_python_json_would_have_written_what_strict_parsers_refuse() -> None:
     with pytest.raises(ValueError, match="not JSON: NaN"):
         _strict(json.dumps({"x": float("nan")}))
     assert json_ready([float("nan")]) == [None]
+
+
+def test_negative_zero_is_written_as_zero() -> None:
+    """Issue #16: prices of 0 came out as -0 (a dual's sign that means nothing)."""
+    assert to_json({"price": -0.0, "prices": np.array([-0.0, 1.5])}) == (
+        '{"price": 0.0, "prices": [0.0, 1.5]}'
+    )

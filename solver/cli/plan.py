@@ -117,16 +117,22 @@ def print_plan(result: PlanResult, top: int) -> None:
         f"councils     {c['consumer']} consumer, {c['federation']} federation, "
         f"{c['worker']} worker; {c['rejected']} proposal(s) not approved"
     )
-    items = summary["items"]
-    shown = items if top <= 0 else items[:top]
-    print(f"\n{'item':<28} {'kind':<17} {'price':>11} {'supply':>12} {'demand':>12} {'excess':>8}")
+    # the same items, in the same order, as --json: the economy's order, or with --top N
+    # the N whose excess counts most
+    shown = result.item_rows(None if top <= 0 else top)
+    order = "in the economy's order" if top <= 0 else "largest excess first"
+    print(
+        f"\n{'item':<28} {'kind':<17} {'price':>11} {'supply':>12} {'demand':>12} {'excess':>8}"
+        f"  ({order}; free: in excess supply at a price near 0, its excess does not count)"
+    )
     for d in shown:
         print(
             f"{d['item'][:28]:<28} {d['kind']:<17} {d['price']:>11.5g} {d['supply']:>12.6g} "
-            f"{d['demand']:>12.6g} {d['relative_excess']:>8.4f}"
+            f"{d['demand']:>12.6g} {d['relative_excess']:>8.4f}" + ("  free" if d["free"] else "")
         )
-    if len(shown) < len(items):
-        print(f"... {len(items) - len(shown)} more items (--top 0 shows all, --json gives all)")
+    if len(shown) < result.market.n_items:
+        more = result.market.n_items - len(shown)
+        print(f"... {more} more items (--top 0 shows all, --json gives all)")
     for f in summary["rejected_proposals"][: top if top > 0 else None]:
         print(f"not approved: {f['kind']} council {f['council']}: {f['reason']}")
 

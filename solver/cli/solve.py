@@ -48,17 +48,17 @@ def print_result(eco: Economy, result: RoundResult, top: int) -> None:
     names = {g.id: g.name for g in eco.goods}
     print(f"\n{'good':<30} {'price':>12}  name")
     for g, p in list(zip(result.goods, result.price.tolist(), strict=True))[:shown]:
-        print(f"{g:<30} {p:>12.6g}  {names.get(g, '')}")
+        print(f"{g:<30} {p + 0.0:>12.6g}  {names.get(g, '')}")  # + 0.0: never -0
     if shown < n:
         print(f"... {n - shown} more goods (--top 0 shows all, --json gives everything)")
     print(f"\n{'primary input':<30} {'rent':>12}")
     for p, r in result.rents.items():
-        print(f"{p:<30} {r:>12.6g}")
+        print(f"{p:<30} {r + 0.0:>12.6g}")
     if result.cap_rows:
         assert result.pollution_price is not None
         print(f"\n{'pollution cap':<30} {'price':>12}")
         for (f, e), price in zip(result.cap_rows, result.pollution_price.tolist(), strict=True):
-            print(f"{f + ' / ' + e:<30} {price:>12.6g}")
+            print(f"{f + ' / ' + e:<30} {price + 0.0:>12.6g}")
     ratio = result.council_ratio
     if ratio is not None:
         active = ratio[~np.isnan(ratio)]

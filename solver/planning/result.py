@@ -179,24 +179,25 @@ class PlanResult:
                 return r.round
         return None
 
+    def item_rows(self, top: int | None = None) -> list[dict[str, Any]]:
+        """:attr:`items` (less ``unit`` and ``excess``) as JSON rows: in the economy's order,
+        or the ``top`` items whose excess counts most (a free item's does not)."""
+        table = self.items
+        counted = np.where(table["free"], 0.0, table["relative_excess"])
+        order = np.argsort(-counted, kind="stable")[:top] if top is not None else slice(None)
+        rows = table.iloc[order].drop(columns=["unit", "excess"]).reset_index()
+        rows["price"] += 0.0  # never -0
+        return [
+            {k: bool(v) if k == "free" else v for k, v in row.items()}
+            for row in rows.to_dict(orient="records")
+        ]
+
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
         """A JSON-ready summary: status, history, prices and quantities of every item."""
         market, last = self.market, self.final
         supply, demand = self._totals()
         word = self._settling_word()
-        rho = relative_excess(supply, demand)
-        order = np.argsort(-rho, kind="stable") if top is not None else np.arange(rho.size)
-        items = [
-            {
-                "item": market.labels[i],
-                "kind": market.kinds[i],
-                "price": float(last.prices[i]),
-                "supply": float(supply[i]),
-                "demand": float(demand[i]),
-                "relative_excess": float(rho[i]),
-            }
-            for i in order[:top]
-        ]
+        items = self.item_rows(top)
         ev = self.evaluation
         councils = ev.consumer_approved.size + ev.federation_approved.size
         councils += ev.worker_approved.size
