@@ -318,3 +318,12 @@ def test_top_lists_the_same_items_in_the_same_order_in_text_and_json_and_marks_f
     assert "-0 " not in text.stdout and '"price": -0.0' not in json.dumps(shown)
     excess = [i["relative_excess"] for i in shown["items"] if not i["free"]]
     assert excess == sorted(excess, reverse=True)
+
+
+def test_import_io_finds_the_format_itself_and_lists_the_formats() -> None:
+    run = parplan("import-io", str(EXAMPLES.parents[2] / "tests" / "data" / "uk_ons_ioat_2010"))
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["goods"]
+    helped = parplan("import-io", "--help")
+    for name in ("auto", "eurostat-beutel", "ons-2010", "wiod-2014", "bea-2007", "generic"):
+        assert name in helped.stdout

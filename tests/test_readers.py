@@ -11,7 +11,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from solver import Economy, solve_round
-from solver.economy.io.readers import TABLE_FORMATS, read_io_table
+from solver.economy.io.readers import TABLE_FORMATS, detect_format, read_io_table
 from solver.economy.io.table import IOTable, IOTableError
 from solver.economy.io.to_economy import economy_from_io_table, io_table_summary
 from solver.economy.leontief import gross_output, total_factor_content
@@ -229,3 +229,35 @@ def test_zero_output_sector(tmp_path: Path) -> None:
     _write(d / "final_demand.csv", [["code", "f"], ["s1", 350], ["s2", 1700], ["z", 5]])
     with pytest.raises(IOTableError, match="'z' has zero gross output but final demand 5"):
         read_io_table(d)
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.mark.parametrize(
+    ("folder", "expected"),
+    [
+        ("eurostat_germany_1995", "eurostat-beutel"),
+        ("uk_ons_ioat_2010", "ons-2010"),
+        ("wiod2016_usa_niot_sea", "wiod-2014"),
+        ("bea_2007_detail_389", "bea-2007"),
+    ],
+)
+def test_the_format_of_every_table_is_detected(folder: str, expected: str) -> None:
+    """Issue #16: `import-io ../shared/data/uk_ons_ioat_2010` failed with "flows.csv or
+    coefficients.csv: file not found" and no hint of --format."""
+    places = [DATA / folder] + ([SHARED / folder] if (SHARED / folder).is_dir() else [])
+    for place in places:
+        assert detect_format(place) == expected, place
+        assert read_io_table(place, "auto").sectors == read_io_table(place, expected).sectors
+
+
+def test_a_generic_folder_is_detected_and_an_unknown_one_named_with_what_each_needs(
+    tmp_path: Path,
+) -> None:
+    assert detect_format(_miller_blair(tmp_path / "mb")) == "generic"
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.csv").write_text("a,b\n")
+    with pytest.raises(IOTableError, match="no known table format's files here") as err:
+        detect_format(tmp_path / "other")
+    assert "ons-2010: siot_domestic_basic_pxp.csv" in str(err.value)

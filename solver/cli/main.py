@@ -22,6 +22,7 @@ from solver.cli.ledger import run_ledger_export, run_ledger_verify
 from solver.cli.plan import run_next_year, run_plan
 from solver.cli.review import run_review
 from solver.cli.solve import run_check, run_solve
+from solver.economy.io.readers import FORMAT_FILES, TABLE_FORMATS
 from solver.economy.model import EconomyValidationError
 from solver.economy.production import ProductionError
 from solver.jobs.workplaces import WorkplaceValidationError
@@ -237,7 +238,13 @@ def _parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("import-io", help="build an economy from input-output table CSV files")
     i.add_argument("path", type=Path, help="folder with the table's CSV files")
-    i.add_argument("--format", default="generic", help="table layout (see README; default generic)")
+    i.add_argument(
+        "--format",
+        choices=["auto", *TABLE_FORMATS],
+        default="auto",
+        help="table layout (default auto: the format whose files the folder holds); "
+        + "; ".join(f"{name}: {', '.join(files)}" for name, files in FORMAT_FILES.items()),
+    )
     i.add_argument("--primary", action="append", help="primary-input row to use (repeatable)")
     i.add_argument("--negative-demand", choices=["stock", "clip"], default="stock")
     i.add_argument("--negative-coefficients", choices=["byproduct", "clip"], default="byproduct")

@@ -55,6 +55,7 @@ from solver.economy.io.csv_files import (
     code_vector,
     numbers,
     read_csv,
+    table_folder,
 )
 from solver.economy.io.published import (
     read_bea_2007,
@@ -65,7 +66,9 @@ from solver.economy.io.published import (
 from solver.economy.io.table import IOTable, IOTableError, assemble_table
 
 __all__ = [
+    "FORMAT_FILES",
     "TABLE_FORMATS",
+    "detect_format",
     "read_bea_2007",
     "read_eurostat_beutel",
     "read_generic",
@@ -187,6 +190,40 @@ TABLE_FORMATS: dict[str, TableReader] = {
 }
 """Format name -> reader taking the table's directory."""
 
+FORMAT_FILES: dict[str, tuple[str, ...]] = {
+    "eurostat-beutel": ("germany_1995_beutel_15_4.csv",),
+    "ons-2010": ("siot_domestic_basic_pxp.csv",),
+    "wiod-2014": ("usa2014_Z_domestic.csv", "usa2014_primary_rows.csv"),
+    "bea-2007": ("389_Use_2007_PRO_BeforeRedef.csv", "389_Make_2007_PRO_BeforeRedef.csv"),
+    "generic": ("flows.csv|coefficients.csv",),
+}
+"""Format name -> the files its reader opens (``a|b``: either), by which it is recognised."""
+
+
+def detect_format(path: PathLike) -> str:
+    """The format of the table at ``path`` (a folder, or a file in it): the one whose files
+    it holds.
+
+    Raises
+    ------
+    IOTableError
+        No format's files are there (naming what each format needs), or several are.
+    """
+    folder = table_folder(path)
+    found = [
+        name
+        for name, files in FORMAT_FILES.items()
+        if all(any((folder / f).is_file() for f in need.split("|")) for need in files)
+    ]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        needs = "; ".join(f"{name}: {', '.join(files)}" for name, files in FORMAT_FILES.items())
+        raise IOTableError(f"{folder}: no known table format's files here ({needs})")
+    raise IOTableError(
+        f"{folder}: the files of several formats ({', '.join(found)}); give --format"
+    )
+
 
 def read_io_table(path: PathLike, format: str = "generic") -> IOTable:
     """Read an input-output table in one of :data:`TABLE_FORMATS`.
@@ -196,8 +233,11 @@ def read_io_table(path: PathLike, format: str = "generic") -> IOTable:
     path
         The table's directory (for the published formats a file inside it also works).
     format
-        A key of :data:`TABLE_FORMATS`.
+        A key of :data:`TABLE_FORMATS`, or ``"auto"``: the one whose files are there
+        (:func:`detect_format`).
     """
+    if format == "auto":
+        format = detect_format(path)
     try:
         reader = TABLE_FORMATS[format]
     except KeyError:
