@@ -75,6 +75,21 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
 
+def consumer_requests(
+    economy: Economy, prices: dict[str, float] | None = None
+) -> dict[str, dict[str, float]]:
+    """Every consumer council's requests at ``prices`` by item (default: the market's first
+    prices), from one simulation of all of them (not one each)."""
+    directory = CouncilDirectory(market_from_economy(economy))
+    market = directory.market
+    at = market.initial_prices if prices is None else np.array([prices[x] for x in market.labels])
+    simulated = simulated_proposals(market, at)
+    return {
+        c.id: dict(council_proposal(directory, simulated, c.id).requests or {})
+        for c in economy.consumer_councils
+    }
+
+
 def live_consumer_session(
     admin: PlanningClient, economy: Economy, **options: object
 ) -> tuple[str, dict[str, str], dict[str, dict[str, float]]]:
@@ -83,26 +98,12 @@ def live_consumer_session(
     consumers = [c.id for c in economy.consumer_councils]
     session, tokens = admin.create_session(economy_id, live_councils=consumers, **options)  # type: ignore[arg-type]
     _, prices = admin.prices(session.session_id)
-    directory = CouncilDirectory(market_from_economy(economy))
-    market = directory.market
-    # every council's own proposal, from one simulation of all of them (not one each)
-    simulated = simulated_proposals(market, np.array([prices[x] for x in market.labels]))
-    requests = {
-        c: dict(council_proposal(directory, simulated, c).requests or {}) for c in consumers
-    }
-    return session.session_id, tokens, requests
+    return session.session_id, tokens, consumer_requests(economy, prices)
 
 
 def throughput(admin: PlanningClient, target: str, args: argparse.Namespace) -> str:
     economy = crowded_germany(args.throughput_councils)
-    directory = CouncilDirectory(market_from_economy(economy))
-    market = directory.market
-    simulated = simulated_proposals(market, market.initial_prices)
-    requests = {
-        c.id: dict(council_proposal(directory, simulated, c.id).requests or {})
-        for c in economy.consumer_councils
-    }
-    return throughput_table(economy, requests, args)
+    return throughput_table(economy, consumer_requests(economy), args)
 
 
 def _close_one(

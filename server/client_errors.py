@@ -27,6 +27,7 @@ __all__ = [
     "TypedStub",
     "UnauthenticatedError",
     "error_from",
+    "named_field",
 ]
 
 
@@ -130,6 +131,13 @@ _BY_CODE: dict[grpc.StatusCode, type[PlanningError]] = {
 _FIELD_PREFIX = re.compile(r"^([A-Za-z_][\w.\-]*(?:\[[^\]]*\])*): (.+)$", re.S)
 
 
+def named_field(message: str) -> list[tuple[str, str]]:
+    """``[(field, the rest)]`` where ``message`` starts with a field path and a colon, as
+    the service writes every refusal (``session_id: no session 'x'``), else ``[]``."""
+    match = _FIELD_PREFIX.match(message)
+    return [(match.group(1), match.group(2))] if match else []
+
+
 def _violations(err: grpc.RpcError, details: str) -> list[tuple[str, str]]:
     """The ``BadRequest`` field violations of an ``INVALID_ARGUMENT``, else the field the
     message starts with (``session_id: no session ...``), as the service writes them."""
@@ -143,9 +151,7 @@ def _violations(err: grpc.RpcError, details: str) -> list[tuple[str, str]]:
             request = error_details_pb2.BadRequest()
             detail.Unpack(request)
             found += [(v.field, v.description) for v in request.field_violations]
-    if not found and (match := _FIELD_PREFIX.match(details)):
-        found = [(match.group(1), match.group(2))]
-    return found
+    return found or named_field(details)
 
 
 def error_from(err: grpc.RpcError, target: str) -> PlanningError:

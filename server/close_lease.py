@@ -8,14 +8,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from .store import Store
 
 __all__ = ["holding_close"]
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 OnDbThread = Callable[..., Awaitable[Any]]
 
 

@@ -49,6 +49,12 @@ def find_bin() -> Path:
     return versions[-1].parent
 
 
+def _as_postgres_user() -> list[str]:
+    """The prefix that runs PostgreSQL's programs: as root (which PostgreSQL refuses), as
+    Debian's ``postgres`` user."""
+    return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -88,14 +94,13 @@ class PostgresCluster:
         folder = folder.resolve()
         data = folder / "data"
         folder.mkdir(parents=True, exist_ok=True)
-        as_user: list[str] = []
-        if os.geteuid() == 0:  # PostgreSQL refuses root: run it as Debian's postgres user
+        as_user = _as_postgres_user()
+        if as_user:
             try:
                 owner = pwd.getpwnam("postgres")
             except KeyError as err:
                 raise PostgresUnavailable("running as root and there is no postgres user") from err
             os.chown(folder, owner.pw_uid, owner.pw_gid)
-            as_user = ["runuser", "-u", "postgres", "--"]
         port = _free_port()
         log = folder / "server.log"
         durable = "on" if fsync else "off"
@@ -139,7 +144,7 @@ class PostgresCluster:
 
 def stop_folder(folder: Path) -> None:
     """Stop the server whose data lies in ``folder / 'data'``."""
-    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    as_user = _as_postgres_user()
     command = [str(find_bin() / "pg_ctl"), "-D", str(folder / "data"), "-m", "fast", "-w", "stop"]
     subprocess.run([*as_user, *command], capture_output=True, check=False)
 

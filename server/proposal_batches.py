@@ -54,15 +54,12 @@ def proposal_of(
     raise ValueError("proposal: set consumption or production")
 
 
+def _outcome(council_id: str, code: grpc.StatusCode, message: str) -> pb.ProposalOutcome:
+    return pb.ProposalOutcome(council_id=council_id, code=code.value[0], message=message)
+
+
 def _refused(council_id: str, err: BaseException) -> pb.ProposalOutcome:
-    code = code_of(err) or grpc.StatusCode.UNKNOWN
-    return pb.ProposalOutcome(council_id=council_id, code=code.value[0], message=error_message(err))
-
-
-def _unauthenticated(council_id: str, message: str) -> pb.ProposalOutcome:
-    return pb.ProposalOutcome(
-        council_id=council_id, code=grpc.StatusCode.UNAUTHENTICATED.value[0], message=message
-    )
+    return _outcome(council_id, code_of(err) or grpc.StatusCode.UNKNOWN, error_message(err))
 
 
 async def submit_batch(
@@ -93,17 +90,18 @@ async def submit_batch(
         if entry.council_token or not as_admin:
             owner = await manager.council_of_token(session_id, entry.council_token)
             if owner is None:
-                outcomes[i] = _unauthenticated(
+                outcomes[i] = _outcome(
                     council,
+                    grpc.StatusCode.UNAUTHENTICATED,
                     f"proposals[{i}].council_token: not a token of session {session_id!r}",
                 )
                 continue
             if owner != council:
-                outcomes[i] = pb.ProposalOutcome(
-                    council_id=council,
-                    code=grpc.StatusCode.PERMISSION_DENIED.value[0],
-                    message=f"proposals[{i}].council_id: the token belongs to council "
-                    f"{owner!r}, which may not propose for {council!r}",
+                outcomes[i] = _outcome(
+                    council,
+                    grpc.StatusCode.PERMISSION_DENIED,
+                    f"proposals[{i}].council_id: the token belongs to council {owner!r}, "
+                    f"which may not propose for {council!r}",
                 )
                 continue
         try:

@@ -102,7 +102,8 @@ class Rounds(Workers):
         async def commit() -> list[tuple[bool, int] | Exception]:
             async with live.gate.submitting():
                 self._check_open(live, round_)
-                return await self._writer.put_many([item for _, item in items])
+                # all refused by their check: nothing to write
+                return await self._writer.put_many([item for _, item in items]) if items else []
 
         # a caller that goes away mid-commit must not leave memory behind the database
         written = await asyncio.shield(commit())

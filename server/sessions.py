@@ -98,7 +98,6 @@ class SessionManager(Replicas, Economies, Watching):
     async def _write(self, items: list[tuple[str, int, str, str]]) -> list[Written | Exception]:
         """Commit proposals together; each with whether it replaced one and how many
         councils the round then holds."""
-
         return list(await self.db(self.store.submit_proposals, items))
 
     def interrupt_solves(self) -> None:

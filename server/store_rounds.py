@@ -54,16 +54,6 @@ class RoundTables(StoreBase):
         assert row is not None
         return float(row["now"])
 
-    def put_proposals(
-        self, items: list[tuple[str, int, str, str]]
-    ) -> list[bool | RoundClosedError | NotFoundError]:
-        """Store (or replace) proposals ``(session, round, council, body)`` in one commit.
-
-        Returns, for each, whether it replaced an earlier proposal of that council for that
-        round, or the error that refused it (see :meth:`submit_proposals`).
-        """
-        return [r if isinstance(r, Exception) else r[0] for r in self.submit_proposals(items)]
-
     def submit_proposals(
         self, items: list[tuple[str, int, str, str]]
     ) -> list[tuple[bool, int] | RoundClosedError | NotFoundError]:
@@ -101,17 +91,11 @@ class RoundTables(StoreBase):
                         ),
                     )
                 current, closing = sessions[session_id]
-                if current is None:
-                    results.append(NotFoundError(f"session_id: no session {session_id!r}"))
-                    continue
-                if current["status"] != "running":
-                    results.append(RoundClosedError(session_id, round_, None, current["status"]))
-                    continue
-                if current["current_round"] != round_:
-                    results.append(RoundClosedError(session_id, round_, current["current_round"]))
-                    continue
-                if closing is not None and closing["round"] == round_:
-                    results.append(RoundBeingClosed(session_id, round_))
+                refused = _not_open(session_id, round_, current)
+                if refused is None and closing is not None and closing["round"] == round_:
+                    refused = RoundBeingClosed(session_id, round_)
+                if refused is not None:
+                    results.append(refused)
                     continue
                 key = (session_id, round_)
                 if key not in counts:
@@ -168,11 +152,11 @@ class RoundTables(StoreBase):
         return 0 if row is None else int(row["n"])
 
     def put_proposal(self, session_id: str, round_: int, council_id: str, body: str) -> bool:
-        """One proposal (see :meth:`put_proposals`); True when it replaced one."""
-        (result,) = self.put_proposals([(session_id, round_, council_id, body)])
+        """One proposal (see :meth:`submit_proposals`); True when it replaced one."""
+        (result,) = self.submit_proposals([(session_id, round_, council_id, body)])
         if isinstance(result, Exception):
             raise result
-        return result
+        return result[0]
 
     def proposals(self, session_id: str, round_: int) -> dict[str, tuple[str, int]]:
         """Council id -> (proposal body, revision) of every live proposal of a round."""
@@ -209,12 +193,9 @@ class RoundTables(StoreBase):
                 + self._LOCK_UPDATE,
                 (session_id,),
             )
-            if current is None:
-                raise NotFoundError(f"session_id: no session {session_id!r}")
-            if current["status"] != "running":
-                raise RoundClosedError(session_id, round_, None, current["status"])
-            if current["current_round"] != round_:
-                raise RoundClosedError(session_id, round_, int(current["current_round"]))
+            refused = _not_open(session_id, round_, current)
+            if refused is not None:
+                raise refused
             now = self._now(tx)
             held = tx.one(
                 "SELECT holder, until FROM round_closers WHERE session_id = ? AND round = ?",
@@ -392,3 +373,17 @@ class RoundTables(StoreBase):
         if row is None:
             raise NotFoundError(f"round: session {session_id!r} has no closed round {round_}")
         return round_from_row(row)
+
+
+def _not_open(
+    session_id: str, round_: int, current: Row | None
+) -> NotFoundError | RoundClosedError | None:
+    """Why ``round_`` takes no proposal and no close, given the session's row (``None``:
+    no such session), if it does not."""
+    if current is None:
+        return NotFoundError(f"session_id: no session {session_id!r}")
+    if current["status"] != "running":
+        return RoundClosedError(session_id, round_, None, current["status"])
+    if current["current_round"] != round_:
+        return RoundClosedError(session_id, round_, int(current["current_round"]))
+    return None

@@ -21,6 +21,7 @@ import psycopg
 import pytest
 
 from server.pg_cluster import PostgresCluster, PostgresUnavailable
+from server.store import is_postgres_url
 
 POSTGRES_ENV = "PARPLAN_TEST_POSTGRES"
 REQUIRE_ENV = "PARPLAN_REQUIRE_POSTGRES"
@@ -74,7 +75,7 @@ def new_database(
 def read_rows(database: Path | str, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
     """Rows of a query (``?`` placeholders) on either kind of store, through a connection
     of its own that only reads: what a restarted server would find."""
-    if isinstance(database, str) and database.startswith("postgresql://"):
+    if is_postgres_url(database):
         with psycopg.connect(database) as db:
             return [tuple(r) for r in db.execute(sql.replace("?", "%s"), params).fetchall()]
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as lite:
@@ -83,7 +84,7 @@ def read_rows(database: Path | str, sql: str, params: tuple[object, ...] = ()) -
 
 def stored_state(database: Path | str) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table of a store."""
-    if isinstance(database, str) and database.startswith("postgresql://"):
+    if is_postgres_url(database):
         listing = "SELECT table_name FROM information_schema.tables WHERE table_schema='public'"
     else:
         listing = "SELECT name FROM sqlite_master WHERE type='table'"

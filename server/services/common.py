@@ -25,7 +25,6 @@ Status codes
 from __future__ import annotations
 
 import functools
-import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
@@ -38,6 +37,7 @@ from google.rpc import error_details_pb2, status_pb2
 from server.api.planning.v1 import common_pb2 as common_pb
 from server.api.planning.v1 import round_pb2 as round_pb
 from server.auth import bearer_token, is_admin
+from server.client_errors import named_field
 from server.durations import duration, seconds_of
 from server.live import SessionStateError
 from server.records import NotFoundError, RoundClosedError, StaleSessionError
@@ -104,9 +104,6 @@ def code_of(err: BaseException) -> grpc.StatusCode | None:
     return None
 
 
-_FIELD_PREFIX = re.compile(r"^([A-Za-z_][\w.\-]*(?:\[[^\]]*\])*): (.+)$", re.S)
-
-
 def field_violations(err: BaseException) -> list[tuple[str, str]]:
     """``(field, description)`` of every problem an error names: the problems of a
     validation or proposal error, else the ``field: message`` its text starts with."""
@@ -114,8 +111,7 @@ def field_violations(err: BaseException) -> list[tuple[str, str]]:
     if problems:
         pairs = [(p[0], p[1]) if isinstance(p, tuple) else (p.field, p.message) for p in problems]
         return [(str(f), str(m)) for f, m in pairs]
-    match = _FIELD_PREFIX.match(str(err))
-    return [(match.group(1), match.group(2))] if match else []
+    return named_field(str(err))
 
 
 MESSAGE_BYTES = 2048
