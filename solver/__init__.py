@@ -38,7 +38,13 @@ from solver.economy import (
     save_economy,
 )
 from solver.economy.growth import next_year
-from solver.economy.io import IOTable, economy_from_io_table, read_io_table
+from solver.economy.io import (
+    IOTable,
+    economy_from_dataframes,
+    economy_from_io_table,
+    economy_from_pymrio,
+    read_io_table,
+)
 from solver.jobs import Society, balance_society, balance_workplace, load_society
 from solver.lp import ModelPath, RoundResult, solve_round
 from solver.planning import (
@@ -102,7 +108,9 @@ __all__ = [
     "cap_votes",
     "check_production",
     "compare_prices",
+    "economy_from_dataframes",
     "economy_from_io_table",
+    "economy_from_pymrio",
     "load_economy",
     "load_example",
     "load_society",

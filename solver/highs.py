@@ -35,6 +35,7 @@ __all__ = [
     "show_solver_output",
     "solve_lp",
     "solver_output",
+    "write_model",
 ]
 
 # From benchmarks/results/round_lp*.md (synthetic IO economies, 2 cores): at 4,000 columns dual
@@ -177,6 +178,15 @@ def highs_lp(
     model.a_matrix_.index_ = matrix.indices
     model.a_matrix_.value_ = matrix.data
     return model
+
+
+def write_model(model: highspy.HighsLp, path: str) -> bool:
+    """Write ``model`` to ``path`` in the format its suffix names (``.mps``, ``.lp``);
+    whether HiGHS wrote it without complaint (a name it would drop is a complaint)."""
+    h = new_highs()
+    if h.passModel(model) == highspy.HighsStatus.kError:
+        return False
+    return bool(h.writeModel(path) == highspy.HighsStatus.kOk)
 
 
 def apply_options(

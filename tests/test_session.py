@@ -10,10 +10,11 @@ import pytest
 from numpy.testing import assert_allclose
 
 from solver.economy.model import load_economy, parse_economy
+from solver.planning.comparison import compare_prices
 from solver.planning.feedback import council_feedback
 from solver.planning.from_economy import market_from_economy
 from solver.planning.market import Proposals
-from solver.planning.result import PlanStatus, compare_prices
+from solver.planning.result import PlanStatus
 from solver.planning.session import PlanningSession, run_planning
 from solver.scenarios.pequod import pequod_economy, pequod_market
 

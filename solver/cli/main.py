@@ -118,6 +118,15 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     pl.add_argument(
+        "--export",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="write the plan's tables: PATH.xlsx (Excel), PATH.nc (NetCDF, xarray) or a "
+        "folder of CSV files (any other PATH without a suffix, or PATH.csv)",
+    )
+
+    pl.add_argument(
         "--ledger",
         type=Path,
         default=None,
@@ -230,6 +239,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--no-check", action="store_true", help="skip the production-graph checks")
     s.add_argument("--top", type=int, default=30, help="goods to list (0: all)")
+    s.add_argument(
+        "--write-lp",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the round's LP for other solvers: FILE.mps (MPS) or FILE.lp (CPLEX LP)",
+    )
     s.set_defaults(func=run_solve)
 
     c = sub.add_parser("check", help="check the production graph (reachability, productivity)")

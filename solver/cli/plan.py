@@ -17,6 +17,8 @@ from solver.usecases import (
     LedgerWriter,
     close_figure,
     compare_prices,
+    export_format,
+    export_plan,
     load_economy,
     new_session,
     next_year_economy,
@@ -183,6 +185,8 @@ def run_next_year(args: argparse.Namespace) -> int:
 
 def run_plan(args: argparse.Namespace) -> int:
     """``parplan plan``: plan an economy by iteration."""
+    if args.export is not None:
+        export_format(args.export)  # a format we cannot write is refused before planning
     planning = planned(args)
     last_year = (
         LastYear.from_plan(read_plan(args.last_year, "--from"), "--from")
@@ -225,6 +229,9 @@ def run_plan(args: argparse.Namespace) -> int:
         out["comparison"] = comparison
     if args.plot:
         close_figure(plot_convergence(result, path=args.plot))
+    if args.export is not None:
+        written = export_plan(result, args.export)
+        print(f"exported     {', '.join(str(p) for p in written)}", file=sys.stderr)
     if args.json:
         sys.stdout.write(to_json(out, indent=1) + "\n")
     else:

@@ -88,7 +88,10 @@ def run_solve(args: argparse.Namespace) -> int:
         time_limit=args.time_limit,
         elastic=not args.hard,
         check=not args.no_check,
+        write_lp=args.write_lp,
     )
+    if args.write_lp is not None:
+        print(f"wrote the round's LP to {args.write_lp}", file=sys.stderr)
     if args.json:
         sys.stdout.write(to_json(result.to_dict(), indent=1) + "\n")
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from enum import StrEnum
+from pathlib import Path
 
 from solver.economy.compiled import compile_economy
 from solver.economy.model import Economy
@@ -17,6 +18,7 @@ from solver.highs import LPOutcome
 from solver.lp.build import RoundBounds, RoundLP, build_round_lp
 from solver.lp.highs_model import HighsRoundModel
 from solver.lp.results import RoundResult, assign_result
+from solver.lp.write import lp_file_format, write_round_lp
 from solver.status import Method
 
 __all__ = ["ModelPath", "RoundSolver", "solve_round"]
@@ -86,6 +88,7 @@ def solve_round(
     time_limit: float | None = None,
     elastic: bool = True,
     check: bool = True,
+    write_lp: str | Path | None = None,
 ) -> RoundResult:
     """Solve the round's LP for the requests and limits stated in ``economy``.
 
@@ -105,6 +108,9 @@ def solve_round(
         request a hard constraint.
     check
         Check the production structure first.
+    write_lp
+        Also write the LP, as solved, to this ``.mps`` or ``.lp`` file
+        (:func:`~solver.lp.write.write_round_lp`).
 
     Raises
     ------
@@ -112,6 +118,8 @@ def solve_round(
         When ``check`` is set and a requested good cannot be produced from primary inputs,
         or the input coefficients are not productive.
     """
+    if write_lp is not None:
+        lp_file_format(write_lp)  # an unknown format is refused before any work
     compiled = compile_economy(economy)
     if check:
         report = check_production(economy, compiled.tech)
@@ -120,4 +128,6 @@ def solve_round(
     lp = build_round_lp(compiled)
     if not elastic:
         lp = lp.with_bounds(replace(lp.bounds, elastic=False))
+    if write_lp is not None:
+        write_round_lp(lp, write_lp)
     return RoundSolver(lp, path).solve(method, time_limit)

@@ -5,10 +5,11 @@ evaluation, excess measures), its price rules (:mod:`~.rules`), and the session 
 the rounds (:mod:`~.session`) to a result (:mod:`~.result`).
 """
 
+from solver.planning.comparison import compare_prices
 from solver.planning.from_economy import market_from_economy
 from solver.planning.live_proposals import CouncilDirectory, CouncilProposal
 from solver.planning.market import Market, ProposalError, Proposals
-from solver.planning.result import PlanResult, PlanStatus, RoundRecord, compare_prices
+from solver.planning.result import PlanResult, PlanStatus, RoundRecord
 from solver.planning.rules import PRICE_RULES, PriceRule, make_rule
 from solver.planning.session import PlanningSession, run_planning
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -16,11 +17,15 @@ from solver.planning.board.excess import free_items, relative_excess
 from solver.planning.board.holding_back import holding_back
 from solver.planning.board.last_word import LastWord
 from solver.planning.board.review import DEFAULT_THRESHOLD, WorkplaceReview, review_workplaces
+from solver.planning.export import plan_dataset, write_plan
 from solver.planning.feedback import council_feedback
 from solver.planning.market import Market, Proposals
 from solver.status import TerminationCondition
 
-__all__ = ["PlanResult", "PlanStatus", "RoundRecord", "compare_prices"]
+if TYPE_CHECKING:
+    import xarray as xr
+
+__all__ = ["PlanResult", "PlanStatus", "RoundRecord"]
 
 
 HISTORY_PRICES_UP_TO = 1000  # items; larger economies keep prices out of the JSON history
@@ -172,6 +177,16 @@ class PlanResult:
             columns=self._item_index(),
         )
 
+    def to_xarray(self) -> xr.Dataset:
+        """The plan as an xarray Dataset (:func:`~solver.planning.export.plan_dataset`)."""
+        return plan_dataset(self)
+
+    def export(self, path: str | Path) -> list[Path]:
+        """Write the plan's tables to a folder of CSV files (a path without a suffix), an
+        Excel workbook (``.xlsx``) or a NetCDF file (``.nc``); the files written
+        (:mod:`~solver.planning.export`)."""
+        return write_plan(self, path)
+
     def rounds_to(self, threshold: float) -> int | None:
         """First round whose largest relative excess is at most ``threshold``."""
         for r in self.rounds:
@@ -226,6 +241,14 @@ class PlanResult:
             },
             "public_goods": {market.labels[i]: float(public[i]) for i in np.flatnonzero(public)},
         }
+        if councils <= FEEDBACK_UP_TO:  # what each council gets, beside the totals
+            plan["consumption_by_council"] = _by_council(
+                self.proposals.consumer_requests, market.consumer_names(), market.labels
+            )
+            if self.proposals.federation_requests is not None:
+                plan["public_goods_by_federation"] = _by_council(
+                    self.proposals.federation_requests, market.federation_names(), market.labels
+                )
         if self.proposals.linear_activity is not None and market.technique_ids is not None:
             plan["activities"] = {
                 t: float(x)
@@ -274,6 +297,18 @@ class PlanResult:
         }
 
 
+def _by_council(
+    matrix: sp.csr_array, councils: list[str], items: list[str]
+) -> dict[str, dict[str, float]]:
+    """Each council's non-zero quantities, by item."""
+    coo = sp.coo_array(sp.csr_array(matrix))
+    out: dict[str, dict[str, float]] = {council: {} for council in councils}
+    for k, j, q in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True):
+        if q != 0:
+            out[councils[k]][items[j]] = q
+    return out
+
+
 def _council_table(matrix: sp.csr_array, councils: list[str], items: list[str]) -> pd.DataFrame:
     """A council x item sparse table of ``matrix``, items that are zero throughout left out."""
     used = np.flatnonzero(np.asarray(abs(matrix).sum(axis=0)).ravel())
@@ -282,40 +317,6 @@ def _council_table(matrix: sp.csr_array, councils: list[str], items: list[str]) 
         index=pd.Index(councils, name="council"),
         columns=pd.Index([items[i] for i in used], name="item"),
     )
-
-
-def compare_prices(first: PlanResult, second: PlanResult) -> dict[str, Any]:
-    """How far apart two sessions' final prices are, item by item.
-
-    Differences are relative to the larger of the two prices; items that are free in both
-    plans (in excess supply at a negligible price) agree whatever their tiny prices are.
-    """
-    if first.market.labels != second.market.labels:
-        raise ValueError("the two plans are for different economies")
-    a, b = first.final.prices, second.final.prices
-    rel = np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))
-    free = free_items(first.final.supply, first.final.demand, a, first.tolerance) & free_items(
-        second.final.supply, second.final.demand, b, second.tolerance
-    )
-    rel[free] = 0.0
-    worst = int(np.argmax(rel))
-    return {
-        "rules": [first.rule, second.rule],
-        "rounds": [len(first.rounds), len(second.rounds)],
-        "converged": [first.converged, second.converged],
-        "max_relative_difference": float(rel[worst]),
-        "mean_relative_difference": float(rel.mean()),
-        "worst_item": first.market.labels[worst],
-        "items": [
-            {
-                "item": label,
-                first.rule: float(x),
-                second.rule: float(y),
-                "relative_difference": float(r),
-            }
-            for label, x, y, r in zip(first.market.labels, a, b, rel, strict=True)
-        ],
-    }
 
 
 class PlanStatus(StrEnum):

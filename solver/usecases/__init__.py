@@ -58,6 +58,8 @@ from solver.usecases.jobs import (
 from solver.usecases.planning import (
     LastYear,
     compare_prices,
+    export_format,
+    export_plan,
     new_session,
     next_year,
     next_year_economy,
@@ -112,6 +114,8 @@ __all__ = [
     "economy_problems",
     "economy_summary",
     "example_commands",
+    "export_format",
+    "export_plan",
     "held_items",
     "import_io_table",
     "json_ready",

@@ -14,9 +14,11 @@ import numpy as np
 from solver.economy.growth import next_year
 from solver.economy.model import Economy
 from solver.jobs.workplaces import Society
+from solver.planning.comparison import compare_prices
+from solver.planning.export import export_format, write_plan
 from solver.planning.from_economy import market_from_economy
 from solver.planning.market import Market
-from solver.planning.result import PlanResult, RoundRecord, compare_prices
+from solver.planning.result import PlanResult, RoundRecord
 from solver.planning.rules import PriceRule, make_rule
 from solver.planning.session import PlanningSession
 from solver.usecases.jobs import rate_economy
@@ -24,6 +26,8 @@ from solver.usecases.jobs import rate_economy
 __all__ = [
     "LastYear",
     "compare_prices",
+    "export_format",
+    "export_plan",
     "new_session",
     "next_year",
     "next_year_economy",
@@ -268,3 +272,9 @@ def next_year_economy(
             )
         economy = Economy.model_validate(document)
     return next_year(economy, growth)
+
+
+def export_plan(result: PlanResult, path: str | Path) -> list[Path]:
+    """Write ``result`` as CSV files, Excel or NetCDF, by the suffix of ``path``
+    (:mod:`solver.planning.export`); the files written."""
+    return write_plan(result, path)

@@ -1,7 +1,10 @@
 """Input-output tables: the table as a data class, CSV readers for the generic layout and four
-published ones (Eurostat, ONS, WIOD, BEA), and the economy built from a table.
+published ones (Eurostat, ONS, WIOD, BEA), the economy built from a table, and economies
+from pandas frames or a pymrio system with regions kept as federations.
 """
 
+from solver.economy.io.frames import economy_from_dataframes
+from solver.economy.io.mrio import economy_from_pymrio
 from solver.economy.io.readers import TABLE_FORMATS, read_io_table
 from solver.economy.io.table import IOTable, IOTableError
 from solver.economy.io.to_economy import economy_from_io_table, io_table_summary
@@ -10,7 +13,9 @@ __all__ = [
     "TABLE_FORMATS",
     "IOTable",
     "IOTableError",
+    "economy_from_dataframes",
     "economy_from_io_table",
+    "economy_from_pymrio",
     "io_table_summary",
     "read_io_table",
 ]
