@@ -327,3 +327,84 @@ def test_import_io_finds_the_format_itself_and_lists_the_formats() -> None:
     helped = parplan("import-io", "--help")
     for name in ("auto", "eurostat-beutel", "ons-2010", "wiod-2014", "bea-2007", "generic"):
         assert name in helped.stdout
+
+
+def test_progress_is_a_bar_on_a_terminal_and_a_line_per_round_elsewhere(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from solver import load_example, plan
+    from solver.cli.plan import Progress
+
+    rounds = plan(load_example("planning-town")).rounds
+    terminal = Console(file=io.StringIO(), force_terminal=True, width=140)
+    bar = Progress(100, 0.01, True, console=terminal)
+    for record in rounds:
+        bar(record)
+    bar.close()
+    drawn = terminal.file.getvalue()  # type: ignore[attr-defined]
+    assert f"round {len(rounds):>4}/100" in drawn and "━" in drawn
+    assert f"max excess {rounds[-1].max_excess:8.4f}" in drawn
+    assert capsys.readouterr().err == ""  # the bar went to its console only
+
+    log = Progress(100, 0.01, True, console=Console(file=io.StringIO(), force_terminal=False))
+    for record in rounds:
+        log(record)
+    log.close()
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split()[1] for line in lines] == [f"{r.round}/100" for r in rounds]
+    quiet = Progress(100, 0.01, False, console=terminal)
+    quiet(rounds[0])
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("solve", "--example", "small-town", "--time-limit", "-1"), "--time-limit: a positive"),
+        (("solve", "--example", "small-town", "--time-limit", "inf"), "--time-limit: a positive"),
+        (("plan", "--top", "-3"), "--top: 0 (all) or more, got -3"),
+        (("solve", "nope.json"), "error: nope.json: no such file or directory"),
+    ],
+)
+def test_option_values_are_checked_before_anything_runs(
+    args: tuple[str, ...], message: str
+) -> None:
+    run = parplan(*args)
+    assert run.returncode == 2 and message in run.stderr
+    assert "Traceback" not in run.stderr and "Errno" not in run.stderr
+
+
+def test_a_number_written_as_text_is_refused_naming_the_field(tmp_path: Path) -> None:
+    data = json.loads((EXAMPLES / "small_town.json").read_text())
+    data["goods"][0]["stock"] = "5"
+    path = tmp_path / "text.json"
+    path.write_text(json.dumps(data))
+    run = parplan("solve", str(path))
+    assert run.returncode == 2
+    assert "goods[0].stock: Input should be a valid number, not text ('5'" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--solve-workers", "0", "--solve-workers: 1 or more, got 0"),
+        ("--grace", "-3", "--grace: 0 or more seconds"),
+        ("--port", "70000", "--port: a port is 0-65535"),
+        ("--close-lease-seconds", "0", "--close-lease-seconds: more than 0 seconds"),
+        ("--max-message-mb", "x", "--max-message-mb: expected a whole number"),
+    ],
+)
+def test_server_flags_are_checked_naming_the_flag(
+    tmp_path: Path, flag: str, value: str, message: str
+) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "server.cli", "serve", "--db", str(tmp_path / "p.db"), "--init",
+         flag, value],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 2 and message in run.stderr
+    assert not (tmp_path / "p.db").exists()  # refused before anything is made

@@ -22,6 +22,7 @@ from solver.cli.ledger import run_ledger_export, run_ledger_verify
 from solver.cli.plan import run_next_year, run_plan
 from solver.cli.review import run_review
 from solver.cli.solve import run_check, run_solve
+from solver.cli.view import run_view
 from solver.economy.io.readers import FORMAT_FILES, TABLE_FORMATS
 from solver.economy.model import EconomyValidationError
 from solver.economy.production import ProductionError
@@ -39,6 +40,28 @@ from solver.usecases import (
 
 __all__ = ["main"]
 
+
+
+def _count(text: str) -> int:
+    """A ``--top``: 0 (all) or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"0 (all) or more, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    """A ``--time-limit``: a positive, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"a positive number of seconds, got {text}")
+    return value
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -89,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument(
         "--compare", action="store_true", help="also run tatonnement (or lp) and compare the prices"
     )
-    pl.add_argument("--top", type=int, default=20, help="items to list (0: all)")
+    pl.add_argument("--top", type=_count, default=20, help="items to list (0: all)")
     pl.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     pl.add_argument(
         "--pequod",
@@ -180,6 +203,17 @@ def _parser() -> argparse.ArgumentParser:
     lv.add_argument("folder", type=Path, metavar="DIR")
     lv.set_defaults(func=run_ledger_verify)
 
+    vw = sub.add_parser(
+        "view",
+        help="serve a read-only web page per session of ledgers that --ledger DIR wrote",
+        description="The chain's state, the convergence plot (every ledger given, side by "
+        "side), a round's items, decisions and proposals: http://HOST:PORT/session/K?round=N.",
+    )
+    vw.add_argument("ledgers", nargs="+", type=Path, metavar="LEDGER_DIR")
+    vw.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    vw.add_argument("--port", type=int, default=8000, help="port (8000; 0: any free one)")
+    vw.set_defaults(func=run_view)
+
     rv = sub.add_parser(
         "review",
         help="workplace review of a plan: benefit-cost ratios against the social average",
@@ -223,7 +257,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--json", action="store_true", help="print everything as JSON")
     b.add_argument("--plot", type=Path, default=None, metavar="FILE.png", help="spread plot")
-    b.add_argument("--top", type=int, default=10, help="complexes to list per workplace (0: all)")
+    b.add_argument(
+        "--top", type=_count, default=10, help="complexes to list per workplace (0: all)"
+    )
     b.set_defaults(func=run_balance)
 
     s = sub.add_parser("solve", help="solve the round's LP and print prices, rents and the plan")
@@ -233,12 +269,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--path", choices=[m.value for m in ModelPath], default=ModelPath.VECTORISED.value
     )
-    s.add_argument("--time-limit", type=float, default=None, metavar="SECONDS")
+    s.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS")
     s.add_argument(
         "--hard", action="store_true", help="requests are hard constraints (no shortfall)"
     )
     s.add_argument("--no-check", action="store_true", help="skip the production-graph checks")
-    s.add_argument("--top", type=int, default=30, help="goods to list (0: all)")
+    s.add_argument("--top", type=_count, default=30, help="goods to list (0: all)")
     s.add_argument(
         "--write-lp",
         type=Path,
@@ -316,7 +352,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (OSError, ValueError) as err:
+    except OSError as err:  # "nope.json: no such file or directory", not "[Errno 2] ..."
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{(err.strerror or str(err)).lower()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

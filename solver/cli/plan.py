@@ -8,6 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
+
 from solver.cli.common import EXIT_INFEASIBLE, EXIT_OK, economy_of
 from solver.economy.model import Economy
 from solver.planning.market import Market
@@ -41,31 +45,49 @@ __all__ = [
 
 
 class Progress:
-    """One line per round on stderr: a bar over ``max_rounds`` and the largest excess."""
+    """Progress of a session on stderr: on a terminal a rich progress bar over
+    ``max_rounds`` with the largest excess; elsewhere (a log, a pipe) one line per round.
 
-    def __init__(self, max_rounds: int, tolerance: float, enabled: bool) -> None:
+    ``console`` is where the bar goes (tests give one that records); by default stderr,
+    and the bar only where stderr is a terminal.
+    """
+
+    def __init__(
+        self, max_rounds: int, tolerance: float, enabled: bool, console: Console | None = None
+    ) -> None:
         self.max_rounds, self.tolerance, self.enabled = max_rounds, tolerance, enabled
-        self.tty = sys.stderr.isatty()
+        self.console = console or Console(stderr=True)
+        self.bar: RichProgress | None = None
+        if enabled and self.console.is_terminal:
+            self.bar = RichProgress(
+                TextColumn("round {task.completed:>4.0f}/{task.total:.0f}"),
+                BarColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=False,
+            )
+            self.task = self.bar.add_task(f"tolerance {tolerance:g}", total=max_rounds)
+            self.bar.start()
 
     def __call__(self, record: RoundRecord) -> None:
         """Show one closed round."""
         if not self.enabled:
             return
-        width = 20
-        done = min(width, round(width * record.round / self.max_rounds))
-        bar = "#" * done + "." * (width - done)
-        line = (
-            f"[{bar}] round {record.round:>4}/{self.max_rounds}  max excess "
-            f"{record.max_excess:8.4f} ({record.worst_item})  price change "
-            f"{record.price_change:7.4f}  rejected {record.rejected}  {record.seconds:.2f} s"
+        text = (
+            f"max excess {record.max_excess:8.4f} ({record.worst_item})  price change "
+            f"{record.price_change:7.4f}  rejected {record.rejected}"
         )
-        end = "\r" if self.tty else "\n"
-        print(line[:160].ljust(160 if self.tty else 0), end=end, file=sys.stderr, flush=True)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=record.round, description=text[:100])
+            return
+        line = f"round {record.round:>4}/{self.max_rounds}  {text}  {record.seconds:.2f} s"
+        print(line[:160], file=sys.stderr, flush=True)
 
     def close(self) -> None:
         """Stop showing progress."""
-        if self.enabled and self.tty:
-            print(file=sys.stderr)
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def planned(args: argparse.Namespace) -> Economy | Market:
@@ -88,6 +110,9 @@ def print_plan(result: PlanResult, top: int) -> None:
         f" (tolerance {result.tolerance:g})"
     )
     print(f"max excess   {last.max_excess:.4g} ({last.worst_item})")
+    if result.market.price_unit:
+        head, _, rest = result.market.price_unit.partition(";")
+        print(f"prices       in {head} per unit of each item{';' + rest if rest else ''}")
     word = result.last_word
     if word is not None:
         rejected = f"; rejected by {', '.join(word.rejected[:5])}" if word.rejected else ""
@@ -125,12 +150,16 @@ def print_plan(result: PlanResult, top: int) -> None:
     order = "in the economy's order" if top <= 0 else "largest excess first"
     print(
         f"\n{'item':<28} {'kind':<17} {'price':>11} {'supply':>12} {'demand':>12} {'excess':>8}"
-        f"  ({order}; free: in excess supply at a price near 0, its excess does not count)"
+        f"  {'unit':<12}  ({order}; free: in excess supply at a price near 0, its excess does "
+        "not count)"
     )
     for d in shown:
         print(
-            f"{d['item'][:28]:<28} {d['kind']:<17} {d['price']:>11.5g} {d['supply']:>12.6g} "
-            f"{d['demand']:>12.6g} {d['relative_excess']:>8.4f}" + ("  free" if d["free"] else "")
+            (
+                f"{d['item'][:28]:<28} {d['kind']:<17} {d['price']:>11.5g} {d['supply']:>12.6g} "
+                f"{d['demand']:>12.6g} {d['relative_excess']:>8.4f}  {d['unit']:<12}"
+                + ("  free" if d["free"] else "")
+            ).rstrip()
         )
     if len(shown) < result.market.n_items:
         more = result.market.n_items - len(shown)

@@ -19,7 +19,8 @@ def run_review(args: argparse.Namespace) -> int:
     try:
         plan = json.loads(args.plan.read_text())
     except (OSError, json.JSONDecodeError) as err:
-        print(f"plan: cannot read {args.plan}: {err}", file=sys.stderr)
+        why = err.strerror.lower() if isinstance(err, OSError) and err.strerror else err
+        print(f"plan: cannot read {args.plan}: {why}", file=sys.stderr)
         return EXIT_BAD_INPUT
     data = plan.get("workplace_review") if isinstance(plan, dict) else None
     if data is None:

@@ -26,8 +26,11 @@ def print_result(eco: Economy, result: RoundResult, top: int) -> None:
     print(f"termination  {result.termination.value}")
     print(f"solution     {result.solution.value}")
     print(f"method       {result.method.value} ({result.path} path), {result.solve_seconds:.3f} s")
+    head, _, rest = result.price_unit.partition(";")
     if result.objective is not None:
-        print(f"social cost  {result.objective:.10g}")
+        print(f"social cost  {result.objective:.10g} {head}".rstrip())
+    if result.price_unit:
+        print(f"prices       in {head} per unit of each good{';' + rest if rest else ''}")
     for note in result.notes:
         print(f"note         {note}")
     short = result.shortfalls()
@@ -45,20 +48,21 @@ def print_result(eco: Economy, result: RoundResult, top: int) -> None:
     assert result.price is not None and result.activity is not None
     n = len(result.goods)
     shown = n if top <= 0 else min(top, n)
-    names = {g.id: g.name for g in eco.goods}
-    print(f"\n{'good':<30} {'price':>12}  name")
+    names, units = {g.id: g.name for g in eco.goods}, result.units
+    print(f"\n{'good':<30} {'price':>12}  {'unit':<12}  name")
     for g, p in list(zip(result.goods, result.price.tolist(), strict=True))[:shown]:
-        print(f"{g:<30} {p + 0.0:>12.6g}  {names.get(g, '')}")  # + 0.0: never -0
+        # + 0.0: never -0
+        print(f"{g:<30} {p + 0.0:>12.6g}  {units.get(g, ''):<12}  {names.get(g, '')}".rstrip())
     if shown < n:
         print(f"... {n - shown} more goods (--top 0 shows all, --json gives everything)")
-    print(f"\n{'primary input':<30} {'rent':>12}")
+    print(f"\n{'primary input':<30} {'rent':>12}  unit")
     for p, r in result.rents.items():
-        print(f"{p:<30} {r + 0.0:>12.6g}")
+        print(f"{p:<30} {r + 0.0:>12.6g}  {units.get(p, '')}".rstrip())
     if result.cap_rows:
         assert result.pollution_price is not None
-        print(f"\n{'pollution cap':<30} {'price':>12}")
+        print(f"\n{'pollution cap':<30} {'price':>12}  unit")
         for (f, e), price in zip(result.cap_rows, result.pollution_price.tolist(), strict=True):
-            print(f"{f + ' / ' + e:<30} {price + 0.0:>12.6g}")
+            print(f"{f + ' / ' + e:<30} {price + 0.0:>12.6g}  {units.get(e, '')}".rstrip())
     ratio = result.council_ratio
     if ratio is not None:
         active = ratio[~np.isnan(ratio)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 __all__ = [
     "MAX_QUANTITY",
@@ -46,8 +46,9 @@ A national account needs about 1e14 (world output in US dollars), with room left
 units; yet sums and products of a million such numbers stay far from overflow, so that no
 excess, price or total becomes infinite."""
 
-NonNegative = Annotated[float, Field(ge=0.0, le=MAX_QUANTITY, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0.0, le=MAX_QUANTITY, allow_inf_nan=False)]
+# Strict: a number written as text ("5") is refused, not read as 5; an integer is a number.
+NonNegative = Annotated[float, Strict(), Field(ge=0.0, le=MAX_QUANTITY, allow_inf_nan=False)]
+Positive = Annotated[float, Strict(), Field(gt=0.0, le=MAX_QUANTITY, allow_inf_nan=False)]
 Quantities = dict[str, NonNegative]
 
 VOTE = "vote"
@@ -213,7 +214,7 @@ class Federation(_Model):
         description="Pollutant -> the cap this federation votes for where a federation above "
         "it leaves that cap to a vote.",
     )
-    exposure_decay: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = Field(
+    exposure_decay: Annotated[float, Strict(), Field(gt=0.0, le=1.0, allow_inf_nan=False)] = Field(
         0.5,
         description="In this federation's cap votes: how much less an emitter one level "
         "further up the federation tree exposes a voter (per level).",
@@ -229,7 +230,7 @@ class Federation(_Model):
         "output (the technique's capital per unit of capacity), as part of the federation's "
         "public requests.",
     )
-    budget_share: Annotated[float, Field(ge=0.0, lt=1.0)] | None = Field(
+    budget_share: Annotated[float, Strict(), Field(ge=0.0, lt=1.0)] | None = Field(
         None,
         description="Share of its members' incomes that the federation spends on public goods. "
         "None means 0.1 when it wants public goods, else 0.",

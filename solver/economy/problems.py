@@ -57,8 +57,16 @@ def pydantic_problems(err: ValidationError, model: type[BaseModel] | None = None
             # each member of a union refused the value: one problem, every way it could be
             last.message = f"{last.message}, or {e['msg'][0].lower()}{e['msg'][1:]}"
             continue
-        problems.append(Problem(field=field, message=e["msg"]))
+        message = e["msg"]
+        if e["type"] in ("float_type", "int_type") and isinstance(e.get("input"), str):
+            message += f", not text ({_short(e['input'])}: write it without quotes)"
+        problems.append(Problem(field=field, message=message))
     return problems
+
+
+def _short(text: str, at_most: int = 40) -> str:
+    """``text`` quoted, cut to ``at_most`` characters (an error never echoes a whole input)."""
+    return repr(text if len(text) <= at_most else text[:at_most] + "...")
 
 
 def _plain_path(loc: tuple[int | str, ...]) -> str:

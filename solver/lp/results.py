@@ -38,6 +38,9 @@ class RoundResult(SolveOutcome):
     """The outcome of one round's LP, with every array labelled by the LP's ids.
 
     Arrays are ``None`` when the solver returned no solution (see ``termination``).
+    ``price_unit`` says what social cost and prices are measured in (the numeraire) and
+    ``units`` the unit of every good, primary input and pollutant, where the economy names
+    them (:mod:`solver.economy.units`).
     """
 
     termination: TerminationCondition
@@ -63,6 +66,8 @@ class RoundResult(SolveOutcome):
     council_cost: np.ndarray | None = None
     shortfalls_from_elastic_resolve: bool = False
     notes: list[str] = field(default_factory=list)
+    price_unit: str = ""
+    units: dict[str, str] = field(default_factory=dict)
 
     @property
     def has_solution(self) -> bool:
@@ -130,6 +135,8 @@ class RoundResult(SolveOutcome):
             "method": self.method.value,
             "path": self.path,
             "objective": self.objective,
+            "price_unit": self.price_unit,
+            "units": self.units,
             "solve_seconds": self.solve_seconds,
             "feasible": self.feasible,
             "shortfalls": [s.__dict__ for s in self.shortfalls()],

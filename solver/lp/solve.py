@@ -14,6 +14,7 @@ from pathlib import Path
 from solver.economy.compiled import compile_economy
 from solver.economy.model import Economy
 from solver.economy.production import ProductionError, check_production
+from solver.economy.units import item_units, social_cost_unit
 from solver.highs import LPOutcome
 from solver.lp.build import RoundBounds, RoundLP, build_round_lp
 from solver.lp.highs_model import HighsRoundModel
@@ -118,6 +119,8 @@ def solve_round(
         When ``check`` is set and a requested good cannot be produced from primary inputs,
         or the input coefficients are not productive.
     """
+    if time_limit is not None and not 0 < time_limit < float("inf"):
+        raise ValueError(f"time_limit: a positive number of seconds, got {time_limit}")
     if write_lp is not None:
         lp_file_format(write_lp)  # an unknown format is refused before any work
     compiled = compile_economy(economy)
@@ -130,4 +133,7 @@ def solve_round(
         lp = lp.with_bounds(replace(lp.bounds, elastic=False))
     if write_lp is not None:
         write_round_lp(lp, write_lp)
-    return RoundSolver(lp, path).solve(method, time_limit)
+    result = RoundSolver(lp, path).solve(method, time_limit)
+    result.price_unit = social_cost_unit(economy)
+    result.units = item_units(economy)
+    return result

@@ -24,6 +24,7 @@ from solver.economy.budgets import consumer_budgets
 from solver.economy.compiled import compile_economy
 from solver.economy.model import Economy, EconomyValidationError, Problem
 from solver.economy.production import TechnologyMatrices, stack_quantities
+from solver.economy.units import budget_unit
 from solver.lp.build import build_round_lp
 from solver.lp.solve import RoundSolver
 from solver.planning.councils import Consumers, LinearWorkers
@@ -197,6 +198,7 @@ def market_from_economy(economy: Economy, *, initial_prices: str = "cost") -> Ma
         cap_votes=compiled.cap_votes,
         fixed_demand=_investment_demand(compiled.investment, n) if compiled.investments else None,
         investments=compiled.investments,
+        price_unit=budget_unit(economy),
     )
 
 

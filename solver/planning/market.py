@@ -85,6 +85,8 @@ class Market:
         (:mod:`solver.economy.growth`), or ``None``.
     investments
         The capacity investments behind ``fixed_demand``, one per federation and technique.
+    price_unit
+        What prices and budgets are measured in, in words (the numeraire), or ``""``.
     """
 
     name: str
@@ -105,6 +107,7 @@ class Market:
     cap_votes: tuple[CapVote, ...] = field(default=(), repr=False)
     fixed_demand: np.ndarray | None = field(default=None, repr=False)
     investments: tuple[Investment, ...] = field(default=(), repr=False)
+    price_unit: str = field(default="", repr=False)
 
     @property
     def net_fixed_supply(self) -> np.ndarray:

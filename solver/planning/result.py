@@ -195,12 +195,12 @@ class PlanResult:
         return None
 
     def item_rows(self, top: int | None = None) -> list[dict[str, Any]]:
-        """:attr:`items` (less ``unit`` and ``excess``) as JSON rows: in the economy's order,
-        or the ``top`` items whose excess counts most (a free item's does not)."""
+        """:attr:`items` (less ``excess``) as JSON rows: in the economy's order, or the
+        ``top`` items whose excess counts most (a free item's does not)."""
         table = self.items
         counted = np.where(table["free"], 0.0, table["relative_excess"])
         order = np.argsort(-counted, kind="stable")[:top] if top is not None else slice(None)
-        rows = table.iloc[order].drop(columns=["unit", "excess"]).reset_index()
+        rows = table.iloc[order].drop(columns=["excess"]).reset_index()
         rows["price"] += 0.0  # never -0
         return [
             {k: bool(v) if k == "free" else v for k, v in row.items()}
@@ -261,6 +261,7 @@ class PlanResult:
             "converged": self.converged,
             "rounds": len(self.rounds),
             "tolerance": self.tolerance,
+            "price_unit": market.price_unit,
             "max_excess": word.max_excess if word else last.max_excess,
             "worst_item": word.worst_item if word else last.worst_item,
             "last_word": self.last_word.to_dict(market) if self.last_word is not None else None,

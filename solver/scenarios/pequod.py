@@ -249,6 +249,8 @@ def pequod_market(economy: PequodEconomy) -> Market:
         kinds=item_kinds,
         fixed_supply=fixed,
         initial_prices=np.full(economy.n_items, economy.initial_price),
+        price_unit="income units; consumer councils' incomes add up to "
+        f"{float(economy.consumers.budget.sum()):g}",
         consumers=economy.consumers,
         cobb_douglas=economy.workers,
         permits=economy.permits,

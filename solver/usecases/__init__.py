@@ -19,6 +19,7 @@ True
 """
 
 from solver.planning.ledger import LedgerWriter, ledger_tables, verify_ledger
+from solver.planning.ledger_view import ledger_page
 from solver.plots import close_figure, plot_balance, plot_convergence
 from solver.strict_json import json_ready, to_json
 from solver.usecases.economies import (
@@ -119,6 +120,7 @@ __all__ = [
     "held_items",
     "import_io_table",
     "json_ready",
+    "ledger_page",
     "ledger_tables",
     "load_economy",
     "load_example",
