@@ -408,3 +408,11 @@ def test_server_flags_are_checked_naming_the_flag(
     )  # fmt: skip
     assert run.returncode == 2 and message in run.stderr
     assert not (tmp_path / "p.db").exists()  # refused before anything is made
+
+
+def test_a_malformed_file_is_named_in_its_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{"name": "x", "goods": [')
+    run = parplan("solve", str(path))
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert f"error: {path}: Invalid JSON" in run.stderr and "line 1" in run.stderr

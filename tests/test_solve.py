@@ -273,6 +273,13 @@ def test_hard_requests_that_cannot_be_met_are_infeasible_with_a_report() -> None
     report = {s.good: s.shortfall for s in result.shortfalls()}
     assert sum(report.values()) > 0
     assert result.shortfalls_from_elastic_resolve
+    # Only requests fall short, each by at most what was asked: steel, an input nobody
+    # requests, is never reported as "short" (a shortfall may not conjure inputs).
+    requested = {g: q for g, q in data["consumer_councils"][0]["requests"].items()}
+    for federation in data.get("federations", []):
+        requested.update(federation.get("public_requests", {}))
+    assert set(report) <= set(requested)
+    assert all(report[g] <= requested[g] + 1e-9 for g in report)
 
 
 def test_elastic_round_reports_the_shortfall_at_the_penalty_price() -> None:

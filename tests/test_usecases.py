@@ -143,3 +143,16 @@ def test_a_live_round_keeps_silent_councils_last_proposal(town: solver.Economy) 
     assert (
         proposals.consumer_requests[[south], :] != simulated.consumer_requests[[south], :]
     ).nnz == 0
+
+
+def test_an_imported_table_is_named_by_its_folder_not_its_path() -> None:
+    from pathlib import Path
+
+    from solver.usecases import import_io_table
+
+    folder = Path(__file__).parent / "data" / "eurostat_germany_1995"
+    economy, _ = import_io_table(folder, format="eurostat-beutel")
+    assert economy.name == "eurostat_germany_1995"
+    assert "Eurostat Manual (2008)" in economy.description  # the source stays said
+    named, _ = import_io_table(folder, format="eurostat-beutel", name="germany")
+    assert named.name == "germany"

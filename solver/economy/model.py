@@ -129,8 +129,14 @@ def parse_economy(data: Mapping[str, Any] | str | bytes) -> Economy:
 
 
 def load_economy(path: str | Path) -> Economy:
-    """Read an economy from a JSON file (see :func:`parse_economy`)."""
-    return parse_economy(Path(path).read_bytes())
+    """Read an economy from a JSON file (see :func:`parse_economy`); a problem with the
+    whole document (not JSON at all, say) names the file."""
+    try:
+        return parse_economy(Path(path).read_bytes())
+    except EconomyValidationError as err:
+        raise EconomyValidationError(
+            [p if p.field else Problem(field=str(path), message=p.message) for p in err.problems]
+        ) from None
 
 
 def save_economy(economy: Economy, path: str | Path) -> None:

@@ -42,7 +42,8 @@ def gini(values: Sequence[float] | np.ndarray) -> float:
     if n == 0 or x.sum() <= 0:
         return 0.0
     ranks = np.arange(1, n + 1)
-    return float(2.0 * (ranks * x).sum() / (n * x.sum()) - (n + 1.0) / n)
+    # the sorted-rank formula is exact up to rounding, which may leave equal values a -1e-17
+    return max(float(2.0 * (ranks * x).sum() / (n * x.sum()) - (n + 1.0) / n), 0.0)
 
 
 @dataclass(frozen=True)

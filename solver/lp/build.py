@@ -56,6 +56,14 @@ class RoundBounds:
     caps: np.ndarray
     elastic: bool = True
 
+    @property
+    def shortfall_limit(self) -> np.ndarray:
+        """How far each good's net output may fall short: where elastic, what is requested
+        of it (so a shortfall never conjures an input nobody asked for), else nothing."""
+        if not self.elastic:
+            return np.zeros_like(self.net_requests, dtype=float)
+        return np.maximum(np.asarray(self.net_requests, dtype=float), 0.0)
+
 
 @dataclass(frozen=True)
 class RoundLP:
@@ -176,9 +184,8 @@ class RoundLP:
 
     @property
     def col_upper(self) -> np.ndarray:
-        """Column upper bounds: capacities, and unlimited shortfalls where elastic (else 0)."""
-        shortfall = INF if self.bounds.elastic else 0.0
-        return np.concatenate([self.bounds.capacity, np.full(self.n_goods, shortfall)])
+        """Column upper bounds: capacities, and each good's shortfall limit."""
+        return np.concatenate([self.bounds.capacity, self.bounds.shortfall_limit])
 
     def with_bounds(self, bounds: RoundBounds) -> RoundLP:
         """The same LP with another round's bounds (shapes are checked)."""

@@ -80,8 +80,9 @@ def create_pyomo_model(lp: RoundLP) -> pyo.ConcreteModel:
     )
     m.capacity = pyo.Param(m.T, mutable=True, initialize=dict(enumerate(bounds.capacity.tolist())))
     m.cap_limit = pyo.Param(m.K, mutable=True, initialize=dict(enumerate(bounds.caps.tolist())))
-    shortfall_ub = float("inf") if bounds.elastic else 0.0
-    m.shortfall_limit = pyo.Param(m.G, mutable=True, initialize=shortfall_ub)
+    m.shortfall_limit = pyo.Param(
+        m.G, mutable=True, initialize=dict(enumerate(bounds.shortfall_limit.tolist()))
+    )
 
     m.x = pyo.Var(m.T, bounds=lambda m, t: (0.0, m.capacity[t]))
     m.s = pyo.Var(m.G, bounds=lambda m, g: (0.0, m.shortfall_limit[g]))
@@ -142,7 +143,7 @@ class PyomoRoundModel:
         m.availability.store_values(dict(enumerate(bounds.availability.tolist())))
         m.capacity.store_values(dict(enumerate(bounds.capacity.tolist())))
         m.cap_limit.store_values(dict(enumerate(bounds.caps.tolist())))
-        m.shortfall_limit.store_values(float("inf") if bounds.elastic else 0.0)
+        m.shortfall_limit.store_values(dict(enumerate(bounds.shortfall_limit.tolist())))
 
     def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> LPOutcome:
         """Solve through Pyomo's persistent HiGHS interface."""

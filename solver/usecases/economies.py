@@ -147,7 +147,8 @@ def import_io_table(
 ) -> tuple[Economy, str]:
     """The Leontief economy of an input-output table folder
     (:func:`~solver.economy.io.to_economy.economy_from_io_table`; ``primary`` default: the
-    table's first primary-input row), and a summary of the table read.
+    table's first primary-input row; ``name`` default: the folder's name, the table's
+    source staying in the description), and a summary of the table read.
 
     Raises
     ------
@@ -160,6 +161,6 @@ def import_io_table(
         primary or [next(iter(table.primary))],
         negative_demand=negative_demand,
         negative_coefficients=negative_coefficients,
-        name=name,
+        name=name or Path(path).resolve().name,
     )
     return economy, io_table_summary(table)
