@@ -212,7 +212,7 @@ def apply_options(
 
 def method_options(method: Method, n_cols: int) -> dict[str, Any]:
     """HiGHS options for ``method`` on a problem with ``n_cols`` columns."""
-    if method is Method.AUTO:
+    if method in (Method.AUTO, Method.LEONTIEF):  # HiGHS does not do LEONTIEF: AUTO
         method = Method.IPM if n_cols > AUTO_IPM_ABOVE_COLUMNS else Method.SIMPLEX
     if method is Method.CHOOSE:
         return {"solver": "choose"}
@@ -225,7 +225,7 @@ def method_options(method: Method, n_cols: int) -> dict[str, Any]:
 
 def resolved_method(method: Method, n_cols: int) -> Method:
     """The concrete method ``AUTO`` stands for on a problem of this size."""
-    if method is Method.AUTO:
+    if method in (Method.AUTO, Method.LEONTIEF):
         return Method.IPM if n_cols > AUTO_IPM_ABOVE_COLUMNS else Method.SIMPLEX
     return method
 

@@ -53,10 +53,13 @@ class SolutionStatus(StrEnum):
 
 
 class Method(StrEnum):
-    """The HiGHS LP method.
+    """The LP method.
 
-    ``AUTO`` is ours: it picks by problem size from the measurements in ``benchmarks/``.
-    ``CHOOSE`` is HiGHS's own choice.
+    ``AUTO`` is ours: it picks by problem size from the measurements in ``benchmarks/``
+    (a round LP above ``AUTO_IPM_ABOVE_COLUMNS`` columns tries ``LEONTIEF`` first).
+    ``CHOOSE`` is HiGHS's own choice. ``LEONTIEF`` is not HiGHS's: the round LP as the
+    Leontief system of its cheapest techniques (:mod:`solver.lp.leontief_path`), certified
+    by duality, else HiGHS as ``AUTO``; elsewhere it means ``AUTO``.
     """
 
     AUTO = "auto"
@@ -64,6 +67,7 @@ class Method(StrEnum):
     SIMPLEX = "simplex"
     IPM = "ipm"
     PDLP = "pdlp"
+    LEONTIEF = "leontief"
 
 
 class SolveOutcome:

@@ -1,5 +1,5 @@
 """Economies derived from an economy for one solve: councils' requests put in, techniques'
-activities limited (what a caller of the round's LP states)."""
+activities limited (what a caller of the round's LP states), or every limit lifted."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from solver.economy.model import Economy, EconomyValidationError, Problem, parse_economy
 
-__all__ = ["with_activity_limits", "with_requests"]
+__all__ = ["with_activity_limits", "with_requests", "without_limits"]
 
 
 def with_requests(economy: Economy, requests: Mapping[str, Mapping[str, float]]) -> Economy:
@@ -76,3 +76,30 @@ def with_activity_limits(economy: Economy, activities: Mapping[str, float]) -> E
     for name, level in activities.items():
         techniques[name]["capacity"] = level
     return parse_economy(data)
+
+
+def without_limits(economy: Economy) -> Economy:
+    """``economy`` with no availability, pollution cap or capacity: the plan it would have
+    if nothing were scarce but the primary inputs' social cost (by the non-substitution
+    theorem, each good's cheapest technique; :mod:`solver.lp.leontief_path`)."""
+    return economy.model_copy(
+        update={
+            "primary_inputs": [
+                p.model_copy(update={"availability": None}) for p in economy.primary_inputs
+            ],
+            "federations": [
+                f.model_copy(update={"pollution_caps": {}, "preferred_caps": {}})
+                for f in economy.federations
+            ],
+            "worker_councils": [
+                w.model_copy(
+                    update={
+                        "techniques": [
+                            t.model_copy(update={"capacity": None}) for t in w.techniques
+                        ]
+                    }
+                )
+                for w in economy.worker_councils
+            ],
+        }
+    )

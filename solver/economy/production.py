@@ -225,13 +225,46 @@ def _leontief_square(tech: TechnologyMatrices) -> sp.csc_array | None:
     return sp.csc_array(per_unit[:, order])
 
 
+def _sustainable_by_one_choice(tech: TechnologyMatrices) -> np.ndarray | None:
+    """Every produced good, where one single-output technique per good makes a productive
+    Leontief system (its inputs per unit have spectral radius below 1: then ``(I - A)^-1
+    1 > 0`` is a positive net output of every good); ``None`` where this does not decide.
+
+    The technique chosen for each good is the one using the fewest inputs per unit. This
+    settles most economies in a sparse pass, where the LP below costs as much as the round.
+    """
+    outputs = sp.csc_array(tech.outputs)
+    if outputs.shape[1] == 0 or np.any(np.diff(outputs.indptr) != 1):
+        return None  # joint production: the LP decides
+    good, amount = outputs.indices, outputs.data
+    inputs = sp.csc_array(tech.inputs)
+    per_unit = np.asarray(inputs.sum(axis=0)).ravel() / amount
+    order = np.lexsort((per_unit, good))
+    first = np.r_[True, good[order][1:] != good[order][:-1]]
+    chosen, made = order[first], good[order][first]
+    produced = np.zeros(outputs.shape[0], dtype=bool)
+    produced[made] = True
+    used = sp.csr_array(inputs[:, chosen])
+    if np.any(np.diff(used.indptr)[~produced] > 0):
+        return None  # a chosen technique needs a good nobody makes
+    if per_unit[chosen].max(initial=0.0) < 1.0 or (
+        spectral_radius(used[made, :] @ sp.diags_array(1.0 / amount[chosen])) < 1.0 - 1e-12
+    ):
+        return produced
+    return None
+
+
 def _sustainable_goods(tech: TechnologyMatrices) -> np.ndarray:
     """Boolean mask of goods that some activity vector produces with positive net output.
 
-    Solves  max sum z  s.t. (O - A) x >= z, 0 <= z <= 1, x >= 0. The union of two
+    Where one choice of techniques decides it (:func:`_sustainable_by_one_choice`), that;
+    else the LP  max sum z  s.t. (O - A) x >= z, 0 <= z <= 1, x >= 0. The union of two
     activity vectors' positive-net sets is again such a set, so the optimum marks exactly
     the largest sustainably producible set with z = 1.
     """
+    quick = _sustainable_by_one_choice(tech)
+    if quick is not None:
+        return quick
     net = tech.net_output
     n_goods, n_tech = net.shape
     lp = highs_lp(

@@ -15,9 +15,10 @@ from solver.economy.compiled import compile_economy
 from solver.economy.model import Economy
 from solver.economy.production import ProductionError, check_production
 from solver.economy.units import item_units, social_cost_unit
-from solver.highs import LPOutcome
+from solver.highs import AUTO_IPM_ABOVE_COLUMNS, LPOutcome
 from solver.lp.build import RoundBounds, RoundLP, build_round_lp
 from solver.lp.highs_model import HighsRoundModel
+from solver.lp.leontief_path import leontief_solve
 from solver.lp.results import RoundResult, assign_result
 from solver.lp.write import lp_file_format, write_round_lp
 from solver.status import Method
@@ -63,10 +64,35 @@ class RoundSolver:
         """New bounds for the next round; the built model is reused."""
         self.model.update(bounds)
 
+    def _tries_leontief(self, method: Method) -> bool:
+        if method is Method.LEONTIEF:
+            return True
+        return (
+            method is Method.AUTO
+            and self.path is ModelPath.VECTORISED
+            and self.lp.n_cols > AUTO_IPM_ABOVE_COLUMNS
+        )
+
     def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> RoundResult:
-        """Solve; when a hard (non-elastic) round is infeasible, say which requests fail."""
-        raw: LPOutcome = self.model.solve(Method(method), time_limit)
+        """Solve; when a hard (non-elastic) round is infeasible, say which requests fail.
+
+        ``LEONTIEF``, and ``AUTO`` above ``AUTO_IPM_ABOVE_COLUMNS`` columns on the vectorised
+        path, first try the Leontief system of the cheapest techniques
+        (:func:`~solver.lp.leontief_path.leontief_solve`), then HiGHS where it does not apply.
+        """
+        method = Method(method)
+        raw: LPOutcome | None = None
+        if self._tries_leontief(method):  # AUTO only where the sparse iterations settle
+            raw = leontief_solve(self.lp, lu=method is Method.LEONTIEF)
+        leontief_failed = raw is None and method is Method.LEONTIEF
+        if raw is None:
+            raw = self.model.solve(method, time_limit)
         result = assign_result(self.lp, raw, self.path.value)
+        if leontief_failed:
+            result.notes.append(
+                "not a Leontief round (joint production, a binding limit or a good without "
+                "a technique): solved by HiGHS"
+            )
         if raw.is_infeasible and not self.lp.bounds.elastic:
             elastic = HighsRoundModel(self.lp.with_bounds(replace(self.lp.bounds, elastic=True)))
             report = assign_result(
