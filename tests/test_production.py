@@ -146,3 +146,31 @@ def test_leontief_square_case_reports_the_spectral_radius() -> None:
     report = _checked(parse_economy(data))
     assert report.ok
     assert report.spectral_radius == pytest.approx(max(abs(np.linalg.eigvals(np.array(a)))))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_sparse_reachability_is_the_production_graphs(seed: int) -> None:
+    import networkx as nx
+
+    from solver.economy.production import reachable_goods
+    from solver.scenarios import synthetic_economy
+
+    data = json.loads(synthetic_economy(40, seed=seed).model_dump_json())
+    rng = np.random.default_rng(seed)
+    for k in rng.choice(len(data["goods"]), size=3, replace=False):  # cut some goods off
+        loop = data["goods"][int(k)]["id"]
+        data["worker_councils"] = [
+            w for w in data["worker_councils"]
+            if not any(loop in t["outputs"] for t in w["techniques"])
+        ]  # fmt: skip
+        data["worker_councils"].append(
+            {"id": f"loop-{loop}", "techniques": [
+                {"id": f"loop-{loop}", "outputs": {loop: 2}, "inputs": {loop: 1}}]}
+        )  # fmt: skip
+    tech = technology_matrices(parse_economy(data))
+    graph = production_graph(tech)
+    graph.add_edges_from((("source", ""), ("primary", p)) for p in tech.primary_inputs)
+    seen = nx.descendants(graph, ("source", ""))
+    expected = [("good", g) in seen for g in tech.goods]
+    assert reachable_goods(tech).tolist() == expected
+    assert not all(expected)  # the loops' goods (and what only they feed) are cut off
