@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from solver import __version__
+from solver.usecases import port, positive_count, positive_seconds, seconds
 
 from .app import (
     DEFAULT_MAX_MESSAGE_MB,
@@ -101,44 +102,6 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(args.target, token, example=args.example, councils=args.council)
 
 
-def _positive(text: str) -> int:
-    """A count of one or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"1 or more, got {value}")
-    return value
-
-
-def _port(text: str) -> int:
-    """A TCP port, 0 for any free one."""
-    value = 0 if text.strip() == "0" else _positive(text)
-    if value > 65535:
-        raise argparse.ArgumentTypeError(f"a port is 0-65535, got {value}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    """Seconds: a finite number, 0 or more."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"0 or more seconds, got {text}")
-    return value
-
-
-def _lease(text: str) -> float:
-    """A lease: more than 0 seconds."""
-    value = _seconds(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("more than 0 seconds")
-    return value
-
-
 def main(argv: list[str] | None = None) -> int:
     """``parplan-server``: parse the command line and run ``serve`` or ``demo``."""
     parser = argparse.ArgumentParser(prog="parplan-server", description=__doc__, allow_abbrev=False)
@@ -155,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         "several servers may share (password from $PGPASSWORD or ~/.pgpass)",
     )
     serve.add_argument("--host", default=DEFAULT_HOST, help="address to listen on")
-    serve.add_argument("--port", type=_port, default=DEFAULT_PORT, help="0: any free port")
+    serve.add_argument("--port", type=port, default=DEFAULT_PORT, help="0: any free port")
     serve.add_argument(
         "--target",
         default=None,
@@ -178,50 +141,50 @@ def main(argv: list[str] | None = None) -> int:
     )
     serve.add_argument(
         "--max-message-mb",
-        type=_positive,
+        type=positive_count,
         default=DEFAULT_MAX_MESSAGE_MB,
         help="largest message either way (MiB)",
     )
     serve.add_argument(
         "--max-upload-mb",
-        type=_positive,
+        type=positive_count,
         default=DEFAULT_MAX_UPLOAD_MB,
         help="largest economy streamed by UploadEconomy (MiB)",
     )
     serve.add_argument(
-        "--solve-workers", type=_positive, default=2, help="threads that solve rounds"
+        "--solve-workers", type=positive_count, default=2, help="threads that solve rounds"
     )
     serve.add_argument("--tls-cert", type=Path, help="PEM certificate (with --tls-key)")
     serve.add_argument("--tls-key", type=Path, help="PEM private key (with --tls-cert)")
-    serve.add_argument("--grace", type=_seconds, default=5.0, help="seconds to finish calls")
+    serve.add_argument("--grace", type=seconds, default=5.0, help="seconds to finish calls")
     serve.add_argument(
         "--max-health-watchers",
-        type=_positive,
+        type=positive_count,
         default=MAX_WATCHERS,
         help="most grpc.health.v1.Health/Watch streams open at once (more: RESOURCE_EXHAUSTED)",
     )
     serve.add_argument(
         "--max-pending-calls",
-        type=_positive,
+        type=positive_count,
         default=MAX_PENDING_CALLS,
         help="calls that may wait to be taken up (gRPC's own default, 1,000, cancels calls "
         "of a burst)",
     )
     serve.add_argument(
         "--max-session-watchers",
-        type=_positive,
+        type=positive_count,
         default=MAX_SESSION_WATCHERS,
         help="most WatchSession streams open at once (more: RESOURCE_EXHAUSTED)",
     )
     serve.add_argument(
         "--watch-idle-seconds",
-        type=_seconds,
+        type=seconds,
         default=WATCH_IDLE_SECONDS,
         help="a WatchSession stream waiting this long for a round ends with UNAVAILABLE (0: never)",
     )
     serve.add_argument(
         "--close-lease-seconds",
-        type=_lease,
+        type=positive_seconds,
         default=CLOSE_LEASE,
         help="how long a round's close is held before it is renewed; where this server "
         "dies mid-close, another sharing the store takes it over after this long",

@@ -90,3 +90,24 @@ def stored_state(database: Path | str) -> dict[str, list[tuple[object, ...]]]:
         listing = "SELECT name FROM sqlite_master WHERE type='table'"
     tables = [t for (t,) in read_rows(database, listing)]
     return {str(t): sorted(read_rows(database, f"SELECT * FROM {t}")) for t in tables}
+
+
+# pymrio's small two-region MRIO (its tests/test_math.py `td_small_MRIO`; known_examples.md
+# §2): flows, gross output, two stressors and their published multipliers M = (F / x) L
+SMALL_MRIO_Z = [
+    [10, 5, 1, 6, 5, 7],
+    [0, 2, 0, 0, 5, 3],
+    [10, 3, 20, 4, 2, 0],
+    [5, 0, 0, 1, 10, 9],
+    [0, 10, 1, 0, 20, 1],
+    [5, 0, 0, 1, 10, 10],
+]
+SMALL_MRIO_Y = [[14, 3], [2.5, 2.5], [13, 6], [5, 20], [10, 10], [3, 10]]
+SMALL_MRIO_X = [51, 15, 58, 50, 52, 39]
+SMALL_MRIO_F = [[20, 1, 42, 4, 20, 5], [5, 4, 11, 8, 2, 10]]
+SMALL_MRIO_M = [
+    [0.896638324101429, 1.7965474933011258, 1.1666796580507097,
+     0.3013124703668342, 1.4371886818255364, 0.7177624711634629],
+    [0.3004620527704837, 0.9052387706892087, 0.311411003349379,
+     0.23778766312079253, 0.5331560745059157, 0.6031791628984159],
+]  # fmt: skip

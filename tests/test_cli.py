@@ -394,7 +394,7 @@ def test_a_number_written_as_text_is_refused_naming_the_field(tmp_path: Path) ->
         ("--solve-workers", "0", "--solve-workers: 1 or more, got 0"),
         ("--grace", "-3", "--grace: 0 or more seconds"),
         ("--port", "70000", "--port: a port is 0-65535"),
-        ("--close-lease-seconds", "0", "--close-lease-seconds: more than 0 seconds"),
+        ("--close-lease-seconds", "0", "--close-lease-seconds: a positive number of seconds"),
         ("--max-message-mb", "x", "--max-message-mb: expected a whole number"),
     ],
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SMALL_MRIO_F, SMALL_MRIO_M, SMALL_MRIO_X, SMALL_MRIO_Y, SMALL_MRIO_Z
 from numpy.testing import assert_allclose
 
 from solver import Economy, economy_from_dataframes, solve_round
@@ -16,42 +17,17 @@ from solver.status import TerminationCondition
 SECTORS = pd.MultiIndex.from_product(
     [["reg1", "reg2"], ["s1", "s2", "s3"]], names=["region", "sector"]
 )
-# pymrio tests/test_math.py `td_small_MRIO`
-Z = pd.DataFrame(
-    [
-        [10, 5, 1, 6, 5, 7],
-        [0, 2, 0, 0, 5, 3],
-        [10, 3, 20, 4, 2, 0],
-        [5, 0, 0, 1, 10, 9],
-        [0, 10, 1, 0, 20, 1],
-        [5, 0, 0, 1, 10, 10],
-    ],
-    index=SECTORS,
-    columns=SECTORS,
-    dtype=float,
-)
+Z = pd.DataFrame(SMALL_MRIO_Z, index=SECTORS, columns=SECTORS, dtype=float)
 Y = pd.DataFrame(
-    [[14, 3], [2.5, 2.5], [13, 6], [5, 20], [10, 10], [3, 10]],
+    SMALL_MRIO_Y,
     index=SECTORS,
     columns=pd.MultiIndex.from_tuples(
         [("reg1", "final"), ("reg2", "final")], names=["region", "category"]
     ),
 )
-X = pd.Series([51, 15, 58, 50, 52, 39], index=SECTORS, dtype=float)
-F = pd.DataFrame(
-    [[20, 1, 42, 4, 20, 5], [5, 4, 11, 8, 2, 10]],
-    index=["ext_type_1", "ext_type_2"],
-    columns=SECTORS,
-    dtype=float,
-)
-M = np.array(
-    [
-        [0.896638324101429, 1.7965474933011258, 1.1666796580507097,
-         0.3013124703668342, 1.4371886818255364, 0.7177624711634629],
-        [0.3004620527704837, 0.9052387706892087, 0.311411003349379,
-         0.23778766312079253, 0.5331560745059157, 0.6031791628984159],
-    ]
-)  # fmt: skip
+X = pd.Series(SMALL_MRIO_X, index=SECTORS, dtype=float)
+F = pd.DataFrame(SMALL_MRIO_F, index=["ext_type_1", "ext_type_2"], columns=SECTORS, dtype=float)
+M = np.array(SMALL_MRIO_M)
 
 
 def _prices(economy: Economy) -> tuple[np.ndarray, np.ndarray]:

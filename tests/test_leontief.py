@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from conftest import SMALL_MRIO_F, SMALL_MRIO_M, SMALL_MRIO_X, SMALL_MRIO_Z
 from numpy.testing import assert_allclose
 
 from solver.economy.leontief import (
@@ -36,39 +37,9 @@ def test_lay_three_sector_open_model() -> None:
 
 
 def test_pymrio_small_mrio_stressor_multipliers() -> None:
-    z = np.array(
-        [
-            [10, 5, 1, 6, 5, 7],
-            [0, 2, 0, 0, 5, 3],
-            [10, 3, 20, 4, 2, 0],
-            [5, 0, 0, 1, 10, 9],
-            [0, 10, 1, 0, 20, 1],
-            [5, 0, 0, 1, 10, 10],
-        ],
-        dtype=float,
-    )
-    x = np.array([51, 15, 58, 50, 52, 39], dtype=float)
-    f = np.array([[20, 1, 42, 4, 20, 5], [5, 4, 11, 8, 2, 10]], dtype=float)
+    z, x, f = (np.array(v, dtype=float) for v in (SMALL_MRIO_Z, SMALL_MRIO_X, SMALL_MRIO_F))
     a = technical_coefficients(z, x)
-    published = [
-        [
-            0.896638324101429,
-            1.7965474933011258,
-            1.1666796580507097,
-            0.3013124703668342,
-            1.4371886818255364,
-            0.7177624711634629,
-        ],
-        [
-            0.3004620527704837,
-            0.9052387706892087,
-            0.311411003349379,
-            0.23778766312079253,
-            0.5331560745059157,
-            0.6031791628984159,
-        ],
-    ]
-    for row, expected in zip(f, published, strict=True):
+    for row, expected in zip(f, SMALL_MRIO_M, strict=True):
         assert_allclose(total_factor_content(a, row / x), expected, rtol=1e-12)
 
 

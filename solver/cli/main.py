@@ -35,33 +35,12 @@ from solver.usecases import (
     DEFAULT_PARTNERS,
     DEFAULT_TOLERANCE,
     configure_threads,
+    count,
+    positive_seconds,
     show_solver_output,
 )
 
 __all__ = ["main"]
-
-
-
-def _count(text: str) -> int:
-    """A ``--top``: 0 (all) or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"0 (all) or more, got {value}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    """A ``--time-limit``: a positive, finite number of seconds."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"a positive number of seconds, got {text}")
-    return value
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -112,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument(
         "--compare", action="store_true", help="also run tatonnement (or lp) and compare the prices"
     )
-    pl.add_argument("--top", type=_count, default=20, help="items to list (0: all)")
+    pl.add_argument("--top", type=count, default=20, help="items to list (0: all)")
     pl.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     pl.add_argument(
         "--pequod",
@@ -258,7 +237,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true", help="print everything as JSON")
     b.add_argument("--plot", type=Path, default=None, metavar="FILE.png", help="spread plot")
     b.add_argument(
-        "--top", type=_count, default=10, help="complexes to list per workplace (0: all)"
+        "--top", type=count, default=10, help="complexes to list per workplace (0: all)"
     )
     b.set_defaults(func=run_balance)
 
@@ -269,12 +248,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--path", choices=[m.value for m in ModelPath], default=ModelPath.VECTORISED.value
     )
-    s.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS")
+    s.add_argument("--time-limit", type=positive_seconds, default=None, metavar="SECONDS")
     s.add_argument(
         "--hard", action="store_true", help="requests are hard constraints (no shortfall)"
     )
     s.add_argument("--no-check", action="store_true", help="skip the production-graph checks")
-    s.add_argument("--top", type=_count, default=30, help="goods to list (0: all)")
+    s.add_argument("--top", type=count, default=30, help="goods to list (0: all)")
     s.add_argument(
         "--write-lp",
         type=Path,

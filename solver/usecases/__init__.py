@@ -22,6 +22,7 @@ from solver.planning.ledger import LedgerWriter, ledger_tables, verify_ledger
 from solver.planning.ledger_view import ledger_page
 from solver.plots import close_figure, plot_balance, plot_convergence
 from solver.strict_json import json_ready, to_json
+from solver.usecases.arguments import count, port, positive_count, positive_seconds, seconds
 from solver.usecases.economies import (
     bundled_examples,
     bundled_workplaces,
@@ -110,6 +111,7 @@ __all__ = [
     "configure_threads",
     "council_feedback",
     "council_record",
+    "count",
     "economy_file_summary",
     "economy_json_schema",
     "economy_problems",
@@ -137,12 +139,16 @@ __all__ = [
     "planning_market",
     "plot_balance",
     "plot_convergence",
+    "port",
+    "positive_count",
+    "positive_seconds",
     "rate_economy",
     "replay_round",
     "requests_anything",
     "round_evaluation",
     "round_proposals",
     "save_economy",
+    "seconds",
     "session_items",
     "session_ledger",
     "show_solver_output",
