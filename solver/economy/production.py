@@ -26,8 +26,10 @@ __all__ = [
     "ProductionReport",
     "TechnologyMatrices",
     "check_production",
+    "least_per_good",
     "production_graph",
     "reachable_goods",
+    "single_outputs",
     "stack_quantities",
     "technology_matrices",
 ]
@@ -252,6 +254,23 @@ def _leontief_square(tech: TechnologyMatrices) -> sp.csc_array | None:
     return sp.csc_array(per_unit[:, order])
 
 
+def single_outputs(outputs: sp.sparray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The good each technique (a column of ``outputs``) makes and how much of it, or
+    ``None`` where some technique makes several goods or none (joint production)."""
+    outputs = sp.csc_array(outputs)
+    if outputs.shape[1] == 0 or np.any(np.diff(outputs.indptr) != 1):
+        return None
+    return outputs.indices.astype(np.int64), outputs.data.astype(float)
+
+
+def least_per_good(good: np.ndarray, unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every good some technique makes: the technique of least ``unit`` (the first on
+    a tie), and that good; ``good[t]`` is the good technique ``t`` makes."""
+    order = np.lexsort((unit, good))  # by good, then by unit
+    first = np.r_[True, good[order][1:] != good[order][:-1]]
+    return order[first], good[order][first]
+
+
 def _sustainable_by_one_choice(tech: TechnologyMatrices) -> np.ndarray | None:
     """Every produced good, where one single-output technique per good makes a productive
     Leontief system (its inputs per unit have spectral radius below 1: then ``(I - A)^-1
@@ -260,16 +279,14 @@ def _sustainable_by_one_choice(tech: TechnologyMatrices) -> np.ndarray | None:
     The technique chosen for each good is the one using the fewest inputs per unit. This
     settles most economies in a sparse pass, where the LP below costs as much as the round.
     """
-    outputs = sp.csc_array(tech.outputs)
-    if outputs.shape[1] == 0 or np.any(np.diff(outputs.indptr) != 1):
+    made_by = single_outputs(tech.outputs)
+    if made_by is None:
         return None  # joint production: the LP decides
-    good, amount = outputs.indices, outputs.data
+    good, amount = made_by
     inputs = sp.csc_array(tech.inputs)
     per_unit = np.asarray(inputs.sum(axis=0)).ravel() / amount
-    order = np.lexsort((per_unit, good))
-    first = np.r_[True, good[order][1:] != good[order][:-1]]
-    chosen, made = order[first], good[order][first]
-    produced = np.zeros(outputs.shape[0], dtype=bool)
+    chosen, made = least_per_good(good, per_unit)
+    produced = np.zeros(tech.outputs.shape[0], dtype=bool)
     produced[made] = True
     used = sp.csr_array(inputs[:, chosen])
     if np.any(np.diff(used.indptr)[~produced] > 0):

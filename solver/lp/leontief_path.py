@@ -27,6 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from solver.economy.production import least_per_good, single_outputs
 from solver.highs import LPOutcome
 from solver.lp.build import RoundLP
 from solver.status import Method, SolutionStatus, TerminationCondition
@@ -38,21 +39,11 @@ MAX_VALUE_ROUNDS = 2000  # Bellman or Jacobi sweeps before the LU path takes ove
 TOLERANCE = 1e-9  # relative, on reduced costs, feasibility and limits
 
 
-def _single_outputs(lp: RoundLP) -> tuple[np.ndarray, np.ndarray] | None:
-    """The good each technique makes and how much, or ``None`` under joint production."""
-    outputs = sp.csc_array(lp.tech.outputs)
-    per_technique = np.diff(outputs.indptr)
-    if outputs.shape[1] == 0 or np.any(per_technique != 1):
-        return None
-    return outputs.indices.astype(np.int64), outputs.data.astype(float)
-
-
 def _first_choice(good: np.ndarray, unit: np.ndarray, n_goods: int) -> np.ndarray | None:
     """Each good's technique of least direct cost per unit (``None`` where a good has none)."""
-    order = np.lexsort((unit, good))  # by good, then by cost
-    first = np.r_[True, good[order][1:] != good[order][:-1]]
+    candidates, goods = least_per_good(good, unit)
     chosen = np.full(n_goods, -1, dtype=np.int64)
-    chosen[good[order][first]] = order[first]
+    chosen[goods] = candidates
     return None if np.any(chosen < 0) else chosen
 
 
@@ -60,9 +51,7 @@ def _cheapest(good: np.ndarray, unit: np.ndarray, chosen: np.ndarray) -> np.ndar
     """Each good's technique of least ``unit`` cost; the current one kept on ties."""
     best = chosen.copy()
     best_unit = unit[chosen]
-    order = np.lexsort((unit, good))
-    first = np.r_[True, good[order][1:] != good[order][:-1]]
-    candidates, goods = order[first], good[order][first]
+    candidates, goods = least_per_good(good, unit)
     better = unit[candidates] < best_unit[goods] - TOLERANCE * np.maximum(
         1.0, np.abs(best_unit[goods])
     )
@@ -151,7 +140,7 @@ def leontief_solve(lp: RoundLP, *, lu: bool = True) -> LPOutcome | None:
     ``lu=False`` gives up where the sparse iterations do not settle instead of factoring
     (the LU's fill-in is hard to foresee: a guess that costs little when it fails)."""
     start = time.perf_counter()
-    made = _single_outputs(lp)
+    made = single_outputs(lp.tech.outputs)
     if made is None:
         return None
     good, amount = made

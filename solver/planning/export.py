@@ -80,11 +80,7 @@ def _long(table: pd.DataFrame, value: str) -> pd.DataFrame:
     """A council x item sparse table as rows (council, item, value) of its non-zeros."""
     if table.empty:
         return pd.DataFrame({"council": [], "item": [], value: []})
-    coo = table.sparse.to_coo() if hasattr(table, "sparse") else None
-    if coo is None:  # pragma: no cover - every council table is sparse
-        stacked = table.stack()
-        stacked = stacked[stacked != 0]
-        return stacked.rename(value).reset_index()
+    coo = table.sparse.to_coo()
     return pd.DataFrame(
         {
             "council": table.index.to_numpy()[coo.row],
