@@ -88,13 +88,23 @@ def section_pequod(args: argparse.Namespace, started: str) -> str:
 
     summary = (
         "| rule | < 5 % without | < 5 % with pollutant | < 3 % without | < 3 % with pollutant "
-        "| ratio with / without (< 3 %, medians) |\n|---|---|---|---|---|---:|\n"
+        "| ratio with / without (< 3 %, medians) | s / round without; with | "
+        "a round / a newton round, without; with |\n|---|---|---|---|---|---:|---:|---:|\n"
     )
+
+    def per_round(rule: str, pollutant: bool) -> float:
+        chosen = [
+            r.per_round for r in runs if r.rule == rule and (r.economy != "pequod") == pollutant
+        ]
+        return float(np.median(chosen)) if chosen else float("nan")
+
     for rule in args.rules:
         sel = {
             p: [r for r in runs if r.rule == rule and (r.economy != "pequod") == p]
             for p in (False, True)
         }
+        secs = [per_round(rule, p) for p in (False, True)]
+        times = [secs[p] / per_round("newton", bool(p)) for p in (0, 1)]
         m3 = [
             np.median([float(r.to_3) for r in sel[p] if r.to_3 is not None] or [np.nan])
             for p in (False, True)
@@ -102,7 +112,8 @@ def section_pequod(args: argparse.Namespace, started: str) -> str:
         summary += (
             f"| {rule} | {med([r.to_5 for r in sel[False]])} | {med([r.to_5 for r in sel[True]])} "
             f"| {med([r.to_3 for r in sel[False]])} | {med([r.to_3 for r in sel[True]])} "
-            f"| {fmt(m3[1] / m3[0], '.2f')} |\n"
+            f"| {fmt(m3[1] / m3[0], '.2f')} | {secs[0]:.3f}; {secs[1]:.3f} "
+            f"| {times[0]:.1f}; {times[1]:.1f} |\n"
         )
     return (
         "## Pequod published setting\n\n"
@@ -112,8 +123,9 @@ def section_pequod(args: argparse.Namespace, started: str) -> str:
         f"pequod-plus), seeds {', '.join(map(str, args.seeds))}; max rounds "
         + ", ".join(f"{k} {v}" for k, v in args.max_rounds.items() if k in args.rules)
         + ". Published (Hahnel and Szczepanczyk): tatonnement about 41 rounds without the "
-        "pollutant, 69–96 with it. Goal for lp: with the pollutant no more than twice the "
-        "rounds without.\n\n"
+        "pollutant, 69–96 with it. Goals for lp: with the pollutant no more than twice the "
+        "rounds without; a round at most 5 times a newton round (seconds a round: medians "
+        "over seeds, proposals and board together).\n\n"
         "Medians over seeds (min–max):\n\n" + summary + "\nEvery run:\n\n" + head + body
     )
 

@@ -96,28 +96,3 @@ def test_permit_income_moves_the_model_demand() -> None:
     assert with_income[permit] < prices[permit]  # permits are cheaper at the clearing prices,
     goods = market.items_of("private", "public")
     assert np.all(with_income[goods] < without[goods])  # so incomes and demand for goods fall
-
-
-def test_supply_curves_are_the_councils_answers_to_their_own_outputs_prices() -> None:
-    # Hahnel's councils have Cobb-Douglas profit functions, so each point of a council's
-    # predicted curve is what the council itself proposes when its product's price is f p
-    market = small_pequod()
-    cd = market.cobb_douglas
-    assert cd is not None
-    rng = np.random.default_rng(2)
-    prices = rng.uniform(400.0, 900.0, market.n_items)
-    model = ProfitModel.fit(worker_columns(market, simulated_proposals(market, prices)), prices)
-    factors = np.array([0.8, 1.0, 1.25])
-    curves = model.supply_curves(prices, factors)
-    assert len(curves) == factors.size
-    product = int(cd.product[0])
-    makers = np.flatnonzero(cd.product == product)
-    for f, curve in zip(factors, curves, strict=True):
-        moved = prices.copy()
-        moved[product] *= f
-        there = worker_columns(market, simulated_proposals(market, moved))
-        assert_allclose(
-            curve.use[makers].toarray(), there.use[makers].toarray(), rtol=1e-8, atol=1e-9
-        )
-        assert_allclose(curve.cost[makers], there.cost[makers], rtol=1e-8)
-    assert_allclose(curves[1].use.toarray(), model.columns(prices).use.toarray(), rtol=1e-12)

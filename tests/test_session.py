@@ -198,8 +198,8 @@ def test_bad_session_options_are_refused() -> None:
         PlanningSession(market, "lp", prices=np.zeros(market.n_items))
     with pytest.raises(ValueError, match="column_rounds"):
         PlanningSession(market, "lp", rule_options={"column_rounds": -1})
-    with pytest.raises(ValueError, match="curve_width"):
-        PlanningSession(market, "lp", rule_options={"curve_width": 0.0})
+    with pytest.raises(ValueError, match="box"):
+        PlanningSession(market, "lp", rule_options={"box": 0.0})
     with pytest.raises(ValueError, match="damping"):
         PlanningSession(market, "lp", rule_options={"damping": 1.5})
 

@@ -79,7 +79,8 @@ def test_rule_options_pass_through_and_a_wrong_one_is_named(town: solver.Economy
         ("lp", {"grid_steps": 2.5}, r"rule_options\[grid_steps\]: .* whole number"),
         ("lp", {"model_columns": "yes"}, r"rule_options\[model_columns\]: .* true or false"),
         ("lp", {"refine": "1,2"}, r"rule_options\[refine\]: .* list of numbers"),
-        ("lp", {"box": -1.0}, r"rule_options\[box\]: the lp rule refused it"),
+        ("lp", {"box": -1.0}, r"rule_options\[box\]: must be positive, got -1.0"),
+        ("lp", {"grid_steps": 0}, r"rule_options\[grid_steps\]: the lp rule refused it"),
         ("newton", {"damping": 2.0}, r"rule_options\[damping\]: must be in \(0, 1\]"),
         ("hybrid", {"grid_ratio": "x"}, r"rule_options\[grid_ratio\]: the hybrid rule takes"),
     ):

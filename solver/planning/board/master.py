@@ -43,6 +43,7 @@ import scipy.sparse as sp
 from solver.highs import apply_options, highs_bounds, highs_lp, new_highs, run_with_fallback
 from solver.planning.board.effort_belief import EffortBelief
 from solver.planning.board.master_blocks import WorkerColumns, master_blocks
+from solver.planning.board.stabilisation import Stabilisation, stabilisation_block
 from solver.planning.market import Market
 from solver.status import Method, SolutionStatus, SolveOutcome, TerminationCondition
 
@@ -95,6 +96,10 @@ class BoardMaster:
     effort_belief
         The board's belief about linear councils' supply curves, learnt from their
         proposals (default: the market's prior, :func:`technique_steps`).
+    stabilisation
+        A reserve of every item around a centre
+        (:class:`~solver.planning.board.stabilisation.Stabilisation`), which keeps duals the
+        master is indifferent about near that centre (default: none).
     method, time_limit
         HiGHS method (``AUTO`` chooses by the number of columns) and time limit of each
         solve.
@@ -114,6 +119,7 @@ class BoardMaster:
         grid_steps: int = 40,
         item_ratio: np.ndarray | None = None,
         effort_belief: EffortBelief | None = None,
+        stabilisation: Stabilisation | None = None,
         method: Method = Method.AUTO,
         time_limit: float | None = None,
     ) -> None:
@@ -130,6 +136,8 @@ class BoardMaster:
             item_ratio=item_ratio,
             effort_belief=effort_belief,
         )
+        if stabilisation is not None:
+            blocks.append(stabilisation_block(stabilisation, layout))
         n, n_units, n_rows = layout.n_items, layout.n_units, layout.n_rows
         self.n_items, self.n_units = n, n_units
         self.prices = np.asarray(prices, dtype=float)
@@ -164,33 +172,35 @@ class BoardMaster:
         self.seconds = 0.0  # HiGHS time over every solve so far
 
     def add_workers(self, columns: WorkerColumns) -> None:
-        """Add one column per worker council (``columns`` in council order) to the LP."""
-        use = columns.use
-        if use.shape != (self.n_units, self.n_items):
-            expected = (self.n_units, self.n_items)
-            raise ValueError(f"columns: expected shape {expected}, got {use.shape}")
+        """Add worker columns to the LP, each in its council's (or group's) convexity row."""
+        use, k = columns.use, columns.use.shape[0]
+        if use.shape[1] != self.n_items or columns.units != self.n_units:
+            raise ValueError(
+                f"columns: expected {self.n_items} items and {self.n_units} convexity rows, "
+                f"got {use.shape[1]} and {columns.units}"
+            )
         block = sp.vstack(
             [
                 use.T,
-                sp.eye_array(self.n_units, format="csr"),
-                sp.csr_array((self.n_rows - self.n_items - self.n_units, self.n_units)),
+                columns.convexity(),
+                sp.csr_array((self.n_rows - self.n_items - self.n_units, k)),
             ],
             format="csc",
         )
         block.sum_duplicates()
         self._highs.addCols(
-            self.n_units,
+            k,
             np.asarray(columns.cost, dtype=float),
-            np.zeros(self.n_units),
-            highs_bounds(np.full(self.n_units, np.inf)),
+            np.zeros(k),
+            highs_bounds(np.full(k, np.inf)),
             int(block.nnz),
             block.indptr[:-1].astype(np.int32),
             block.indices.astype(np.int32),
             block.data.astype(float),
         )
-        self.n_cols += self.n_units
-        self._added = np.r_[self._added, np.ones(self.n_units, dtype=bool)]
-        self._idle = np.r_[self._idle, np.zeros(self.n_units, dtype=np.int64)]
+        self.n_cols += k
+        self._added = np.r_[self._added, np.ones(k, dtype=bool)]
+        self._idle = np.r_[self._idle, np.zeros(k, dtype=np.int64)]
 
     def drop_unused_workers(self, after: int = 3) -> int:
         """Remove the columns :meth:`add_workers` added that the last ``after`` optimal
@@ -241,6 +251,12 @@ class BoardMaster:
             n_rows=self.n_rows,
             n_cols=self.n_cols,
         )
+
+    @property
+    def objective(self) -> float:
+        """The master's objective after the last solve: effort and social cost of the plan
+        less the value of the demand steps taken (HiGHS minimises it)."""
+        return float(self._highs.getInfo().objective_function_value)
 
     council_values: np.ndarray
     """Dual of each worker council's convexity row after an optimal solve: the best profit

@@ -42,14 +42,39 @@ class WorkerColumns:
     Attributes
     ----------
     use
-        ``(U, n_items)`` CSR: each unit's use of every item (inputs minus outputs).
+        ``(U, n_items)`` CSR: each column's use of every item (inputs minus outputs).
     cost
         ``(U,)`` what each proposal costs beyond the items it uses: the effort its council
         states, plus a technique's fixed unit cost (pollutants valued at their damage per unit).
+    unit
+        ``(U,)`` the convexity row (council, or group of councils) of each column; ``None``:
+        column ``i`` is council ``i``'s, one column per council.
+    n_units
+        Number of convexity rows where ``unit`` is given.
     """
 
     use: sp.csr_array
     cost: np.ndarray
+    unit: np.ndarray | None = None
+    n_units: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.unit is None) != (self.n_units is None):
+            raise ValueError("unit and n_units: give both or neither")
+        if self.unit is not None and self.unit.shape != (self.use.shape[0],):
+            raise ValueError(f"unit: expected {self.use.shape[0]} entries, got {self.unit.shape}")
+
+    @property
+    def units(self) -> int:
+        """Number of convexity rows the columns belong to."""
+        return self.use.shape[0] if self.n_units is None else self.n_units
+
+    def convexity(self) -> sp.csr_array:
+        """``(units, U)``: 1 where a column belongs to a convexity row."""
+        k = self.use.shape[0]
+        if self.unit is None:
+            return sp.eye_array(k, format="csr")
+        return sp.csr_array((np.ones(k), (self.unit, np.arange(k))), shape=(self.units, k))
 
 
 def worker_columns(market: Market, proposals: Proposals) -> WorkerColumns:
@@ -265,7 +290,7 @@ def worker_proposal_block(history: list[WorkerColumns], layout: MasterLayout) ->
     """Every Cobb-Douglas worker proposal so far: its use of the items, and 1 in its
     council's convexity row."""
     use = sp.vstack([h.use for h in history], format="csr")
-    convexity = sp.hstack([sp.eye_array(layout.n_units, format="csr")] * len(history))
+    convexity = sp.hstack([h.convexity() for h in history])
     columns = sp.vstack(
         [use.T, convexity, sp.csr_array((layout.n_links, use.shape[0]))], format="csc"
     )
@@ -347,8 +372,8 @@ def master_blocks(
     """One round's master LP as its rows and a list of column blocks (see
     :class:`~solver.planning.board.master.BoardMaster`), and the floor of every link row
     (activity a slow council keeps whatever the prices)."""
-    n_units = (  # a convexity row per Cobb-Douglas council, to which columns can be added
-        history[0].use.shape[0]
+    n_units = (  # a convexity row per Cobb-Douglas council (or group), for added columns
+        history[0].units
         if history
         else (market.cobb_douglas.n if market.cobb_douglas is not None else 0)
     )

@@ -9,9 +9,9 @@ each council's proposal with those elasticities (a constant-elasticity profit fu
 :func:`model_clearing_prices` finds the prices that clear this model together with
 constant-elasticity final demand and permit supply, by Newton's method on the model's dual
 function. Only what a board sees enters: proposals, stated effort costs, fixed supplies.
-The ``newton`` rule publishes those prices; the ``lp`` rule seeds its master LP with the
-model's predicted proposals around them and generates more columns from the model
-(:meth:`ProfitModel.columns`, :meth:`ProfitModel.supply_curves`).
+The ``newton`` rule publishes those prices; the ``lp`` rule centres its master LP on them
+with the model's predicted proposals there and generates more columns from the model
+(:meth:`ProfitModel.columns`).
 """
 
 from __future__ import annotations
@@ -96,29 +96,6 @@ class ProfitModel:
         supply = sp.csr_array(sp.diags_array(pi) @ self.theta @ sp.diags_array(1.0 / prices))
         cost = np.asarray(supply.multiply(prices[None, :]).sum(axis=1)).ravel() - pi
         return WorkerColumns(use=sp.csr_array(-supply), cost=cost)
-
-    def supply_curves(self, prices: np.ndarray, factors: np.ndarray) -> list[WorkerColumns]:
-        """Each council's predicted proposal with the prices of its own outputs times each
-        factor (the rest at ``prices``): points on its supply curve, as LP columns.
-
-        With the other prices held, a council's profit scales by ``f ** theta_out``
-        (``theta_out`` the elasticities of its outputs), and each item's net supply is
-        ``theta pi / p`` at that item's price. One set of columns per factor.
-        """
-        base = self.profits(prices)
-        theta = self.theta.tocoo()
-        output = theta.data > 0
-        rows, cols = theta.row, theta.col
-        own = np.bincount(rows[output], theta.data[output], minlength=base.size)
-        curves = []
-        for f in np.asarray(factors, dtype=float):
-            pi = base * f**own
-            price = prices[cols] * np.where(output, f, 1.0)
-            supply = theta.data * pi[rows] / price
-            cost = np.bincount(rows, supply * price, minlength=base.size) - pi
-            use = sp.csr_array((-supply, (rows, cols)), shape=theta.shape)
-            curves.append(WorkerColumns(use=use, cost=cost))
-        return curves
 
 
 def permit_sellers_spending(
