@@ -97,3 +97,25 @@ def test_items_without_volume_or_price_get_no_reserve() -> None:
             2 * np.exp(STABILITY_WIDTH),
         ],
     )
+
+
+def test_the_outer_box_keeps_every_dual_within_the_trust_region() -> None:
+    # bread is priced 1 by its marginal demand step; a trust region of [1.5, 3] makes the
+    # board buy whatever bread is left at 1.5, so the dual is the region's edge
+    blocks = [worker(), bread_demand([4.0, 1.0], [3.0, 3.0])]
+    centre = np.array([0.1, 2.0])
+    low, high = np.array([0.05, 1.5]), np.array([0.2, 3.0])
+    reserve = Stabilisation(centre=centre, volume=np.array([10.0, 6.0]), bounds=(low, high))
+    prices, values = solve([*blocks, stabilisation_block(reserve, LAYOUT)])
+    assert prices[1] == pytest.approx(1.5, rel=1e-9)
+    assert np.all(prices[:2] >= low * (1 - 1e-9)) and np.all(prices[:2] <= high * (1 + 1e-9))
+    # columns: worker, 2 demand steps, inner reserve (buy labour, bread; sell both), outer
+    # reserve (the same): the 2 loaves the cheap step would eat go to the board instead
+    assert values[2] == pytest.approx(0.0, abs=1e-9)
+    assert values[4] + values[8] == pytest.approx(2.0, rel=1e-9)
+    # within the region the outer reserve is idle: the second bread step is not eaten
+    inside = Stabilisation(
+        centre=centre, volume=np.array([10.0, 6.0]), bounds=(np.array([0.0, 0.5]), high)
+    )
+    prices, _ = solve([*blocks, stabilisation_block(inside, LAYOUT)])
+    assert prices[1] == pytest.approx(1.0, rel=1e-9)

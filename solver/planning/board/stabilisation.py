@@ -10,6 +10,14 @@ price times ``exp(width)`` and buy a little at the centre price over it. A dual 
 that box makes one of them worth its whole quantity, so where the master is indifferent
 the duals stay within the box, and where it is not, the reserve's small quantity (a
 ``share`` of the item's volume) hardly moves the plan.
+
+An outer box, the round's trust region, may be added as unlimited reserves at its edges
+(du Merle's second level, with an infinite quantity: the boxstep method of Marsten, Hogan
+and Blankenship, 1975). No dual can then leave the trust region, so column generation
+prices the councils at the duals the master actually has. Clipping the duals after the
+solve instead priced them elsewhere than the master stood, and generation chased the
+difference: 9 passes and 16 s in the first round of a 1,000-good Pequod economy, against
+6 passes and 6.8 s with the outer box.
 """
 
 from __future__ import annotations
@@ -43,18 +51,22 @@ class Stabilisation:
         ``(n_items,)`` each item's volume (supply and demand); items with none get no reserve.
     width, share
         :data:`STABILITY_WIDTH` and :data:`STABILITY_SHARE` unless given.
+    bounds
+        ``(low, high)`` prices of the outer box (the trust region), or ``None`` for none.
     """
 
     centre: np.ndarray
     volume: np.ndarray
     width: float = STABILITY_WIDTH
     share: float = STABILITY_SHARE
+    bounds: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def stabilisation_block(stabilisation: Stabilisation, layout: MasterLayout) -> MasterBlock:
     """The reserve's columns: for each item with volume, the board buys up to ``share``
     of it at ``centre exp(-width)`` (+1 in its balance row, valued there) and sells as
-    much at ``centre exp(width)`` (-1, at that cost)."""
+    much at ``centre exp(width)`` (-1, at that cost); with ``bounds``, it also buys any
+    amount at ``low`` and sells any amount at ``high``."""
     items = np.flatnonzero((stabilisation.volume > 0) & (stabilisation.centre > 0))
     k = items.size
     quantity = stabilisation.share * stabilisation.volume[items]
@@ -64,4 +76,13 @@ def stabilisation_block(stabilisation: Stabilisation, layout: MasterLayout) -> M
         (np.r_[np.ones(k), -np.ones(k)], (rows, np.arange(2 * k))), shape=(layout.n_rows, 2 * k)
     )
     cost = np.r_[-price * np.exp(-stabilisation.width), price * np.exp(stabilisation.width)]
-    return MasterBlock("stabilisation", columns, cost, np.r_[quantity, quantity])
+    upper = np.r_[quantity, quantity]
+    if stabilisation.bounds is not None:
+        low, high = stabilisation.bounds[0][items], stabilisation.bounds[1][items]
+        outer = sp.csc_array(
+            (np.r_[np.ones(k), -np.ones(k)], (rows, np.arange(2 * k))), shape=(layout.n_rows, 2 * k)
+        )
+        columns = sp.hstack([columns, outer], format="csc")
+        cost = np.r_[cost, -low, high]
+        upper = np.r_[upper, np.full(2 * k, np.inf)]
+    return MasterBlock("stabilisation", columns, cost, upper)

@@ -25,7 +25,7 @@ from solver.planning.market import Market, Proposals
 from solver.planning.rules.base import RuleStep, next_box, trust_region
 from solver.planning.rules.lp_memory import BoardMemory, RoundStrategy
 
-__all__ = ["ModelColumns", "ModelTarget"]
+__all__ = ["PRICE_PRECISION_PER_EXCESS", "ModelColumns", "ModelTarget", "column_tolerance"]
 
 
 @dataclass(frozen=True)
@@ -157,11 +157,14 @@ class ModelColumns(RoundStrategy):
             grid_ratio=float(ratios.max()),
             grid_steps=self.grid_steps,
             item_ratio=ratios,
-            stabilisation=Stabilisation(centre=seed, volume=volume),
+            stabilisation=Stabilisation(
+                centre=seed, volume=volume, bounds=(seed * np.exp(-window), seed * np.exp(window))
+            ),
             method=self.memory.method,
             time_limit=self.memory.time_limit,
         )
         ratio = float(np.exp(self._box))
+        gap = column_tolerance(self.column_gap, self._last_excess or 0.0)
         for passes in range(self.column_rounds + 1):
             if (
                 self.memory.time_limit is not None
@@ -177,13 +180,32 @@ class ModelColumns(RoundStrategy):
             values = master.council_values
             best = groups.model_columns(model, duals)
             gain = groups.gain(best, duals, values)
-            if passes == self.column_rounds or gain <= self.column_gap * np.abs(values).sum():
+            if passes == self.column_rounds or gain <= gap * np.abs(values).sum():
                 break
             master.drop_unused_workers()
             master.add_workers(best)
         damping = 1.0 if self.damping is None else self.damping
         new = (1.0 - damping) * prices + damping * duals
         return RuleStep(prices=new, lp=_total(result, master))
+
+
+PRICE_PRECISION_PER_EXCESS = 0.1
+"""Relative precision of a round's prices per unit of its largest excess (see
+:func:`column_tolerance`)."""
+
+
+def column_tolerance(column_gap: float, excess: float) -> float:
+    """Relative gain at which a round's column generation stops: ``column_gap``, or
+    ``(0.1 excess)^2`` where that is larger.
+
+    Prices need be no more precise than the round's excess warrants: a round at 200 %
+    excess is followed by proposals that refit the model anyway. The master's gap grows
+    with the square of the duals' error (the dual function is smooth at its minimum), so a
+    relative precision of a tenth of the excess is a gap of its square. Measured on a
+    1,000-good Pequod economy: the first round (excess 2.0) stopped after 4 passes instead
+    of 6, with the same rounds to convergence; near convergence ``column_gap`` rules.
+    """
+    return max(column_gap, (PRICE_PRECISION_PER_EXCESS * excess) ** 2)
 
 
 def _total(result: MasterLPResult, master: BoardMaster) -> MasterLPResult:

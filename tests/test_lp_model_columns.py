@@ -1,0 +1,39 @@
+"""The lp rule's rounds with model columns: when column generation stops, and what a round
+publishes on a small Pequod economy."""
+
+from __future__ import annotations
+
+import pytest
+
+from solver.planning.result import PlanStatus
+from solver.planning.rules.lp_model_columns import column_tolerance
+from solver.planning.session import PlanningSession
+from solver.scenarios.pequod import pequod_economy, pequod_market
+
+
+def test_column_generation_stops_at_a_gap_in_proportion_to_the_squared_excess() -> None:
+    # a tenth of the excess as the prices' relative precision: a gap of its square
+    assert column_tolerance(1e-6, 2.0) == pytest.approx(0.04)
+    assert column_tolerance(1e-6, 0.05) == pytest.approx(2.5e-5)
+    # near convergence the configured gap rules
+    assert column_tolerance(1e-6, 0.005) == 1e-6
+    assert column_tolerance(1e-6, 0.0) == 1e-6
+
+
+@pytest.mark.parametrize("group_councils", [True, False])
+def test_a_small_pequod_economy_converges_with_groups_or_a_row_per_council(
+    group_councils: bool,
+) -> None:
+    # the published setting's structure at 1/30 the size: the model is exact for its
+    # Cobb-Douglas councils, so the lp rule needs the rounds newton needs
+    market = pequod_market(pequod_economy(n_workers=120, n_consumers=120, goods_per_category=4))
+    rounds = {}
+    for rule, options in (("newton", {}), ("lp", {"group_councils": group_councils})):
+        session = PlanningSession(market, rule, tolerance=0.03, max_rounds=20, rule_options=options)
+        while session.status is PlanStatus.RUNNING:
+            record = session.close_round(session.simulated_proposals())
+            if rule == "lp":
+                assert record.lp_status == "optimal"
+        assert session.status is PlanStatus.CONVERGED
+        rounds[rule] = len(session.result().rounds)
+    assert rounds["lp"] <= rounds["newton"] + 1
