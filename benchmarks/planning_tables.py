@@ -291,8 +291,9 @@ def section_huge(args: argparse.Namespace, started: str) -> str:
         + f"Pequod economy: {gpc:,} goods per category ({market.n_items:,} items), {nw:,} worker "
         f"+ {nc:,} consumer councils weighing {cg} goods each, seed {args.seed}, drawn by "
         f"`pequod_economy` in {gen:.2f} s. One round of each rule from the initial prices "
-        "(for the lp rule a master LP seeded with 6 columns per worker council, then column "
-        "generation). Goal: under 30 s on 2 cores. "
+        "(for the lp rule a master LP with a convexity row per product's worker councils, "
+        "centred on the model's clearing prices, then column generation). Goal: under 30 s "
+        "on 2 cores. "
         f"Peak resident memory of the process: {peak_rss_gib():.2f} GiB.\n\n"
         + timed_rounds_table(runs)
     )
