@@ -30,6 +30,7 @@ from solver.usecases import (
     pequod_market,
     plan,
     plot_convergence,
+    prices_in,
     to_json,
 )
 
@@ -111,8 +112,7 @@ def print_plan(result: PlanResult, top: int) -> None:
     )
     print(f"max excess   {last.max_excess:.4g} ({last.worst_item})")
     if result.market.price_unit:
-        head, _, rest = result.market.price_unit.partition(";")
-        print(f"prices       in {head} per unit of each item{';' + rest if rest else ''}")
+        print(f"prices       {prices_in(result.market.price_unit, 'item')}")
     word = result.last_word
     if word is not None:
         rejected = f"; rejected by {', '.join(word.rejected[:5])}" if word.rejected else ""

@@ -13,7 +13,14 @@ from solver.economy.model import Economy
 from solver.lp.results import RoundResult
 from solver.lp.solve import ModelPath
 from solver.status import Method, SolutionStatus
-from solver.usecases import check_economy, requests_anything, solve_round, to_json
+from solver.usecases import (
+    check_economy,
+    numeraire,
+    prices_in,
+    requests_anything,
+    solve_round,
+    to_json,
+)
 
 __all__ = ["print_result", "run_check", "run_solve"]
 
@@ -26,11 +33,10 @@ def print_result(eco: Economy, result: RoundResult, top: int) -> None:
     print(f"termination  {result.termination.value}")
     print(f"solution     {result.solution.value}")
     print(f"method       {result.method.value} ({result.path} path), {result.solve_seconds:.3f} s")
-    head, _, rest = result.price_unit.partition(";")
     if result.objective is not None:
-        print(f"social cost  {result.objective:.10g} {head}".rstrip())
+        print(f"social cost  {result.objective:.10g} {numeraire(result.price_unit)}".rstrip())
     if result.price_unit:
-        print(f"prices       in {head} per unit of each good{';' + rest if rest else ''}")
+        print(f"prices       {prices_in(result.price_unit, 'good')}")
     for note in result.notes:
         print(f"note         {note}")
     short = result.shortfalls()

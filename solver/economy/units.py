@@ -12,7 +12,14 @@ from __future__ import annotations
 from solver.economy.budgets import consumption_budget
 from solver.economy.model import Economy, PrimaryInputKind
 
-__all__ = ["budget_unit", "item_units", "per_unit", "social_cost_unit"]
+__all__ = [
+    "budget_unit",
+    "item_units",
+    "numeraire",
+    "per_unit",
+    "prices_in",
+    "social_cost_unit",
+]
 
 
 def _amount(unit: str, what: str) -> str:
@@ -52,18 +59,29 @@ def budget_unit(economy: Economy) -> str:
     units = {p.unit for p in labour}
     if labour and len(units) == 1:
         return (
-            f"{_amount(units.pop(), 'labour')}; consumer incomes add up to the {total:g} "
-            "available"
+            f"{_amount(units.pop(), 'labour')}; consumer incomes add up to the {total:g} available"
         )
     if labour:
         return f"budget units; consumer incomes add up to the labour available, {total:g}"
     return f"budget units; consumer incomes add up to one per member, {total:g}"
 
 
+def numeraire(price_unit: str) -> str:
+    """``"labour (h); consumer incomes ..."`` -> ``"labour (h)"``: what one price unit is."""
+    return price_unit.partition(";")[0]
+
+
 def per_unit(price_unit: str, item_unit: str) -> str:
     """``"labour (h); ..."`` and ``"loaf"`` -> ``"labour (h) per loaf"``."""
-    head = price_unit.split(";")[0]
+    head = numeraire(price_unit)
     return f"{head} per {item_unit}" if item_unit else f"{head} per unit"
+
+
+def prices_in(price_unit: str, what: str) -> str:
+    """``"labour (h); incomes add up to 1000"`` and ``"item"`` -> ``"in labour (h) per unit
+    of each item; incomes add up to 1000"``: a session's or a round's price unit in words."""
+    head, _, rest = price_unit.partition(";")
+    return f"in {head} per unit of each {what}" + (f";{rest}" if rest else "")
 
 
 def item_units(economy: Economy) -> dict[str, str]:

@@ -18,6 +18,7 @@ same steps; the service adds only translation and persistence.
 True
 """
 
+from solver.economy.units import numeraire, prices_in
 from solver.planning.ledger import LedgerWriter, ledger_tables, verify_ledger
 from solver.planning.ledger_view import ledger_page
 from solver.plots import close_figure, plot_balance, plot_convergence
@@ -131,6 +132,7 @@ __all__ = [
     "new_session",
     "next_year",
     "next_year_economy",
+    "numeraire",
     "parse_economy",
     "parse_society",
     "pequod_economy",
@@ -142,6 +144,7 @@ __all__ = [
     "port",
     "positive_count",
     "positive_seconds",
+    "prices_in",
     "rate_economy",
     "replay_round",
     "requests_anything",

@@ -39,6 +39,8 @@ class CouncilGroups:
         ``(W,)`` group of each council.
     n_groups
         Number of groups.
+    summing
+        ``(n_groups, W)``: 1 where a council is in a group.
     held_use, held_cost
         ``(n_groups, n_items)`` and ``(n_groups,)``: the summed proposals of each group's
         councils that the model holds at their word (no positive profit to extrapolate),
@@ -47,6 +49,7 @@ class CouncilGroups:
 
     group: np.ndarray
     n_groups: int
+    summing: sp.csr_array
     held_use: sp.csr_array
     held_cost: np.ndarray
 
@@ -69,25 +72,21 @@ class CouncilGroups:
         else:
             group = np.arange(cd.n)
         n_groups = int(group.max(initial=-1)) + 1
-        held = (model.profit <= 0.0).astype(float)
-        summing = sp.csr_array((held, (group, np.arange(cd.n))), shape=(n_groups, cd.n))
+        summing = sp.csr_array((np.ones(cd.n), (group, np.arange(cd.n))), shape=(n_groups, cd.n))
+        held = sp.diags_array((model.profit <= 0.0).astype(float))
         return cls(
             group=group,
             n_groups=n_groups,
-            held_use=sp.csr_array(summing @ proposals.use),
-            held_cost=summing @ proposals.cost,
+            summing=summing,
+            held_use=sp.csr_array(summing @ held @ proposals.use),
+            held_cost=summing @ held @ proposals.cost,
         )
-
-    def _summing(self) -> sp.csr_array:
-        w = self.group.size
-        return sp.csr_array((np.ones(w), (self.group, np.arange(w))), shape=(self.n_groups, w))
 
     def summed(self, columns: WorkerColumns) -> WorkerColumns:
         """One column per group: the sum of its councils' columns (one per council)."""
-        summing = self._summing()
         return WorkerColumns(
-            use=sp.csr_array(summing @ columns.use),
-            cost=summing @ columns.cost,
+            use=sp.csr_array(self.summing @ columns.use),
+            cost=self.summing @ columns.cost,
             unit=np.arange(self.n_groups),
             n_units=self.n_groups,
         )

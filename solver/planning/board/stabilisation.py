@@ -71,18 +71,16 @@ def stabilisation_block(stabilisation: Stabilisation, layout: MasterLayout) -> M
     k = items.size
     quantity = stabilisation.share * stabilisation.volume[items]
     price = stabilisation.centre[items]
-    rows = np.r_[items, items]
-    columns = sp.csc_array(
-        (np.r_[np.ones(k), -np.ones(k)], (rows, np.arange(2 * k))), shape=(layout.n_rows, 2 * k)
+    buy_sell = sp.csc_array(  # +1 (the board buys) then -1 (it sells) in each item's row
+        (np.r_[np.ones(k), -np.ones(k)], (np.r_[items, items], np.arange(2 * k))),
+        shape=(layout.n_rows, 2 * k),
     )
+    columns = buy_sell
     cost = np.r_[-price * np.exp(-stabilisation.width), price * np.exp(stabilisation.width)]
     upper = np.r_[quantity, quantity]
     if stabilisation.bounds is not None:
         low, high = stabilisation.bounds[0][items], stabilisation.bounds[1][items]
-        outer = sp.csc_array(
-            (np.r_[np.ones(k), -np.ones(k)], (rows, np.arange(2 * k))), shape=(layout.n_rows, 2 * k)
-        )
-        columns = sp.hstack([columns, outer], format="csc")
+        columns = sp.hstack([buy_sell, buy_sell], format="csc")
         cost = np.r_[cost, -low, high]
         upper = np.r_[upper, np.full(2 * k, np.inf)]
     return MasterBlock("stabilisation", columns, cost, upper)
