@@ -3,6 +3,8 @@ one good and no limit binds, certified by duality; HiGHS wherever that does not 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -10,11 +12,20 @@ from numpy.testing import assert_allclose
 from solver import load_example, solve_round
 from solver.economy.compiled import compile_economy
 from solver.economy.edits import without_limits
-from solver.economy.production import _sustainable_by_one_choice, _sustainable_goods
+from solver.economy.io import economy_from_io_table, read_io_table
+from solver.economy.model import Economy
+from solver.economy.production import (
+    _sustainable_by_one_choice,
+    _sustainable_by_square,
+    _sustainable_goods,
+    single_outputs,
+)
 from solver.lp.build import build_round_lp
 from solver.lp.leontief_path import leontief_solve
 from solver.scenarios import synthetic_economy
 from solver.status import Method, TerminationCondition
+
+DATA = Path(__file__).parent / "data"
 
 
 def test_a_table_gives_its_published_multipliers() -> None:
@@ -41,10 +52,52 @@ def test_technique_choice_matches_highs(n_goods: int, seed: int) -> None:
     assert np.count_nonzero(fast.activity) == n_goods
 
 
-def test_auto_takes_the_leontief_path_on_large_rounds_only() -> None:
+def test_auto_takes_the_leontief_path_on_large_or_square_rounds() -> None:
     large = without_limits(synthetic_economy(2000, seed=3))  # 6,000 columns
     assert solve_round(large).method is Method.LEONTIEF
-    assert solve_round(load_example("germany-1995")).method is Method.SIMPLEX
+    # one technique per good (an input-output table): one sparse solve at any size
+    assert solve_round(load_example("germany-1995")).method is Method.LEONTIEF
+    # a small round with a choice of techniques: HiGHS's simplex
+    small = without_limits(synthetic_economy(60, seed=3))
+    assert solve_round(small).method is Method.SIMPLEX
+
+
+def _bea_economy() -> Economy:
+    table = read_io_table(DATA / "bea_2007_detail_389", "bea-2007")
+    return economy_from_io_table(table, "compensation")
+
+
+def test_a_table_with_byproducts_is_one_square_solve() -> None:
+    economy = _bea_economy()  # 387 sectors, negative coefficients made byproducts
+    tech = compile_economy(economy).tech
+    assert single_outputs(tech.outputs) is None  # joint production
+    fast = solve_round(economy)  # AUTO
+    slow = solve_round(economy, method=Method.SIMPLEX)
+    assert fast.method is Method.LEONTIEF and slow.method is Method.SIMPLEX
+    # to HiGHS's tolerances (1e-7 on feasibility and reduced costs); the exact answer is
+    # the Leontief one: v (I - A) = l, byproducts credited
+    assert fast.objective == pytest.approx(slow.objective, rel=1e-8)
+    assert_allclose(fast.price, slow.price, rtol=1e-6)
+    assert_allclose(fast.activity, slow.activity, rtol=1e-6)
+    net = tech.net_output.toarray()
+    labour = tech.primary_use.toarray()[0]
+    assert_allclose(fast.price @ net, labour, rtol=1e-9, atol=1e-12)
+    # the square check decides sustainability without the LP, and agrees with it
+    quick = _sustainable_by_square(tech)
+    assert quick is not None and quick.all()
+
+
+def test_a_square_round_that_is_not_productive_is_left_to_highs() -> None:
+    economy = _bea_economy()
+    first = economy.worker_councils[0]
+    technique = first.techniques[0]
+    # the first sector now uses twice its own output: no positive net output of it
+    greedy = technique.model_copy(update={"inputs": {**technique.inputs, technique.id: 2.0}})
+    councils = [first.model_copy(update={"techniques": [greedy]}), *economy.worker_councils[1:]]
+    economy = economy.model_copy(update={"worker_councils": councils})
+    tech = compile_economy(economy).tech
+    assert _sustainable_by_square(tech) is None
+    assert leontief_solve(build_round_lp(compile_economy(economy))) is None
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,13 @@ its goods sustainably (a productive input-coefficient matrix)?
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+import scipy.sparse.linalg as spla
 from scipy.sparse.csgraph import breadth_first_order
 
 from solver.economy.leontief import spectral_radius
@@ -298,6 +300,30 @@ def _sustainable_by_one_choice(tech: TechnologyMatrices) -> np.ndarray | None:
     return None
 
 
+SQUARE_LU_GOODS = 5_000
+"""Above this many goods the square check is left to the LP: a sparse LU's fill-in is hard
+to foresee, and at worst dense (200 MB at 5,000 goods)."""
+
+
+def _sustainable_by_square(tech: TechnologyMatrices) -> np.ndarray | None:
+    """Every good, where there are as many techniques as goods and the square ``(O - A) x =
+    1`` has a solution ``x >= 0`` (joint production allowed: an input-output table with
+    byproducts); ``None`` where this does not decide."""
+    net = sp.csc_array(tech.net_output)
+    n_goods, n_tech = net.shape
+    if n_goods != n_tech or n_goods == 0 or n_goods > SQUARE_LU_GOODS:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", spla.MatrixRankWarning)
+        try:
+            x = spla.splu(sp.csc_matrix(net)).solve(np.ones(n_goods))
+        except (RuntimeError, spla.MatrixRankWarning):
+            return None
+    if not np.all(np.isfinite(x)) or np.any(x < 0.0):
+        return None
+    return np.ones(n_goods, dtype=bool)
+
+
 def _sustainable_goods(tech: TechnologyMatrices) -> np.ndarray:
     """Boolean mask of goods that some activity vector produces with positive net output.
 
@@ -307,6 +333,8 @@ def _sustainable_goods(tech: TechnologyMatrices) -> np.ndarray:
     the largest sustainably producible set with z = 1.
     """
     quick = _sustainable_by_one_choice(tech)
+    if quick is None:
+        quick = _sustainable_by_square(tech)
     if quick is not None:
         return quick
     net = tech.net_output

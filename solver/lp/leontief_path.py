@@ -16,6 +16,11 @@ round LP, with the rows' and columns' duals in HiGHS's signs, and
 :func:`~solver.lp.results.assign_result` labels it like any other. Anywhere else (joint
 production, a binding limit, a good no technique makes) :func:`leontief_solve` answers
 ``None`` and the caller solves the LP with HiGHS.
+
+Joint production is taken where the round is square: as many techniques as goods, each
+technique's largest output a different good, as an input-output table whose negative
+coefficients became byproducts. Its prices and activities solve ``v (O - A) = c`` and
+``(O - A) x = y`` (Jacobi sweeps, else sparse LU), and the same certificate decides.
 """
 
 from __future__ import annotations
@@ -118,19 +123,46 @@ def _policy_iteration(
 
 def _activities(square: sp.csc_array, required: np.ndarray, lu: bool) -> np.ndarray | None:
     """``x`` with ``square x = required``: Jacobi sweeps (the square is a productive
-    Leontief matrix), else (where ``lu``) sparse LU."""
+    Leontief matrix: the inputs off its diagonal, byproducts among them, shrink what they
+    carry), else (where ``lu``) sparse LU."""
     diagonal = square.diagonal()
     if np.all(diagonal > 0):
-        off = sp.csr_array(sp.diags_array(diagonal) - square)  # the inputs, >= 0 off the diagonal
+        off = sp.csr_array(sp.diags_array(diagonal) - square)  # inputs less byproducts
         x = required / diagonal
         for _ in range(MAX_VALUE_ROUNDS):
             new = (required + off @ x) / diagonal
+            if not np.all(np.isfinite(new)):
+                break
             step = float(np.abs(new - x).max())
             x = new
             if step <= 1e-14 * max(1.0, float(np.abs(x).max())):
                 return x
     factor = _factor(square) if lu else None
     return None if factor is None else factor.solve(required)
+
+
+def _paired(outputs: sp.sparray, n_goods: int) -> np.ndarray | None:
+    """For a round with as many techniques as goods where each technique's largest output
+    is a different good (an input-output table's sectors, byproducts and all): the
+    technique of each good; ``None`` otherwise."""
+    outputs = sp.csc_array(outputs)
+    if outputs.shape[1] != n_goods or np.any(np.diff(outputs.indptr) == 0):
+        return None
+    main = np.asarray(outputs.argmax(axis=0)).ravel()
+    if np.unique(main).size != n_goods:
+        return None
+    chosen = np.empty(n_goods, dtype=np.int64)
+    chosen[main] = np.arange(n_goods)
+    return chosen
+
+
+def _square_prices(
+    net: sp.csc_array, cost: np.ndarray, chosen: np.ndarray, lu: bool
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Prices ``v`` with ``v (O - A) = c`` where each good has exactly one technique (joint
+    production allowed): Jacobi sweeps on the transposed system, else sparse LU."""
+    price = _activities(sp.csc_array(net[:, chosen].T), cost[chosen], lu)
+    return None if price is None else (price, chosen)
 
 
 def leontief_solve(lp: RoundLP, *, lu: bool = True) -> LPOutcome | None:
@@ -140,19 +172,24 @@ def leontief_solve(lp: RoundLP, *, lu: bool = True) -> LPOutcome | None:
     ``lu=False`` gives up where the sparse iterations do not settle instead of factoring
     (the LU's fill-in is hard to foresee: a guess that costs little when it fails)."""
     start = time.perf_counter()
-    made = single_outputs(lp.tech.outputs)
-    if made is None:
-        return None
-    good, amount = made
     n_goods = lp.n_goods
     cols = lp.technique_cols
     net = sp.csc_array(lp.matrix[lp.good_rows, cols])  # outputs - inputs per unit of activity
     cost = lp.cost[cols]
-    if np.unique(good).size != n_goods:
-        return None  # a good no technique makes
-    found = _value_iteration(sp.csr_array(net.T), cost, good, amount, n_goods)
-    if found is None and lu:
-        found = _policy_iteration(net, cost, good, amount, n_goods)
+    made = single_outputs(lp.tech.outputs)
+    found: tuple[np.ndarray, np.ndarray] | None = None
+    if made is None:  # joint production: a Leontief system only where it is square
+        paired = _paired(lp.tech.outputs, n_goods)
+        if paired is None:
+            return None
+        found = _square_prices(net, cost, paired, lu)
+    else:
+        good, amount = made
+        if np.unique(good).size != n_goods:
+            return None  # a good no technique makes
+        found = _value_iteration(sp.csr_array(net.T), cost, good, amount, n_goods)
+        if found is None and lu:
+            found = _policy_iteration(net, cost, good, amount, n_goods)
     if found is None:
         return None
     price, chosen = found

@@ -67,17 +67,21 @@ class RoundSolver:
     def _tries_leontief(self, method: Method) -> bool:
         if method is Method.LEONTIEF:
             return True
+        # a square round (one technique per good, an input-output table's) is one sparse
+        # solve at any size; elsewhere the iterations pay only where HiGHS would take IPM
+        square = self.lp.tech.outputs.shape[1] == self.lp.n_goods
         return (
             method is Method.AUTO
             and self.path is ModelPath.VECTORISED
-            and self.lp.n_cols > AUTO_IPM_ABOVE_COLUMNS
+            and (square or self.lp.n_cols > AUTO_IPM_ABOVE_COLUMNS)
         )
 
     def solve(self, method: Method = Method.AUTO, time_limit: float | None = None) -> RoundResult:
         """Solve; when a hard (non-elastic) round is infeasible, say which requests fail.
 
-        ``LEONTIEF``, and ``AUTO`` above ``AUTO_IPM_ABOVE_COLUMNS`` columns on the vectorised
-        path, first try the Leontief system of the cheapest techniques
+        ``LEONTIEF``, and ``AUTO`` on the vectorised path where the round has one technique
+        per good or more than ``AUTO_IPM_ABOVE_COLUMNS`` columns, first try the Leontief system
+        of the cheapest techniques
         (:func:`~solver.lp.leontief_path.leontief_solve`), then HiGHS where it does not apply.
         """
         method = Method(method)
