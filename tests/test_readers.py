@@ -11,6 +11,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from solver import Economy, solve_round
+from solver.economy.io.csv_files import numbers, read_csv, read_wide_matrix_fast
 from solver.economy.io.readers import TABLE_FORMATS, detect_format, read_io_table
 from solver.economy.io.table import IOTable, IOTableError
 from solver.economy.io.to_economy import economy_from_io_table, io_table_summary
@@ -209,7 +210,9 @@ def test_error_missing_file(tmp_path: Path) -> None:
     with pytest.raises(IOTableError, match=r"gross_output\.csv: file not found"):
         read_io_table(d)
     (d / "flows.csv").unlink()
-    with pytest.raises(IOTableError, match=r"flows\.csv or coefficients\.csv: file not found"):
+    with pytest.raises(
+        IOTableError, match=r"flows\.csv, coefficients\.csv, flows_long.csv or .*: file not found"
+    ):
         read_io_table(d)
 
 
@@ -261,3 +264,140 @@ def test_a_generic_folder_is_detected_and_an_unknown_one_named_with_what_each_ne
     with pytest.raises(IOTableError, match="no known table format's files here") as err:
         detect_format(tmp_path / "other")
     assert "ons-2010: siot_domestic_basic_pxp.csv" in str(err.value)
+
+
+# --------------------------------------------------------------------------------------
+# Long form: large sparse tables
+# --------------------------------------------------------------------------------------
+def _long_rows(matrix: np.ndarray, codes: list[str]) -> list[list[object]]:
+    rows, cols = np.nonzero(matrix)
+    return [["supplier", "user", "value"]] + [
+        [codes[i], codes[j], repr(float(matrix[i, j]))] for i, j in zip(rows, cols, strict=True)
+    ]
+
+
+def test_miller_blair_in_long_form_is_the_same_table(tmp_path: Path) -> None:
+    d = _miller_blair(tmp_path / "mb")
+    wide = read_io_table(d)
+    (d / "flows.csv").unlink()
+    _write(
+        d / "flows_long.csv",
+        [
+            ["supplier", "user", "value"],
+            ["s2", "s1", 200],
+            ["s1", "s1", 150],
+            ["s1", "s2", 500],
+            ["s2", "s2", 100],
+        ],
+    )
+    long = read_io_table(d)
+    assert detect_format(d) == "generic"
+    assert long.sectors == ["s2", "s1"]  # final_demand.csv's order
+    order = [wide.sectors.index(s) for s in long.sectors]
+    assert_allclose(long.A.toarray(), wide.A[np.ix_(order, order)], rtol=1e-15)
+    result = _solve(economy_from_io_table(long, "labour"))
+    assert_allclose(result.price, [0.379538, 0.442244], rtol=1e-5)  # Miller & Blair's
+    assert_allclose(result.activity, [2000, 1000], rtol=RTOL)
+    assert "sectors: 2" in io_table_summary(long)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_sparse_table_with_byproducts_gives_its_labour_values(tmp_path: Path, seed: int) -> None:
+    """A random sparse table of 300 sectors in long form, some coefficients negative
+    (byproducts) and one sector without output: the round's prices are v = l (I - A)^-1
+    and its activities x = L y, solved as one square system."""
+    rng = np.random.default_rng(seed)
+    n = 300
+    codes = [f"c{i}" for i in range(n)]
+    a = np.zeros((n, n))
+    for j in range(n - 1):  # the last sector makes nothing and nobody uses it
+        rows = rng.choice(n - 1, size=6, replace=False)
+        a[rows, j] = rng.uniform(0.01, 0.1, size=6)
+    a[rng.integers(0, n - 1, size=5), rng.integers(0, n - 1, size=5)] = -0.02
+    y = np.r_[rng.uniform(10, 100, size=n - 1), 0.0]
+    d = tmp_path / "sparse"
+    d.mkdir()
+    _write(d / "coefficients_long.csv", _long_rows(a, codes))
+    _write(
+        d / "final_demand.csv", [["code", "fd"], *[[c, v] for c, v in zip(codes, y, strict=True)]]
+    )
+    x = np.r_[gross_output(a[:-1, :-1], y[:-1]), 0.0]
+    _write(
+        d / "gross_output.csv",
+        [["code", "value"], *[[c, v] for c, v in zip(codes, x, strict=True)]],
+    )
+    labour = np.r_[rng.uniform(0.1, 1.0, size=n - 1), 0.0] * x
+    _write(d / "primary_inputs.csv", [["name", *codes], ["hours", *labour]])
+    table = read_io_table(d)
+    assert table.n == n - 1 and any("zero gross output: c299" in note for note in table.notes)
+    assert any("5 negative coefficient" in note for note in table.notes)
+    assert table.A.nnz == np.count_nonzero(a[:-1, :-1])
+    economy = economy_from_io_table(table, "hours")
+    result = solve_round(economy)
+    assert result.method.value == "leontief"
+    v, x_theory = _theory(table, "hours")
+    assert_allclose(result.price, v, rtol=1e-9)
+    assert_allclose(result.activity, x_theory, rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([["supplier", "user", "value"], ["s1", "s3", 5]], r"row 2, column 2 \('user'\): .*'s3'"),
+        ([["supplier", "user", "value"], ["s1", "s2", "lots"]], r"row 2, column 3.*'lots'"),
+        (
+            [["supplier", "user", "value"], ["s1", "s2", ""]],
+            r"row 2, column 3.*\(list only the non-zero entries\)",
+        ),
+        ([["supplier", "user", "value"], ["s1", "s2", "inf"]], r"row 2, column 3.*'inf'"),
+        ([["supplier", "user", "value"], ["s1", "s2"]], r"row 2: 2 cells"),
+        (
+            [["supplier", "user", "value"], ["s1", "s2", 5], ["s2", "s1", 1], ["s1", "s2", 6]],
+            r"row 4: entry \('s1', 's2'\) given twice \(first in row 2\)",
+        ),
+        ([["from", "to", "value"], ["s1", "s2", 5]], r"row 1: the header must be supplier,user"),
+    ],
+)
+def test_errors_in_long_form_name_the_line(
+    tmp_path: Path, rows: list[list[object]], message: str
+) -> None:
+    d = _miller_blair(tmp_path / "mb")
+    (d / "flows.csv").unlink()
+    _write(d / "flows_long.csv", rows)
+    with pytest.raises(IOTableError, match=r"flows_long\.csv, " + message):
+        read_io_table(d)
+    _write(d / "flows.csv", [["code", "s1", "s2"], ["s1", 150, 500], ["s2", 200, 100]])
+    with pytest.raises(IOTableError, match=r"flows\.csv and flows_long\.csv present; keep one"):
+        read_io_table(d)
+
+
+def test_the_fast_wide_reader_agrees_with_the_careful_one(tmp_path: Path) -> None:
+    """pandas' C reader takes a well-formed wide file; anything it might misread (a blank
+    last cell that could be a short row) goes to the csv reader, which names each cell."""
+    rng = np.random.default_rng(3)
+    z = np.round(rng.uniform(0, 50, size=(40, 40)) * (rng.uniform(size=(40, 40)) < 0.3), 3)
+    codes = [f"k{i}" for i in range(40)]
+    rows = [["code", *codes]] + [
+        [f" {c}", *["" if v == 0 else f" {v}" for v in z[i]]] for i, c in enumerate(codes)
+    ]
+    path = tmp_path / "flows.csv"
+    _write(path, rows)
+    fast = read_wide_matrix_fast(path)
+    careful = read_csv(path)
+    slow = numbers(careful, careful.rows, range(1, 41))
+    assert z[:, -1].all() == (fast is not None)  # a blank last cell: the careful reader
+    if fast is not None:
+        assert fast[0] == codes
+        assert_allclose(fast[1], slow, rtol=0, atol=0)
+    assert_allclose(slow, z, rtol=1e-12)
+    z[:, -1] = 1.0
+    _write(
+        path,
+        [["code", *codes]]
+        + [[c, *["" if v == 0 else v for v in z[i]]] for i, c in enumerate(codes)],
+    )
+    fast = read_wide_matrix_fast(path)
+    assert fast is not None and fast[0] == codes
+    assert_allclose(fast[1], z, rtol=1e-15)
+    _write(path, [["code", *codes]] + [[c, *z[i][:-1]] for i, c in enumerate(codes)])  # short
+    assert read_wide_matrix_fast(path) is None

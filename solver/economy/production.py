@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from itertools import chain
 
 import networkx as nx
 import numpy as np
@@ -83,8 +84,13 @@ def stack_quantities(rows: dict[str, int], per_technique: list[dict[str, float]]
     indptr = np.zeros(len(per_technique) + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
     nnz = int(indptr[-1])
-    row_idx = np.fromiter((rows[k] for m in per_technique for k in m), dtype=np.int64, count=nnz)
-    values = np.fromiter((v for m in per_technique for v in m.values()), dtype=float, count=nnz)
+    # chain and map iterate in C: a dense table's millions of coefficients in a second less
+    row_idx = np.fromiter(
+        map(rows.__getitem__, chain.from_iterable(per_technique)), dtype=np.int64, count=nnz
+    )
+    values = np.fromiter(
+        chain.from_iterable(m.values() for m in per_technique), dtype=float, count=nnz
+    )
     mat = sp.csc_array((values, row_idx, indptr), shape=(len(rows), len(per_technique)))
     mat.sum_duplicates()
     mat.eliminate_zeros()

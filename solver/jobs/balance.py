@@ -30,11 +30,8 @@ import math
 import time
 
 import numpy as np
-import pyomo.environ as pyo
 import scipy.sparse as sp
-from pyomo.contrib.solver.common.results import TerminationCondition as PyomoTermination
 
-from solver.jobs.model import balancing_model, balancing_solver, solve_model, solve_second_level
 from solver.jobs.problem import (
     DEFAULT_TOLERANCE,
     JobProblem,
@@ -100,6 +97,18 @@ def balance_jobs(
     reasons = coverage_reasons(problem, allowed) if obviously_short(problem, allowed) else []
     if reasons:
         return JobResult.infeasible(problem.target, tolerance, reasons, start)
+    # Pyomo (and the scipy.stats it loads) only here: importing it costs every command
+    # of the package most of a second, and only balancing builds a Pyomo model
+    import pyomo.environ as pyo
+    from pyomo.contrib.solver.common.results import TerminationCondition as PyomoTermination
+
+    from solver.jobs.model import (
+        balancing_model,
+        balancing_solver,
+        solve_model,
+        solve_second_level,
+    )
+
     pairs = list(zip(*(a.tolist() for a in allowed.nonzero()), strict=True))
     model = balancing_model(problem, pairs)
     solver = balancing_solver()

@@ -37,15 +37,29 @@ class HighsRoundModel:
 
     def __init__(self, lp: RoundLP) -> None:
         self.lp = lp
-        self.highs = new_highs()
-        model = highs_lp(lp.matrix, lp.cost, lp.col_lower, lp.col_upper, lp.row_lower, lp.row_upper)
-        status = self.highs.passModel(model)
-        if status == highspy.HighsStatus.kError:
-            raise RuntimeError("HiGHS rejected the round LP")
+        self._highs: highspy.Highs | None = None
+
+    @property
+    def highs(self) -> highspy.Highs:
+        """The HiGHS instance, loaded with the LP when first needed (a round that the
+        Leontief path answers never is: loading a dense table's LP costs more than solving
+        it)."""
+        if self._highs is None:
+            lp = self.lp
+            highs = new_highs()
+            model = highs_lp(
+                lp.matrix, lp.cost, lp.col_lower, lp.col_upper, lp.row_lower, lp.row_upper
+            )
+            if highs.passModel(model) == highspy.HighsStatus.kError:
+                raise RuntimeError("HiGHS rejected the round LP")
+            self._highs = highs
+        return self._highs
 
     def update(self, bounds: RoundBounds) -> None:
         """Change the round's bounds in place; the structure and the basis are kept."""
         self.lp = self.lp.with_bounds(bounds)
+        if self._highs is None:
+            return  # loaded with these bounds when first needed
         rows = np.arange(self.lp.n_rows, dtype=np.int32)
         cols = np.arange(self.lp.n_cols, dtype=np.int32)
         self.highs.changeRowsBounds(  # type: ignore[attr-defined]

@@ -127,10 +127,11 @@ def _activities(square: sp.csc_array, required: np.ndarray, lu: bool) -> np.ndar
     carry), else (where ``lu``) sparse LU."""
     diagonal = square.diagonal()
     if np.all(diagonal > 0):
-        off = sp.csr_array(sp.diags_array(diagonal) - square)  # inputs less byproducts
+        rows = sp.csr_array(square)
         x = required / diagonal
         for _ in range(MAX_VALUE_ROUNDS):
-            new = (required + off @ x) / diagonal
+            # x_i = (r_i + sum_{j != i} (inputs less byproducts)_ij x_j) / d_i
+            new = x + (required - rows @ x) / diagonal
             if not np.all(np.isfinite(new)):
                 break
             step = float(np.abs(new - x).max())

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import scipy.sparse as sp
 
 from solver.economy.io.table import SHOW_AT_MOST, IOTableError
 
@@ -22,6 +24,8 @@ __all__ = [
     "code_vector",
     "numbers",
     "read_csv",
+    "read_long_matrix",
+    "read_wide_matrix_fast",
     "table_folder",
 ]
 
@@ -183,6 +187,145 @@ def code_vector(
     )
     values = numbers(table, table.rows, range(1, len(table.header)))
     return table, values[perm]
+
+
+def read_wide_matrix_fast(path: Path) -> tuple[list[str], np.ndarray] | None:
+    """A wide square matrix file (``code`` then one column per sector, in the rows' order)
+    parsed by pandas' C reader: its row codes and values, blank cells 0; ``None`` wherever
+    the file is not plainly well formed (a missing file, a cell that is not a number, codes
+    that do not match, a row whose last cell is blank and so may be short), for
+    :func:`read_csv` to find the error and name its place."""
+    header = _header(path) if path.is_file() else ()
+    if len(header) < 2 or len(set(header)) != len(header):
+        return None
+    try:
+        frame = pd.read_csv(
+            path,
+            header=0,
+            names=list(header),
+            index_col=0,
+            dtype={header[0]: str, **dict.fromkeys(header[1:], float)},
+            keep_default_na=False,
+            na_values={h: [""] for h in header[1:]},
+            encoding="utf-8-sig",
+            skipinitialspace=True,
+        )
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
+        return None
+    codes = [str(c).strip() for c in frame.index]
+    if codes != list(header[1:]):
+        return None
+    values = frame.to_numpy(dtype=float)
+    blank = np.isnan(values)
+    if blank.any():
+        if blank[:, -1].any():
+            return None  # a short row reads as blanks at its end: let read_csv decide
+        values[blank] = 0.0
+    if not np.all(np.isfinite(values)):
+        return None
+    return codes, values
+
+
+LONG_HEADER = ("supplier", "user", "value")
+"""The header of a matrix in long form: one non-zero entry per row."""
+
+
+def read_long_matrix(path: Path, codes: Sequence[str], reference: str) -> sp.csc_array:
+    """A square matrix over ``codes`` from a CSV file of rows ``supplier,user,value``
+    (``M[supplier, user] = value``; entries not listed are 0, none listed twice).
+
+    The file is parsed by pandas' C reader; where that finds anything amiss, the file is
+    scanned again line by line for an error that names the line and column.
+    """
+    if not path.is_file():
+        raise IOTableError(f"{path.name}: file not found in {path.parent}")
+    index = pd.Index(list(codes))
+    try:
+        frame = pd.read_csv(
+            path,
+            header=0,
+            names=list(LONG_HEADER),
+            dtype={"supplier": str, "user": str},
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            skipinitialspace=True,
+        )
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
+        frame = None
+    if frame is not None and _header(path) == LONG_HEADER and frame["value"].dtype.kind in "fi":
+        rows = index.get_indexer(frame["supplier"].str.strip())
+        cols = index.get_indexer(frame["user"].str.strip())
+        data = frame["value"].to_numpy(dtype=float)
+        keys = rows.astype(np.int64) * len(index) + cols
+        if (
+            rows.min(initial=0) >= 0
+            and cols.min(initial=0) >= 0
+            and np.all(np.isfinite(data))
+            and np.unique(keys).size == keys.size
+        ):
+            n = len(index)
+            matrix = sp.coo_array((data, (rows, cols)), shape=(n, n)).tocsc()
+            matrix.eliminate_zeros()
+            return matrix
+    _long_matrix_error(path, set(codes), reference)
+    raise IOTableError(f"{path.name}: unreadable")  # pragma: no cover
+
+
+def _header(path: Path) -> tuple[str, ...]:
+    """The first non-blank line's cells, stripped."""
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        for cells in csv.reader(fh):
+            if any(c.strip() for c in cells):
+                return tuple(c.strip() for c in cells)
+    return ()
+
+
+def _long_matrix_error(path: Path, codes: set[str], reference: str) -> None:
+    """Raise the first error of a long-form matrix file, naming its line and column."""
+    seen: dict[tuple[str, str], int] = {}
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header: list[str] | None = None
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [c.strip() for c in cells]
+                if tuple(header) != LONG_HEADER:
+                    raise IOTableError(
+                        f"{path.name}, row {line}: the header must be "
+                        f"{','.join(LONG_HEADER)}, got {','.join(header)!r}"
+                    )
+                continue
+            if len(cells) != len(LONG_HEADER):
+                raise IOTableError(
+                    f"{path.name}, row {line}: {len(cells)} cells, but the header has 3"
+                )
+            supplier, user, value = (c.strip() for c in cells)
+            for col, code in ((1, supplier), (2, user)):
+                if code not in codes:
+                    raise IOTableError(
+                        f"{path.name}, row {line}, column {col} ({LONG_HEADER[col - 1]!r}): "
+                        f"sector code {code!r} not in {reference}"
+                    )
+            try:
+                ok = bool(np.isfinite(float(value)))
+            except ValueError:
+                ok = False
+            if not ok:
+                raise IOTableError(
+                    f"{path.name}, row {line}, column 3 ('value'): {value!r} is not a number"
+                    + (" (list only the non-zero entries)" if not value else "")
+                )
+            if (supplier, user) in seen:
+                raise IOTableError(
+                    f"{path.name}, row {line}: entry ({supplier!r}, {user!r}) given twice "
+                    f"(first in row {seen[supplier, user]})"
+                )
+            seen[supplier, user] = line
+    if header is None:
+        raise IOTableError(f"{path.name}: the file is empty")
 
 
 # --------------------------------------------------------------------------------------

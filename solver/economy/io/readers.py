@@ -18,6 +18,13 @@ A directory holding (every file has a header row; blank cells are 0)::
                          Z[i, j] = sales of sector i to sector j.
       or
     coefficients.csv     A in the same shape: input of i per unit of output of j.
+      or
+    flows_long.csv       Z in long form, for large sparse tables: header
+                         "supplier,user,value", one row per non-zero Z[supplier, user]
+                         (entries not listed are 0; none may be listed twice). The
+                         sectors are those of final_demand.csv, in its order.
+      or
+    coefficients_long.csv   A in the same long form.
     final_demand.csv     first column the sector code, then one or more numeric columns
                          (households, government, exports, ...), which are summed.
     gross_output.csv     two columns: code, value. Required with flows.csv; optional with
@@ -47,6 +54,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from solver.economy.io.csv_files import (
     PathLike,
@@ -55,6 +63,8 @@ from solver.economy.io.csv_files import (
     code_vector,
     numbers,
     read_csv,
+    read_long_matrix,
+    read_wide_matrix_fast,
     table_folder,
 )
 from solver.economy.io.published import (
@@ -81,6 +91,33 @@ TableReader = Callable[[PathLike], "IOTable"]
 """A reader: the table's directory (or a file in it) in, the table out."""
 
 
+MATRIX_FILES = ("flows.csv", "coefficients.csv", "flows_long.csv", "coefficients_long.csv")
+"""The files that may hold a generic table's matrix, one of them in a folder."""
+
+
+def _wide_matrix(path: Path) -> tuple[list[str], np.ndarray]:
+    """The sector codes and the square matrix of a wide file (``code`` then one column per
+    sector, in the rows' order)."""
+    fast = read_wide_matrix_fast(path)
+    if fast is not None:
+        return fast
+    matrix = read_csv(path)
+    codes = matrix.codes()
+    columns = [h.strip() for h in matrix.header[1:]]
+    if len(codes) != len(columns):
+        raise IOTableError(
+            f"{matrix.name}: not square: {len(codes)} rows and {len(columns)} sector columns"
+        )
+    check_unique(codes, lambda i: f"{matrix.name}, row {matrix.rows[i].line}, column 1")
+    for k, (r, c) in enumerate(zip(codes, columns, strict=True)):
+        if r != c:
+            raise IOTableError(
+                f"{matrix.name}, row {matrix.rows[k].line} ({r!r}), column {k + 2} ({c!r}): "
+                "sector codes do not match: the header must list the row codes in the same order"
+            )
+    return codes, numbers(matrix, matrix.rows, range(1, len(matrix.header)))
+
+
 def read_generic(directory: PathLike) -> IOTable:
     """Read the generic CSV layout described in the module docstring.
 
@@ -105,27 +142,25 @@ def read_generic(directory: PathLike) -> IOTable:
     d = Path(directory)
     if not d.is_dir():
         raise IOTableError(f"{d}: not a directory")
-    has_flows, has_coef = (d / "flows.csv").is_file(), (d / "coefficients.csv").is_file()
-    if has_flows and has_coef:
-        raise IOTableError(f"{d}: both flows.csv and coefficients.csv present; keep one")
-    if not (has_flows or has_coef):
-        raise IOTableError(f"flows.csv or coefficients.csv: file not found in {d}")
-    matrix = read_csv(d / ("flows.csv" if has_flows else "coefficients.csv"))
-    codes = matrix.codes()
-    columns = [h.strip() for h in matrix.header[1:]]
-    if len(codes) != len(columns):
+    present = [name for name in MATRIX_FILES if (d / name).is_file()]
+    if len(present) > 1:
+        raise IOTableError(f"{d}: {' and '.join(present)} present; keep one")
+    if not present:
         raise IOTableError(
-            f"{matrix.name}: not square: {len(codes)} rows and {len(columns)} sector columns"
+            f"{', '.join(MATRIX_FILES[:-1])} or {MATRIX_FILES[-1]}: file not found in {d}"
         )
-    check_unique(codes, lambda i: f"{matrix.name}, row {matrix.rows[i].line}, column 1")
-    for k, (r, c) in enumerate(zip(codes, columns, strict=True)):
-        if r != c:
-            raise IOTableError(
-                f"{matrix.name}, row {matrix.rows[k].line} ({r!r}), column {k + 2} ({c!r}): "
-                "sector codes do not match: the header must list the row codes in the same order"
-            )
-    values = numbers(matrix, matrix.rows, range(1, len(matrix.header)))
-    ref = matrix.name
+    matrix_file = present[0]
+    has_flows = matrix_file.startswith("flows")
+    values: np.ndarray | sp.csc_array
+    if matrix_file.endswith("_long.csv"):
+        demand = read_csv(d / "final_demand.csv")
+        codes = demand.codes()
+        check_unique(codes, lambda i: f"final_demand.csv, row {demand.rows[i].line}, column 1")
+        ref = "final_demand.csv"
+        values = read_long_matrix(d / matrix_file, codes, ref)
+    else:
+        codes, values = _wide_matrix(d / matrix_file)
+        ref = matrix_file
 
     _, fd = code_vector(d / "final_demand.csv", codes, ref)
     y = fd.sum(axis=1)
@@ -195,7 +230,7 @@ FORMAT_FILES: dict[str, tuple[str, ...]] = {
     "ons-2010": ("siot_domestic_basic_pxp.csv",),
     "wiod-2014": ("usa2014_Z_domestic.csv", "usa2014_primary_rows.csv"),
     "bea-2007": ("389_Use_2007_PRO_BeforeRedef.csv", "389_Make_2007_PRO_BeforeRedef.csv"),
-    "generic": ("flows.csv|coefficients.csv",),
+    "generic": ("|".join(MATRIX_FILES),),
 }
 """Format name -> the files its reader opens (``a|b``: either), by which it is recognised."""
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import numpy as np
+import scipy.sparse as sp
 
 from solver.economy.leontief import gross_output
 
@@ -34,6 +36,37 @@ def _frozen(a: np.ndarray | Sequence[float], shape: tuple[int, ...], what: str) 
     return arr
 
 
+Matrix: TypeAlias = np.ndarray | sp.csc_array
+"""A table's square matrix: dense, or sparse for large tables read in long form."""
+
+
+def _frozen_matrix(a: Matrix, n: int, what: str) -> Matrix:
+    if not sp.issparse(a):
+        return _frozen(a, (n, n), what)
+    matrix = sp.csc_array(a, dtype=float, copy=True)
+    if matrix.shape != (n, n):
+        raise IOTableError(f"{what}: expected shape {(n, n)}, got {matrix.shape}")
+    if not np.all(np.isfinite(matrix.data)):
+        raise IOTableError(f"{what}: contains NaN or infinite values")
+    matrix.data.flags.writeable = False
+    return matrix
+
+
+def column_sums(a: Matrix) -> np.ndarray:
+    """Each column's sum, dense or sparse."""
+    return np.asarray(a.sum(axis=0), dtype=float).ravel()
+
+
+def negative_entries(a: Matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, columns and values of the negative entries, dense or sparse."""
+    if sp.issparse(a):
+        coo = sp.coo_array(a)
+        neg = coo.data < 0
+        return coo.row[neg].astype(np.int64), coo.col[neg].astype(np.int64), coo.data[neg]
+    rows, cols = np.nonzero(a < 0)
+    return rows, cols, a[rows, cols]
+
+
 @dataclass(frozen=True, eq=False)
 class IOTable:
     """A symmetric input-output table in coefficient form.
@@ -45,7 +78,8 @@ class IOTable:
     labels
         Human-readable name of each sector.
     coefficients
-        ``A`` (n x n): ``A[i, j]`` is the input of good ``i`` per unit of output of ``j``.
+        ``A`` (n x n): ``A[i, j]`` is the input of good ``i`` per unit of output of ``j``;
+        a dense array, or a ``scipy.sparse.csc_array`` for a table read in long form.
     final_demand
         ``y`` (n,): final demand for each good (may hold negative entries).
     gross_output
@@ -65,7 +99,7 @@ class IOTable:
 
     sectors: list[str]
     labels: list[str]
-    coefficients: np.ndarray
+    coefficients: Matrix
     final_demand: np.ndarray
     gross_output: np.ndarray
     primary: dict[str, np.ndarray]
@@ -83,7 +117,7 @@ class IOTable:
         set_ = object.__setattr__
         set_(self, "sectors", list(self.sectors))
         set_(self, "labels", list(self.labels))
-        set_(self, "coefficients", _frozen(self.coefficients, (n, n), "coefficients"))
+        set_(self, "coefficients", _frozen_matrix(self.coefficients, n, "coefficients"))
         set_(self, "final_demand", _frozen(self.final_demand, (n,), "final_demand"))
         set_(self, "gross_output", _frozen(self.gross_output, (n,), "gross_output"))
         if np.any(self.gross_output <= 0):
@@ -104,8 +138,8 @@ class IOTable:
         return len(self.sectors)
 
     @property
-    def A(self) -> np.ndarray:
-        """The coefficient matrix ``A``."""
+    def A(self) -> Matrix:
+        """The coefficient matrix ``A`` (dense, or sparse for a table read in long form)."""
         return self.coefficients
 
     @property
@@ -119,8 +153,10 @@ class IOTable:
         return self.final_demand
 
     @property
-    def flows(self) -> np.ndarray:
+    def flows(self) -> Matrix:
         """Intermediate flows ``Z = A diag(x)``."""
+        if sp.issparse(self.coefficients):
+            return sp.csc_array(self.coefficients @ sp.diags_array(self.gross_output))
         return self.coefficients * self.gross_output[np.newaxis, :]
 
     def primary_coefficients(self, name: str) -> np.ndarray:
@@ -141,6 +177,18 @@ def listing(codes: Sequence[str], values: np.ndarray, idx: np.ndarray, fmt: str 
     return shown + more
 
 
+def _row_sums(m: Matrix, rows: np.ndarray) -> np.ndarray:
+    if sp.issparse(m):
+        return np.asarray(sp.csr_array(m)[rows, :].sum(axis=1), dtype=float).ravel()
+    return np.asarray(m)[rows, :].sum(axis=1)
+
+
+def _submatrix(m: Matrix, keep: np.ndarray) -> Matrix:
+    if sp.issparse(m):
+        return sp.csc_array(sp.csr_array(m)[keep, :][:, keep])
+    return np.asarray(m)[np.ix_(keep, keep)]
+
+
 def assemble_table(
     *,
     sectors: Sequence[str],
@@ -150,8 +198,8 @@ def assemble_table(
     units: Mapping[str, str],
     source: str,
     notes: Sequence[str] = (),
-    flows: np.ndarray | None = None,
-    coefficients: np.ndarray | None = None,
+    flows: Matrix | None = None,
+    coefficients: Matrix | None = None,
     gross: np.ndarray | None = None,
 ) -> IOTable:
     """Build an :class:`IOTable` from flows (with ``gross``) or coefficients.
@@ -181,8 +229,13 @@ def assemble_table(
         raise IOTableError(f"negative gross output: {listing(sectors, x, idx)}")
     zero = np.flatnonzero(x == 0)
     if len(zero):
-        a_or_z = flows if flows is not None else np.asarray(coefficients) * x[np.newaxis, :]
-        sales = np.abs(a_or_z[zero, :]).sum(axis=1)
+        if flows is not None:
+            z = flows
+        elif sp.issparse(coefficients):
+            z = sp.csc_array(coefficients @ sp.diags_array(x))
+        else:
+            z = np.asarray(coefficients) * x[np.newaxis, :]
+        sales = _row_sums(abs(z), zero)
         for k, i in enumerate(zero):
             if y[i] != 0:
                 raise IOTableError(
@@ -205,11 +258,22 @@ def assemble_table(
         x, y = x[keep], y[keep]
         primary = {p: np.asarray(v, dtype=float)[keep] for p, v in primary.items()}
         if flows is not None:
-            flows = np.asarray(flows)[np.ix_(keep, keep)]
+            flows = _submatrix(flows, keep)
         else:
-            coefficients = np.asarray(coefficients)[np.ix_(keep, keep)]
+            assert coefficients is not None
+            coefficients = _submatrix(coefficients, keep)
 
-    a = flows / x[np.newaxis, :] if flows is not None else np.array(coefficients, dtype=float)
+    a: Matrix
+    if flows is None:
+        assert coefficients is not None
+        if sp.issparse(coefficients):
+            a = sp.csc_array(coefficients, dtype=float)
+        else:
+            a = np.array(coefficients, dtype=float)
+    elif sp.issparse(flows):
+        a = sp.csc_array(flows @ sp.diags_array(1.0 / x))
+    else:
+        a = flows / x[np.newaxis, :]
 
     neg_y = np.flatnonzero(y < 0)
     if len(neg_y):
@@ -218,17 +282,17 @@ def assemble_table(
             f"(e.g. net imports, inventory draw-down; total {y[neg_y].sum():.6g}): "
             + listing(sectors, y, neg_y)
         )
-    neg_a = np.argwhere(a < 0)
-    if len(neg_a):
-        order = np.argsort(a[neg_a[:, 0], neg_a[:, 1]])
+    neg_rows, neg_cols, neg_values = negative_entries(a)
+    if len(neg_values):
+        order = np.argsort(neg_values, kind="stable")[:SHOW_AT_MOST]
         worst = ", ".join(
-            f"A[{sectors[i]},{sectors[j]}] = {a[i, j]:.3g}" for i, j in neg_a[order[:SHOW_AT_MOST]]
+            f"A[{sectors[neg_rows[k]]},{sectors[neg_cols[k]]}] = {neg_values[k]:.3g}" for k in order
         )
         notes.append(
-            f"{len(neg_a)} negative coefficient(s), min {a[neg_a[:, 0], neg_a[:, 1]].min():.3g}: "
-            f"{worst}{' ...' if len(neg_a) > SHOW_AT_MOST else ''}"
+            f"{len(neg_values)} negative coefficient(s), min {neg_values.min():.3g}: "
+            f"{worst}{' ...' if len(neg_values) > SHOW_AT_MOST else ''}"
         )
-    col_sum = a.sum(axis=0)
+    col_sum = column_sums(a)
     if np.any(col_sum >= 1):
         over = np.flatnonzero(col_sum >= 1)
         notes.append(

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
+import scipy.sparse as sp
 
-from solver.economy.io.table import IOTable, IOTableError, listing
+from solver.economy.io.table import IOTable, IOTableError, column_sums, listing
 from solver.economy.leontief import spectral_radius
 from solver.economy.model import (
     ConsumerCouncil,
@@ -115,8 +116,8 @@ def economy_from_io_table(
                 f"{len(neg_y)} negative final demand entr{'y' if len(neg_y) == 1 else 'ies'} "
                 "clipped to 0"
             )
-    a = table.coefficients
-    n_neg = int((a < 0).sum())
+    a = sp.csc_array(table.coefficients)  # columns are the techniques
+    n_neg = int((a.data < 0).sum())
     if n_neg:
         notes.append(
             f"{n_neg} negative coefficient(s) "
@@ -143,17 +144,19 @@ def economy_from_io_table(
         for p in chosen
     ]
     councils = []
+    code_of = np.array(codes, dtype=object)
     for j, (code, label) in enumerate(zip(codes, table.labels, strict=True)):
-        col = a[:, j]
-        pos = np.flatnonzero(col > 0)
+        rows = a.indices[a.indptr[j] : a.indptr[j + 1]]
+        col = a.data[a.indptr[j] : a.indptr[j + 1]]
         outputs = {code: 1.0}
         if negative_coefficients == "byproduct":
-            for i in np.flatnonzero(col < 0):
-                outputs[codes[i]] = outputs.get(codes[i], 0.0) - float(col[i])
+            for i, v in zip(rows[col < 0].tolist(), col[col < 0].tolist(), strict=True):
+                outputs[codes[i]] = outputs.get(codes[i], 0.0) - v
+        pos = col > 0
         tech = Technique(
             id=code,
             outputs=outputs,
-            inputs=dict(zip([codes[i] for i in pos], col[pos].tolist(), strict=True)),
+            inputs=dict(zip(code_of[rows[pos]].tolist(), col[pos].tolist(), strict=True)),
             primary_inputs={p: float(c[j]) for p, c in coef.items() if c[j] != 0},
         )
         councils.append(WorkerCouncil(id=code, name=label, techniques=[tech]))
@@ -179,15 +182,16 @@ def economy_from_io_table(
 def io_table_summary(table: IOTable) -> str:
     """A short human-readable description of ``table``: size, totals, units, notes."""
     unit = table.units.get("output", "")
-    a = table.coefficients
+    a = sp.csc_array(table.coefficients)
     lines = [
         f"input-output table: {table.source}",
         f"  sectors: {table.n}",
         f"  gross output: {table.gross_output.sum():.6g} {unit}",
         f"  final demand: {table.final_demand.sum():.6g} {unit} "
         f"({int((table.final_demand < 0).sum())} negative entries)",
-        f"  coefficients: {int(np.count_nonzero(a))} non-zero, {int((a < 0).sum())} negative, "
-        f"largest column sum {a.sum(axis=0).max():.4g}, spectral radius {spectral_radius(a):.4g}",
+        f"  coefficients: {int(np.count_nonzero(a.data))} non-zero, {int((a.data < 0).sum())} "
+        f"negative, largest column sum {column_sums(a).max(initial=0.0):.4g}, spectral radius "
+        f"{spectral_radius(a):.4g}",
         "  primary inputs:",
         *(
             f"    {p}: total {v.sum():.6g} {table.units.get(p, '')}".rstrip()
