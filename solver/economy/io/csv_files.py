@@ -256,12 +256,12 @@ def read_long_matrix(path: Path, codes: Sequence[str], reference: str) -> sp.csc
         rows = index.get_indexer(frame["supplier"].str.strip())
         cols = index.get_indexer(frame["user"].str.strip())
         data = frame["value"].to_numpy(dtype=float)
-        keys = rows.astype(np.int64) * len(index) + cols
+        keys = np.sort(rows.astype(np.int64) * len(index) + cols)  # sorted: repeats adjacent
         if (
             rows.min(initial=0) >= 0
             and cols.min(initial=0) >= 0
             and np.all(np.isfinite(data))
-            and np.unique(keys).size == keys.size
+            and not np.any(keys[1:] == keys[:-1])
         ):
             n = len(index)
             matrix = sp.coo_array((data, (rows, cols)), shape=(n, n)).tocsc()
