@@ -133,8 +133,10 @@ def section_pequod(args: argparse.Namespace, started: str) -> str:
 ROBUSTNESS_CASES: dict[str, dict[str, float]] = {
     "stated effort cost halved": {"effort_cost": 0.5},
     "stated effort cost doubled": {"effort_cost": 2.0},
+    "CES consumers, elasticity 0.3": {"elasticity": 0.3},
     "CES consumers, elasticity 0.5": {"elasticity": 0.5},
     "CES consumers, elasticity 2": {"elasticity": 2.0},
+    "CES consumers, elasticity 3": {"elasticity": 3.0},
 }
 
 
