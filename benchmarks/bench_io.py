@@ -248,7 +248,15 @@ def main(argv: list[str] | None = None) -> int:
                 label = f"synthetic, {min(inputs, n)} inputs per sector"
             lines.append(_row(label, folder, args.pymrio_up_to))
             print(lines[-1], flush=True)
+    starts = sorted(_timed([sys.executable, "-m", "solver.cli", "--version"]) for _ in range(3))
+    imports = sorted(
+        _timed([sys.executable, "-c", "import numpy, pandas, pymrio"]) for _ in range(3)
+    )
     lines += [
+        "",
+        f"Starting a command, before any work (`python -m solver.cli --version`, median of "
+        f"3): {starts[1]:.2f} s; each of our two commands pays it. pymrio's script pays "
+        f"`import numpy, pandas, pymrio` once: {imports[1]:.2f} s.",
         "",
         f"Peak memory of the benchmark process (ours in one process): {peak_rss_gib():.1f} GiB.",
     ]
