@@ -15,6 +15,7 @@ import scipy.sparse.linalg as spla
 
 __all__ = [
     "gross_output",
+    "jacobi_solve",
     "leontief_inverse",
     "spectral_radius",
     "technical_coefficients",
@@ -51,6 +52,25 @@ def _i_minus(a: Matrix) -> sp.csc_array:
 def gross_output(coefficients: Matrix, final_demand: np.ndarray) -> np.ndarray:
     """``x`` solving ``(I - A) x = y`` (a sparse solve; no inverse is formed)."""
     return np.asarray(spla.spsolve(_i_minus(coefficients), np.asarray(final_demand, dtype=float)))
+
+
+def jacobi_solve(square: Matrix, rhs: np.ndarray, sweeps: int = 2000) -> np.ndarray | None:
+    """``x`` with ``square x = rhs`` by Jacobi sweeps, for a square with a positive diagonal
+    (``I - A`` of a productive table, byproducts and all); ``None`` where they do not settle
+    within ``sweeps`` (no sparse LU, whose fill-in is hard to foresee)."""
+    rows = sp.csr_array(square)
+    diagonal = rows.diagonal()
+    if not np.all(diagonal > 0):
+        return None
+    x = rhs / diagonal
+    for _ in range(sweeps):
+        step = (rhs - rows @ x) / diagonal
+        x = x + step
+        if not np.all(np.isfinite(x)):
+            return None
+        if float(np.abs(step).max()) <= 1e-14 * max(1.0, float(np.abs(x).max())):
+            return x
+    return None
 
 
 def total_factor_content(coefficients: Matrix, direct: np.ndarray) -> np.ndarray:

@@ -32,7 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from solver.economy.production import least_per_good, single_outputs
+from solver.economy.production import least_per_good, paired_outputs, single_outputs
 from solver.highs import LPOutcome
 from solver.lp.build import RoundLP
 from solver.status import Method, SolutionStatus, TerminationCondition
@@ -142,21 +142,6 @@ def _activities(square: sp.csc_array, required: np.ndarray, lu: bool) -> np.ndar
     return None if factor is None else factor.solve(required)
 
 
-def _paired(outputs: sp.sparray, n_goods: int) -> np.ndarray | None:
-    """For a round with as many techniques as goods where each technique's largest output
-    is a different good (an input-output table's sectors, byproducts and all): the
-    technique of each good; ``None`` otherwise."""
-    outputs = sp.csc_array(outputs)
-    if outputs.shape[1] != n_goods or np.any(np.diff(outputs.indptr) == 0):
-        return None
-    main = np.asarray(outputs.argmax(axis=0)).ravel()
-    if np.unique(main).size != n_goods:
-        return None
-    chosen = np.empty(n_goods, dtype=np.int64)
-    chosen[main] = np.arange(n_goods)
-    return chosen
-
-
 def _square_prices(
     net: sp.csc_array, cost: np.ndarray, chosen: np.ndarray, lu: bool
 ) -> tuple[np.ndarray, np.ndarray] | None:
@@ -180,7 +165,7 @@ def leontief_solve(lp: RoundLP, *, lu: bool = True) -> LPOutcome | None:
     made = single_outputs(lp.tech.outputs)
     found: tuple[np.ndarray, np.ndarray] | None = None
     if made is None:  # joint production: a Leontief system only where it is square
-        paired = _paired(lp.tech.outputs, n_goods)
+        paired = paired_outputs(lp.tech.outputs, n_goods)
         if paired is None:
             return None
         found = _square_prices(net, cost, paired, lu)
