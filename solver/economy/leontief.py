@@ -7,6 +7,7 @@ coefficient row ``l``, ``v = l L`` are the (labour) values of the goods.
 
 from __future__ import annotations
 
+import warnings
 from typing import TypeAlias
 
 import numpy as np
@@ -17,6 +18,7 @@ __all__ = [
     "gross_output",
     "jacobi_solve",
     "leontief_inverse",
+    "sparse_lu",
     "spectral_radius",
     "technical_coefficients",
     "total_factor_content",
@@ -71,6 +73,16 @@ def jacobi_solve(square: Matrix, rhs: np.ndarray, sweeps: int = 2000) -> np.ndar
         if float(np.abs(step).max()) <= 1e-14 * max(1.0, float(np.abs(x).max())):
             return x
     return None
+
+
+def sparse_lu(matrix: Matrix) -> spla.SuperLU | None:
+    """A sparse LU factor of a square matrix; ``None`` where it is singular."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", spla.MatrixRankWarning)
+        try:
+            return spla.splu(sp.csc_matrix(matrix))
+        except (RuntimeError, spla.MatrixRankWarning):
+            return None
 
 
 def total_factor_content(coefficients: Matrix, direct: np.ndarray) -> np.ndarray:

@@ -9,17 +9,15 @@ goods sustainably (a productive input-coefficient matrix)?
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from itertools import chain
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 from scipy.sparse.csgraph import breadth_first_order
 
-from solver.economy.leontief import jacobi_solve, spectral_radius
+from solver.economy.leontief import jacobi_solve, sparse_lu, spectral_radius
 from solver.economy.model import Economy, Problem
 from solver.highs import highs_lp, solve_lp
 
@@ -335,12 +333,10 @@ def _sustainable_by_square(tech: TechnologyMatrices) -> np.ndarray | None:
         return np.ones(n_goods, dtype=bool) if np.all(x >= 0.0) else None
     if n_goods != n_tech or n_goods == 0 or n_goods > SQUARE_LU_GOODS:
         return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", spla.MatrixRankWarning)
-        try:
-            x = spla.splu(sp.csc_matrix(net)).solve(np.ones(n_goods))
-        except (RuntimeError, spla.MatrixRankWarning):
-            return None
+    factor = sparse_lu(net)
+    if factor is None:
+        return None
+    x = factor.solve(np.ones(n_goods))
     if not np.all(np.isfinite(x)) or np.any(x < 0.0):
         return None
     return np.ones(n_goods, dtype=bool)

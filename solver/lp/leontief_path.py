@@ -26,12 +26,11 @@ coefficients became byproducts. Its prices and activities solve ``v (O - A) = c`
 from __future__ import annotations
 
 import time
-import warnings
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
+from solver.economy.leontief import jacobi_solve, sparse_lu
 from solver.economy.production import least_per_good, paired_outputs, single_outputs
 from solver.highs import LPOutcome
 from solver.lp.build import RoundLP
@@ -62,15 +61,6 @@ def _cheapest(good: np.ndarray, unit: np.ndarray, chosen: np.ndarray) -> np.ndar
     )
     best[goods[better]] = candidates[better]
     return best
-
-
-def _factor(matrix: sp.csc_array) -> spla.SuperLU | None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", spla.MatrixRankWarning)
-        try:
-            return spla.splu(sp.csc_matrix(matrix))
-        except (RuntimeError, spla.MatrixRankWarning):  # singular: not a productive choice
-            return None
 
 
 def _value_iteration(
@@ -107,7 +97,7 @@ def _policy_iteration(
     if chosen is None:
         return None
     for _ in range(MAX_POLICY_ROUNDS):
-        lu = _factor(sp.csc_array(net[:, chosen]))
+        lu = sparse_lu(sp.csc_array(net[:, chosen]))
         if lu is None:
             return None
         price = lu.solve(cost[chosen], trans="T")  # v (O - A)_chosen = c_chosen
@@ -125,20 +115,10 @@ def _activities(square: sp.csc_array, required: np.ndarray, lu: bool) -> np.ndar
     """``x`` with ``square x = required``: Jacobi sweeps (the square is a productive
     Leontief matrix: the inputs off its diagonal, byproducts among them, shrink what they
     carry), else (where ``lu``) sparse LU."""
-    diagonal = square.diagonal()
-    if np.all(diagonal > 0):
-        rows = sp.csr_array(square)
-        x = required / diagonal
-        for _ in range(MAX_VALUE_ROUNDS):
-            # x_i = (r_i + sum_{j != i} (inputs less byproducts)_ij x_j) / d_i
-            new = x + (required - rows @ x) / diagonal
-            if not np.all(np.isfinite(new)):
-                break
-            step = float(np.abs(new - x).max())
-            x = new
-            if step <= 1e-14 * max(1.0, float(np.abs(x).max())):
-                return x
-    factor = _factor(square) if lu else None
+    x = jacobi_solve(square, required, MAX_VALUE_ROUNDS)
+    if x is not None:
+        return x
+    factor = sparse_lu(square) if lu else None
     return None if factor is None else factor.solve(required)
 
 
