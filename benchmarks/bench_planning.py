@@ -15,6 +15,8 @@ councils under each price rule (``tatonnement``, ``lp``, ``hybrid``, ``newton``)
                (5 % growth), then planned cold and from this year's plan, by rule;
 * ``scaling``  about 10, 100, 1,000 and 10,000 goods with about ten times as many councils:
                status, rounds, wall time, time per round, LP time;
+* ``technique-choice`` linear worker councils choosing between techniques (``parplan generate
+               technique-choice``), 300 and 2,000 goods by default: rounds and seconds a round;
 * ``large``    60,000 councils and 500 goods (pequod-plus): a few rounds of each rule, the
                councils' proposals timed apart from the board's work;
 * ``huge``     10^5 goods and 10^6 consumer councils: economy generation, then one round of
@@ -43,6 +45,7 @@ from planning_tables import (
     section_next_year,
     section_scaling,
 )
+from planning_techniques import section_technique_choice
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,6 +72,13 @@ def main(argv: list[str] | None = None) -> int:
         default=400,
         help="scaling: goods each consumer weighs where there are more (0: all); note that "
         "pequod_economy's sparse draw rejects rows with a repeat, so keep it near sqrt(goods)",
+    )
+    parser.add_argument(
+        "--technique-goods",
+        type=int,
+        nargs="+",
+        default=[300, 2000],
+        help="technique-choice: goods of each economy",
     )
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument(
@@ -131,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--lp-option needs --label, so the default blocks are not overwritten")
     if args.quick:
         args.sizes = [2, 20]
+        args.technique_goods = [30, 100]
         args.seeds = args.seeds[:1]
         args.pequod_workers, args.pequod_gpc = 150, 10
         args.large, args.large_rounds = [20, 3000, 3000], 2
@@ -145,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         "next-year": section_next_year,
         "io": section_io,
         "scaling": section_scaling,
+        "technique-choice": section_technique_choice,
         "large": section_large,
         "huge": section_huge,
     }

@@ -20,7 +20,17 @@ from solver.planning.rules.lp import LPRule
 from solver.planning.rules.newton import Newton
 from solver.planning.session import PlanningSession
 
-SECTIONS = ("pequod", "robustness", "autonomy", "next-year", "io", "scaling", "large", "huge")
+SECTIONS = (
+    "pequod",
+    "robustness",
+    "autonomy",
+    "next-year",
+    "io",
+    "scaling",
+    "technique-choice",
+    "large",
+    "huge",
+)
 RULES = ("tatonnement", "lp", "hybrid", "newton")
 TOLERANCE = 0.03
 IO_TOLERANCE = 0.01  # the io, autonomy and next-year sections

@@ -77,8 +77,8 @@ def test_technique_steps_follow_the_councils_supply_at_the_grid_points() -> None
     market = market_from_economy(parse_economy(one_good()))
     lin = market.linear
     assert lin is not None
-    prices = np.array([1.0, 0.9])  # margin 0.1: 40 % of capacity
-    grid = 1.05 ** np.arange(-5, 6, dtype=float)
+    prices = np.array([1.0, 0.9])  # margin 0.1: 40 % of capacity; turnover 1.9
+    grid = technique_grid(5, 0.05)  # price moves up to 5 %: margins 0.1 +- 0.1
     steps = technique_steps(market, prices, grid)
     assert steps is not None
     assert steps.use.shape == (2, 1)  # one activity column for the one technique
@@ -86,7 +86,7 @@ def test_technique_steps_follow_the_councils_supply_at_the_grid_points() -> None
     # EDGE_STEPS pieces up to the grid, the grid's steps, EDGE_STEPS pieces to capacity
     assert_allclose(steps.technique, np.zeros(EDGE_STEPS + grid.size - 1 + EDGE_STEPS))
     # activity offered up to each grid margin equals the council's own supply there
-    margins = 0.1 * grid
+    margins = 0.1 + 1.9 * grid
     supplied = [linear_supply(lin, np.array([0.9 + m, 0.9]))[0] for m in margins]
     offered = np.cumsum(steps.upper)[EDGE_STEPS - 1 : EDGE_STEPS - 1 + grid.size]
     assert_allclose(offered, supplied, rtol=1e-12)
@@ -104,23 +104,43 @@ def test_technique_steps_follow_the_councils_supply_at_the_grid_points() -> None
         )
 
 
-def test_an_idle_technique_has_steps_from_zero_to_capacity() -> None:
-    # margin below zero: the grid sits at IDLE_MARGIN x E, the pieces cover the rest
+@pytest.mark.parametrize("bread", [0.5, 0.89, 1.0, 1.1, 1.3])
+def test_every_margin_the_window_reaches_is_a_step_boundary(bread: float) -> None:
+    """Idle, about to start, partly used, about to reach capacity, at capacity: at the
+    widest margin each move of the grid allows (bread up, labour down by it), the
+    council's supply is where a step ends."""
     market = market_from_economy(parse_economy(one_good()))
     lin = market.linear
     assert lin is not None
-    steps = technique_steps(market, np.array([0.5, 0.9]), technique_grid(10))
+    prices = np.array([bread, 0.9])
+    grid = technique_grid(10, 0.05)
+    steps = technique_steps(market, prices, grid)
     assert steps is not None
-    assert np.sum(steps.upper) == pytest.approx(lin.capacity[0], rel=1e-12)
-    assert steps.cost[0] < 1e-3 * lin.effort_at_capacity[0]
+    ends = np.concatenate([[0.0], np.cumsum(steps.upper)])
+    for move in grid:
+        supplied = linear_supply(lin, prices * np.array([1.0 + move, 1.0 - move]))[0]
+        assert np.min(np.abs(ends - supplied)) < 1e-9 * lin.capacity[0]
+    assert ends[-1] == pytest.approx(lin.capacity[0], rel=1e-12)
+
+
+def test_a_technique_idle_throughout_the_window_has_only_the_coarse_pieces() -> None:
+    # margin -0.4 at turnover 1.4: no move of 5 % makes it pay, so its grid collapses at 0
+    market = market_from_economy(parse_economy(one_good()))
+    lin = market.linear
+    assert lin is not None
+    steps = technique_steps(market, np.array([0.5, 0.9]), technique_grid(10, 0.05))
+    assert steps is not None
+    capacity, effort = lin.capacity[0], lin.effort_at_capacity[0]
+    assert_allclose(steps.upper, np.full(EDGE_STEPS, capacity / EDGE_STEPS))
+    assert steps.cost[0] == pytest.approx(effort / (2 * EDGE_STEPS))
 
 
 def test_technique_grid_is_fine_at_the_centre_and_reaches_a_factor_8() -> None:
     grid = technique_grid(40)
     assert grid.size == 81
-    assert grid[0] == pytest.approx(1 / 8) and grid[-1] == pytest.approx(8.0)
-    assert grid[40] == 1.0
-    steps = np.diff(np.log(grid))
+    assert grid[0] == pytest.approx(1 / 8 - 1) and grid[-1] == pytest.approx(7.0)
+    assert grid[40] == 0.0
+    steps = np.diff(np.log1p(grid))
     assert steps[40] == pytest.approx(np.log(8) / 1600)  # 0.13 % beside the centre
     assert steps[-1] == pytest.approx(np.log(8) * 79 / 1600)  # about 10 % at the edge
 

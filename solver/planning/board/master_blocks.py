@@ -18,8 +18,8 @@ from solver.planning.market import Market, Proposals
 
 __all__ = [
     "EDGE_STEPS",
-    "IDLE_MARGIN",
     "TECHNIQUE_REACH",
+    "TECHNIQUE_WINDOWS",
     "MasterBlock",
     "MasterLayout",
     "TechniqueSteps",
@@ -149,25 +149,20 @@ class TechniqueSteps:
 
 
 EDGE_STEPS = 8  # steps below a technique's grid of margins, and again above it to capacity
-IDLE_MARGIN = 1e-3  # grid centre of an idle technique, as a share of its effort cost E
-
-
-TECHNIQUE_REACH = float(np.log(8.0))  # margins of a technique's grid: within a factor 8
+TECHNIQUE_REACH = float(np.log(8.0))  # the widest price move a technique's grid spans
+TECHNIQUE_WINDOWS = 2.0  # a technique's grid spans this many times the demand steps' window
 
 
 def technique_grid(steps: int, reach: float = TECHNIQUE_REACH) -> np.ndarray:
-    """Margins of a technique's steps relative to its current margin:
-    ``exp(reach sign(u) u^2)`` for ``u = k / steps``, ``|k| <= steps``.
+    """Relative price moves at which a technique's steps break: ``exp(reach sign(u) u^2) - 1``
+    for ``u = k / steps``, ``|k| <= steps``.
 
-    The spacing grows from ``reach / steps^2`` at the centre (0.13 % with 40 steps) to
-    ``2 reach / steps`` (10 %) at a factor 8, so the master places a technique near its
-    current margin as precisely as the demand steps place a price, while the grid still
-    reaches far. A margin is a difference of prices, so a price that is right to 0.1 % can
-    leave a margin 1 % off: a geometric grid as narrow as the demand steps' last window
-    then left techniques on the coarse pieces beside it.
+    Fine at the centre (``reach / steps^2``) and coarser towards the ends (``2 reach /
+    steps``): the master places a technique near its current margin as precisely as the
+    demand steps place a price, while the grid still reaches every margin of the window.
     """
     u = np.arange(-steps, steps + 1, dtype=float) / steps
-    return np.exp(reach * np.sign(u) * u**2)
+    return np.expm1(reach * np.sign(u) * u**2)
 
 
 def technique_steps(
@@ -175,17 +170,16 @@ def technique_steps(
 ) -> TechniqueSteps | None:
     """Linear councils' techniques as activities with their effort cost in steps.
 
-    A linear council runs technique ``t`` at ``x(m) = K min(1, m / E)`` when its unit
-    margin is ``m``: its marginal effort cost ``E x / K`` rises linearly. The steps cover
-    ``[0, K]`` in three parts, each step at the marginal effort cost of its midpoint (so a
-    step's total cost is exact):
-
-    * the activity between the margins ``m0 g^(k-1)`` and ``m0 g^k`` of the grid, around
-      the current margin ``m0`` (at least :data:`IDLE_MARGIN` ``E``), as fine relative to
-      the quantity as the demand steps are;
-    * below the grid and above it up to capacity, :data:`EDGE_STEPS` equal pieces each.
-
-    ``None`` without linear councils.
+    A linear council runs technique ``t`` at ``x(m) = K clip(m / E, 0, 1)`` when its unit
+    margin is ``m``: its marginal effort cost ``E x / K`` rises linearly. Every price
+    moving by at most ``d`` moves the margin by at most ``d V``, with ``V`` the technique's
+    turnover (inputs and outputs at ``prices``): the margin is a difference of prices. So
+    the steps break at ``x(m + V d_k)`` for the moves ``d_k`` of ``grid``
+    (:func:`technique_grid`), which reach every margin of the window and collapse where the
+    technique stays idle or at capacity throughout; below and above them
+    :data:`EDGE_STEPS` equal pieces each reach 0 and ``K``. Each step is at the marginal
+    effort cost of its midpoint, so a step's total cost is exact. ``None`` without linear
+    councils.
 
     With a ``belief`` (:class:`~solver.planning.board.effort_belief.EffortBelief`, what the
     board has learnt from the councils' proposals and statements) the curve is the
@@ -195,13 +189,13 @@ def technique_steps(
 
     Notes
     -----
-    Without the lower pieces the whole activity below the grid was one step at half the
-    grid's lowest margin: a technique whose margin lay below the grid (the grid was centred
-    at a tenth of ``E`` for every technique with a smaller margin) then looked to the master
-    like a council indifferent over most of its activity, and the master's duals held an
-    item at supply 36 times its demand for 40 rounds (a 30-good synthetic economy). Without
-    the upper pieces the master capped a technique at ``g^k`` times its current activity and
-    priced it by that cap's rent.
+    A grid relative to the margin (``m g^k``) fails twice: a price right to 0.1 % can leave
+    a small margin 10 % off, beyond a narrow grid, and a wide one spends its steps far
+    outside any margin the window allows (95 steps for each of 6,400 techniques at 2,000
+    goods, in every window). Without the lower pieces a technique whose margin lay below
+    the grid looked like a council indifferent over most of its activity (an item at 36
+    times its demand for 40 rounds on a 30-good economy); without the upper ones the master
+    capped it at the grid's end and priced it by that cap's rent.
     """
     lin = market.linear
     if lin is None:
@@ -214,14 +208,14 @@ def technique_steps(
         margin = belief.effective_margin(lin, margin)
         effort, shift = belief.effort, np.where(belief.effort > 0, belief.shift, 0.0)
     has_effort = effort > 0
-    centre = np.maximum(margin, IDLE_MARGIN * effort)
-    share = np.divide(  # x / K at each grid margin
-        centre[:, None] * grid[None, :],
+    turnover = (lin.inputs + lin.outputs) @ prices
+    share = np.divide(  # x / K at each margin of the grid
+        margin[:, None] + turnover[:, None] * grid[None, :],
         effort[:, None],
         out=np.ones((lin.n, grid.size)),
         where=has_effort[:, None],
     )
-    cumulative = lin.capacity[:, None] * np.minimum(1.0, share)
+    cumulative = lin.capacity[:, None] * np.clip(share, 0.0, 1.0)
     bottom, top = cumulative[:, :1], cumulative[:, -1:]
     pieces = np.arange(EDGE_STEPS + 1)[None, :] / EDGE_STEPS
     bounds = np.hstack(  # step boundaries in activity: pieces, the grid, pieces to capacity
@@ -377,7 +371,11 @@ def master_blocks(
         if history
         else (market.cobb_douglas.n if market.cobb_douglas is not None else 0)
     )
-    techniques = technique_steps(market, prices, technique_grid(grid_steps), effort_belief)
+    window = grid_steps * float(np.log(np.max(grid_ratio if item_ratio is None else item_ratio)))
+    grid = technique_grid(  # half the steps: every technique's steps make most columns
+        max(1, grid_steps // 2), min(TECHNIQUE_REACH, TECHNIQUE_WINDOWS * window)
+    )
+    techniques = technique_steps(market, prices, grid, effort_belief)
     layout = MasterLayout(market.n_items, n_units, techniques.n if techniques is not None else 0)
     n = market.n_items
     ratios = np.full(n, float(grid_ratio)) if item_ratio is None else np.asarray(item_ratio)
