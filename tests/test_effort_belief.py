@@ -14,6 +14,7 @@ from solver.planning.board.effort_belief import EffortBelief
 from solver.planning.board.master_blocks import technique_grid, technique_steps
 from solver.planning.councils import LinearWorkers, linear_supply, unit_margin
 from solver.planning.from_economy import market_from_economy
+from solver.scenarios.technique_choice import technique_choice_economy
 
 
 def one_good_workers(effort: float = 2.0, capacity: float = 10.0) -> LinearWorkers:
@@ -148,6 +149,23 @@ def test_a_stated_curve_moves_by_less_once_its_error_turns_sign() -> None:
     belief = belief.observe(lin, prices, *stating(6.0))  # error -1, same sign: all of it
     assert belief.shift == pytest.approx([1.0])
     assert belief.weight == pytest.approx([1.0])
+
+
+def test_rounding_in_the_fit_does_not_make_effort_price_dependent() -> None:
+    """Councils of the prior's own model, seen at six random price vectors: the fitted
+    elasticities are rounding (up to 4e-14 on this economy), so the master needs no
+    settling solves for them (they cost two more solves a round in ``hybrid``)."""
+    market = market_from_economy(technique_choice_economy(100))
+    lin = market.linear
+    assert lin is not None
+    for seed in range(3):
+        belief = EffortBelief.prior(lin)
+        rng = np.random.default_rng(seed)
+        for _ in range(6):
+            prices = market.initial_prices * rng.uniform(0.5, 2.0, market.n_items)
+            belief = belief.observe(lin, prices, linear_supply(lin, prices))
+        assert np.max(belief.elasticity) < 1e-9
+        assert not belief.price_dependent
 
 
 def test_the_master_prices_activity_by_the_belief() -> None:

@@ -67,6 +67,16 @@ def _bea_economy() -> Economy:
     return economy_from_io_table(table, "compensation")
 
 
+def _not_productive(economy: Economy) -> Economy:
+    """``economy`` with its first sector using twice its own output: no positive net output
+    of it is possible."""
+    first = economy.worker_councils[0]
+    technique = first.techniques[0]
+    greedy = technique.model_copy(update={"inputs": {**technique.inputs, technique.id: 2.0}})
+    councils = [first.model_copy(update={"techniques": [greedy]}), *economy.worker_councils[1:]]
+    return economy.model_copy(update={"worker_councils": councils})
+
+
 def test_a_table_with_byproducts_is_one_square_solve() -> None:
     economy = _bea_economy()  # 387 sectors, negative coefficients made byproducts
     tech = compile_economy(economy).tech
@@ -88,13 +98,7 @@ def test_a_table_with_byproducts_is_one_square_solve() -> None:
 
 
 def test_a_square_round_that_is_not_productive_is_left_to_highs() -> None:
-    economy = _bea_economy()
-    first = economy.worker_councils[0]
-    technique = first.techniques[0]
-    # the first sector now uses twice its own output: no positive net output of it
-    greedy = technique.model_copy(update={"inputs": {**technique.inputs, technique.id: 2.0}})
-    councils = [first.model_copy(update={"techniques": [greedy]}), *economy.worker_councils[1:]]
-    economy = economy.model_copy(update={"worker_councils": councils})
+    economy = _not_productive(_bea_economy())
     tech = compile_economy(economy).tech
     assert _sustainable_by_square(tech) is None
     assert leontief_solve(build_round_lp(compile_economy(economy))) is None
@@ -182,9 +186,5 @@ def test_the_square_check_needs_no_lu(monkeypatch: pytest.MonkeyPatch) -> None:
     economy = _bea_economy()
     quick = _sustainable_by_square(compile_economy(economy).tech)
     assert quick is not None and quick.all()
-    first = economy.worker_councils[0]
-    technique = first.techniques[0]
-    greedy = technique.model_copy(update={"inputs": {**technique.inputs, technique.id: 2.0}})
-    councils = [first.model_copy(update={"techniques": [greedy]}), *economy.worker_councils[1:]]
-    tech = compile_economy(economy.model_copy(update={"worker_councils": councils})).tech
+    tech = compile_economy(_not_productive(economy)).tech
     assert _sustainable_by_square(tech) is None

@@ -78,6 +78,9 @@ ELASTICITY_RANGE = (0.0, 1.0)
 """Elasticities ``g`` of a council's effort cost to its input costs that the fit allows:
 from fixed (the prior) to valued at the round's prices."""
 
+NEGLIGIBLE_ELASTICITY = 1e-6
+"""Fitted elasticities below it are rounding (up to 4e-14 on the prior's own councils)."""
+
 FIT_RESIDUAL = 0.02
 """The fit holds where its root mean square error is under this share of capacity."""
 
@@ -150,8 +153,8 @@ class EffortBelief:
 
     @property
     def price_dependent(self) -> bool:
-        """Whether some council's effort cost is believed to move with its input costs."""
-        return bool(np.any(self.elasticity > 0.0))
+        """Whether some council's effort cost moves with its input costs beyond rounding."""
+        return bool(np.any(self.elasticity > NEGLIGIBLE_ELASTICITY))
 
     def at_full_speed(self) -> EffortBelief:
         """The same curves, every council expected to move all the way next round."""
