@@ -18,7 +18,7 @@ from planning_runs import (
     Run,
     header,
     options_for,
-    play,
+    session_run,
 )
 
 from solver.economy.model import load_economy
@@ -50,16 +50,7 @@ def section_pequod(args: argparse.Namespace, started: str) -> str:
             )
             market = pequod_market(eco)
             for rule in args.rules:
-                run = play(
-                    market,
-                    rule,
-                    max_rounds=args.max_rounds[rule],
-                    budget=args.max_seconds,
-                    rule_options=options_for(args, rule),
-                    economy=market.name,
-                    seed=seed,
-                    progress=args.verbose,
-                )
+                run = session_run(args, market, rule, market.name, seed=seed)
                 runs.append(run)
                 print(
                     f"pequod {market.name} seed {seed} {rule}: {run.status} {run.rounds} rounds "

@@ -187,6 +187,30 @@ def play(
     return run
 
 
+def session_run(
+    args: argparse.Namespace,
+    market: Market,
+    rule: str,
+    economy: str,
+    *,
+    seed: int | None = None,
+    tolerance: float = TOLERANCE,
+) -> Run:
+    """:func:`play` with the command line's max rounds, budget, lp options and verbosity
+    (``seed``: what the run records, default ``--seed``)."""
+    return play(
+        market,
+        rule,
+        max_rounds=args.max_rounds[rule],
+        budget=args.max_seconds,
+        rule_options=options_for(args, rule),
+        economy=economy,
+        seed=args.seed if seed is None else seed,
+        progress=args.verbose,
+        tolerance=tolerance,
+    )
+
+
 def header(started: str) -> str:
     return (
         f"Started {started}; machine: {machine()}; solver at commit {SOLVER_VERSION}.\n\n"

@@ -15,7 +15,7 @@ from planning_runs import (
     councils_of,
     header,
     options_for,
-    play,
+    session_run,
     timed_rounds_table,
     timed_run,
 )
@@ -118,16 +118,7 @@ def section_io(args: argparse.Namespace, started: str) -> str:
     for name, economy in io_economies().items():
         market = market_from_economy(economy)
         for rule in args.rules:
-            run = play(
-                market,
-                rule,
-                max_rounds=args.max_rounds[rule],
-                budget=args.max_seconds,
-                economy=name,
-                rule_options=options_for(args, rule),
-                progress=args.verbose,
-                tolerance=IO_TOLERANCE,
-            )
+            run = session_run(args, market, rule, name, tolerance=IO_TOLERANCE)
             runs.append(run)
             print(
                 f"io {name} {rule}: {run.status} {run.rounds} rounds {run.seconds:.2f} s",
@@ -181,16 +172,7 @@ def section_scaling(args: argparse.Namespace, started: str) -> str:
         desc = f"{n_workers:,} W + {n_consumers:,} C" + (f", {cg} goods per consumer" if cg else "")
         print(f"scaling {5 * gpc} goods ({desc}): generated in {gen:.2f} s", flush=True)
         for rule in args.rules:
-            run = play(
-                market,
-                rule,
-                max_rounds=args.max_rounds[rule],
-                budget=args.max_seconds,
-                rule_options=options_for(args, rule),
-                economy=f"{5 * gpc} goods",
-                seed=args.seed,
-                progress=args.verbose,
-            )
+            run = session_run(args, market, rule, f"{5 * gpc} goods")
             runs.append((run, gen, desc))
             print(
                 f"scaling {5 * gpc} goods {rule}: {run.status} {run.rounds} rounds, "

@@ -10,7 +10,7 @@ import json
 import time
 
 from bench_common import fmt
-from planning_runs import IO_TOLERANCE, Run, header, options_for, play
+from planning_runs import IO_TOLERANCE, header, session_run
 
 from solver.economy.model import parse_economy
 from solver.planning.from_economy import market_from_economy
@@ -35,17 +35,7 @@ def section_technique_choice(args: argparse.Namespace, started: str) -> str:
         )
         print(f"technique choice, {goods:,} goods ({desc}): read in {gen:.2f} s", flush=True)
         for rule in args.rules:
-            run: Run = play(
-                market,
-                rule,
-                max_rounds=args.max_rounds[rule],
-                budget=args.max_seconds,
-                rule_options=options_for(args, rule),
-                economy=f"{goods} goods",
-                seed=args.seed,
-                progress=args.verbose,
-                tolerance=IO_TOLERANCE,
-            )
+            run = session_run(args, market, rule, f"{goods} goods", tolerance=IO_TOLERANCE)
             lp_round = run.lp_seconds / run.lp_rounds if run.lp_seconds is not None else None
             rows += (
                 f"| {goods:,} | {desc} | {gen:.2f} | {rule} | {run.status} | {run.rounds} "
