@@ -191,7 +191,7 @@ def technique_steps(
     -----
     A grid relative to the margin (``m g^k``) fails twice: a price right to 0.1 % can leave
     a small margin 10 % off, beyond a narrow grid, and a wide one spends its steps far
-    outside any margin the window allows (95 steps for each of 6,400 techniques at 2,000
+    outside any margin the window allows (95 steps for each of 6,000 techniques at 2,000
     goods, in every window). Without the lower pieces a technique whose margin lay below
     the grid looked like a council indifferent over most of its activity (an item at 36
     times its demand for 40 rounds on a 30-good economy); without the upper ones the master
