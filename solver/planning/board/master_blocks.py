@@ -371,14 +371,14 @@ def master_blocks(
         if history
         else (market.cobb_douglas.n if market.cobb_douglas is not None else 0)
     )
-    window = grid_steps * float(np.log(np.max(grid_ratio if item_ratio is None else item_ratio)))
+    n = market.n_items
+    ratios = np.full(n, float(grid_ratio)) if item_ratio is None else np.asarray(item_ratio)
+    window = grid_steps * float(np.log(ratios.max()))
     grid = technique_grid(  # half the steps: every technique's steps make most columns
         max(1, grid_steps // 2), min(TECHNIQUE_REACH, TECHNIQUE_WINDOWS * window)
     )
     techniques = technique_steps(market, prices, grid, effort_belief)
-    layout = MasterLayout(market.n_items, n_units, techniques.n if techniques is not None else 0)
-    n = market.n_items
-    ratios = np.full(n, float(grid_ratio)) if item_ratio is None else np.asarray(item_ratio)
+    layout = MasterLayout(n, n_units, techniques.n if techniques is not None else 0)
     blocks = [
         *([worker_proposal_block(history, layout)] if history else []),
         *(
