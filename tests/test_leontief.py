@@ -9,6 +9,7 @@ from numpy.testing import assert_allclose
 
 from solver.economy.leontief import (
     gross_output,
+    jacobi_solve,
     leontief_inverse,
     spectral_radius,
     technical_coefficients,
@@ -57,3 +58,13 @@ def test_spectral_radius_dense_and_sparse() -> None:
     big = big + sp.eye_array(5000, format="csc")  # no empty column
     big = big @ sp.diags_array(0.6 / np.asarray(big.sum(axis=0)).ravel())
     assert abs(spectral_radius(big) - 0.6) < 1e-9
+
+
+def test_jacobi_solve_of_an_empty_system_is_empty_and_a_zero_diagonal_is_refused() -> None:
+    assert jacobi_solve(sp.csr_array((0, 0)), np.zeros(0)).shape == (0,)
+    assert jacobi_solve(sp.csr_array(np.array([[0.0, 1.0], [1.0, 1.0]])), np.ones(2)) is None
+    # (I - A) x = 1 for a productive A: Jacobi settles on the exact solution
+    a = np.array([[0.2, 0.3], [0.1, 0.4]])
+    x = jacobi_solve(sp.csr_array(np.eye(2) - a), np.ones(2))
+    assert x is not None
+    assert_allclose(x, np.linalg.solve(np.eye(2) - a, np.ones(2)), rtol=1e-12)

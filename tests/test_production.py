@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from solver import ProductionError, check_production, load_economy, parse_economy, solve_round
 from solver.economy import Economy, ProductionReport
-from solver.economy.production import production_graph, technology_matrices
+from solver.economy.production import paired_outputs, production_graph, technology_matrices
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "scenarios" / "examples"
 
@@ -174,3 +175,13 @@ def test_sparse_reachability_is_the_production_graphs(seed: int) -> None:
     expected = [("good", g) in seen for g in tech.goods]
     assert reachable_goods(tech).tolist() == expected
     assert not all(expected)  # the loops' goods (and what only they feed) are cut off
+
+
+def test_paired_outputs_pairs_each_good_with_the_technique_it_mostly_comes_from() -> None:
+    # technique 0 mostly makes good 1 (and good 0 as a byproduct), technique 1 good 0
+    outputs = sp.csc_array(np.array([[0.2, 1.0], [1.0, 0.0]]))
+    assert paired_outputs(outputs, 2).tolist() == [1, 0]
+    # two techniques mostly making the same good, a technique making nothing, no goods
+    assert paired_outputs(sp.csc_array(np.array([[1.0, 1.0], [0.5, 0.0]])), 2) is None
+    assert paired_outputs(sp.csc_array(np.array([[1.0, 0.0], [0.0, 0.0]])), 2) is None
+    assert paired_outputs(sp.csc_array((0, 0)), 0) is None

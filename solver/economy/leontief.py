@@ -70,7 +70,9 @@ def jacobi_solve(square: Matrix, rhs: np.ndarray, sweeps: int = 2000) -> np.ndar
         x = x + step
         if not np.all(np.isfinite(x)):
             return None
-        if float(np.abs(step).max()) <= 1e-14 * max(1.0, float(np.abs(x).max())):
+        if float(np.abs(step).max(initial=0.0)) <= 1e-14 * max(
+            1.0, float(np.abs(x).max(initial=0.0))
+        ):
             return x
     return None
 

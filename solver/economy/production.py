@@ -272,7 +272,7 @@ def paired_outputs(outputs: sp.sparray, n_goods: int) -> np.ndarray | None:
     """The technique of each good whose largest output it is, where that pairs goods and
     techniques one to one (an input-output table's sectors, byproducts and all)."""
     outputs = sp.csc_array(outputs)
-    if outputs.shape[1] != n_goods or np.any(np.diff(outputs.indptr) == 0):
+    if n_goods == 0 or outputs.shape[1] != n_goods or np.any(np.diff(outputs.indptr) == 0):
         return None
     main = np.asarray(outputs.argmax(axis=0)).ravel()
     if np.unique(main).size != n_goods:
