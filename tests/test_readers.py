@@ -371,6 +371,21 @@ def test_errors_in_long_form_name_the_line(
         read_io_table(d)
 
 
+def test_a_small_wide_file_is_read_without_pandas_and_the_same(tmp_path: Path) -> None:
+    """Below PANDAS_FROM_BYTES the csv reader takes the file (importing pandas would take
+    longer than reading it); the table is the same as pandas reads it."""
+    rng = np.random.default_rng(5)
+    z = np.round(rng.uniform(0, 50, size=(30, 30)), 4)
+    codes = [f"s{i}" for i in range(30)]
+    path = tmp_path / "flows.csv"
+    _write(path, [["code", *codes]] + [[c, *z[i]] for i, c in enumerate(codes)])
+    assert read_wide_matrix_fast(path) is None
+    fast = read_wide_matrix_fast(path, from_bytes=0)
+    assert fast is not None
+    careful = read_csv(path)
+    assert_allclose(numbers(careful, careful.rows, range(1, 31)), fast[1], rtol=0, atol=0)
+
+
 def test_the_fast_wide_reader_agrees_with_the_careful_one(tmp_path: Path) -> None:
     """pandas' C reader takes a well-formed wide file; anything it might misread (a blank
     last cell that could be a short row) goes to the csv reader, which names each cell."""
@@ -382,7 +397,7 @@ def test_the_fast_wide_reader_agrees_with_the_careful_one(tmp_path: Path) -> Non
     ]
     path = tmp_path / "flows.csv"
     _write(path, rows)
-    fast = read_wide_matrix_fast(path)
+    fast = read_wide_matrix_fast(path, from_bytes=0)
     careful = read_csv(path)
     slow = numbers(careful, careful.rows, range(1, 41))
     assert z[:, -1].all() == (fast is not None)  # a blank last cell: the careful reader
@@ -396,8 +411,8 @@ def test_the_fast_wide_reader_agrees_with_the_careful_one(tmp_path: Path) -> Non
         [["code", *codes]]
         + [[c, *["" if v == 0 else v for v in z[i]]] for i, c in enumerate(codes)],
     )
-    fast = read_wide_matrix_fast(path)
+    fast = read_wide_matrix_fast(path, from_bytes=0)
     assert fast is not None and fast[0] == codes
     assert_allclose(fast[1], z, rtol=1e-15)
     _write(path, [["code", *codes]] + [[c, *z[i][:-1]] for i, c in enumerate(codes)])  # short
-    assert read_wide_matrix_fast(path) is None
+    assert read_wide_matrix_fast(path, from_bytes=0) is None

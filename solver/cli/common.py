@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable
 
 from solver.economy.model import Economy
-from solver.usecases import load_economy, load_example
+from solver.usecases import load_economy
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_OK", "economy_of", "fmt", "print_problems"]
 
@@ -20,6 +20,8 @@ def economy_of(args: argparse.Namespace) -> Economy:
     """The economy file the command names, else the bundled example of ``--example``."""
     if args.economy is not None:
         return load_economy(args.economy)
+    from solver.usecases import load_example  # here: a file needs none of the examples' imports
+
     return load_example(args.example)
 
 

@@ -1,18 +1,17 @@
 """The production graph and the technology matrices built from it.
 
 The economy's techniques are turned, once, into sparse coefficient matrices (goods x
-techniques for outputs and inputs, primary inputs x techniques, pollutants x techniques).
-The networkx graph (goods, primary inputs, pollutants and techniques as nodes) is built from
-the same arrays. They answer: can every requested good be made from primary inputs, and all
-goods sustainably (a productive input-coefficient matrix)?
+techniques for outputs and inputs, primary inputs x techniques, pollutants x techniques),
+and the networkx graph of goods, primary inputs, pollutants and techniques from the same
+arrays. Can every requested good be made from primary inputs, and all goods sustainably?
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order
@@ -20,6 +19,9 @@ from scipy.sparse.csgraph import breadth_first_order
 from solver.economy.leontief import jacobi_solve, sparse_lu, spectral_radius
 from solver.economy.model import Economy, Problem
 from solver.highs import highs_lp, solve_lp
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "ProductionError",
@@ -130,6 +132,8 @@ def production_graph(tech: TechnologyMatrices) -> nx.DiGraph:
     Nodes are tuples ``(kind, id)`` with kind ``"good"``, ``"primary"``, ``"pollutant"`` or
     ``"technique"``; every edge carries its coefficient as ``weight``.
     """
+    import networkx as nx  # here, not above: only the graph's users pay its import (0.13 s)
+
     graph = nx.DiGraph()
     t_nodes = [("technique", t) for t in tech.techniques]
     graph.add_nodes_from(t_nodes, kind="technique")

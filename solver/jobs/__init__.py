@@ -5,32 +5,6 @@ balancing in a workplace and across a society (:mod:`~.balance`), the reports
 (:mod:`~.remuneration`).
 """
 
-from solver.jobs.balance import balance_society, balance_workplace
-from solver.jobs.remuneration import economy_with_ratings, effort_ratings
-from solver.jobs.reports import BalanceStatus, SocietyResult, WorkplaceReport
-from solver.jobs.workplaces import (
-    Member,
-    Society,
-    Task,
-    Workplace,
-    WorkplaceValidationError,
-    load_society,
-    parse_society,
-)
+from solver.lazy_exports import lazy_exports
 
-__all__ = [
-    "BalanceStatus",
-    "Member",
-    "Society",
-    "SocietyResult",
-    "Task",
-    "Workplace",
-    "WorkplaceReport",
-    "WorkplaceValidationError",
-    "balance_society",
-    "balance_workplace",
-    "economy_with_ratings",
-    "effort_ratings",
-    "load_society",
-    "parse_society",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
 from solver.jobs.reports import MemberComplex
 from solver.jobs.workplaces import Workplace
 
-__all__ = ["DEFAULT_TOLERANCE", "JobProblem", "job_problem"]
+__all__ = ["DEFAULT_PARTNERS", "DEFAULT_TOLERANCE", "JobProblem", "job_problem"]
 
 DEFAULT_TOLERANCE = 0.05  # of the rating scale
+
+DEFAULT_PARTNERS = 3
+"""Other workplaces a member may join when complexes are balanced across workplaces."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,8 @@ def coverage_reasons(problem: JobProblem, allowed: sp.csr_array) -> list[str]:
         )
     if reasons:
         return reasons
+    import networkx as nx  # here, not above: commands that never balance jobs skip its import
+
     graph = nx.DiGraph()
     for t, hours in enumerate(problem.task_hours.tolist()):
         graph.add_edge("source", ("task", t), capacity=hours)

@@ -7,10 +7,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "BalanceStatus",
@@ -159,6 +161,8 @@ def members_table(complexes: Sequence[MemberComplex], target: tuple[float, float
     ``hours``, ``empowerment``, ``desirability`` (hour-weighted, on ``[0, 1]``),
     ``deviation`` from ``target`` (the larger of the two) and ``away_hours`` (worked in
     other workplaces)."""
+    import pandas as pd  # here, not above: balancing jobs does not need it, its reports do
+
     return pd.DataFrame(
         {
             "workplace": [c.workplace for c in complexes],
@@ -174,6 +178,8 @@ def members_table(complexes: Sequence[MemberComplex], target: tuple[float, float
 
 def hours_table(complexes: Sequence[MemberComplex]) -> pd.Series:
     """Task hours indexed by (member, workplace, task): who works what, where, how long."""
+    import pandas as pd  # here, not above: balancing jobs does not need it, its reports do
+
     keys = [(c.member, w, t) for c in complexes for (w, t) in c.tasks]
     values = [h for c in complexes for h in c.tasks.values()]
     index = pd.MultiIndex.from_tuples(keys, names=["member", "workplace", "task"])

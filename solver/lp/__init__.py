@@ -4,18 +4,6 @@ HiGHS as arrays (:mod:`~solver.lp.highs_model`) or modelled in Pyomo
 (:mod:`~solver.lp.results`), all driven by :func:`~solver.lp.solve.solve_round`.
 """
 
-from solver.lp.build import RoundBounds, RoundLP, build_round_lp, round_bounds
-from solver.lp.results import RoundResult, Shortfall
-from solver.lp.solve import ModelPath, RoundSolver, solve_round
+from solver.lazy_exports import lazy_exports
 
-__all__ = [
-    "ModelPath",
-    "RoundBounds",
-    "RoundLP",
-    "RoundResult",
-    "RoundSolver",
-    "Shortfall",
-    "build_round_lp",
-    "round_bounds",
-    "solve_round",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from solver.highs import LPOutcome
 from solver.lp.build import RoundLP
 from solver.status import Method, SolutionStatus, SolveOutcome, TerminationCondition
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["RoundResult", "Shortfall", "assign_result"]
 
@@ -186,6 +188,8 @@ def _list(a: np.ndarray | None, n: int) -> list[float | None]:
 
 
 def _series(labels: list[str], values: np.ndarray | None, index: str, name: str) -> pd.Series:
+    import pandas as pd  # here, not above: `parplan solve` answers without it
+
     if values is None:
         return pd.Series([], index=pd.Index([], name=index), name=name, dtype=float)
     return pd.Series(values, index=pd.Index(labels, name=index), name=name)

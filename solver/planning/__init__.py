@@ -5,28 +5,6 @@ evaluation, excess measures), its price rules (:mod:`~.rules`), and the session 
 the rounds (:mod:`~.session`) to a result (:mod:`~.result`).
 """
 
-from solver.planning.comparison import compare_prices
-from solver.planning.from_economy import market_from_economy
-from solver.planning.live_proposals import CouncilDirectory, CouncilProposal
-from solver.planning.market import Market, ProposalError, Proposals
-from solver.planning.result import PlanResult, PlanStatus, RoundRecord
-from solver.planning.rules import PRICE_RULES, PriceRule, make_rule
-from solver.planning.session import PlanningSession, run_planning
+from solver.lazy_exports import lazy_exports
 
-__all__ = [
-    "PRICE_RULES",
-    "CouncilDirectory",
-    "CouncilProposal",
-    "Market",
-    "PlanResult",
-    "PlanStatus",
-    "PlanningSession",
-    "PriceRule",
-    "ProposalError",
-    "Proposals",
-    "RoundRecord",
-    "compare_prices",
-    "make_rule",
-    "market_from_economy",
-    "run_planning",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

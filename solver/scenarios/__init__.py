@@ -4,18 +4,6 @@ from real input-output tables with simulated councils (:mod:`~.io_examples`), an
 bundled examples (:mod:`~.bundled`).
 """
 
-from solver.scenarios.bundled import bundled_examples, bundled_workplaces
-from solver.scenarios.io_examples import with_simulated_councils
-from solver.scenarios.pequod import pequod_economy, pequod_market
-from solver.scenarios.societies import synthetic_society
-from solver.scenarios.synthetic import synthetic_economy
+from solver.lazy_exports import lazy_exports
 
-__all__ = [
-    "bundled_examples",
-    "bundled_workplaces",
-    "pequod_economy",
-    "pequod_market",
-    "synthetic_economy",
-    "synthetic_society",
-    "with_simulated_councils",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from solver.economy.model import Economy
 from solver.jobs.balance import balance_society, balance_workplace
-from solver.jobs.problem import DEFAULT_TOLERANCE
+from solver.jobs.problem import DEFAULT_PARTNERS, DEFAULT_TOLERANCE
 from solver.jobs.remuneration import economy_with_ratings, effort_ratings, member_budgets
 from solver.jobs.reports import SocietyResult, WorkplaceReport, spread
 from solver.jobs.workplaces import Society, load_society, parse_society
@@ -29,9 +29,6 @@ __all__ = [
     "spread",
     "workplace_ratings",
 ]
-
-DEFAULT_PARTNERS = 3
-"""Other workplaces a member may join when complexes are balanced across workplaces."""
 
 
 def society_ratings(

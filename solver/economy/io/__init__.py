@@ -3,19 +3,6 @@ published ones (Eurostat, ONS, WIOD, BEA), the economy built from a table, and e
 from pandas frames or a pymrio system with regions kept as federations.
 """
 
-from solver.economy.io.frames import economy_from_dataframes
-from solver.economy.io.mrio import economy_from_pymrio
-from solver.economy.io.readers import TABLE_FORMATS, read_io_table
-from solver.economy.io.table import IOTable, IOTableError
-from solver.economy.io.to_economy import economy_from_io_table, io_table_summary
+from solver.lazy_exports import lazy_exports
 
-__all__ = [
-    "TABLE_FORMATS",
-    "IOTable",
-    "IOTableError",
-    "economy_from_dataframes",
-    "economy_from_io_table",
-    "economy_from_pymrio",
-    "io_table_summary",
-    "read_io_table",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

@@ -4,19 +4,6 @@ prices (:mod:`~.master`), the board's model of the councils fitted to their prop
 round is from a plan (:mod:`~.excess`).
 """
 
-from solver.planning.board.evaluation import Evaluation, evaluate
-from solver.planning.board.excess import clearing_excess, free_items, relative_excess
-from solver.planning.board.master import BoardMaster, MasterLPResult
-from solver.planning.board.profit_model import ProfitModel, model_clearing_prices
+from solver.lazy_exports import lazy_exports
 
-__all__ = [
-    "BoardMaster",
-    "Evaluation",
-    "MasterLPResult",
-    "ProfitModel",
-    "clearing_excess",
-    "evaluate",
-    "free_items",
-    "model_clearing_prices",
-    "relative_excess",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

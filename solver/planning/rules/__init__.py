@@ -10,23 +10,6 @@ that rules can be compared on the same economy and the same proposals:
 - :mod:`~solver.planning.rules.newton`: Newton's method on the board's model of the councils.
 """
 
-from solver.planning.rules.base import PriceRule, RuleStep
-from solver.planning.rules.hybrid import Hybrid
-from solver.planning.rules.lp import LPRule
-from solver.planning.rules.newton import Newton
-from solver.planning.rules.registry import PRICE_RULES, make_rule, rule_options
-from solver.planning.rules.tatonnement import Tatonnement, TatonnementState, tatonnement_step
+from solver.lazy_exports import lazy_exports
 
-__all__ = [
-    "PRICE_RULES",
-    "Hybrid",
-    "LPRule",
-    "Newton",
-    "PriceRule",
-    "RuleStep",
-    "Tatonnement",
-    "TatonnementState",
-    "make_rule",
-    "rule_options",
-    "tatonnement_step",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)
