@@ -14,14 +14,20 @@ that holds it (``solver.economy``, ``solver.lp``, ``solver.planning``, ``solver.
 This package knows nothing of gRPC; the service in ``server/`` translates and persists.
 """
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _version
-
 from solver.lazy_exports import lazy_exports
 
-try:
-    __version__ = _version("parplan")
-except PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0+unknown"
+_export, __dir__, __all__ = lazy_exports(__name__, __file__)
 
-__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)
+
+def __getattr__(name: str) -> object:
+    if name != "__version__":
+        return _export(name)
+    # looked up when asked: importing importlib.metadata takes 30-40 ms of every command
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("parplan")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        found = "0+unknown"
+    globals()["__version__"] = found
+    return found

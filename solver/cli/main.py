@@ -13,14 +13,11 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from solver import __version__
 from solver.cli.common import EXIT_BAD_INPUT, print_problems
 from solver.economy.io.readers import FORMAT_FILES, TABLE_FORMATS
 from solver.economy.model import EconomyValidationError
-from solver.economy.production import ProductionError
-from solver.jobs.workplaces import WorkplaceValidationError
 from solver.lp.solve import ModelPath
 from solver.planning.rules.registry import PRICE_RULES
 from solver.scenarios.bundled import DEFAULT_PLANNING_EXAMPLE
@@ -34,7 +31,32 @@ from solver.usecases import (
     show_solver_output,
 )
 
+if TYPE_CHECKING:
+    from solver.economy.production import ProductionError
+    from solver.jobs.workplaces import WorkplaceValidationError
+
 __all__ = ["main"]
+
+
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked (importlib.metadata costs every command 40 ms)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from solver import __version__
+
+        print(f"parplan {__version__}")
+        parser.exit()
+
+
+def _problem_errors() -> tuple[type[ProductionError], type[WorkplaceValidationError]]:
+    """The errors that carry a list of problems, imported when one is raised."""
+    from solver.economy.production import ProductionError
+    from solver.jobs.workplaces import WorkplaceValidationError
+
+    return (ProductionError, WorkplaceValidationError)
 
 
 def _command(module: str, function: str) -> Callable[[argparse.Namespace], int]:
@@ -58,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--verbose", action="store_true", help="let HiGHS's banner and log through, on stderr"
     )
-    p.add_argument("--version", action="version", version=f"parplan {__version__}")
+    p.add_argument("--version", action=_Version, help="show the version and exit")
     sub = p.add_subparsers(dest="command", required=True)
 
     def economy_args(sp: argparse.ArgumentParser, default: str = "germany-1995") -> None:
@@ -331,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EconomyValidationError as err:
         print_problems(err.problems)
         return EXIT_BAD_INPUT
-    except (ProductionError, WorkplaceValidationError) as err:
+    except _problem_errors() as err:  # evaluated only when an exception reaches it
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
