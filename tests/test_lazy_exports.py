@@ -3,6 +3,7 @@ defines, and a command imports only what it needs."""
 
 from __future__ import annotations
 
+import argparse
 import ast
 import importlib
 import subprocess
@@ -119,3 +120,22 @@ def test_a_command_on_a_small_table_imports_neither_pandas_nor_networkx_nor_pyom
         """
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_every_command_names_a_function_that_exists() -> None:
+    # commands are imported when they run; a wrong name would fail only then
+    from solver.cli.main import _Command, _parser
+
+    def commands(parser: argparse.ArgumentParser) -> list[_Command]:
+        found = [parser.get_default("func")] if parser.get_default("func") else []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    found += commands(sub)
+        return found
+
+    found = commands(_parser())
+    assert len(found) == 13
+    for command in found:
+        module = importlib.import_module(f"solver.cli.{command.module}")
+        assert callable(getattr(module, command.function)), command

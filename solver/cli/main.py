@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,15 +60,19 @@ def _problem_errors() -> tuple[type[ProductionError], type[WorkplaceValidationEr
     return (ProductionError, WorkplaceValidationError)
 
 
-def _command(module: str, function: str) -> Callable[[argparse.Namespace], int]:
+@dataclass(frozen=True)
+class _Command:
     """The command ``function`` of ``solver.cli.<module>``, imported when it runs: each
     command imports only what it needs, so that `parplan solve` on a small table does not
     first import the planning rules, pandas and Pyomo."""
 
-    def run(args: argparse.Namespace) -> int:
-        return int(getattr(importlib.import_module(f"solver.cli.{module}"), function)(args))
+    module: str
+    function: str
 
-    return run
+    def __call__(self, args: argparse.Namespace) -> int:
+        """Import the command's module and run the command."""
+        command = getattr(importlib.import_module(f"solver.cli.{self.module}"), self.function)
+        return int(command(args))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -136,7 +141,7 @@ def _parser() -> argparse.ArgumentParser:
         help="a setting of the lp, hybrid or newton rule, e.g. damping=0.7 or grid_ratio=1.01 "
         "(repeatable; a wrong key lists the rule's options; see solver.planning.rules)",
     )
-    pl.set_defaults(func=_command("plan", "run_plan"))
+    pl.set_defaults(func=_Command("plan", "run_plan"))
 
     pl.add_argument(
         "--workplaces",
@@ -193,7 +198,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the economy this year's plan planned, where PLAN.json holds none",
     )
     ny.add_argument("-o", "--output", type=Path, default=None, metavar="NEXT.json")
-    ny.set_defaults(func=_command("plan", "run_next_year"))
+    ny.set_defaults(func=_Command("plan", "run_next_year"))
 
     lg = sub.add_parser("ledger", help="read a ledger that `parplan plan --ledger DIR` wrote")
     lg_sub = lg.add_subparsers(dest="ledger_command", required=True)
@@ -203,12 +208,12 @@ def _parser() -> argparse.ArgumentParser:
     lx.add_argument("folder", type=Path, metavar="DIR")
     lx.add_argument("--format", choices=["csv", "json"], default="csv")
     lx.add_argument("--out", type=Path, default=None, help="CSV folder (default DIR/export)")
-    lx.set_defaults(func=_command("ledger", "run_ledger_export"))
+    lx.set_defaults(func=_Command("ledger", "run_ledger_export"))
     lv = lg_sub.add_parser(
         "verify", help="exit 0 when every round's hash and link hold, 1 naming the first altered"
     )
     lv.add_argument("folder", type=Path, metavar="DIR")
-    lv.set_defaults(func=_command("ledger", "run_ledger_verify"))
+    lv.set_defaults(func=_Command("ledger", "run_ledger_verify"))
 
     vw = sub.add_parser(
         "view",
@@ -219,7 +224,7 @@ def _parser() -> argparse.ArgumentParser:
     vw.add_argument("ledgers", nargs="+", type=Path, metavar="LEDGER_DIR")
     vw.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     vw.add_argument("--port", type=int, default=8000, help="port (8000; 0: any free one)")
-    vw.set_defaults(func=_command("view", "run_view"))
+    vw.set_defaults(func=_Command("view", "run_view"))
 
     rv = sub.add_parser(
         "review",
@@ -236,7 +241,7 @@ def _parser() -> argparse.ArgumentParser:
         help="flag a council whose ratio is below (1 - threshold) x the social average",
     )
     rv.add_argument("--json", action="store_true", help="print the review as JSON")
-    rv.set_defaults(func=_command("review", "run_review"))
+    rv.set_defaults(func=_Command("review", "run_review"))
 
     b = sub.add_parser(
         "balance",
@@ -265,7 +270,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true", help="print everything as JSON")
     b.add_argument("--plot", type=Path, default=None, metavar="FILE.png", help="spread plot")
     b.add_argument("--top", type=count, default=10, help="complexes to list per workplace (0: all)")
-    b.set_defaults(func=_command("balance", "run_balance"))
+    b.set_defaults(func=_Command("balance", "run_balance"))
 
     s = sub.add_parser("solve", help="solve the round's LP and print prices, rents and the plan")
     economy_args(s)
@@ -287,11 +292,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write the round's LP for other solvers: FILE.mps (MPS) or FILE.lp (CPLEX LP)",
     )
-    s.set_defaults(func=_command("solve", "run_solve"))
+    s.set_defaults(func=_Command("solve", "run_solve"))
 
     c = sub.add_parser("check", help="check the production graph (reachability, productivity)")
     economy_args(c)
-    c.set_defaults(func=_command("solve", "run_check"))
+    c.set_defaults(func=_Command("solve", "run_check"))
 
     i = sub.add_parser("import-io", help="build an economy from input-output table CSV files")
     i.add_argument("path", type=Path, help="folder with the table's CSV files")
@@ -316,7 +321,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     i.add_argument("--seed", type=int, default=0, help="with --simulate-councils: random seed")
     i.add_argument("--out", "-o", type=Path, default=None, help="output file (default stdout)")
-    i.set_defaults(func=_command("economies", "run_import_io"))
+    i.set_defaults(func=_Command("economies", "run_import_io"))
 
     gen = sub.add_parser(
         "generate",
@@ -331,13 +336,13 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--goods", type=int, required=True, help="number of goods (at least 4)")
     gen.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     gen.add_argument("--out", "-o", type=Path, default=None, help="output file (default stdout)")
-    gen.set_defaults(func=_command("economies", "run_generate"))
+    gen.set_defaults(func=_Command("economies", "run_generate"))
 
     sc = sub.add_parser("schema", help="print the JSON schema of an economy file")
-    sc.set_defaults(func=_command("economies", "run_schema"))
+    sc.set_defaults(func=_Command("economies", "run_schema"))
 
     ex = sub.add_parser("examples", help="list the bundled example economies")
-    ex.set_defaults(func=_command("economies", "run_examples"))
+    ex.set_defaults(func=_Command("economies", "run_examples"))
     return p
 
 
