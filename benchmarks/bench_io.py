@@ -47,6 +47,7 @@ from solver.economy.io import economy_from_io_table, read_io_table
 from solver.usecases import solve_round
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+MEDIAN_UP_TO = 3000  # sectors: processes this small take a second or two, so median of three
 
 PYMRIO_SCRIPT = r"""
 import sys, time, json
@@ -238,10 +239,10 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"`python benchmarks/bench_io.py --sizes {' '.join(args.sizes)} --inputs {args.inputs}`"
         f", {started}; {machine()}; {solver_version()}. All rows from one run; both "
-        "sides read the same files of the generic layout. Seconds; tables of up to 3,000 "
-        "sectors: the median of three runs of each process. *ratio*: pymrio's time over "
-        "ours (above 1: ours is faster). *price gap*: the largest relative difference "
-        "between our prices and pymrio's labour multipliers.",
+        "sides read the same files of the generic layout. Seconds; tables of up to "
+        f"{MEDIAN_UP_TO:,} sectors: the median of three runs of each process. *ratio*: "
+        "pymrio's time over ours (above 1: ours is faster). *price gap*: the largest "
+        "relative difference between our prices and pymrio's labour multipliers.",
         "",
         "| table | sectors | coefficients | layout | import-io | solve | ours, two commands | "
         "ours in one process: read + build + solve | method | pymrio, whole script | pymrio "
@@ -253,13 +254,13 @@ def main(argv: list[str] | None = None) -> int:
             folder = Path(tmp) / size
             if size == "bea":
                 write_bea(folder)
-                label = "BEA 2007 detail"
+                label, n = "BEA 2007 detail", 387
             else:
                 n, _, k = size.partition(":")
                 n, inputs = int(n), int(k or args.inputs)
                 write_synthetic(folder, n, inputs, args.seed, wide=n <= args.wide_up_to)
                 label = f"synthetic, {min(inputs, n)} inputs per sector"
-            repeats = 3 if int(size.partition(":")[0] if size != "bea" else 0) <= 3000 else 1
+            repeats = 3 if n <= MEDIAN_UP_TO else 1
             lines.append(_row(label, folder, args.pymrio_up_to, repeats))
             print(lines[-1], flush=True)
     starts = sorted(_timed([sys.executable, "-m", "solver.cli", "--version"]) for _ in range(3))
