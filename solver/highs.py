@@ -20,16 +20,21 @@ from solver.status import Method, SolutionStatus, SolveOutcome, TerminationCondi
 
 __all__ = [
     "AUTO_IPM_ABOVE_COLUMNS",
+    "Highs",
     "LPOutcome",
     "apply_options",
     "configure_threads",
+    "crossover_from",
     "highs_bounds",
     "highs_lp",
     "highs_threads",
+    "interrupt_event",
     "interruptible",
+    "loaded_lp",
     "method_options",
     "new_highs",
     "outcome_from_highs",
+    "outcome_of",
     "resolved_method",
     "run_with_fallback",
     "show_solver_output",
@@ -45,6 +50,7 @@ __all__ = [
 # columns. PDLP was slower than IPM at every size measured and its duals were off by 2.4e-4.
 AUTO_IPM_ABOVE_COLUMNS = 5_000
 
+Highs = highspy.Highs  # for annotations elsewhere: highspy itself is imported here only
 _lock = threading.Lock()
 _threads: int | None = None
 # Set by `interruptible`: solves started in that context stop once the event is set.
@@ -319,7 +325,54 @@ def run_with_fallback(
         h.clearSolver()
         h.run()
         termination, solution = outcome_from_highs(h)
-    return _outcome(h, termination, solution, time.perf_counter() - start)
+    return outcome_of(h, termination, solution, time.perf_counter() - start)
+
+
+def loaded_lp(
+    h: highspy.Highs,
+) -> tuple[sp.csc_array, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The LP loaded in ``h``: matrix (CSC), cost, column bounds, row bounds."""
+    a = (lp := h.getLp()).a_matrix_
+    shape = (int(lp.num_row_), int(lp.num_col_))
+    matrix = sp.csc_array((np.asarray(a.value_), np.asarray(a.index_), a.start_), shape=shape)
+    bounds = (lp.col_cost_, lp.col_lower_, lp.col_upper_, lp.row_lower_, lp.row_upper_)
+    return (matrix, *(np.asarray(b) for b in bounds))  # type: ignore[return-value]
+
+
+def crossover_from(
+    h: highspy.Highs, matrix: sp.csc_array, cost: np.ndarray, x: np.ndarray, row_dual: np.ndarray
+) -> tuple[TerminationCondition, SolutionStatus]:
+    """HiGHS's crossover from the point ``(x, row_dual)`` (an interior one, say) of the LP
+    loaded in ``h`` (``matrix``, ``cost``) to a basis; how it ended (optimal where it is)."""
+    _start_scheduler()
+    solution = highspy.HighsSolution()
+    solution.col_value = x
+    solution.row_value = matrix @ x
+    solution.row_dual = row_dual
+    solution.col_dual = cost - matrix.T @ row_dual
+    solution.value_valid = solution.dual_valid = True
+    h.crossover(solution)
+    return outcome_from_highs(h)
+
+
+def interrupt_event() -> threading.Event | None:
+    """The event that stops solves in this :func:`interruptible` context (``None``: none)."""
+    return _interrupt.get()
+
+
+_scheduler_started = False
+_scheduler_lock = threading.Lock()
+
+
+def _start_scheduler() -> None:
+    """Run an empty LP once in this process: ``Highs.run`` starts HiGHS's task scheduler,
+    which ``Highs.crossover`` uses but does not start (a crossover before any run in a
+    process crashes it, measured with HiGHS 1.16)."""
+    global _scheduler_started
+    with _scheduler_lock:
+        if not _scheduler_started:
+            new_highs().run()
+            _scheduler_started = True
 
 
 def solve_lp(
@@ -337,12 +390,10 @@ def solve_lp(
     return run_with_fallback(h, method, int(lp.num_col_), time_limit)
 
 
-def _outcome(
-    h: highspy.Highs,
-    termination: TerminationCondition,
-    solution: SolutionStatus,
-    seconds: float,
+def outcome_of(
+    h: highspy.Highs, termination: TerminationCondition, solution: SolutionStatus, seconds: float
 ) -> LPOutcome:
+    """The outcome of ``h``'s last solve: ``termination``, ``solution`` and its point."""
     sol = h.getSolution()
     x = np.asarray(sol.col_value) if sol.value_valid else None
     dual = np.asarray(sol.row_dual) if sol.dual_valid else None

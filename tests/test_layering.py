@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # lower layers first; a module may import its own layer and the ones before it
 LAYERS = [
-    ["solver.status", "solver.highs", "solver.strict_json"],
+    ["solver.status", "solver.highs", "solver.strict_json", "solver.interior_point"],
     ["solver.economy"],
     ["solver.lp"],
     ["solver.planning", "solver.jobs"],

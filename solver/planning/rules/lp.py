@@ -108,7 +108,8 @@ class LPRule(PriceRule):
         round's proposals and stated effort costs correct, rather than by the economy's
         prior alone. On by default: the prior is the board's model, not the council.
     method, time_limit
-        HiGHS method per LP, and the time limit of a round's master LP solves together.
+        Method per LP (:class:`~solver.planning.board.master.BoardMaster`), and the time
+        limit of a round's master LP solves together.
 
     Notes
     -----

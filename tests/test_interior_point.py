@@ -1,0 +1,231 @@
+"""Our interior point method for the board's master LP, and HiGHS's crossover from its point."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose
+
+import solver.highs as highs
+from solver.highs import apply_options, highs_lp, new_highs
+from solver.interior_point import (
+    NormalEquations,
+    interior_point,
+    normal_entries,
+    run_interior_point,
+)
+from solver.status import Method, TerminationCondition
+
+INF = np.inf
+
+
+def stepped_lp(
+    seed: int, items: int = 30, techniques: int = 60, steps: int = 12
+) -> tuple[sp.csc_array, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """An LP shaped like the board's master: item rows ``<= supply``, a link row per
+    technique (``activity - its steps = 0``), activities using a few items each, rising
+    effort steps, and demand steps valued at falling prices. Feasible (all zero) and
+    bounded (every column is)."""
+    rng = np.random.default_rng(seed)
+    rows = items + techniques
+    blocks, cost, upper = [], [], []
+    for t in range(techniques):  # activities: make one item from three others
+        used = rng.choice(items, size=4, replace=False)
+        column = np.zeros(rows)
+        column[used[0]] = -1.0
+        column[used[1:]] = rng.uniform(0.05, 0.3, size=3)
+        column[items + t] = 1.0
+        blocks.append(sp.csc_array(column[:, None]))
+        cost.append(rng.uniform(0.0, 0.2))
+        upper.append(rng.uniform(5.0, 20.0))
+    for t in range(techniques):  # effort steps of rising marginal cost
+        for k in range(steps):
+            blocks.append(sp.csc_array(([-1.0], ([items + t], [0])), shape=(rows, 1)))
+            cost.append(0.05 * (k + 0.5) * rng.uniform(0.5, 1.5))
+            upper.append(upper[t] / steps)
+    for i in range(items):  # demand steps: value falls step by step
+        for k in range(steps):
+            blocks.append(sp.csc_array(([1.0], ([i], [0])), shape=(rows, 1)))
+            cost.append(-2.0 * 0.8**k * rng.uniform(0.5, 1.5))
+            upper.append(rng.uniform(0.5, 3.0))
+    matrix = sp.hstack(blocks, format="csc")
+    row_lower = np.r_[np.full(items, -INF), np.zeros(techniques)]
+    row_upper = np.r_[rng.uniform(0.0, 5.0, items), np.zeros(techniques)]
+    return matrix, np.array(cost), np.zeros(len(cost)), np.array(upper), row_lower, row_upper
+
+
+def highs_optimum(lp: tuple) -> tuple[float, np.ndarray]:
+    matrix, cost, col_lower, col_upper, row_lower, row_upper = lp
+    h = new_highs()
+    apply_options(h, Method.SIMPLEX, matrix.shape[1], None)
+    h.passModel(highs_lp(matrix, cost, col_lower, col_upper, row_lower, row_upper))
+    h.run()
+    return h.getInfo().objective_function_value, np.asarray(h.getSolution().row_dual)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_it_reaches_the_optimum_highs_finds_on_master_shaped_lps(seed: int) -> None:
+    lp = stepped_lp(seed)
+    matrix, cost, col_lower, col_upper, row_lower, row_upper = lp
+    point = interior_point(*lp)
+    assert point.converged, point.reason
+    optimum, _ = highs_optimum(lp)
+    assert cost @ point.x == pytest.approx(optimum, rel=1e-8, abs=1e-8)
+    # primal feasible, and the reduced costs have the signs of an optimum
+    activity = matrix @ point.x
+    assert np.all(activity <= row_upper + 1e-7) and np.all(activity >= row_lower - 1e-7)
+    assert np.all(point.x >= col_lower - 1e-9) and np.all(point.x <= col_upper + 1e-9)
+    reduced = cost - matrix.T @ point.row_dual
+    inside = (point.x > col_lower + 1e-6) & (point.x < col_upper - 1e-6)
+    assert np.abs(reduced[inside]).max(initial=0.0) < 1e-6
+
+
+def test_crossover_from_its_point_gives_a_vertex_with_the_optimal_duals() -> None:
+    lp = stepped_lp(7)
+    h = new_highs()
+    h.passModel(highs_lp(*lp))
+    n = lp[0].shape[1]
+    apply_options(h, Method.IPM, n, None)
+    outcome = run_interior_point(h, Method.IPM, n, None)
+    assert outcome.termination is TerminationCondition.OPTIMAL
+    assert h.getBasis().valid  # a vertex, as HiGHS's own IPM with crossover leaves
+    optimum, _ = highs_optimum(lp)
+    assert h.getInfo().objective_function_value == pytest.approx(optimum, rel=1e-9)
+
+
+def test_duals_are_the_leontief_labour_values_of_a_textbook_table() -> None:
+    """Miller & Blair Table 2.3 (known_examples.md 1): ``min l x`` subject to
+    ``(I - A) x >= y``; its duals are the labour values ``l (I - A)^-1`` (0.442244,
+    0.379538 for ``l = (0.30, 0.25)``)."""
+    a = np.array([[0.15, 0.25], [0.20, 0.05]])
+    labour = np.array([0.30, 0.25])
+    y = np.array([600.0, 1500.0])
+    matrix = sp.csc_array(np.eye(2) - a)
+    lp = (matrix, labour, np.zeros(2), np.full(2, INF), y, np.full(2, INF))
+    point = interior_point(*lp)
+    assert point.converged
+    assert_allclose(point.row_dual, [0.442244, 0.379538], rtol=1e-5)
+    assert_allclose(point.x, [1247.52, 1841.58], rtol=1e-5)
+    h = new_highs()
+    h.passModel(highs_lp(*lp))
+    outcome = run_interior_point(h, Method.IPM, 2, None)
+    assert outcome.row_dual is not None
+    assert_allclose(outcome.row_dual, labour @ np.linalg.inv(np.eye(2) - a), rtol=1e-9)
+
+
+def test_an_infeasible_lp_stalls_and_highs_then_proves_it_infeasible() -> None:
+    # x1 + x2 >= 3 with both in [0, 1]
+    lp = (
+        sp.csc_array(np.ones((1, 2))),
+        np.ones(2),
+        np.zeros(2),
+        np.ones(2),
+        np.array([3.0]),
+        np.array([INF]),
+    )
+    point = interior_point(*lp)
+    assert not point.converged and point.reason == "stalled"
+    h = new_highs()
+    h.passModel(highs_lp(*lp))
+    outcome = run_interior_point(h, Method.IPM, 2, None)
+    assert outcome.termination is TerminationCondition.PROVEN_INFEASIBLE
+
+
+def test_a_fixed_column_keeps_its_value_and_the_others_are_optimal() -> None:
+    # min -x1 - x2, x1 + x2 <= 4, x1 fixed at 1.5, x2 in [0, 10]
+    lp = (
+        sp.csc_array(np.ones((1, 2))),
+        np.array([-1.0, -1.0]),
+        np.array([1.5, 0.0]),
+        np.array([1.5, 10.0]),
+        np.array([-INF]),
+        np.array([4.0]),
+    )
+    point = interior_point(*lp)
+    assert point.converged
+    assert_allclose(point.x, [1.5, 2.5], atol=1e-8)
+    assert_allclose(point.row_dual, [-1.0], atol=1e-8)
+
+
+def test_bad_lps_are_refused_naming_the_problem() -> None:
+    one = sp.csc_array(np.ones((1, 1)))
+    with pytest.raises(ValueError, match="finite bound"):
+        interior_point(one, [1.0], [-INF], [INF], [0.0], [1.0])
+    with pytest.raises(ValueError, match="below its lower"):
+        interior_point(one, [1.0], [2.0], [1.0], [0.0], [1.0])
+    with pytest.raises(ValueError, match="differ"):
+        interior_point(one, [1.0, 2.0], [0.0], [1.0], [0.0], [1.0])
+
+
+def test_a_deadline_or_a_stop_ends_it_with_the_reason() -> None:
+    lp = stepped_lp(1)
+    assert interior_point(*lp, deadline=time.perf_counter() - 1.0).reason == "time limit"
+    assert interior_point(*lp, stop=lambda: True).reason == "stopped"
+
+
+def test_the_normal_matrix_is_a_diag_theta_a_transposed() -> None:
+    matrix = stepped_lp(2)[0]
+    theta = np.random.default_rng(0).uniform(0.1, 10.0, matrix.shape[1])
+    extra = np.linspace(1.0, 2.0, matrix.shape[0])
+    upper = NormalEquations(matrix).assemble(theta, extra).toarray()
+    full = (matrix @ sp.diags_array(theta) @ matrix.T).toarray() + np.diag(extra)
+    assert_allclose(upper, np.triu(full), atol=1e-12)
+    # singleton steps add only to the diagonal: pairs are those of the activities
+    assert normal_entries(matrix) == 60 * 5 * 6 // 2 + (matrix.shape[1] - 60)
+
+
+def test_an_lp_whose_columns_hold_too_many_entries_goes_to_highs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dense = sp.csc_array(np.eye(20) - np.full((20, 20), 0.02))
+    lp = (dense, np.ones(20), np.zeros(20), np.full(20, INF), np.ones(20), np.full(20, INF))
+    monkeypatch.setattr(
+        "solver.interior_point.interior_point", lambda *a, **k: pytest.fail("not for dense")
+    )
+    h = new_highs()
+    h.passModel(highs_lp(*lp))
+    assert run_interior_point(h, Method.IPM, 20, None).termination is TerminationCondition.OPTIMAL
+
+
+def test_a_crossover_as_the_first_highs_call_of_a_process_does_not_crash() -> None:
+    """HiGHS's crossover needs the task scheduler that only ``run`` starts; without
+    :func:`solver.highs._start_scheduler` this process died of a segmentation fault."""
+    script = textwrap.dedent(
+        """
+        import numpy as np, scipy.sparse as sp
+        from solver.highs import highs_lp, new_highs
+        from solver.interior_point import run_interior_point
+        from solver.status import Method
+        m = sp.csc_array(np.eye(2) - np.array([[0.15, 0.25], [0.20, 0.05]]))
+        h = new_highs()
+        h.passModel(highs_lp(m, np.array([0.3, 0.25]), np.zeros(2), np.full(2, np.inf),
+                             np.array([600.0, 1500.0]), np.full(2, np.inf)))
+        print(run_interior_point(h, Method.IPM, 2, None).termination)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "optimal" in done.stdout
+
+
+def test_the_scheduler_is_started_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[int] = []
+    monkeypatch.setattr(highs, "_scheduler_started", False)
+    real = highs.new_highs
+
+    def counted() -> object:
+        runs.append(1)
+        return real()
+
+    monkeypatch.setattr(highs, "new_highs", counted)
+    highs._start_scheduler()
+    highs._start_scheduler()
+    assert len(runs) == 1
