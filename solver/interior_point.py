@@ -218,10 +218,13 @@ def interior_point(
     normal = NormalEquations(full)
     rows_view, cols_view = full.tocsr(), full.T.tocsr()
 
-    # start in the middle of each box, a unit inside a one-sided bound; unit duals
+    # start in the middle of each box, a unit inside a one-sided bound; unit duals. A side
+    # a column lacks keeps a dual of 0 and a slack of 1, so no formula needs a mask.
     v = np.where(has_l & has_u, 0.5 * (lower + upper), np.where(has_l, lower + 1.0, upper - 1.0))
     y = np.zeros(m)
-    zl, zu = has_l.astype(float), has_u.astype(float)
+    on_l, on_u = has_l.astype(float), has_u.astype(float)
+    zl, zu = on_l.copy(), on_u.copy()
+    no_l, no_u = np.flatnonzero(~has_l), np.flatnonzero(~has_u)
     b_scale = 1.0 + max(np.abs(b).max(initial=0.0), np.abs(lower).max(), np.abs(upper).max())
     c_scale = 1.0 + np.abs(cost_).max(initial=0.0)
     pairs = int(has_l.sum() + has_u.sum())
@@ -245,11 +248,11 @@ def interior_point(
         )
 
     for iteration in range(max_iterations):
-        sl = np.where(has_l, v - lower, 1.0)
-        su = np.where(has_u, upper - v, 1.0)
+        sl, su = v - lower, upper - v
+        sl[no_l], su[no_u] = 1.0, 1.0
         r_primal = b - rows_view @ v
         r_dual = cost_ - cols_view @ y - zl + zu
-        gap = float(np.sum(sl * zl, where=has_l) + np.sum(su * zu, where=has_u))
+        gap = float(sl @ zl + su @ zu)
         objective = float(cost_ @ v)
         error = max(
             np.abs(r_primal).max(initial=0.0) / b_scale,
@@ -276,9 +279,7 @@ def interior_point(
         if stop is not None and stop():
             return ended("stopped", iteration)
         mu = gap / pairs
-        theta = 1.0 / (
-            np.where(has_l, zl / sl, 0.0) + np.where(has_u, zu / su, 0.0) + REGULARISATION
-        )
+        theta = 1.0 / (zl / sl + zu / su + REGULARISATION)
         assembled = normal.assemble(theta, np.full(m, REGULARISATION))
         if factor is None:
             factor = qdldl.Solver(assembled, upper=True)
@@ -286,21 +287,18 @@ def interior_point(
             factor.update(assembled, upper=True)
         newton = _Newton(rows_view, cols_view, factor, theta, has_l, has_u, sl, su, zl, zu)
         # predictor: the affine direction towards mu = 0
-        dv, dy, dzl, dzu = newton.direction(
-            r_primal, r_dual, np.where(has_l, -sl * zl, 0.0), np.where(has_u, -su * zu, 0.0)
-        )
+        dv, dy, dzl, dzu = newton.direction(r_primal, r_dual, -sl * zl, -su * zu)
         step_p, step_d = newton.longest(dv, dzl, dzu)
         affine = float(
-            np.sum((sl + step_p * dv) * (zl + step_d * dzl), where=has_l)
-            + np.sum((su - step_p * dv) * (zu + step_d * dzu), where=has_u)
+            (sl + step_p * dv) @ (zl + step_d * dzl) + (su - step_p * dv) @ (zu + step_d * dzu)
         )
         sigma = (affine / gap) ** 3
         # corrector: centred on sigma mu, with the predictor's second-order term
         dv, dy, dzl, dzu = newton.direction(
             r_primal,
             r_dual,
-            np.where(has_l, sigma * mu - sl * zl - dv * dzl, 0.0),
-            np.where(has_u, sigma * mu - su * zu + dv * dzu, 0.0),
+            sigma * mu * on_l - sl * zl - dv * dzl,
+            sigma * mu * on_u - su * zu + dv * dzu,
         )
         step_p, step_d = newton.longest(dv, dzl, dzu)
         step_p, step_d = min(1.0, STEP_TO_BOUNDARY * step_p), min(1.0, STEP_TO_BOUNDARY * step_d)
@@ -330,28 +328,24 @@ class _Newton:
         self, r_primal: np.ndarray, r_dual: np.ndarray, target_l: np.ndarray, target_u: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The step with ``zl dv + sl dzl = target_l`` and ``-zu dv + su dzu = target_u``."""
-        t = (
-            r_dual
-            - np.where(self.has_l, target_l / self.sl, 0.0)
-            + np.where(self.has_u, target_u / self.su, 0.0)
-        )
+        t = r_dual - target_l / self.sl + target_u / self.su
         dy = self.factor.solve(r_primal + self.rows @ (self.theta * t))
         dv = self.theta * (self.cols @ dy - t)
-        dzl = np.where(self.has_l, (target_l - self.zl * dv) / self.sl, 0.0)
-        dzu = np.where(self.has_u, (target_u + self.zu * dv) / self.su, 0.0)
+        dzl = (target_l - self.zl * dv) / self.sl  # 0 on a side a column lacks, as zl
+        dzu = (target_u + self.zu * dv) / self.su
         return dv, dy, dzl, dzu
 
     def longest(self, dv: np.ndarray, dzl: np.ndarray, dzu: np.ndarray) -> tuple[float, float]:
         """The longest primal and dual steps that keep slacks and duals non-negative."""
         primal = min(_ratio(self.sl, -dv, self.has_l), _ratio(self.su, dv, self.has_u))
-        dual = min(_ratio(self.zl, -dzl, self.has_l), _ratio(self.zu, -dzu, self.has_u))
+        dual = min(_ratio(self.zl, -dzl), _ratio(self.zu, -dzu))  # 0 where a side is lacking
         return primal, dual
 
 
-def _ratio(level: np.ndarray, fall: np.ndarray, where: np.ndarray) -> float:
+def _ratio(level: np.ndarray, fall: np.ndarray, where: np.ndarray | None = None) -> float:
     """Longest step ``t`` (``inf`` if none) keeping ``level - t fall >= 0`` where ``where``
-    holds."""
-    falling = where & (fall > 0)
+    holds (everywhere if ``None``)."""
+    falling = fall > 0 if where is None else where & (fall > 0)
     ratio = np.divide(level, fall, out=np.full(level.shape, np.inf), where=falling)
     return float(ratio.min(initial=np.inf))
 
