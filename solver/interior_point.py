@@ -1,20 +1,14 @@
 """A primal-dual interior point method for LPs whose columns are mostly singletons, and
 the board's master LP solved by it with HiGHS's crossover (:func:`run_interior_point`).
 
-The board's master LP (:class:`~solver.planning.board.master.BoardMaster`) has a few thousand
-rows and hundreds of thousands of columns, nearly all of them steps with a single entry (a
-demand step in its item's row, an effort step in its technique's link row). In the normal
-equations ``A Theta A^T dy = r`` such a column adds to the diagonal only, so the matrix is
-no larger than what the few columns with several entries make of it, and its sparse
-``L D L^T`` factorisation (QDLDL, AMD ordering, refactored on a fixed pattern) takes
-milliseconds. HiGHS's interior point solver (IPX) does not exploit this: on the 2,000-good
-technique-choice master (8,006 rows, 374,550 columns) it takes 25-30 s, this method 2-3 s.
-
-The method is Mehrotra's predictor-corrector (Wright, *Primal-Dual Interior-Point
-Methods*, 1997, ch. 10) on ``min c'x``, ``row_lower <= A x <= row_upper``, ``col_lower <= x
-<= col_upper``, with a slack column per row that is not an equality. Its point is interior,
-not a vertex: HiGHS's crossover takes it to a basis, so the duals are a vertex's and HiGHS
-certifies the optimum.
+Nearly every column of the board's master LP is a step with one entry (a demand step in
+its item's row, an effort step in its technique's link row). In the normal equations
+``A Theta A^T dy = r`` such a column adds to the diagonal only, so the matrix is what the
+few columns with several entries make of it, and QDLDL factors it (AMD ordering, fixed
+pattern) in milliseconds. HiGHS's IPX does not exploit this: 25-30 s on the 2,000-good
+technique-choice master (8,006 rows, 374,550 columns), this method 2-3 s. It is Mehrotra's
+predictor-corrector (Wright, *Primal-Dual Interior-Point Methods*, 1997, ch. 10) with a
+slack per row that is not an equality; HiGHS's crossover takes its point to a vertex.
 """
 
 from __future__ import annotations
@@ -42,6 +36,7 @@ from solver.highs import (
 from solver.status import Method, SolutionStatus, TerminationCondition
 
 __all__ = [
+    "CENTRE_TOLERANCE",
     "CROSSOVER_FROM_ERROR",
     "PAIRS_PER_COLUMN",
     "InteriorPoint",
@@ -58,6 +53,7 @@ PAIRS_PER_COLUMN = 8.0
 # Where the method stalls short of its tolerance but within this relative error, HiGHS's
 # crossover still starts from its point (simplex then cleans up).
 CROSSOVER_FROM_ERROR = 1e-6
+CENTRE_TOLERANCE = 1e-8  # of a point not taken to a vertex (it only centres the next solve)
 
 INFINITE = 1e30  # |bound| at or above this is no bound (HiGHS's kHighsInf, or inf)
 REGULARISATION = 1e-10  # added to every diagonal: keeps a singular normal matrix factorable
@@ -71,8 +67,7 @@ class InteriorPoint:
     Attributes
     ----------
     x, row_dual
-        Column values and row duals (HiGHS's signs: ``cost - A^T row_dual`` are the reduced
-        costs), at the best point met.
+        Column values and row duals (HiGHS's signs), at the best point met.
     converged, reason
         Whether the relative residuals and gap fell below the tolerance; ``"optimal"``,
         ``"stalled"`` (an infeasible or unbounded LP, or one too badly conditioned),
@@ -351,16 +346,16 @@ def _ratio(level: np.ndarray, fall: np.ndarray, where: np.ndarray | None = None)
 
 
 def run_interior_point(
-    h: Highs, method: Method, n_cols: int, time_limit: float | None
+    h: Highs, method: Method, n_cols: int, time_limit: float | None, *, vertex: bool = True
 ) -> LPOutcome:
     """Solve the LP loaded in ``h`` by :func:`interior_point`, then HiGHS's crossover.
 
     The crossover's basis is optimal where the point met the tolerance; elsewhere a few
-    simplex iterations from it finish. Where the method does not come within
-    :data:`CROSSOVER_FROM_ERROR` (an infeasible LP, say), where the LP's columns hold too
-    many entries for it (:data:`PAIRS_PER_COLUMN`), or where the crossover and simplex do
-    not end optimal, HiGHS solves the LP as :func:`~solver.highs.run_with_fallback` does,
-    in the time left.
+    simplex iterations from it finish. ``vertex=False``: no crossover, the point within
+    :data:`CENTRE_TOLERANCE` (its duals the centre of the optimal face). Where the method
+    does not come within :data:`CROSSOVER_FROM_ERROR` (an infeasible LP, say), where the
+    columns hold too many entries for it (:data:`PAIRS_PER_COLUMN`), or where crossover
+    and simplex do not end optimal, HiGHS solves it as ``run_with_fallback`` does.
     """
     start = time.perf_counter()
 
@@ -372,22 +367,33 @@ def run_interior_point(
     if normal_entries(matrix) <= PAIRS_PER_COLUMN * max(matrix.shape[1], 1):
         point = interior_point(
             matrix, cost, col_lower, col_upper, row_lower, row_upper,
+            tolerance=1e-10 if vertex else CENTRE_TOLERANCE,
             deadline=start + time_limit if time_limit else None,
             stop=event.is_set if event is not None else None,
         )  # fmt: skip
+        seconds = time.perf_counter() - start
         if point.reason in ("time limit", "stopped"):
             cut = {"time limit": TerminationCondition.MAX_TIME_LIMIT}
             termination = cut.get(point.reason, TerminationCondition.INTERRUPTED)
-            seconds = time.perf_counter() - start
             return LPOutcome(termination, SolutionStatus.NO_SOLUTION, None, None, seconds)
+        optimal = TerminationCondition.OPTIMAL, SolutionStatus.OPTIMAL
+        if point.converged and not vertex:
+            return LPOutcome(*optimal, point.x, point.row_dual, seconds, method=Method.IPM)
         if point.converged or point.error <= CROSSOVER_FROM_ERROR:
             termination, status = crossover_from(h, matrix, cost, point.x, point.row_dual)
             if termination is not TerminationCondition.OPTIMAL:
-                apply_options(h, Method.SIMPLEX, n_cols, left())
-                h.run()  # from the crossover's basis: a few iterations
+                # simplex from the crossover's basis, for no longer than the method took: on
+                # a 10,000-good master it ran for minutes where the method took 34 s
+                budget = max(1.0, point.seconds)
+                limit = budget if time_limit is None else min(budget, left() or budget)
+                apply_options(h, Method.SIMPLEX, n_cols, limit)
+                h.run()
                 termination, status = outcome_from_highs(h)
             if termination is TerminationCondition.OPTIMAL:
                 return outcome_of(h, termination, status, time.perf_counter() - start)
+            if point.converged:  # optimal duals all the same, the centre of the optimal face
+                seconds = time.perf_counter() - start
+                return LPOutcome(*optimal, point.x, point.row_dual, seconds, method=Method.IPM)
     apply_options(h, method, n_cols, left())
     h.clearSolver()
     outcome = run_with_fallback(h, method, n_cols, left())

@@ -229,3 +229,33 @@ def test_the_scheduler_is_started_once(monkeypatch: pytest.MonkeyPatch) -> None:
     highs._start_scheduler()
     highs._start_scheduler()
     assert len(runs) == 1
+
+
+def test_without_a_vertex_the_interior_point_stands() -> None:
+    lp = stepped_lp(3)
+    h = new_highs()
+    h.passModel(highs_lp(*lp))
+    n = lp[0].shape[1]
+    outcome = run_interior_point(h, Method.IPM, n, None, vertex=False)
+    assert outcome.termination is TerminationCondition.OPTIMAL
+    assert outcome.x is not None
+    assert not h.getBasis().valid  # no crossover ran
+    optimum, _ = highs_optimum(lp)
+    assert lp[1] @ outcome.x == pytest.approx(optimum, rel=1e-7)
+
+
+def test_where_crossover_and_simplex_fall_short_the_converged_point_stands(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Simplex from a poor crossover basis ran for minutes on a 10,000-good master; it gets
+    no longer than the method took, and a converged point's duals are optimal anyway."""
+    lp = stepped_lp(4)
+    cut_short = TerminationCondition.MAX_TIME_LIMIT, highs.SolutionStatus.FEASIBLE
+    monkeypatch.setattr("solver.interior_point.crossover_from", lambda *a: cut_short)
+    monkeypatch.setattr("solver.interior_point.outcome_from_highs", lambda h: cut_short)
+    h = new_highs()
+    h.passModel(highs_lp(*lp))
+    outcome = run_interior_point(h, Method.IPM, lp[0].shape[1], None)
+    assert outcome.termination is TerminationCondition.OPTIMAL
+    assert outcome.row_dual is not None
+    assert_allclose(outcome.row_dual, interior_point(*lp).row_dual, atol=1e-12)

@@ -113,6 +113,9 @@ class BoardMaster:
         Where it comes to an interior point method, the master's is ours
         (:func:`~solver.interior_point.run_interior_point`: its steps make the normal
         equations small) with HiGHS's crossover, else HiGHS's own.
+    vertex
+        Whether the duals must be a vertex's (default); ``False`` lets our interior point
+        method's duals, the centre of the optimal face, stand without a crossover.
     """
 
     def __init__(
@@ -132,6 +135,7 @@ class BoardMaster:
         stabilisation: Stabilisation | None = None,
         method: Method = Method.AUTO,
         time_limit: float | None = None,
+        vertex: bool = True,
     ) -> None:
         layout, blocks, floor = master_blocks(
             history,
@@ -151,7 +155,7 @@ class BoardMaster:
         n, n_units, n_rows = layout.n_items, layout.n_units, layout.n_rows
         self.n_items, self.n_units = n, n_units
         self.prices = np.asarray(prices, dtype=float)
-        self.method, self.time_limit = method, time_limit
+        self.method, self.time_limit, self.vertex = method, time_limit, vertex
         columns = [b.columns for b in blocks]
         costs = [b.cost for b in blocks]
         uppers = [b.upper for b in blocks]
@@ -247,7 +251,9 @@ class BoardMaster:
             # solves such an LP several times faster than HiGHS's (3 s against 25-30 s on the
             # 2,000-good technique-choice master), and HiGHS's crossover takes its point to
             # a vertex
-            outcome = run_interior_point(h, self.method, self.n_cols, self.time_limit)
+            outcome = run_interior_point(
+                h, self.method, self.n_cols, self.time_limit, vertex=self.vertex
+            )
         else:
             outcome = run_with_fallback(h, self.method, self.n_cols, self.time_limit)
         termination, solution, seconds = outcome.termination, outcome.solution, outcome.seconds

@@ -116,6 +116,8 @@ class RefinedWindows(RoundStrategy):
                 "grid_steps": self.grid_steps,
                 "method": self.memory.method,
                 "time_limit": time_limit,
+                # a coarser window only centres the next solve: no crossover to a vertex
+                "vertex": window <= min(self.refine),
             }
             expected, offered = requests * scale**eps_d, permits * scale**eps_p
             result = solve_master_lp(
