@@ -137,7 +137,7 @@ class NormalEquations:
         return sp.csc_matrix((data, self._indices, self._indptr), shape=self.shape)
 
 
-@np.errstate(divide="ignore", invalid="ignore")  # a bound side a column lacks gives inf * 0
+@np.errstate(divide="ignore", invalid="ignore")  # a stalling iterate may divide by a 0 slack
 def interior_point(
     matrix: sp.csc_array,
     cost: np.ndarray,
