@@ -75,8 +75,7 @@ class InteriorPoint:
     iterations, seconds
         Iterations run and wall time.
     error
-        The largest relative residual or gap at ``x`` (where the method stalls near the
-        optimum, a crossover can still start from it).
+        The largest relative residual or gap at ``x`` (a crossover may start from it).
     """
 
     x: np.ndarray
@@ -377,8 +376,10 @@ def run_interior_point(
             termination = cut.get(point.reason, TerminationCondition.INTERRUPTED)
             return LPOutcome(termination, SolutionStatus.NO_SOLUTION, None, None, seconds)
         optimal = TerminationCondition.OPTIMAL, SolutionStatus.OPTIMAL
+        value = float(cost @ point.x)  # the point itself: optimal duals, if not a vertex's
+        interior = LPOutcome(*optimal, point.x, point.row_dual, seconds, None, value, Method.IPM)
         if point.converged and not vertex:
-            return LPOutcome(*optimal, point.x, point.row_dual, seconds, method=Method.IPM)
+            return interior
         if point.converged or point.error <= CROSSOVER_FROM_ERROR:
             termination, status = crossover_from(h, matrix, cost, point.x, point.row_dual)
             if termination is not TerminationCondition.OPTIMAL:
@@ -392,8 +393,7 @@ def run_interior_point(
             if termination is TerminationCondition.OPTIMAL:
                 return outcome_of(h, termination, status, time.perf_counter() - start)
             if point.converged:  # optimal duals all the same, the centre of the optimal face
-                seconds = time.perf_counter() - start
-                return LPOutcome(*optimal, point.x, point.row_dual, seconds, method=Method.IPM)
+                return dataclasses.replace(interior, seconds=time.perf_counter() - start)
     apply_options(h, method, n_cols, left())
     h.clearSolver()
     outcome = run_with_fallback(h, method, n_cols, left())

@@ -259,3 +259,14 @@ def test_where_crossover_and_simplex_fall_short_the_converged_point_stands(
     assert outcome.termination is TerminationCondition.OPTIMAL
     assert outcome.row_dual is not None
     assert_allclose(outcome.row_dual, interior_point(*lp).row_dual, atol=1e-12)
+
+
+def test_an_interior_outcome_carries_its_objective() -> None:
+    """Where the interior point stands, HiGHS holds no solution: the outcome (and so the
+    board master's ``objective``) carries the point's own value."""
+    lp = stepped_lp(5)
+    h = new_highs()
+    h.passModel(highs_lp(*lp))
+    outcome = run_interior_point(h, Method.IPM, lp[0].shape[1], None, vertex=False)
+    assert outcome.method is Method.IPM
+    assert outcome.objective == pytest.approx(highs_optimum(lp)[0], rel=1e-7)

@@ -183,6 +183,7 @@ class BoardMaster:
             )
         )
         self._solved = False
+        self._objective: float | None = None
         self.seconds = 0.0  # HiGHS time over every solve so far
 
     def add_workers(self, columns: WorkerColumns) -> None:
@@ -258,6 +259,7 @@ class BoardMaster:
             outcome = run_with_fallback(h, self.method, self.n_cols, self.time_limit)
         termination, solution, seconds = outcome.termination, outcome.solution, outcome.seconds
         self._solved = True
+        self._objective = outcome.objective  # where HiGHS holds no solution (an interior one)
         self.seconds += seconds
         new = self.prices.copy()
         if outcome.has_prices:
@@ -279,6 +281,8 @@ class BoardMaster:
     def objective(self) -> float:
         """The master's objective after the last solve: effort and social cost of the plan
         less the value of the demand steps taken (HiGHS minimises it)."""
+        if self._objective is not None:
+            return self._objective
         return float(self._highs.getInfo().objective_function_value)
 
     council_values: np.ndarray
