@@ -329,10 +329,10 @@ def run_with_fallback(
 
 
 def loaded_lp(
-    h: highspy.Highs,
+    lp: highspy.HighsLp,
 ) -> tuple[sp.csc_array, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The LP loaded in ``h``: matrix (CSC), cost, column bounds, row bounds."""
-    a = (lp := h.getLp()).a_matrix_
+    """``lp`` (``Highs.getLp()``) as arrays: matrix (CSC), cost, column bounds, row bounds."""
+    a = lp.a_matrix_
     shape = (int(lp.num_row_), int(lp.num_col_))
     matrix = sp.csc_array((np.asarray(a.value_), np.asarray(a.index_), a.start_), shape=shape)
     bounds = (lp.col_cost_, lp.col_lower_, lp.col_upper_, lp.row_lower_, lp.row_upper_)

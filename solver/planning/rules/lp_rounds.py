@@ -83,7 +83,7 @@ class RefinedWindows(RoundStrategy):
         centre = prices
         seconds, result = 0.0, None
         stepped = (requests > 0) | (permits > 0)
-        widest = float(np.exp(max(self.refine)))
+        widest, finest = float(np.exp(max(self.refine))), min(self.refine)
         started = time.perf_counter()
         belief = self.memory.effort_belief
         moved = [np.inf]  # the largest log price move of the last solve
@@ -96,7 +96,6 @@ class RefinedWindows(RoundStrategy):
             # are read, and those move with the prices: solve again at each solve's duals
             # until no price moves by a tenth of the finest window (a fixed 4th solve left
             # the USA example 1.1-1.4 % out for 40 rounds), then once a tenth as wide.
-            finest = min(self.refine)
             for _ in range(SETTLING_SOLVES):
                 if moved[0] <= finest / 10.0:
                     break
@@ -117,7 +116,7 @@ class RefinedWindows(RoundStrategy):
                 "method": self.memory.method,
                 "time_limit": time_limit,
                 # a coarser window only centres the next solve: no crossover to a vertex
-                "vertex": window <= min(self.refine),
+                "vertex": window <= finest,
             }
             expected, offered = requests * scale**eps_d, permits * scale**eps_p
             result = solve_master_lp(
