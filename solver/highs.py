@@ -279,20 +279,14 @@ class LPOutcome(SolveOutcome):
     termination, solution
         Why it stopped and what the returned point is (kept apart: a time limit hit with a
         feasible point is not an optimum).
-    x
-        Column values (``None`` where there is no primal point).
+    x, objective
+        Column values and the objective there (``None`` where there is no primal point).
     row_dual, col_dual
-        Row duals and reduced costs as HiGHS signs them for a minimisation: the derivative
-        of the objective with respect to the row bound, and the reduced cost (``None``
-        where they are not valid).
-    seconds
-        Wall time of the run(s).
-    objective
-        Objective value at ``x`` (``None`` where there is no primal point).
-    method
-        The method that ran (``None`` where not recorded).
-    iterations
-        Simplex, interior point and PDLP iterations together (0 where not recorded).
+        Row duals and reduced costs as HiGHS signs them for a minimisation (``None`` where
+        they are not valid).
+    seconds, method, iterations
+        Wall time of the run(s); the method that ran and its simplex, interior point and
+        PDLP iterations together (``None`` and 0 where not recorded).
     """
 
     termination: TerminationCondition

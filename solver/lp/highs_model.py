@@ -1,4 +1,5 @@
-"""Vectorised path: the round's CSC arrays passed straight to ``highspy.Highs.passModel``.
+"""Vectorised path: the round's CSC arrays passed straight to ``highspy.Highs.passModel``;
+and a starting basis handed to HiGHS (:func:`crash_start`).
 
 This is the path for large economies: the hand-over costs one copy of the arrays, and a
 new round only changes bounds, so HiGHS keeps its basis for a warm start.
@@ -23,7 +24,7 @@ from solver.highs import (
 from solver.lp.build import RoundBounds, RoundLP
 from solver.status import Method, SolutionStatus, TerminationCondition
 
-__all__ = ["HighsRoundModel"]
+__all__ = ["HighsRoundModel", "basic_columns", "crash_start"]
 
 
 class HighsRoundModel:
@@ -99,3 +100,29 @@ class HighsRoundModel:
             seconds=seconds,
             iterations=iterations,
         )
+
+
+_STATUSES = np.array(
+    [
+        highspy.HighsBasisStatus.kLower,
+        highspy.HighsBasisStatus.kBasic,
+        highspy.HighsBasisStatus.kUpper,
+    ],
+    dtype=object,
+)
+
+
+def crash_start(h: highspy.Highs, column_status: np.ndarray, row_status: np.ndarray) -> bool:
+    """Give the LP loaded in ``h`` a starting basis: each column's and row's status, 0 at
+    its lower bound, 1 basic, 2 at its upper bound; whether HiGHS took it."""
+    basis = highspy.HighsBasis()
+    basis.col_status = _STATUSES[column_status].tolist()
+    basis.row_status = _STATUSES[row_status].tolist()
+    basis.valid = True
+    return bool(h.setBasis(basis) == highspy.HighsStatus.kOk)
+
+
+def basic_columns(h: highspy.Highs) -> np.ndarray:
+    """Whether each column is basic in ``h``'s basis."""
+    status = np.array(h.getBasis().col_status, dtype=object)
+    return np.asarray(status == highspy.HighsBasisStatus.kBasic, dtype=bool)

@@ -34,6 +34,8 @@ duals converge to the prices of the optimal plan. The grid's range ``g^K`` is a 
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +43,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from solver.highs import (
+    LPOutcome,
     apply_options,
     highs_bounds,
     highs_lp,
@@ -49,13 +52,15 @@ from solver.highs import (
     run_with_fallback,
 )
 from solver.interior_point import run_interior_point
+from solver.lp.highs_model import crash_start
 from solver.planning.board.effort_belief import EffortBelief
+from solver.planning.board.master_basis import crash_basis
 from solver.planning.board.master_blocks import WorkerColumns, master_blocks
 from solver.planning.board.stabilisation import Stabilisation, stabilisation_block
 from solver.planning.market import Market
 from solver.status import Method, SolutionStatus, SolveOutcome, TerminationCondition
 
-__all__ = ["BoardMaster", "MasterLPResult", "solve_master_lp"]
+__all__ = ["CRASH_PIVOTS_PER_ROW", "BoardMaster", "MasterLPResult", "solve_master_lp"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,15 @@ class MasterLPResult(SolveOutcome):
     seconds: float
     n_rows: int
     n_cols: int
+
+
+CRASH_PIVOTS_PER_ROW = 0.125
+"""Most simplex pivots a row from the crash basis before the master is solved from scratch.
+
+From a good crash basis simplex needs few: 0 on the first master of a 10,000-good Pequod
+economy (16,000 rows), 12,800 on that of a 100,000-item one (160,000 rows; 5 s). Where the
+steps are narrow (a round near convergence), the same start took 4,900 pivots in 100 s
+and no optimum, numerically troubled; the cap stops it after a few seconds."""
 
 
 class BoardMaster:
@@ -110,7 +124,11 @@ class BoardMaster:
         master is indifferent about near that centre (default: none).
     method, time_limit
         Method (``AUTO`` chooses by the number of columns) and time limit of each solve.
-        Where it comes to an interior point method, the master's is ours
+        A master of proposals alone (items and convexity rows) is first solved by simplex
+        from the basis its centre prices give (:func:`~solver.planning.board.master_basis.
+        crash_basis`), at most :data:`CRASH_PIVOTS_PER_ROW` pivots a row; later solves, and
+        that one where the pivots run out, from scratch by the method. Where that is an
+        interior point method and no convexity rows couple the columns, the method is ours
         (:func:`~solver.interior_point.run_interior_point`: its steps make the normal
         equations small) with HiGHS's crossover, else HiGHS's own.
     vertex
@@ -172,16 +190,19 @@ class BoardMaster:
         self._idle = np.zeros(self.n_cols, dtype=np.int64)  # solves each has been unused
         self._highs = new_highs()
         apply_options(self._highs, method, self.n_cols, time_limit)
+        row_upper = np.r_[market.net_fixed_supply, np.ones(n_units), floor]
+        row_lower = np.r_[np.full(n + n_units, -np.inf), floor]
         self._highs.passModel(
-            highs_lp(
-                matrix,
-                cost,
-                np.zeros(cost.size),
-                upper,
-                np.r_[np.full(n + n_units, -np.inf), floor],
-                np.r_[market.net_fixed_supply, np.ones(n_units), floor],
-            )
+            highs_lp(matrix, cost, np.zeros(cost.size), upper, row_lower, row_upper)
         )
+        # A master of proposals alone (items and convexity rows) is first solved by
+        # simplex from the basis its centre gives (:func:`crash_basis`)
+        started = time.perf_counter()
+        self._crashed = False
+        if n_units > 0 and n_rows == n + n_units:
+            statuses = crash_basis(matrix, cost, upper, row_upper, n, n_units, self.prices)
+            self._crashed = crash_start(self._highs, *statuses)
+        self._crash_seconds = time.perf_counter() - started  # counted with the first solve
         self._solved = False
         self._objective: float | None = None
         self.seconds = 0.0  # HiGHS time over every solve so far
@@ -242,21 +263,26 @@ class BoardMaster:
     def solve(self) -> MasterLPResult:
         """Solve and return the balance duals as prices (and :attr:`council_values`)."""
         h = self._highs
-        if self._solved:  # columns were added: the method for the new size, from scratch
-            # (measured on the Pequod master, 31,000 columns: IPM 3.6 s, warm primal simplex
-            # from the last basis 7-10 s)
-            apply_options(h, self.method, self.n_cols, self.time_limit)
-            h.clearSolver()
-        if resolved_method(self.method, self.n_cols) is Method.IPM:
-            # nearly every column is a step with one entry: our interior point method
-            # solves such an LP several times faster than HiGHS's (3 s against 25-30 s on the
-            # 2,000-good technique-choice master), and HiGHS's crossover takes its point to
-            # a vertex
-            outcome = run_interior_point(
-                h, self.method, self.n_cols, self.time_limit, vertex=self.vertex
-            )
+        if self._crashed and not self._solved:
+            outcome = self._solve_from_crash()
         else:
-            outcome = run_with_fallback(h, self.method, self.n_cols, self.time_limit)
+            if self._solved:  # columns were added: the method for the new size, from scratch
+                # (measured on the Pequod master, 31,000 columns: IPM 3.6 s, warm primal
+                # simplex from the last basis 7-10 s)
+                apply_options(h, self.method, self.n_cols, self.time_limit)
+                h.clearSolver()
+            if resolved_method(self.method, self.n_cols) is Method.IPM and self.n_units == 0:
+                # nearly every column is a step with one entry: our interior point method
+                # solves such an LP several times faster than HiGHS's (3 s against 25-30 s
+                # on the 2,000-good technique-choice master), and HiGHS's crossover takes
+                # its point to a vertex. Not where proposals share convexity rows: their
+                # normal matrix fills in (on a 100,000-item Pequod master it did not factor
+                # in 10 minutes)
+                outcome = run_interior_point(
+                    h, self.method, self.n_cols, self.time_limit, vertex=self.vertex
+                )
+            else:
+                outcome = run_with_fallback(h, self.method, self.n_cols, self.time_limit)
         termination, solution, seconds = outcome.termination, outcome.solution, outcome.seconds
         self._solved = True
         self._objective = outcome.objective  # where HiGHS holds no solution (an interior one)
@@ -276,6 +302,24 @@ class BoardMaster:
             n_rows=self.n_rows,
             n_cols=self.n_cols,
         )
+
+    def _solve_from_crash(self) -> LPOutcome:
+        """Simplex from the crash basis, for at most :data:`CRASH_PIVOTS_PER_ROW` pivots a
+        row; where it ends neither optimal nor cut short, the method of the master's size
+        from scratch."""
+        h, started = self._highs, time.perf_counter()
+        apply_options(h, Method.SIMPLEX, self.n_cols, self.time_limit)
+        h.setOptionValue("simplex_strategy", 0)  # HiGHS chooses primal or dual
+        h.setOptionValue("simplex_iteration_limit", int(CRASH_PIVOTS_PER_ROW * self.n_rows) + 100)
+        outcome = run_with_fallback(h, Method.SIMPLEX, self.n_cols, self.time_limit)
+        if outcome.termination is TerminationCondition.OPTIMAL or outcome.termination.cut_short:
+            return dataclasses.replace(outcome, seconds=outcome.seconds + self._crash_seconds)
+        left = None if self.time_limit is None else max(self.time_limit - outcome.seconds, 0.01)
+        apply_options(h, self.method, self.n_cols, left)
+        h.clearSolver()
+        retry = run_with_fallback(h, self.method, self.n_cols, left)
+        seconds = time.perf_counter() - started + self._crash_seconds
+        return dataclasses.replace(retry, seconds=seconds)
 
     @property
     def objective(self) -> float:
