@@ -24,7 +24,7 @@ from solver.highs import (
 from solver.lp.build import RoundBounds, RoundLP
 from solver.status import Method, SolutionStatus, TerminationCondition
 
-__all__ = ["HighsRoundModel", "basic_columns", "crash_start"]
+__all__ = ["HighsRoundModel", "crash_start"]
 
 
 class HighsRoundModel:
@@ -120,9 +120,3 @@ def crash_start(h: highspy.Highs, column_status: np.ndarray, row_status: np.ndar
     basis.row_status = _STATUSES[row_status].tolist()
     basis.valid = True
     return bool(h.setBasis(basis) == highspy.HighsStatus.kOk)
-
-
-def basic_columns(h: highspy.Highs) -> np.ndarray:
-    """Whether each column is basic in ``h``'s basis."""
-    status = np.array(h.getBasis().col_status, dtype=object)
-    return np.asarray(status == highspy.HighsBasisStatus.kBasic, dtype=bool)

@@ -188,8 +188,7 @@ class BoardMaster:
         # master was built with stay, so that every item keeps the columns that price it
         self._added = np.zeros(self.n_cols, dtype=bool)
         self._idle = np.zeros(self.n_cols, dtype=np.int64)  # solves each has been unused
-        self._highs = new_highs()
-        apply_options(self._highs, method, self.n_cols, time_limit)
+        self._highs = new_highs()  # options are set by each solve
         row_upper = np.r_[market.net_fixed_supply, np.ones(n_units), floor]
         row_lower = np.r_[np.full(n + n_units, -np.inf), floor]
         self._highs.passModel(
@@ -262,27 +261,10 @@ class BoardMaster:
 
     def solve(self) -> MasterLPResult:
         """Solve and return the balance duals as prices (and :attr:`council_values`)."""
-        h = self._highs
         if self._crashed and not self._solved:
             outcome = self._solve_from_crash()
         else:
-            if self._solved:  # columns were added: the method for the new size, from scratch
-                # (measured on the Pequod master, 31,000 columns: IPM 3.6 s, warm primal
-                # simplex from the last basis 7-10 s)
-                apply_options(h, self.method, self.n_cols, self.time_limit)
-                h.clearSolver()
-            if resolved_method(self.method, self.n_cols) is Method.IPM and self.n_units == 0:
-                # nearly every column is a step with one entry: our interior point method
-                # solves such an LP several times faster than HiGHS's (3 s against 25-30 s
-                # on the 2,000-good technique-choice master), and HiGHS's crossover takes
-                # its point to a vertex. Not where proposals share convexity rows: their
-                # normal matrix fills in (on a 100,000-item Pequod master it did not factor
-                # in 10 minutes)
-                outcome = run_interior_point(
-                    h, self.method, self.n_cols, self.time_limit, vertex=self.vertex
-                )
-            else:
-                outcome = run_with_fallback(h, self.method, self.n_cols, self.time_limit)
+            outcome = self._solve_from_scratch(self.time_limit)
         termination, solution, seconds = outcome.termination, outcome.solution, outcome.seconds
         self._solved = True
         self._objective = outcome.objective  # where HiGHS holds no solution (an interior one)
@@ -315,11 +297,27 @@ class BoardMaster:
         if outcome.termination is TerminationCondition.OPTIMAL or outcome.termination.cut_short:
             return dataclasses.replace(outcome, seconds=outcome.seconds + self._crash_seconds)
         left = None if self.time_limit is None else max(self.time_limit - outcome.seconds, 0.01)
-        apply_options(h, self.method, self.n_cols, left)
-        h.clearSolver()
-        retry = run_with_fallback(h, self.method, self.n_cols, left)
+        retry = self._solve_from_scratch(left)
         seconds = time.perf_counter() - started + self._crash_seconds
         return dataclasses.replace(retry, seconds=seconds)
+
+    def _solve_from_scratch(self, time_limit: float | None) -> LPOutcome:
+        """The method of the master's size, from scratch (columns may have been added).
+
+        Measured on the Pequod master, 31,000 columns: IPM 3.6 s, warm primal simplex from
+        the last basis 7-10 s.
+        """
+        h = self._highs
+        apply_options(h, self.method, self.n_cols, time_limit)
+        h.clearSolver()
+        if resolved_method(self.method, self.n_cols) is Method.IPM and self.n_units == 0:
+            # nearly every column is a step with one entry: our interior point method solves
+            # such an LP several times faster than HiGHS's (3 s against 25-30 s on the
+            # 2,000-good technique-choice master), and HiGHS's crossover takes its point to
+            # a vertex. Not where proposals share convexity rows: their normal matrix fills
+            # in (on a 100,000-item Pequod master it did not factor in 10 minutes)
+            return run_interior_point(h, self.method, self.n_cols, time_limit, vertex=self.vertex)
+        return run_with_fallback(h, self.method, self.n_cols, time_limit)
 
     @property
     def objective(self) -> float:

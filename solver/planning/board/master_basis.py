@@ -84,7 +84,8 @@ def crash_basis(
     single, row, value, breaks = single[order], row[order], value[order], breaks[order]
     bound = np.asarray(upper, dtype=float)[single]
     unlimited = ~np.isfinite(bound)
-    drop = np.where(unlimited, 0.0, np.abs(value) * np.where(unlimited, 0.0, bound))
+    unlimited_use, unlimited_supply = unlimited & (value > 0), unlimited & (value < 0)
+    drop = np.abs(value) * np.where(unlimited, 0.0, bound)
     starts = np.searchsorted(row, np.arange(m + 1))
     sizes = np.diff(starts)
 
@@ -95,16 +96,16 @@ def crash_basis(
     # a row's net use at a price: every use (value > 0) whose break lies above, less every
     # supply (value < 0) whose break lies below; passing a break lowers it by that column
     most = np.bincount(row, weights=np.where(value > 0, drop, 0.0), minlength=m)
-    unlimited_use = np.bincount(row, weights=unlimited & (value > 0), minlength=m)
+    unlimited_uses = np.bincount(row, weights=unlimited_use, minlength=m)
     use_after = np.repeat(most, sizes) - running(drop)
-    uses_left = np.repeat(unlimited_use, sizes) - running(unlimited & (value > 0))
-    supplied = running(unlimited & (value < 0)) > 0
+    uses_left = np.repeat(unlimited_uses, sizes) - running(unlimited_use)
+    supplied = running(unlimited_supply) > 0
     fits = (uses_left == 0) & (supplied | (use_after <= np.repeat(left, sizes)))
     # at price 0 every break at or below 0 is passed already: the row needs no price
     passed = breaks <= 0
     use_at_zero = most - np.bincount(row, weights=np.where(passed, drop, 0.0), minlength=m)
-    uses_above = np.bincount(row, weights=unlimited & (value > 0) & ~passed, minlength=m)
-    supply_at_zero = np.bincount(row, weights=unlimited & (value < 0) & passed, minlength=m)
+    uses_above = np.bincount(row, weights=unlimited_use & ~passed, minlength=m)
+    supply_at_zero = np.bincount(row, weights=unlimited_supply & passed, minlength=m)
     at_zero = (uses_above == 0) & ((supply_at_zero > 0) | (use_at_zero <= left))
     owner = np.full(m, -1)
     crossing = np.flatnonzero(fits & ~passed)
