@@ -16,6 +16,8 @@ import solver.highs as highs
 from solver.highs import apply_options, highs_lp, new_highs
 from solver.interior_point import (
     NormalEquations,
+    NormalFactor,
+    PendingLP,
     interior_point,
     normal_entries,
     run_interior_point,
@@ -186,7 +188,8 @@ def test_an_lp_whose_columns_hold_too_many_entries_goes_to_highs(
     dense = sp.csc_array(np.eye(20) - np.full((20, 20), 0.02))
     lp = (dense, np.ones(20), np.zeros(20), np.full(20, INF), np.ones(20), np.full(20, INF))
     monkeypatch.setattr(
-        "solver.interior_point.interior_point", lambda *a, **k: pytest.fail("not for dense")
+        "solver.interior_point.with_highs.interior_point",
+        lambda *a, **k: pytest.fail("not for dense"),
     )
     h = new_highs()
     h.passModel(highs_lp(*lp))
@@ -251,8 +254,8 @@ def test_where_crossover_and_simplex_fall_short_the_converged_point_stands(
     no longer than the method took, and a converged point's duals are optimal anyway."""
     lp = stepped_lp(4)
     cut_short = TerminationCondition.MAX_TIME_LIMIT, highs.SolutionStatus.FEASIBLE
-    monkeypatch.setattr("solver.interior_point.crossover_from", lambda *a: cut_short)
-    monkeypatch.setattr("solver.interior_point.outcome_from_highs", lambda h: cut_short)
+    monkeypatch.setattr("solver.interior_point.with_highs.crossover_from", lambda *a: cut_short)
+    monkeypatch.setattr("solver.interior_point.with_highs.outcome_from_highs", lambda h: cut_short)
     h = new_highs()
     h.passModel(highs_lp(*lp))
     outcome = run_interior_point(h, Method.IPM, lp[0].shape[1], None)
@@ -270,3 +273,64 @@ def test_an_interior_outcome_carries_its_objective() -> None:
     outcome = run_interior_point(h, Method.IPM, lp[0].shape[1], None, vertex=False)
     assert outcome.method is Method.IPM
     assert outcome.objective == pytest.approx(highs_optimum(lp)[0], rel=1e-7)
+
+
+def _spd_upper(seed: int, m: int = 40) -> tuple[sp.csc_matrix, np.ndarray]:
+    """The upper triangle of a sparse positive definite matrix ``B B^T + I``, and it whole."""
+    rng = np.random.default_rng(seed)
+    b = sp.random_array((m, 3 * m), density=0.05, rng=rng)
+    full = (b @ b.T + sp.eye_array(m)).toarray()
+    return sp.csc_matrix(np.triu(full)), full
+
+
+def test_either_factorisation_solves_the_normal_equations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """QDLDL factors first; past ``TRIAL_AFTER`` seconds CHOLMOD factors the next matrix and
+    the faster keeps the rest. Each solve is exact whichever factored it."""
+    monkeypatch.setattr("solver.interior_point.normal_equations.TRIAL_AFTER", -1.0)
+    factor, used = NormalFactor(), []
+    for seed in range(4):  # the same pattern, new values, as across iterations
+        upper, full = _spd_upper(0)
+        upper.data *= 1.0 + seed
+        factor.factor(upper)
+        used.append(factor.last)
+        rhs = np.arange(1.0, 41.0)
+        assert_allclose(factor.solve(rhs), np.linalg.solve(full * (1.0 + seed), rhs), rtol=1e-10)
+    assert used[:3] == ["qdldl", "qdldl", "cholmod"]  # its first, timed, then the trial
+    assert factor.choice in ("qdldl", "cholmod") and used[3] == factor.choice
+
+
+def test_a_fast_factorisation_stays_with_qdldl() -> None:
+    factor = NormalFactor()
+    for _ in range(3):
+        factor.factor(_spd_upper(1)[0])
+    assert factor.choice == "qdldl" and factor.last == "qdldl"  # 40 rows: microseconds
+
+
+def test_an_indefinite_matrix_goes_back_to_qdldl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CHOLMOD's ``L L^T`` refuses an indefinite matrix (rounding can leave one); QDLDL's
+    ``L D L^T`` factors it and every later one."""
+    monkeypatch.setattr("solver.interior_point.normal_equations.TRIAL_AFTER", -1.0)
+    upper = sp.csc_matrix(np.array([[2.0, 1.0], [0.0, -3.0]]))  # [[2, 1], [1, -3]]
+    factor = NormalFactor()
+    for _ in range(3):
+        factor.factor(upper)
+        assert_allclose(factor.solve(np.array([3.0, -2.0])), [1.0, 1.0], rtol=1e-12)
+    assert factor.choice == "qdldl" and factor.last == "qdldl"
+
+
+def test_a_pending_lp_reaches_highs_only_for_a_vertex() -> None:
+    """Our method alone needs no HiGHS; a crossover hands the LP over, and its duals are the
+    optimum's."""
+    lp = stepped_lp(6)
+    n = lp[0].shape[1]
+    pending = PendingLP(*lp)
+    interior = run_interior_point(pending, Method.IPM, n, None, vertex=False)
+    assert interior.termination is TerminationCondition.OPTIMAL
+    assert pending._highs is None
+    vertex = run_interior_point(pending, Method.IPM, n, None)
+    assert pending._highs is not None and pending.highs().getBasis().valid
+    optimum, _ = highs_optimum(lp)
+    assert vertex.termination is TerminationCondition.OPTIMAL
+    objective = pending.highs().getInfo().objective_function_value
+    assert objective == pytest.approx(optimum, rel=1e-9)
+    assert interior.objective == pytest.approx(optimum, rel=1e-7)

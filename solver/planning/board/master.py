@@ -43,15 +43,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from solver.highs import (
+    Highs,
     LPOutcome,
     apply_options,
     highs_bounds,
-    highs_lp,
-    new_highs,
     resolved_method,
     run_with_fallback,
 )
-from solver.interior_point import run_interior_point
+from solver.interior_point import PendingLP, run_interior_point
 from solver.lp.highs_model import crash_start
 from solver.planning.board.effort_belief import EffortBelief
 from solver.planning.board.master_basis import crash_basis
@@ -188,12 +187,10 @@ class BoardMaster:
         # master was built with stay, so that every item keeps the columns that price it
         self._added = np.zeros(self.n_cols, dtype=bool)
         self._idle = np.zeros(self.n_cols, dtype=np.int64)  # solves each has been unused
-        self._highs = new_highs()  # options are set by each solve
         row_upper = np.r_[market.net_fixed_supply, np.ones(n_units), floor]
         row_lower = np.r_[np.full(n + n_units, -np.inf), floor]
-        self._highs.passModel(
-            highs_lp(matrix, cost, np.zeros(cost.size), upper, row_lower, row_upper)
-        )
+        # handed to HiGHS on first use: our interior point method alone may need no HiGHS
+        self._lp = PendingLP(matrix, cost, np.zeros(cost.size), upper, row_lower, row_upper)
         # A master of proposals alone (items and convexity rows) is first solved by
         # simplex from the basis its centre gives (:func:`crash_basis`)
         started = time.perf_counter()
@@ -307,17 +304,24 @@ class BoardMaster:
         Measured on the Pequod master, 31,000 columns: IPM 3.6 s, warm primal simplex from
         the last basis 7-10 s.
         """
-        h = self._highs
-        apply_options(h, self.method, self.n_cols, time_limit)
-        h.clearSolver()
         if resolved_method(self.method, self.n_cols) is Method.IPM and self.n_units == 0:
             # nearly every column is a step with one entry: our interior point method solves
             # such an LP several times faster than HiGHS's (3 s against 25-30 s on the
             # 2,000-good technique-choice master), and HiGHS's crossover takes its point to
             # a vertex. Not where proposals share convexity rows: their normal matrix fills
             # in (on a 100,000-item Pequod master it did not factor in 10 minutes)
-            return run_interior_point(h, self.method, self.n_cols, time_limit, vertex=self.vertex)
+            return run_interior_point(
+                self._lp, self.method, self.n_cols, time_limit, vertex=self.vertex
+            )
+        h = self._highs
+        apply_options(h, self.method, self.n_cols, time_limit)
+        h.clearSolver()
         return run_with_fallback(h, self.method, self.n_cols, time_limit)
+
+    @property
+    def _highs(self) -> Highs:
+        """HiGHS holding the master (handed over on first use)."""
+        return self._lp.highs()
 
     @property
     def objective(self) -> float:
