@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import textwrap
@@ -334,3 +335,33 @@ def test_a_pending_lp_reaches_highs_only_for_a_vertex() -> None:
     objective = pending.highs().getInfo().objective_function_value
     assert objective == pytest.approx(optimum, rel=1e-9)
     assert interior.objective == pytest.approx(optimum, rel=1e-7)
+
+
+def test_a_point_stalled_within_the_centre_tolerance_stands_without_simplex(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A vertex's solve asks for 1e-10 so that the crossover ends optimal; a point that
+    stalls within 1e-8 (HiGHS's own IPM's gap) is optimal all the same. On a 10,000-good
+    master simplex then ran out of its time and HiGHS solved the LP again from scratch
+    (290 s); now its duals stand."""
+    lp = stepped_lp(2)
+    converged = interior_point(*lp)
+    stalled = dataclasses.replace(converged, converged=False, reason="stalled", error=5e-9)
+    cut_short = TerminationCondition.MAX_TIME_LIMIT, highs.SolutionStatus.FEASIBLE
+    monkeypatch.setattr("solver.interior_point.with_highs.interior_point", lambda *a, **k: stalled)
+    monkeypatch.setattr("solver.interior_point.with_highs.crossover_from", lambda *a: cut_short)
+    monkeypatch.setattr(
+        "solver.interior_point.with_highs.outcome_from_highs",
+        lambda h: pytest.fail("no simplex for a point that stands"),
+    )
+    outcome = run_interior_point(PendingLP(*lp), Method.IPM, lp[0].shape[1], None)
+    assert outcome.termination is TerminationCondition.OPTIMAL
+    assert outcome.row_dual is not None
+    assert_allclose(outcome.row_dual, converged.row_dual, atol=0)
+    beyond = dataclasses.replace(stalled, error=1e-7)  # short of it: simplex, then HiGHS
+    monkeypatch.setattr("solver.interior_point.with_highs.interior_point", lambda *a, **k: beyond)
+    monkeypatch.setattr("solver.interior_point.with_highs.outcome_from_highs", lambda h: cut_short)
+    fallback = run_interior_point(PendingLP(*lp), Method.IPM, lp[0].shape[1], None)
+    assert (
+        fallback.termination is TerminationCondition.OPTIMAL and fallback.method is not Method.IPM
+    )

@@ -171,6 +171,18 @@ def test_negative_entries_byproduct_and_stock(tmp_path: Path) -> None:
     assert "clipped" in clipped.description
 
 
+def test_a_value_per_unit_the_economy_cannot_state_is_refused(tmp_path: Path) -> None:
+    """The techniques are built without pydantic's checks (4.5 million coefficients took
+    1 s to validate): a value over the schema's bound must still be refused, by name."""
+    d = _miller_blair(tmp_path / "mb")
+    _write(d / "primary_inputs.csv", [["name", "s1", "s2"], ["labour", 3e18, 500]])
+    table = read_io_table(d)
+    with pytest.raises(IOTableError, match="labour: a value per unit of output over 1e"):
+        economy_from_io_table(table, "labour")
+    economy = economy_from_io_table(read_io_table(_miller_blair(tmp_path / "ok")), "labour")
+    assert Economy.model_validate(economy.model_dump()) == economy  # what validation gives
+
+
 def test_formats_registry() -> None:
     assert set(TABLE_FORMATS) == {"generic", "eurostat-beutel", "ons-2010", "wiod-2014", "bea-2007"}
     with pytest.raises(IOTableError, match="unknown table format"):
