@@ -3,13 +3,17 @@ publishes on a small Pequod economy."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
+from solver.planning.board.master import BoardMaster, MasterLPResult
 from solver.planning.result import PlanStatus
 from solver.planning.rules.lp_model_columns import MOST_CORRECTION, column_tolerance
 from solver.planning.session import PlanningSession
 from solver.scenarios.pequod import pequod_economy, pequod_market
+from solver.status import TerminationCondition
 
 
 def test_column_generation_stops_at_a_gap_in_proportion_to_the_squared_excess() -> None:
@@ -53,3 +57,37 @@ def test_the_master_corrects_the_models_prices_by_at_most_a_tenth_in_logs() -> N
         assert rule == "newton" or record.lp_status == "optimal"
     moved = np.abs(np.log(first["lp"] / first["newton"]))
     assert moved.max() <= MOST_CORRECTION + 0.005 + 1e-9
+
+
+@pytest.mark.parametrize(
+    "ending", [TerminationCondition.MAX_TIME_LIMIT, TerminationCondition.INTERRUPTED]
+)
+def test_a_later_pass_out_of_time_leaves_the_last_optimal_passs_prices(
+    monkeypatch: pytest.MonkeyPatch, ending: TerminationCondition
+) -> None:
+    """Column generation's second solve cut short by the time limit: the first pass's LP
+    was solved, so its duals stand (they are the prices of a round of one pass). An
+    interrupt still abandons the round, as a service stopping does."""
+    market = pequod_market(pequod_economy(n_workers=120, n_consumers=120, goods_per_category=4))
+    one_pass = PlanningSession(market, "lp", tolerance=0.03, rule_options={"column_rounds": 0})
+    one_pass.close_round(one_pass.simulated_proposals())
+    solves = []
+    solve = BoardMaster.solve
+
+    def cut_after_one(master: BoardMaster) -> MasterLPResult:
+        result = solve(master)
+        solves.append(result)
+        return result if len(solves) == 1 else dataclasses.replace(result, termination=ending)
+
+    monkeypatch.setattr(BoardMaster, "solve", cut_after_one)
+    session = PlanningSession(market, "lp", tolerance=0.03)
+    before = session.prices.copy()
+    record = session.close_round(session.simulated_proposals())
+    assert len(solves) == 2  # the first round takes more than one pass here
+    if ending is TerminationCondition.MAX_TIME_LIMIT:
+        assert record.lp_status == "optimal"
+        np.testing.assert_allclose(session.prices, one_pass.prices, rtol=1e-12)
+        assert np.abs(session.prices / before - 1.0).max() > 0.01
+    else:
+        assert record.lp_status == "interrupted"
+        np.testing.assert_array_equal(session.prices, before)

@@ -24,6 +24,7 @@ from solver.planning.board.stabilisation import Stabilisation
 from solver.planning.market import Market, Proposals
 from solver.planning.rules.base import RuleStep, next_box, trust_region
 from solver.planning.rules.lp_memory import BoardMemory, RoundStrategy
+from solver.status import TerminationCondition
 
 __all__ = [
     "MOST_CORRECTION",
@@ -171,6 +172,7 @@ class ModelColumns(RoundStrategy):
         )
         ratio = float(np.exp(self._box))
         gap = column_tolerance(self.column_gap, self._last_excess or 0.0)
+        optimal: MasterLPResult | None = None  # the last pass solved to optimality
         for passes in range(self.column_rounds + 1):
             if (
                 self.memory.time_limit is not None
@@ -179,9 +181,15 @@ class ModelColumns(RoundStrategy):
                     self.memory.time_limit - (time.perf_counter() - started), 0.01
                 )
             result = master.solve()
+            if optimal is not None and result.termination is TerminationCondition.MAX_TIME_LIMIT:
+                # the time ran out in a later pass: the last optimal pass's duals stand (its
+                # LP was solved; only its columns were still being improved)
+                result = optimal
+                break
             if not result.is_ok:
                 # stopped or failed: no prices from this round (a service abandons it)
                 return RuleStep(prices=prices.copy(), lp=_total(result, master))
+            optimal = result
             duals = trust_region(trust_region(result.prices, seed, np.exp(window)), prices, ratio)
             values = master.council_values
             best = groups.model_columns(model, duals)
