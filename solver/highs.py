@@ -30,7 +30,6 @@ __all__ = [
     "highs_threads",
     "interrupt_event",
     "interruptible",
-    "loaded_lp",
     "method_options",
     "new_highs",
     "outcome_from_highs",
@@ -320,17 +319,6 @@ def run_with_fallback(
         h.run()
         termination, solution = outcome_from_highs(h)
     return outcome_of(h, termination, solution, time.perf_counter() - start)
-
-
-def loaded_lp(
-    lp: highspy.HighsLp,
-) -> tuple[sp.csc_array, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``lp`` (``Highs.getLp()``) as arrays: matrix (CSC), cost, column bounds, row bounds."""
-    a = lp.a_matrix_
-    shape = (int(lp.num_row_), int(lp.num_col_))
-    matrix = sp.csc_array((np.asarray(a.value_), np.asarray(a.index_), a.start_), shape=shape)
-    bounds = (lp.col_cost_, lp.col_lower_, lp.col_upper_, lp.row_lower_, lp.row_upper_)
-    return (matrix, *(np.asarray(b) for b in bounds))  # type: ignore[return-value]
 
 
 def crossover_from(

@@ -91,12 +91,10 @@ def test_it_reaches_the_optimum_highs_finds_on_master_shaped_lps(seed: int) -> N
 
 def test_crossover_from_its_point_gives_a_vertex_with_the_optimal_duals() -> None:
     lp = stepped_lp(7)
-    h = new_highs()
-    h.passModel(highs_lp(*lp))
-    n = lp[0].shape[1]
-    apply_options(h, Method.IPM, n, None)
-    outcome = run_interior_point(h, Method.IPM, n, None)
+    pending = PendingLP(*lp)
+    outcome = run_interior_point(pending, Method.IPM, None)
     assert outcome.termination is TerminationCondition.OPTIMAL
+    h = pending.highs()
     assert h.getBasis().valid  # a vertex, as HiGHS's own IPM with crossover leaves
     optimum, _ = highs_optimum(lp)
     assert h.getInfo().objective_function_value == pytest.approx(optimum, rel=1e-9)
@@ -115,9 +113,7 @@ def test_duals_are_the_leontief_labour_values_of_a_textbook_table() -> None:
     assert point.converged
     assert_allclose(point.row_dual, [0.442244, 0.379538], rtol=1e-5)
     assert_allclose(point.x, [1247.52, 1841.58], rtol=1e-5)
-    h = new_highs()
-    h.passModel(highs_lp(*lp))
-    outcome = run_interior_point(h, Method.IPM, 2, None)
+    outcome = run_interior_point(PendingLP(*lp), Method.IPM, None)
     assert outcome.row_dual is not None
     assert_allclose(outcome.row_dual, labour @ np.linalg.inv(np.eye(2) - a), rtol=1e-9)
 
@@ -134,9 +130,7 @@ def test_an_infeasible_lp_stalls_and_highs_then_proves_it_infeasible() -> None:
     )
     point = interior_point(*lp)
     assert not point.converged and point.reason == "stalled"
-    h = new_highs()
-    h.passModel(highs_lp(*lp))
-    outcome = run_interior_point(h, Method.IPM, 2, None)
+    outcome = run_interior_point(PendingLP(*lp), Method.IPM, None)
     assert outcome.termination is TerminationCondition.PROVEN_INFEASIBLE
 
 
@@ -192,9 +186,8 @@ def test_an_lp_whose_columns_hold_too_many_entries_goes_to_highs(
         "solver.interior_point.with_highs.interior_point",
         lambda *a, **k: pytest.fail("not for dense"),
     )
-    h = new_highs()
-    h.passModel(highs_lp(*lp))
-    assert run_interior_point(h, Method.IPM, 20, None).termination is TerminationCondition.OPTIMAL
+    outcome = run_interior_point(PendingLP(*lp), Method.IPM, None)
+    assert outcome.termination is TerminationCondition.OPTIMAL
 
 
 def test_a_crossover_as_the_first_highs_call_of_a_process_does_not_crash() -> None:
@@ -203,14 +196,12 @@ def test_a_crossover_as_the_first_highs_call_of_a_process_does_not_crash() -> No
     script = textwrap.dedent(
         """
         import numpy as np, scipy.sparse as sp
-        from solver.highs import highs_lp, new_highs
-        from solver.interior_point import run_interior_point
+        from solver.interior_point import PendingLP, run_interior_point
         from solver.status import Method
         m = sp.csc_array(np.eye(2) - np.array([[0.15, 0.25], [0.20, 0.05]]))
-        h = new_highs()
-        h.passModel(highs_lp(m, np.array([0.3, 0.25]), np.zeros(2), np.full(2, np.inf),
-                             np.array([600.0, 1500.0]), np.full(2, np.inf)))
-        print(run_interior_point(h, Method.IPM, 2, None).termination)
+        lp = PendingLP(m, np.array([0.3, 0.25]), np.zeros(2), np.full(2, np.inf),
+                       np.array([600.0, 1500.0]), np.full(2, np.inf))
+        print(run_interior_point(lp, Method.IPM, None).termination)
         """
     )
     done = subprocess.run(
@@ -237,13 +228,11 @@ def test_the_scheduler_is_started_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_without_a_vertex_the_interior_point_stands() -> None:
     lp = stepped_lp(3)
-    h = new_highs()
-    h.passModel(highs_lp(*lp))
-    n = lp[0].shape[1]
-    outcome = run_interior_point(h, Method.IPM, n, None, vertex=False)
+    pending = PendingLP(*lp)
+    outcome = run_interior_point(pending, Method.IPM, None, vertex=False)
     assert outcome.termination is TerminationCondition.OPTIMAL
     assert outcome.x is not None
-    assert not h.getBasis().valid  # no crossover ran
+    assert not pending.highs().getBasis().valid  # no crossover ran
     optimum, _ = highs_optimum(lp)
     assert lp[1] @ outcome.x == pytest.approx(optimum, rel=1e-7)
 
@@ -257,9 +246,7 @@ def test_where_crossover_and_simplex_fall_short_the_converged_point_stands(
     cut_short = TerminationCondition.MAX_TIME_LIMIT, highs.SolutionStatus.FEASIBLE
     monkeypatch.setattr("solver.interior_point.with_highs.crossover_from", lambda *a: cut_short)
     monkeypatch.setattr("solver.interior_point.with_highs.outcome_from_highs", lambda h: cut_short)
-    h = new_highs()
-    h.passModel(highs_lp(*lp))
-    outcome = run_interior_point(h, Method.IPM, lp[0].shape[1], None)
+    outcome = run_interior_point(PendingLP(*lp), Method.IPM, None)
     assert outcome.termination is TerminationCondition.OPTIMAL
     assert outcome.row_dual is not None
     assert_allclose(outcome.row_dual, interior_point(*lp).row_dual, atol=1e-12)
@@ -269,9 +256,7 @@ def test_an_interior_outcome_carries_its_objective() -> None:
     """Where the interior point stands, HiGHS holds no solution: the outcome (and so the
     board master's ``objective``) carries the point's own value."""
     lp = stepped_lp(5)
-    h = new_highs()
-    h.passModel(highs_lp(*lp))
-    outcome = run_interior_point(h, Method.IPM, lp[0].shape[1], None, vertex=False)
+    outcome = run_interior_point(PendingLP(*lp), Method.IPM, None, vertex=False)
     assert outcome.method is Method.IPM
     assert outcome.objective == pytest.approx(highs_optimum(lp)[0], rel=1e-7)
 
@@ -323,12 +308,11 @@ def test_a_pending_lp_reaches_highs_only_for_a_vertex() -> None:
     """Our method alone needs no HiGHS; a crossover hands the LP over, and its duals are the
     optimum's."""
     lp = stepped_lp(6)
-    n = lp[0].shape[1]
     pending = PendingLP(*lp)
-    interior = run_interior_point(pending, Method.IPM, n, None, vertex=False)
+    interior = run_interior_point(pending, Method.IPM, None, vertex=False)
     assert interior.termination is TerminationCondition.OPTIMAL
     assert pending._highs is None
-    vertex = run_interior_point(pending, Method.IPM, n, None)
+    vertex = run_interior_point(pending, Method.IPM, None)
     assert pending._highs is not None and pending.highs().getBasis().valid
     optimum, _ = highs_optimum(lp)
     assert vertex.termination is TerminationCondition.OPTIMAL
@@ -354,14 +338,14 @@ def test_a_point_stalled_within_the_centre_tolerance_stands_without_simplex(
         "solver.interior_point.with_highs.outcome_from_highs",
         lambda h: pytest.fail("no simplex for a point that stands"),
     )
-    outcome = run_interior_point(PendingLP(*lp), Method.IPM, lp[0].shape[1], None)
+    outcome = run_interior_point(PendingLP(*lp), Method.IPM, None)
     assert outcome.termination is TerminationCondition.OPTIMAL
     assert outcome.row_dual is not None
     assert_allclose(outcome.row_dual, converged.row_dual, atol=0)
     beyond = dataclasses.replace(stalled, error=1e-7)  # short of it: simplex, then HiGHS
     monkeypatch.setattr("solver.interior_point.with_highs.interior_point", lambda *a, **k: beyond)
     monkeypatch.setattr("solver.interior_point.with_highs.outcome_from_highs", lambda h: cut_short)
-    fallback = run_interior_point(PendingLP(*lp), Method.IPM, lp[0].shape[1], None)
+    fallback = run_interior_point(PendingLP(*lp), Method.IPM, None)
     assert (
         fallback.termination is TerminationCondition.OPTIMAL and fallback.method is not Method.IPM
     )

@@ -16,7 +16,6 @@ from solver.highs import (
     crossover_from,
     highs_lp,
     interrupt_event,
-    loaded_lp,
     new_highs,
     outcome_from_highs,
     outcome_of,
@@ -71,15 +70,9 @@ class PendingLP:
 
 
 def run_interior_point(
-    lp: Highs | PendingLP,
-    method: Method,
-    n_cols: int,
-    time_limit: float | None,
-    *,
-    vertex: bool = True,
+    lp: PendingLP, method: Method, time_limit: float | None, *, vertex: bool = True
 ) -> LPOutcome:
-    """Solve ``lp`` (loaded in HiGHS, or pending) by :func:`interior_point`, then HiGHS's
-    crossover.
+    """Solve ``lp`` by :func:`interior_point`, then HiGHS's crossover.
 
     Where the crossover's basis is not optimal, the point's duals stand (the centre of the
     optimal face) if it came within :data:`CENTRE_TOLERANCE`; a point short of that gets
@@ -94,16 +87,10 @@ def run_interior_point(
     def left() -> float | None:
         return None if time_limit is None else max(time_limit - time.perf_counter() + start, 0.01)
 
-    if isinstance(lp, PendingLP):
-        pending: PendingLP | None = lp
-        starts, highs = lp.arrays[0].indptr, lp.highs
-    else:  # the loaded LP's arrays cost 0.4 s at 686,000 columns: read only where it runs
-        pending, loaded, h = None, lp.getLp(), lp
-        starts, highs = loaded.a_matrix_.start_, (lambda: h)
+    matrix, cost, col_lower, col_upper, row_lower, row_upper = lp.arrays
+    n_cols, highs = matrix.shape[1], lp.highs
     event = interrupt_event()
-    if normal_entries(starts) <= PAIRS_PER_COLUMN * max(len(starts) - 1, 1):
-        arrays = pending.arrays if pending is not None else loaded_lp(loaded)
-        matrix, cost, col_lower, col_upper, row_lower, row_upper = arrays
+    if normal_entries(matrix.indptr) <= PAIRS_PER_COLUMN * max(n_cols, 1):
         point = interior_point(
             matrix, cost, col_lower, col_upper, row_lower, row_upper,
             tolerance=1e-10 if vertex else CENTRE_TOLERANCE,

@@ -310,9 +310,7 @@ class BoardMaster:
             # 2,000-good technique-choice master), and HiGHS's crossover takes its point to
             # a vertex. Not where proposals share convexity rows: their normal matrix fills
             # in (on a 100,000-item Pequod master it did not factor in 10 minutes)
-            return run_interior_point(
-                self._lp, self.method, self.n_cols, time_limit, vertex=self.vertex
-            )
+            return run_interior_point(self._lp, self.method, time_limit, vertex=self.vertex)
         h = self._highs
         apply_options(h, self.method, self.n_cols, time_limit)
         h.clearSolver()
