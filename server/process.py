@@ -47,6 +47,7 @@ class ServerProcess:
         self.process: subprocess.Popen[str] | None = None
         self.port = 0
         self.output: deque[str] = deque(maxlen=200)
+        self._ended_on_purpose = False
 
     @property
     def target(self) -> str:
@@ -57,6 +58,9 @@ class ServerProcess:
         """Start and wait until the server listens."""
         command = [
             sys.executable,
+            # a crash in native code (a solver, a driver) leaves every thread's stack in output
+            "-X",
+            "faulthandler",
             "-m",
             "server",
             "--log-level",
@@ -70,6 +74,7 @@ class ServerProcess:
             *self.extra_args,
         ]
         env = os.environ | {"PARPLAN_ADMIN_TOKEN": self.admin_token}
+        self._ended_on_purpose = False
         self.process = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,
@@ -96,8 +101,20 @@ class ServerProcess:
             raise RuntimeError("the server did not start:\n" + "\n".join(self.output))
         return self
 
+    def unexpected_exit(self) -> int | None:
+        """The exit status where the process has ended without :meth:`kill` or :meth:`stop`,
+        else None."""
+        if self.process is None or self._ended_on_purpose:
+            return None
+        return self.process.poll()
+
+    def last_output(self, lines: int = 60) -> str:
+        """The last lines the process wrote (stdout and stderr together)."""
+        return "\n".join(list(self.output)[-lines:])
+
     def kill(self) -> None:
         """SIGKILL: no shutdown, nothing flushed beyond what was committed."""
+        self._ended_on_purpose = True
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait()
@@ -105,6 +122,7 @@ class ServerProcess:
     def stop(self, timeout: float = 30.0) -> int:
         """SIGTERM (graceful shutdown); returns the exit status."""
         assert self.process is not None
+        self._ended_on_purpose = True
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout)

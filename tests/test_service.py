@@ -59,7 +59,26 @@ def server(new_database: NewDatabase) -> Iterator[ServerProcess]:
     database = new_database("service")
     limits = ["--max-message-mb", "1", "--max-upload-mb", "12"]
     with ServerProcess(database, ADMIN, limits) as process:
+        _WATCHED.append(process)
         yield process
+        _WATCHED.remove(process)
+
+
+_WATCHED: list[ServerProcess] = []
+
+
+@pytest.fixture(autouse=True)
+def _module_server_alive() -> Iterator[None]:
+    """Fail the test during which the module's server died, with what it wrote last: every
+    later test would only find no server."""
+    yield
+    for process in _WATCHED:
+        status = process.unexpected_exit()
+        if status is not None:
+            _WATCHED.remove(process)
+            pytest.fail(
+                f"the test server exited ({status}); its last output:\n" + process.last_output()
+            )
 
 
 @pytest.fixture(scope="module")
