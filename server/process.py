@@ -46,7 +46,7 @@ class ServerProcess:
         self.extra_args = list(extra_args or [])
         self.process: subprocess.Popen[str] | None = None
         self.port = 0
-        self.output: deque[str] = deque(maxlen=200)
+        self.output: deque[str] = deque(maxlen=2000)
         self._ended_on_purpose = False
 
     @property
@@ -109,8 +109,11 @@ class ServerProcess:
         return self.process.poll()
 
     def last_output(self, lines: int = 60) -> str:
-        """The last lines the process wrote (stdout and stderr together)."""
-        return "\n".join(list(self.output)[-lines:])
+        """The last lines the process wrote (stdout and stderr together); after a crash, from
+        the crash's report (faulthandler's), whose first stack is the crashing thread's."""
+        written = list(self.output)
+        crash = [i for i, line in enumerate(written) if line.startswith("Fatal Python error")]
+        return "\n".join(written[crash[-1] :] if crash else written[-lines:])
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, nothing flushed beyond what was committed."""

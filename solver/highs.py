@@ -342,19 +342,18 @@ def interrupt_event() -> threading.Event | None:
     return _interrupt.get()
 
 
-_scheduler_started = False
-_scheduler_lock = threading.Lock()
+# HiGHS keeps its task scheduler per thread: ``Highs.run`` starts the calling thread's,
+# and a crossover in a thread that never ran one dies of a segmentation fault (HiGHS 1.16;
+# a service's pool of solve threads met it in about one deadline-cut round in twenty)
+_scheduler = threading.local()
 
 
 def _start_scheduler() -> None:
-    """Run an empty LP once in this process: ``Highs.run`` starts HiGHS's task scheduler,
-    which ``Highs.crossover`` uses but does not start (a crossover before any run in a
-    process crashes it, measured with HiGHS 1.16)."""
-    global _scheduler_started
-    with _scheduler_lock:
-        if not _scheduler_started:
-            new_highs().run()
-            _scheduler_started = True
+    """Run an empty LP once in the calling thread: ``Highs.run`` starts that thread's task
+    scheduler, which ``Highs.crossover`` uses but does not start."""
+    if not getattr(_scheduler, "started", False):
+        new_highs().run()
+        _scheduler.started = True
 
 
 def solve_lp(

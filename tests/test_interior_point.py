@@ -6,6 +6,7 @@ import dataclasses
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import numpy as np
@@ -190,40 +191,51 @@ def test_an_lp_whose_columns_hold_too_many_entries_goes_to_highs(
     assert outcome.termination is TerminationCondition.OPTIMAL
 
 
-def test_a_crossover_as_the_first_highs_call_of_a_process_does_not_crash() -> None:
-    """HiGHS's crossover needs the task scheduler that only ``run`` starts; without
-    :func:`solver.highs._start_scheduler` this process died of a segmentation fault."""
+def test_a_crossover_as_the_first_highs_call_of_a_thread_does_not_crash() -> None:
+    """HiGHS's crossover needs the task scheduler that only ``run`` starts, and HiGHS keeps
+    one per thread: without :func:`solver.highs._start_scheduler` the process died of a
+    segmentation fault, first in its main thread, then (started once per process) in a
+    service's second solve thread."""
     script = textwrap.dedent(
         """
+        import threading
         import numpy as np, scipy.sparse as sp
         from solver.interior_point import PendingLP, run_interior_point
         from solver.status import Method
         m = sp.csc_array(np.eye(2) - np.array([[0.15, 0.25], [0.20, 0.05]]))
-        lp = PendingLP(m, np.array([0.3, 0.25]), np.zeros(2), np.full(2, np.inf),
-                       np.array([600.0, 1500.0]), np.full(2, np.inf))
-        print(run_interior_point(lp, Method.IPM, None).termination)
+        def solve():
+            lp = PendingLP(m, np.array([0.3, 0.25]), np.zeros(2), np.full(2, np.inf),
+                           np.array([600.0, 1500.0]), np.full(2, np.inf))
+            print(run_interior_point(lp, Method.IPM, None).termination.value, flush=True)
+        solve()
+        other = threading.Thread(target=solve)
+        other.start()
+        other.join()
         """
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert "optimal" in done.stdout
+    assert done.stdout.split() == ["optimal", "optimal"]
 
 
-def test_the_scheduler_is_started_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    runs: list[int] = []
-    monkeypatch.setattr(highs, "_scheduler_started", False)
+def test_the_scheduler_is_started_once_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[str] = []
+    monkeypatch.setattr(highs, "_scheduler", threading.local())
     real = highs.new_highs
 
     def counted() -> object:
-        runs.append(1)
+        runs.append(threading.current_thread().name)
         return real()
 
     monkeypatch.setattr(highs, "new_highs", counted)
     highs._start_scheduler()
     highs._start_scheduler()
-    assert len(runs) == 1
+    other = threading.Thread(target=highs._start_scheduler, name="other")
+    other.start()
+    other.join()
+    assert runs == [threading.current_thread().name, "other"]
 
 
 def test_without_a_vertex_the_interior_point_stands() -> None:

@@ -61,7 +61,8 @@ def server(new_database: NewDatabase) -> Iterator[ServerProcess]:
     with ServerProcess(database, ADMIN, limits) as process:
         _WATCHED.append(process)
         yield process
-        _WATCHED.remove(process)
+        if process in _WATCHED:  # else it died, and the test it died in failed
+            _WATCHED.remove(process)
 
 
 _WATCHED: list[ServerProcess] = []
