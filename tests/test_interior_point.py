@@ -64,6 +64,49 @@ def stepped_lp(
     return matrix, np.array(cost), np.zeros(len(cost)), np.array(upper), row_lower, row_upper
 
 
+def test_from_an_earlier_solves_duals_it_reaches_the_same_optimum_sooner() -> None:
+    # a like LP on the same rows: the same items and techniques, new step costs (as each
+    # window's master has new steps); its duals are a warm start for this one
+    lp = stepped_lp(7)
+    matrix, cost, col_lower, col_upper, row_lower, row_upper = lp
+    earlier = interior_point(matrix, cost * 1.02, col_lower, col_upper, row_lower, row_upper)
+    cold = interior_point(*lp)
+    warm = interior_point(*lp, dual_start=earlier.row_dual)
+    assert warm.converged and cold.converged
+    optimum, _ = highs_optimum(lp)
+    assert cost @ warm.x == pytest.approx(optimum, rel=1e-8, abs=1e-8)
+    # optimal duals, if not the same point of a degenerate LP's optimal face as the cold
+    # start's: its dual objective is the optimum, and each reduced cost has the sign of the
+    # bound its column is at
+    assert_optimal_duals(lp, warm.x, warm.row_dual, optimum)
+    assert warm.iterations < cold.iterations
+    # from duals far off (all zero, all large) it still converges
+    for start in (np.zeros(matrix.shape[0]), np.full(matrix.shape[0], -50.0)):
+        far = interior_point(*lp, dual_start=start)
+        assert far.converged, far.reason
+        assert cost @ far.x == pytest.approx(optimum, rel=1e-8, abs=1e-8)
+        assert_optimal_duals(lp, far.x, far.row_dual, optimum)
+    with pytest.raises(ValueError, match="dual_start"):
+        interior_point(*lp, dual_start=np.zeros(3))
+
+
+def assert_optimal_duals(lp: tuple, x: np.ndarray, row_dual: np.ndarray, optimum: float) -> None:
+    """``row_dual`` is optimal for ``lp`` (bounded columns, rows ``<=`` or ``=``): dual
+    feasible with the optimum as its objective, complementary to ``x``."""
+    matrix, cost, col_lower, col_upper, row_lower, row_upper = lp
+    reduced = cost - matrix.T @ row_dual
+    above_only = np.isinf(row_lower)  # a row bounded above only has a dual <= 0
+    assert np.all(row_dual[above_only] <= 1e-7)
+    # the dual objective: the row bounds at the duals, and each column at the bound its
+    # reduced cost favours
+    dual_objective = (
+        row_upper @ row_dual + np.minimum(reduced * col_lower, reduced * col_upper).sum()
+    )
+    assert dual_objective == pytest.approx(optimum, rel=1e-7, abs=1e-7)
+    inside = (x > col_lower + 1e-6) & (x < col_upper - 1e-6)
+    assert np.abs(reduced[inside]).max(initial=0.0) < 1e-6
+
+
 def highs_optimum(lp: tuple) -> tuple[float, np.ndarray]:
     matrix, cost, col_lower, col_upper, row_lower, row_upper = lp
     h = new_highs()
@@ -262,6 +305,47 @@ def test_where_crossover_and_simplex_fall_short_the_converged_point_stands(
     assert outcome.termination is TerminationCondition.OPTIMAL
     assert outcome.row_dual is not None
     assert_allclose(outcome.row_dual, interior_point(*lp).row_dual, atol=1e-12)
+
+
+def test_a_misleading_dual_start_is_retried_cold_before_highs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lp = stepped_lp(6)
+    real = interior_point
+    starts: list[object] = []
+
+    def stalls_when_warm(*args: object, dual_start: object = None, **options: object) -> object:
+        starts.append(dual_start)
+        point = real(*args, **options)  # type: ignore[arg-type]
+        if dual_start is None:
+            return point
+        return dataclasses.replace(point, reason="stalled", converged=False, error=1e-3)
+
+    monkeypatch.setattr("solver.interior_point.with_highs.interior_point", stalls_when_warm)
+    pending = PendingLP(*lp)
+    start = np.zeros(lp[0].shape[0])
+    outcome = run_interior_point(pending, Method.IPM, None, vertex=False, dual_start=start)
+    assert outcome.termination is TerminationCondition.OPTIMAL
+    assert [s is start for s in starts] == [True, False]  # warm, then cold
+    assert pending._highs is None  # HiGHS never had to solve it
+    assert outcome.objective == pytest.approx(highs_optimum(lp)[0], rel=1e-7)
+
+
+def test_a_warm_point_that_stalls_within_the_centre_tolerance_stands(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lp = stepped_lp(6)
+    real, calls = interior_point, []
+
+    def stalls_near_the_end(*args: object, **options: object) -> object:
+        calls.append(options["dual_start"])
+        point = real(*args, **options)  # type: ignore[arg-type]
+        return dataclasses.replace(point, reason="stalled", converged=False, error=5e-9)
+
+    monkeypatch.setattr("solver.interior_point.with_highs.interior_point", stalls_near_the_end)
+    start = np.zeros(lp[0].shape[0])
+    outcome = run_interior_point(PendingLP(*lp), Method.IPM, None, vertex=False, dual_start=start)
+    assert outcome.termination is TerminationCondition.OPTIMAL and len(calls) == 1
 
 
 def test_an_interior_outcome_carries_its_objective() -> None:

@@ -9,9 +9,11 @@ import pytest
 
 import solver.planning.rules.lp_rounds as lp_rounds
 from solver.planning.from_economy import market_from_economy
+from solver.planning.rules.lp import LPRule
 from solver.planning.rules.lp_rounds import REFINE_WINDOWS
 from solver.planning.session import PlanningSession
 from solver.scenarios.technique_choice import technique_choice_economy
+from solver.status import Method
 
 
 def test_only_the_finest_windows_ask_for_a_vertex(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,3 +38,30 @@ def test_only_the_finest_windows_ask_for_a_vertex(monkeypatch: pytest.MonkeyPatc
         assert vertex == (window <= finest * (1 + 1e-9)), (window, vertex)
     assert asked[-1][1]
     assert [v for _, v in asked[: len(REFINE_WINDOWS) - 1]] == [False] * (len(REFINE_WINDOWS) - 1)
+
+
+def test_each_master_starts_from_the_last_masters_duals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every window's master, and the next round's first, has the rows of the last one
+    solved; our interior point method starts from that solve's row duals."""
+    import solver.planning.board.master as master
+
+    starts: list[np.ndarray | None] = []
+    duals: list[np.ndarray] = []
+    real = master.run_interior_point
+
+    def recording(lp: Any, *args: Any, dual_start: Any = None, **options: Any) -> Any:
+        starts.append(dual_start)
+        outcome = real(lp, *args, dual_start=dual_start, **options)
+        duals.append(outcome.row_dual)
+        return outcome
+
+    monkeypatch.setattr(master, "run_interior_point", recording)
+    market = market_from_economy(technique_choice_economy(60, seed=1))
+    rule = LPRule(method=Method.IPM)  # AUTO leaves masters this small to simplex
+    session = PlanningSession(market, rule, tolerance=0.001, max_rounds=3)
+    for _ in range(2):
+        session.close_round(session.simulated_proposals())
+    assert len(starts) >= 2 * len(REFINE_WINDOWS)
+    assert starts[0] is None  # the session's first master: nothing to start from
+    for start, earlier in zip(starts[1:], duals[:-1], strict=True):
+        assert start is not None and start is earlier

@@ -62,8 +62,9 @@ def test_rule_options_pass_through_and_a_wrong_one_is_named(town: solver.Economy
         rtol=1e-9,
     )
     with pytest.raises(
-        ValueError, match=r"rule_options\[dampin\]: the lp rule has no option 'dampin'; did you "
-        "mean 'damping'"
+        ValueError,
+        match=r"rule_options\[dampin\]: the lp rule has no option 'dampin'; did you "
+        "mean 'damping'",
     ):
         solver.plan(town, rule="lp", dampin=0.7)
     with pytest.raises(ValueError, match=r"tatonnement rule has no option 'damping' \(it takes"):

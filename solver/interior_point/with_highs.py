@@ -21,7 +21,7 @@ from solver.highs import (
     outcome_of,
     run_with_fallback,
 )
-from solver.interior_point.mehrotra import interior_point
+from solver.interior_point.mehrotra import InteriorPoint, interior_point
 from solver.interior_point.normal_equations import normal_entries
 from solver.status import Method, SolutionStatus, TerminationCondition
 
@@ -70,7 +70,12 @@ class PendingLP:
 
 
 def run_interior_point(
-    lp: PendingLP, method: Method, time_limit: float | None, *, vertex: bool = True
+    lp: PendingLP,
+    method: Method,
+    time_limit: float | None,
+    *,
+    vertex: bool = True,
+    dual_start: np.ndarray | None = None,
 ) -> LPOutcome:
     """Solve ``lp`` by :func:`interior_point`, then HiGHS's crossover.
 
@@ -81,6 +86,8 @@ def run_interior_point(
     does not come within :data:`CROSSOVER_FROM_ERROR` (an infeasible LP, say), where the
     columns hold too many entries for it (:data:`PAIRS_PER_COLUMN`), or where crossover
     and simplex do not end optimal, HiGHS solves it as ``run_with_fallback`` does.
+    ``dual_start``: row duals of a like LP on the same rows, where the method starts
+    (:func:`~solver.interior_point.mehrotra.interior_point`).
     """
     start = time.perf_counter()
 
@@ -91,12 +98,20 @@ def run_interior_point(
     n_cols, highs = matrix.shape[1], lp.highs
     event = interrupt_event()
     if normal_entries(matrix.indptr) <= PAIRS_PER_COLUMN * max(n_cols, 1):
-        point = interior_point(
-            matrix, cost, col_lower, col_upper, row_lower, row_upper,
-            tolerance=1e-10 if vertex else CENTRE_TOLERANCE,
-            deadline=start + time_limit if time_limit else None,
-            stop=event.is_set if event is not None else None,
-        )  # fmt: skip
+
+        def solve(warm: np.ndarray | None) -> InteriorPoint:
+            return interior_point(
+                matrix, cost, col_lower, col_upper, row_lower, row_upper,
+                tolerance=1e-10 if vertex else CENTRE_TOLERANCE,
+                deadline=start + time_limit if time_limit else None,
+                stop=event.is_set if event is not None else None,
+                dual_start=warm,
+            )  # fmt: skip
+
+        point = solve(dual_start)
+        misled = point.reason in ("stalled", "iteration limit") and point.error > CENTRE_TOLERANCE
+        if dual_start is not None and misled:
+            point = solve(None)  # a start that misled it: the cold start before HiGHS's
         seconds = time.perf_counter() - start
         if point.reason in ("time limit", "stopped"):
             cut = {"time limit": TerminationCondition.MAX_TIME_LIMIT}

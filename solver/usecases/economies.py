@@ -113,8 +113,9 @@ def requests_anything(economy: Economy) -> bool:
     return any(
         q > 0
         for council in wanted
-        for q in (getattr(council, "requests", None) or getattr(council, "public_requests", {}))
-        .values()
+        for q in (
+            getattr(council, "requests", None) or getattr(council, "public_requests", {})
+        ).values()
     )
 
 

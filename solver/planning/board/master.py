@@ -72,6 +72,9 @@ class MasterLPResult(SolveOutcome):
     seconds: float
     n_rows: int
     n_cols: int
+    row_dual: np.ndarray | None = None
+    """Every row's dual (HiGHS's signs), where the solve gave prices: a later master on
+    the same rows may start from them (``BoardMaster``'s ``dual_start``)."""
 
 
 CRASH_PIVOTS_PER_ROW = 0.125
@@ -123,6 +126,9 @@ class BoardMaster:
         master is indifferent about near that centre (default: none).
     method, time_limit
         Method (``AUTO`` chooses by the number of columns) and time limit of each solve.
+    dual_start
+        Row duals of an earlier master on the same rows (:attr:`MasterLPResult.row_dual`),
+        where our interior point method starts; ignored where the rows differ.
         A master of proposals alone (items and convexity rows) is first solved by simplex
         from the basis its centre prices give (:func:`~solver.planning.board.master_basis.
         crash_basis`), at most :data:`CRASH_PIVOTS_PER_ROW` pivots a row; later solves, and
@@ -153,6 +159,7 @@ class BoardMaster:
         method: Method = Method.AUTO,
         time_limit: float | None = None,
         vertex: bool = True,
+        dual_start: np.ndarray | None = None,
     ) -> None:
         layout, blocks, floor = master_blocks(
             history,
@@ -173,6 +180,7 @@ class BoardMaster:
         self.n_items, self.n_units = n, n_units
         self.prices = np.asarray(prices, dtype=float)
         self.method, self.time_limit, self.vertex = method, time_limit, vertex
+        self.dual_start = dual_start
         columns = [b.columns for b in blocks]
         costs = [b.cost for b in blocks]
         uppers = [b.upper for b in blocks]
@@ -280,6 +288,7 @@ class BoardMaster:
             seconds=seconds,
             n_rows=self.n_rows,
             n_cols=self.n_cols,
+            row_dual=outcome.row_dual if outcome.has_prices else None,
         )
 
     def _solve_from_crash(self) -> LPOutcome:
@@ -310,7 +319,12 @@ class BoardMaster:
             # 2,000-good technique-choice master), and HiGHS's crossover takes its point to
             # a vertex. Not where proposals share convexity rows: their normal matrix fills
             # in (on a 100,000-item Pequod master it did not factor in 10 minutes)
-            return run_interior_point(self._lp, self.method, time_limit, vertex=self.vertex)
+            start = self.dual_start
+            if start is not None and start.shape != (self.n_rows,):
+                start = None
+            return run_interior_point(
+                self._lp, self.method, time_limit, vertex=self.vertex, dual_start=start
+            )
         h = self._highs
         apply_options(h, self.method, self.n_cols, time_limit)
         h.clearSolver()

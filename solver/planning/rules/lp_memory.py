@@ -58,6 +58,9 @@ class BoardMemory:
         self.history: list[WorkerColumns] = []
         self.effort_belief: EffortBelief | None = None
         self._previous: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        # row duals of the last master solved: the next round's first master has the same
+        # rows, and our interior point method starts from them
+        self.master_duals: np.ndarray | None = None
 
     def elasticities(
         self,

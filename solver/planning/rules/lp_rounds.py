@@ -117,6 +117,8 @@ class RefinedWindows(RoundStrategy):
                 "time_limit": time_limit,
                 # a coarser window only centres the next solve: no crossover to a vertex
                 "vertex": window <= finest,
+                # every window's master has the same rows: each starts from the last duals
+                "dual_start": self.memory.master_duals,
             }
             expected, offered = requests * scale**eps_d, permits * scale**eps_p
             result = solve_master_lp(
@@ -143,6 +145,8 @@ class RefinedWindows(RoundStrategy):
                     **options,
                 )
             seconds += result.seconds
+            if result.row_dual is not None:
+                self.memory.master_duals = result.row_dual
             if not result.is_ok:
                 if centre is prices:  # no solve gave prices: keep the round's own
                     return prices.copy(), result
