@@ -286,6 +286,9 @@ class LPOutcome(SolveOutcome):
     seconds, method, iterations
         Wall time of the run(s); the method that ran and its simplex, interior point and
         PDLP iterations together (``None`` and 0 where not recorded).
+    basic
+        ``True`` where the point is a basis's (a vertex), ``False`` for an interior point
+        that stands without one; ``None`` where not recorded.
     """
 
     termination: TerminationCondition
@@ -297,6 +300,7 @@ class LPOutcome(SolveOutcome):
     objective: float | None = None
     method: Method | None = None
     iterations: int = 0
+    basic: bool | None = None
 
     def _has_duals(self) -> bool:
         return self.row_dual is not None

@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
 import solver.highs as highs
+import solver.interior_point.normal_equations as normal_equations
 from solver.highs import apply_options, highs_lp, new_highs
 from solver.interior_point import (
     NormalEquations,
@@ -27,6 +28,12 @@ from solver.interior_point import (
 from solver.status import Method, TerminationCondition
 
 INF = np.inf
+
+
+@pytest.fixture(autouse=True)
+def _no_settled_factorisations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts without the factorisations earlier ones settled on."""
+    monkeypatch.setattr("solver.interior_point.normal_equations._SETTLED", {})
 
 
 def stepped_lp(
@@ -140,6 +147,7 @@ def test_crossover_from_its_point_gives_a_vertex_with_the_optimal_duals() -> Non
     assert outcome.termination is TerminationCondition.OPTIMAL
     h = pending.highs()
     assert h.getBasis().valid  # a vertex, as HiGHS's own IPM with crossover leaves
+    assert outcome.basic is True
     optimum, _ = highs_optimum(lp)
     assert h.getInfo().objective_function_value == pytest.approx(optimum, rel=1e-9)
 
@@ -303,6 +311,7 @@ def test_where_crossover_and_simplex_fall_short_the_converged_point_stands(
     monkeypatch.setattr("solver.interior_point.with_highs.outcome_from_highs", lambda h: cut_short)
     outcome = run_interior_point(PendingLP(*lp), Method.IPM, None)
     assert outcome.termination is TerminationCondition.OPTIMAL
+    assert outcome.basic is False  # the point's own duals, not a basis's
     assert outcome.row_dual is not None
     assert_allclose(outcome.row_dual, interior_point(*lp).row_dual, atol=1e-12)
 
@@ -381,6 +390,30 @@ def test_either_factorisation_solves_the_normal_equations(monkeypatch: pytest.Mo
     assert factor.choice in ("qdldl", "cholmod") and used[3] == factor.choice
 
 
+def test_a_settled_choice_stands_for_the_next_matrices_of_its_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every window's master has the same normal pattern: the next solve's factor starts
+    with the choice the last one settled on, without QDLDL's first factorisation and trial."""
+    monkeypatch.setattr("solver.interior_point.normal_equations.TRIAL_AFTER", -1.0)
+    upper, full = _spd_upper(2)
+    first = NormalFactor()
+    for _ in range(3):
+        first.factor(upper)
+    size = (upper.shape[0], upper.nnz)
+    assert first.choice is not None and normal_equations._SETTLED[size] == first.choice
+    normal_equations._SETTLED[size] = "cholmod"  # as on the 10,000-good masters
+    monkeypatch.setattr("solver.interior_point.normal_equations.TRIAL_AFTER", 1e9)  # no trial
+    second = NormalFactor()
+    second.factor(upper)
+    assert second.last == "cholmod" and second.choice == "cholmod"
+    rhs = np.arange(1.0, 41.0)
+    assert_allclose(second.solve(rhs), np.linalg.solve(full, rhs), rtol=1e-10)
+    other = NormalFactor()  # another size: no choice yet, QDLDL first
+    other.factor(_spd_upper(3, m=30)[0])
+    assert other.last == "qdldl" and other.choice in (None, "qdldl")
+
+
 def test_a_fast_factorisation_stays_with_qdldl() -> None:
     factor = NormalFactor()
     for _ in range(3):
@@ -436,6 +469,7 @@ def test_a_point_stalled_within_the_centre_tolerance_stands_without_simplex(
     )
     outcome = run_interior_point(PendingLP(*lp), Method.IPM, None)
     assert outcome.termination is TerminationCondition.OPTIMAL
+    assert outcome.basic is False  # the point's own duals, not a basis's
     assert outcome.row_dual is not None
     assert_allclose(outcome.row_dual, converged.row_dual, atol=0)
     beyond = dataclasses.replace(stalled, error=1e-7)  # short of it: simplex, then HiGHS

@@ -65,3 +65,28 @@ def test_each_master_starts_from_the_last_masters_duals(monkeypatch: pytest.Monk
     assert starts[0] is None  # the session's first master: nothing to start from
     for start, earlier in zip(starts[1:], duals[:-1], strict=True):
         assert start is not None and start is earlier
+
+
+def test_after_a_crossover_that_fails_no_window_asks_for_a_vertex(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A finest window whose crossover did not end optimal kept its interior point's duals;
+    the session's later finest windows then ask for none (no crossover, no tail to 1e-10)."""
+    import dataclasses
+
+    asked: list[bool] = []
+    real = lp_rounds.solve_master_lp
+
+    def crossover_fails(*args: Any, **options: Any) -> Any:
+        asked.append(options["vertex"])
+        result = real(*args, **options)
+        return dataclasses.replace(result, basic=False) if options["vertex"] else result
+
+    monkeypatch.setattr(lp_rounds, "solve_master_lp", crossover_fails)
+    market = market_from_economy(technique_choice_economy(60, seed=1))
+    session = PlanningSession(market, "lp", tolerance=0.001, max_rounds=3)
+    for _ in range(2):
+        session.close_round(session.simulated_proposals())
+    first = asked.index(True)
+    assert first == len(REFINE_WINDOWS) - 1  # round 1's finest window asked for one
+    assert len(asked) > first + 1 and not any(asked[first + 1 :])

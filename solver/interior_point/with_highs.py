@@ -119,7 +119,9 @@ def run_interior_point(
             return LPOutcome(termination, SolutionStatus.NO_SOLUTION, None, None, seconds)
         optimal = TerminationCondition.OPTIMAL, SolutionStatus.OPTIMAL
         value = float(cost @ point.x)  # the point itself: optimal duals, if not a vertex's
-        interior = LPOutcome(*optimal, point.x, point.row_dual, seconds, None, value, Method.IPM)
+        interior = LPOutcome(
+            *optimal, point.x, point.row_dual, seconds, None, value, Method.IPM, basic=False
+        )
         # within CENTRE_TOLERANCE the point is optimal by HiGHS's own IPM's standard (a
         # relative gap of 1e-8); a vertex's solve asks for 1e-10 only so that the crossover
         # ends optimal, and a point that stalls between the two stands all the same
@@ -139,7 +141,8 @@ def run_interior_point(
                 highs().run()
                 termination, status = outcome_from_highs(highs())
             if termination is TerminationCondition.OPTIMAL:
-                return outcome_of(highs(), termination, status, time.perf_counter() - start)
+                at_basis = outcome_of(highs(), termination, status, time.perf_counter() - start)
+                return dataclasses.replace(at_basis, basic=True)
             if stands:  # optimal duals all the same, the centre of the optimal face
                 return dataclasses.replace(interior, seconds=time.perf_counter() - start)
     h = highs()

@@ -140,11 +140,18 @@ def ledger_page(folders: Sequence[Path | str], session: int = 0, round: int | No
         name: t["rounds"].set_index("round")["max_excess"]
         for name, t in zip(names, tables, strict=True)
     }
-    items = mine["items"].query("round == @shown").drop(columns=["round"])
+
+    # a mask, not ``query("round == ...")``: with numexpr installed pandas evaluates a query
+    # there, where ``round`` names numexpr's function, not the column (the page failed)
+    def in_shown(name: str) -> pd.DataFrame:
+        table = mine[name]
+        return table[table["round"] == shown]
+
+    items = in_shown("items").drop(columns=["round"])
     total = items["supply"] + items["demand"]
     items = items.assign(relative_excess=(2 * items["excess"].abs() / total).where(total > 0, 0))
-    proposals = mine["proposals"].query("round == @shown").drop(columns=["round"])
-    decisions = mine["decisions"].query("round == @shown")
+    proposals = in_shown("proposals").drop(columns=["round"])
+    decisions = in_shown("decisions")
     decided = decisions[["council", "kind", "approved", "reason"]].copy()
     decided["approved"] = decided["approved"].map({True: "approved", False: "rejected"})
     sessions = " ".join(

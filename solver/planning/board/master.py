@@ -75,6 +75,9 @@ class MasterLPResult(SolveOutcome):
     row_dual: np.ndarray | None = None
     """Every row's dual (HiGHS's signs), where the solve gave prices: a later master on
     the same rows may start from them (``BoardMaster``'s ``dual_start``)."""
+    basic: bool | None = None
+    """Whether the duals are a basis's (a vertex); ``False``: an interior point's that
+    stood where the crossover did not end optimal; ``None``: not recorded."""
 
 
 CRASH_PIVOTS_PER_ROW = 0.125
@@ -289,6 +292,7 @@ class BoardMaster:
             n_rows=self.n_rows,
             n_cols=self.n_cols,
             row_dual=outcome.row_dual if outcome.has_prices else None,
+            basic=outcome.basic,
         )
 
     def _solve_from_crash(self) -> LPOutcome:

@@ -116,7 +116,7 @@ class RefinedWindows(RoundStrategy):
                 "method": self.memory.method,
                 "time_limit": time_limit,
                 # a coarser window only centres the next solve: no crossover to a vertex
-                "vertex": window <= finest,
+                "vertex": window <= finest and not self.memory.vertex_out_of_reach,
                 # every window's master has the same rows: each starts from the last duals
                 "dual_start": self.memory.master_duals,
             }
@@ -147,6 +147,12 @@ class RefinedWindows(RoundStrategy):
             seconds += result.seconds
             if result.row_dual is not None:
                 self.memory.master_duals = result.row_dual
+            if options["vertex"] and result.basic is False:
+                # The crossover from our point did not end optimal, and its point's duals
+                # stood. On the masters of one economy it kept failing (10,000 goods:
+                # every round, 2.7-3.9 s each, and the tail from 1e-8 to 1e-10 that it
+                # needs); the session's later finest windows no longer ask for a vertex
+                self.memory.vertex_out_of_reach = True
             if not result.is_ok:
                 if centre is prices:  # no solve gave prices: keep the round's own
                     return prices.copy(), result
