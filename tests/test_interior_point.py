@@ -18,6 +18,7 @@ import solver.highs as highs
 import solver.interior_point.normal_equations as normal_equations
 from solver.highs import apply_options, highs_lp, new_highs
 from solver.interior_point import (
+    CENTRE_TOLERANCE,
     NormalEquations,
     NormalFactor,
     PendingLP,
@@ -355,6 +356,25 @@ def test_a_warm_point_that_stalls_within_the_centre_tolerance_stands(
     start = np.zeros(lp[0].shape[0])
     outcome = run_interior_point(PendingLP(*lp), Method.IPM, None, vertex=False, dual_start=start)
     assert outcome.termination is TerminationCondition.OPTIMAL and len(calls) == 1
+
+
+def test_a_centring_solve_stops_at_its_own_tolerance(monkeypatch: pytest.MonkeyPatch) -> None:
+    lp = stepped_lp(8)
+    real, asked = interior_point, []
+
+    def recording(*args: object, **options: object) -> object:
+        asked.append(options["tolerance"])
+        return real(*args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("solver.interior_point.with_highs.interior_point", recording)
+    loose = run_interior_point(PendingLP(*lp), Method.IPM, None, vertex=False, tolerance=1e-6)
+    default = run_interior_point(PendingLP(*lp), Method.IPM, None, vertex=False)
+    vertex = run_interior_point(PendingLP(*lp), Method.IPM, None, tolerance=1e-6)
+    assert asked == [1e-6, CENTRE_TOLERANCE, 1e-10]  # a vertex's solve keeps its own
+    optimum = highs_optimum(lp)[0]
+    assert loose.objective == pytest.approx(optimum, rel=1e-5)
+    assert default.objective == pytest.approx(optimum, rel=1e-7)
+    assert vertex.termination is TerminationCondition.OPTIMAL
 
 
 def test_an_interior_outcome_carries_its_objective() -> None:

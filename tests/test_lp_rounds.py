@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import solver.planning.rules.lp_rounds as lp_rounds
+from solver.interior_point import CENTRING_TOLERANCE
 from solver.planning.from_economy import market_from_economy
 from solver.planning.rules.lp import LPRule
 from solver.planning.rules.lp_rounds import REFINE_WINDOWS
@@ -20,12 +21,14 @@ def test_only_the_finest_windows_ask_for_a_vertex(monkeypatch: pytest.MonkeyPatc
     """The coarser windows only centre the next solve, so their duals may be an interior
     point's; the prices the round publishes come from a solve taken to a vertex."""
     asked: list[tuple[float, bool]] = []
+    tolerances: list[float | None] = []
     real = lp_rounds.solve_master_lp
 
     def recording(*args: Any, **options: Any) -> Any:
         asked.append(
             (float(np.log(options["grid_ratio"]) * options["grid_steps"]), options["vertex"])
         )
+        tolerances.append(options["tolerance"])
         return real(*args, **options)
 
     monkeypatch.setattr(lp_rounds, "solve_master_lp", recording)
@@ -38,6 +41,10 @@ def test_only_the_finest_windows_ask_for_a_vertex(monkeypatch: pytest.MonkeyPatc
         assert vertex == (window <= finest * (1 + 1e-9)), (window, vertex)
     assert asked[-1][1]
     assert [v for _, v in asked[: len(REFINE_WINDOWS) - 1]] == [False] * (len(REFINE_WINDOWS) - 1)
+    # and only they may stop short: their duals only centre the next solve
+    for (window, _), tolerance in zip(asked, tolerances, strict=True):
+        coarser = window > finest * (1 + 1e-9)
+        assert tolerance == (CENTRING_TOLERANCE if coarser else None), (window, tolerance)
 
 
 def test_each_master_starts_from_the_last_masters_duals(monkeypatch: pytest.MonkeyPatch) -> None:

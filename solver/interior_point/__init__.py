@@ -17,6 +17,7 @@ from solver.interior_point.mehrotra import InteriorPoint, interior_point
 from solver.interior_point.normal_equations import NormalEquations, NormalFactor, normal_entries
 from solver.interior_point.with_highs import (
     CENTRE_TOLERANCE,
+    CENTRING_TOLERANCE,
     CROSSOVER_FROM_ERROR,
     PAIRS_PER_COLUMN,
     PendingLP,
@@ -25,6 +26,7 @@ from solver.interior_point.with_highs import (
 
 __all__ = [
     "CENTRE_TOLERANCE",
+    "CENTRING_TOLERANCE",
     "CROSSOVER_FROM_ERROR",
     "PAIRS_PER_COLUMN",
     "InteriorPoint",

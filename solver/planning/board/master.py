@@ -132,6 +132,9 @@ class BoardMaster:
     dual_start
         Row duals of an earlier master on the same rows (:attr:`MasterLPResult.row_dual`),
         where our interior point method starts; ignored where the rows differ.
+    tolerance
+        Our interior point method's, where no vertex is asked for (default: its own,
+        :data:`~solver.interior_point.CENTRE_TOLERANCE`).
         A master of proposals alone (items and convexity rows) is first solved by simplex
         from the basis its centre prices give (:func:`~solver.planning.board.master_basis.
         crash_basis`), at most :data:`CRASH_PIVOTS_PER_ROW` pivots a row; later solves, and
@@ -163,6 +166,7 @@ class BoardMaster:
         time_limit: float | None = None,
         vertex: bool = True,
         dual_start: np.ndarray | None = None,
+        tolerance: float | None = None,
     ) -> None:
         layout, blocks, floor = master_blocks(
             history,
@@ -183,7 +187,7 @@ class BoardMaster:
         self.n_items, self.n_units = n, n_units
         self.prices = np.asarray(prices, dtype=float)
         self.method, self.time_limit, self.vertex = method, time_limit, vertex
-        self.dual_start = dual_start
+        self.dual_start, self.tolerance = dual_start, tolerance
         columns = [b.columns for b in blocks]
         costs = [b.cost for b in blocks]
         uppers = [b.upper for b in blocks]
@@ -327,7 +331,12 @@ class BoardMaster:
             if start is not None and start.shape != (self.n_rows,):
                 start = None
             return run_interior_point(
-                self._lp, self.method, time_limit, vertex=self.vertex, dual_start=start
+                self._lp,
+                self.method,
+                time_limit,
+                vertex=self.vertex,
+                dual_start=start,
+                tolerance=self.tolerance,
             )
         h = self._highs
         apply_options(h, self.method, self.n_cols, time_limit)

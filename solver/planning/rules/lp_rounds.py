@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from typing_extensions import override
 
+from solver.interior_point import CENTRING_TOLERANCE
 from solver.planning.board.dual_function import dual_value
 from solver.planning.board.excess import clearing_excess
 from solver.planning.board.master import MasterLPResult, solve_master_lp
@@ -119,6 +120,8 @@ class RefinedWindows(RoundStrategy):
                 "vertex": window <= finest and not self.memory.vertex_out_of_reach,
                 # every window's master has the same rows: each starts from the last duals
                 "dual_start": self.memory.master_duals,
+                # a coarser window's duals only centre the next: no need for them to 1e-8
+                "tolerance": CENTRING_TOLERANCE if window > finest else None,
             }
             expected, offered = requests * scale**eps_d, permits * scale**eps_p
             result = solve_master_lp(
