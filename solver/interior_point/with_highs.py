@@ -87,14 +87,16 @@ def run_interior_point(
     Where the crossover's basis is not optimal, the point's duals stand (the centre of the
     optimal face) if it came within :data:`CENTRE_TOLERANCE`; a point short of that gets
     simplex iterations from the basis. ``vertex=False``: no crossover, the point within
-    :data:`CENTRE_TOLERANCE` (its duals the centre of the optimal face). Where the method
-    does not come within :data:`CROSSOVER_FROM_ERROR` (an infeasible LP, say), where the
-    columns hold too many entries for it (:data:`PAIRS_PER_COLUMN`), or where crossover
-    and simplex do not end optimal, HiGHS solves it as ``run_with_fallback`` does.
-    ``dual_start``: row duals of a like LP on the same rows, where the method starts
-    (:func:`~solver.interior_point.mehrotra.interior_point`). ``tolerance``: the method's,
-    for a point not taken to a vertex (default :data:`CENTRE_TOLERANCE`; a solve that only
-    centres the next may ask for :data:`CENTRING_TOLERANCE`).
+    :data:`CENTRE_TOLERANCE`, or the looser ``tolerance`` asked (its duals the centre of
+    the optimal face, near enough). Where the method does not come within
+    :data:`CROSSOVER_FROM_ERROR` (an infeasible LP, say), where the columns hold too many
+    entries for it (:data:`PAIRS_PER_COLUMN`), or where crossover and simplex do not end
+    optimal, HiGHS solves it as ``run_with_fallback`` does. ``dual_start``: row duals of a
+    like LP on the same rows, where the method starts
+    (:func:`~solver.interior_point.mehrotra.interior_point`); where it stalls short of what
+    the point needs, the method runs again from the cold start. ``tolerance``: the
+    method's, for a point not taken to a vertex (default :data:`CENTRE_TOLERANCE`; a solve
+    that only centres the next may ask for :data:`CENTRING_TOLERANCE`).
     """
     start = time.perf_counter()
 
@@ -115,8 +117,10 @@ def run_interior_point(
                 dual_start=warm,
             )  # fmt: skip
 
+        # what a point not taken to a vertex needs: the tolerance asked, at least 1e-8
+        enough = CENTRE_TOLERANCE if vertex else max(tolerance or 0.0, CENTRE_TOLERANCE)
         point = solve(dual_start)
-        misled = point.reason in ("stalled", "iteration limit") and point.error > CENTRE_TOLERANCE
+        misled = point.reason in ("stalled", "iteration limit") and point.error > enough
         if dual_start is not None and misled:
             point = solve(None)  # a start that misled it: the cold start before HiGHS's
         seconds = time.perf_counter() - start
@@ -132,7 +136,7 @@ def run_interior_point(
         # within CENTRE_TOLERANCE the point is optimal by HiGHS's own IPM's standard (a
         # relative gap of 1e-8); a vertex's solve asks for 1e-10 only so that the crossover
         # ends optimal, and a point that stalls between the two stands all the same
-        stands = point.converged or point.error <= CENTRE_TOLERANCE
+        stands = point.converged or point.error <= enough
         if stands and not vertex:
             return interior
         if point.error <= CROSSOVER_FROM_ERROR:
