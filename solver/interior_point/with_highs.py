@@ -154,7 +154,7 @@ def run_interior_point(
             if termination is TerminationCondition.OPTIMAL:
                 at_basis = outcome_of(highs(), termination, status, time.perf_counter() - start)
                 return dataclasses.replace(at_basis, basic=True)
-            if stands:  # optimal duals all the same, the centre of the optimal face
+            if stands:  # optimal duals all the same, inside the optimal face
                 return dataclasses.replace(interior, seconds=time.perf_counter() - start)
     h = highs()
     apply_options(h, method, n_cols, left())

@@ -144,7 +144,7 @@ class BoardMaster:
         equations small) with HiGHS's crossover, else HiGHS's own.
     vertex
         Whether the duals must be a vertex's (default); ``False`` lets our interior point
-        method's duals, the centre of the optimal face, stand without a crossover.
+        method's duals, inside the optimal face, stand without a crossover.
     """
 
     def __init__(
