@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
 import pytest
 
+import solver.planning.board.master as master
 import solver.planning.rules.lp_rounds as lp_rounds
 from solver.interior_point import CENTRING_TOLERANCE
 from solver.planning.from_economy import market_from_economy
@@ -50,8 +52,6 @@ def test_only_the_finest_windows_ask_for_a_vertex(monkeypatch: pytest.MonkeyPatc
 def test_each_master_starts_from_the_last_masters_duals(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every window's master, and the next round's first, has the rows of the last one
     solved; our interior point method starts from that solve's row duals."""
-    import solver.planning.board.master as master
-
     starts: list[np.ndarray | None] = []
     duals: list[np.ndarray] = []
     real = master.run_interior_point
@@ -79,8 +79,6 @@ def test_after_a_crossover_that_fails_no_window_asks_for_a_vertex(
 ) -> None:
     """A finest window whose crossover did not end optimal kept its interior point's duals;
     the session's later finest windows then ask for none (no crossover, no tail to 1e-10)."""
-    import dataclasses
-
     asked: list[bool] = []
     real = lp_rounds.solve_master_lp
 

@@ -84,11 +84,11 @@ def run_interior_point(
 ) -> LPOutcome:
     """Solve ``lp`` by :func:`interior_point`, then HiGHS's crossover.
 
-    Where the crossover's basis is not optimal, the point's duals stand (the centre of the
-    optimal face) if it came within :data:`CENTRE_TOLERANCE`; a point short of that gets
-    simplex iterations from the basis. ``vertex=False``: no crossover, the point within
-    :data:`CENTRE_TOLERANCE`, or the looser ``tolerance`` asked (its duals the centre of
-    the optimal face, near enough). Where the method does not come within
+    Where the crossover's basis is not optimal, the point's duals stand (inside the optimal
+    face, near its centre) if it came within :data:`CENTRE_TOLERANCE`; a point short of
+    that gets simplex iterations from the basis. ``vertex=False``: no crossover, the point
+    within :data:`CENTRE_TOLERANCE`, or the looser ``tolerance`` asked (its duals inside the
+    optimal face, near its centre). Where the method does not come within
     :data:`CROSSOVER_FROM_ERROR` (an infeasible LP, say), where the columns hold too many
     entries for it (:data:`PAIRS_PER_COLUMN`), or where crossover and simplex do not end
     optimal, HiGHS solves it as ``run_with_fallback`` does. ``dual_start``: row duals of a
