@@ -40,7 +40,7 @@ PAIRS_PER_COLUMN = 8.0
 # Where the method stalls short of its tolerance but within this relative error, HiGHS's
 # crossover still starts from its point (simplex then cleans up).
 CROSSOVER_FROM_ERROR = 1e-6
-CENTRE_TOLERANCE = 1e-8  # of a point not taken to a vertex (it only centres the next solve)
+CENTRE_TOLERANCE = 1e-8  # of a point not taken to a vertex (HiGHS IPM's relative gap)
 CENTRING_TOLERANCE = 1e-6
 """Of a solve whose duals only centre the next, finer one (a coarser window's): its grid
 steps are 0.2 % apart and more, so duals to 1e-6 centre it as well as to 1e-8, and the

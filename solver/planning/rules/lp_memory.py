@@ -61,9 +61,6 @@ class BoardMemory:
         # row duals of the last master solved: the next round's first master has the same
         # rows, and our interior point method starts from them
         self.master_duals: np.ndarray | None = None
-        # set once a crossover from our interior point did not end optimal: the finest
-        # windows then ask for no vertex (see RefinedWindows.solve)
-        self.vertex_out_of_reach = False
 
     def elasticities(
         self,

@@ -39,7 +39,22 @@ SETTLING_SOLVES = 6
 
 
 class RefinedWindows(RoundStrategy):
-    """The master solved once per window of ``refine`` (see :meth:`solve`)."""
+    """The master solved once per window of ``refine`` (see :meth:`solve`).
+
+    Notes
+    -----
+    No solve asks for a vertex. The master's primal is not used, and every optimal dual
+    clears it equally; where our interior point method solves it (the masters of many
+    single-entry steps), its point's duals lie inside the optimal face, near its centre, and
+    stand within :data:`~solver.interior_point.CENTRE_TOLERANCE`. A vertex cost a tail from
+    1e-8 to 1e-10 and HiGHS's crossover, which ended optimal on the first rounds of small
+    economies and failed on the 10,000-good masters every round (2.7-3.9 s each, the point's
+    duals standing all the same): the first round's finest window took 15.5 s for a vertex
+    it did not get, 9.3 s without asking (25 iterations against 30), with the same
+    excesses in every round. A session's prices were also of two kinds before, a vertex's
+    until the first crossover failed and a point's after it. Masters that HiGHS solves
+    (simplex on small ones) still end at a vertex.
+    """
 
     def __init__(
         self, memory: BoardMemory, *, refine: Sequence[float], grid_steps: int, damping: float
@@ -116,8 +131,9 @@ class RefinedWindows(RoundStrategy):
                 "grid_steps": self.grid_steps,
                 "method": self.memory.method,
                 "time_limit": time_limit,
-                # a coarser window only centres the next solve: no crossover to a vertex
-                "vertex": window <= finest and not self.memory.vertex_out_of_reach,
+                # no crossover to a vertex: every optimal dual is as good a price, and the
+                # point's own lie inside the optimal face (see the class's notes)
+                "vertex": False,
                 # every window's master has the same rows: each starts from the last duals
                 "dual_start": self.memory.master_duals,
                 # a coarser window's duals only centre the next: no need for them to 1e-8
@@ -150,12 +166,6 @@ class RefinedWindows(RoundStrategy):
             seconds += result.seconds
             if result.row_dual is not None:
                 self.memory.master_duals = result.row_dual
-            if options["vertex"] and result.basic is False:
-                # The crossover from our point did not end optimal, and its point's duals
-                # stood. On the masters of one economy it kept failing (10,000 goods:
-                # every round, 2.7-3.9 s each, and the tail from 1e-8 to 1e-10 that it
-                # needs); the session's later finest windows no longer ask for a vertex
-                self.memory.vertex_out_of_reach = True
             if not result.is_ok:
                 if centre is prices:  # no solve gave prices: keep the round's own
                     return prices.copy(), result
