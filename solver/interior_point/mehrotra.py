@@ -245,9 +245,13 @@ def _warm_start(
     the bound its reduced cost favours where that cost is large, near the middle where it
     is small and its sign may be the old duals' error. The others start where the cold
     start has them (``cold``). The bound duals split ``d`` between the sides, each side with
-    ``mu / slack`` besides, so that every boxed column starts dual feasible and its products
-    at least ``mu`` (:data:`WARM_CENTRALITY`). Where no boxed column has a reduced cost,
-    the cold start's unit duals.
+    ``mu / slack`` besides, so that every boxed column starts with positive bound duals and
+    products of at least ``mu`` (:data:`WARM_CENTRALITY`). Its dual residual, ``mu / su -
+    mu / sl``, vanishes only at the middle of its box: a start exactly dual feasible (the
+    same ``mu / min(sl, su)`` on both sides) stalled on the first round's second window at
+    10,000 goods (its error not halved in 15 iterations, primal steps of 0.002-0.2), where
+    this one took 43 iterations.
+    Where no boxed column has a reduced cost, the cold start's unit duals.
 
     The board's masters are the reason (:class:`~solver.planning.rules.lp_rounds.
     RefinedWindows`): each window's master has the rows of the last, only its steps
