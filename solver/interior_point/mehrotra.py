@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from solver.interior_point.normal_equations import NormalEquations, NormalFactor
+from solver.interior_point.normal_system import NormalSystem
 
 __all__ = ["INFINITE", "InteriorPoint", "interior_point"]
 
@@ -125,7 +125,7 @@ def interior_point(
     free = np.flatnonzero(~fixed)
     full, cost_ = full[:, free], cost_[free]
     lower, upper, has_l, has_u = lower[free], upper[free], has_l[free], has_u[free]
-    normal = NormalEquations(full)
+    normal = NormalSystem(full)
     rows_view, cols_view = full.tocsr(), full.T.tocsr()
 
     # start in the middle of each box, a unit inside a one-sided bound; unit duals. A side
@@ -140,7 +140,6 @@ def interior_point(
     b_scale = 1.0 + max(np.abs(b).max(initial=0.0), np.abs(lower).max(), np.abs(upper).max())
     c_scale = 1.0 + np.abs(cost_).max(initial=0.0)
     pairs = int(has_l.sum() + has_u.sum())
-    factor = NormalFactor()
     best = mark = np.inf
     since_mark = 0
 
@@ -193,10 +192,9 @@ def interior_point(
         mu = gap / pairs
         inv_sl, inv_su = 1.0 / sl, 1.0 / su  # divisions cost: each is done once
         theta = 1.0 / (zl * inv_sl + zu * inv_su + REGULARISATION)
-        assembled = normal.assemble(theta, np.full(m, REGULARISATION))
-        factor.factor(assembled)
+        normal.factor(theta, np.full(m, REGULARISATION))
         rooms = np.where(has_l, sl, np.inf), np.where(has_u, su, np.inf)
-        newton = _Newton(rows_view, cols_view, factor, theta, inv_sl, inv_su, *rooms, zl, zu)
+        newton = _Newton(rows_view, cols_view, normal, theta, inv_sl, inv_su, *rooms, zl, zu)
         # predictor: the affine direction towards mu = 0
         dv, dy, dzl, dzu = newton.direction(r_primal, r_dual, -sl * zl, -su * zu)
         step_p, step_d = newton.longest(dv, dzl, dzu)
@@ -295,7 +293,7 @@ class _Newton:
 
     rows: sp.csr_array
     cols: sp.csr_array
-    factor: NormalFactor
+    normal: NormalSystem
     theta: np.ndarray
     inv_sl: np.ndarray
     inv_su: np.ndarray
@@ -309,7 +307,7 @@ class _Newton:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The step with ``zl dv + sl dzl = target_l`` and ``-zu dv + su dzu = target_u``."""
         t = r_dual - target_l * self.inv_sl + target_u * self.inv_su
-        dy = self.factor.solve(r_primal + self.rows @ (self.theta * t))
+        dy = self.normal.solve(r_primal + self.rows @ (self.theta * t))
         dv = self.theta * (self.cols @ dy - t)
         dzl = (target_l - self.zl * dv) * self.inv_sl  # 0 on a side a column lacks, as zl
         dzu = (target_u + self.zu * dv) * self.inv_su
