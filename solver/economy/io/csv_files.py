@@ -189,25 +189,27 @@ def code_vector(
 
 
 PANDAS_FROM_BYTES = 8 * 2**20
-"""Wide files from this size on are parsed by pandas' C reader. Below it the csv module reads
-them in less time than importing pandas takes (0.3 s): the 387-sector BEA table, 1.2 MB, in
-0.04 s."""
+"""Wide files from this size on are parsed by pandas' C reader; smaller ones by NumPy's
+(``numpy.loadtxt``). pandas parses faster (about 37 ms a MB against 90 ms) but takes 0.3-0.4
+s to import: the two meet near 8 MB. The 1,000-sector table (2.4 MB) reads in 0.23 s by
+NumPy's reader and 0.48 s by the csv module; the 387-sector BEA table in 0.05 s and 0.09
+s."""
 
 
 def read_wide_matrix_fast(
     path: Path, from_bytes: int = PANDAS_FROM_BYTES
 ) -> tuple[list[str], np.ndarray] | None:
     """A wide square matrix file (``code`` then one column per sector, in the rows' order)
-    parsed by pandas' C reader: its row codes and values, blank cells 0; ``None`` wherever
-    the file is not plainly well formed (a missing file, a cell that is not a number, codes
-    that do not match, a row whose last cell is blank and so may be short), for
-    :func:`read_csv` to find the error and name its place, and for files smaller than
-    ``from_bytes``, which :func:`read_csv` reads faster than pandas is imported."""
+    parsed by a C reader, pandas' from ``from_bytes`` on, NumPy's below: its row codes and
+    values, blank cells 0; ``None`` wherever the file is not plainly well formed (a missing
+    file, a cell that is not a number, codes that do not match, a row whose last cell is
+    blank and so may be short; for NumPy's, any blank cell), for :func:`read_csv` to find the
+    error and name its place."""
     header = _header(path) if path.is_file() else ()
     if len(header) < 2 or len(set(header)) != len(header):
         return None
     if path.stat().st_size < from_bytes:
-        return None
+        return _wide_by_numpy(path, header)
     import pandas as pd  # here, not above: commands on small tables never import it
 
     try:
@@ -234,6 +236,28 @@ def read_wide_matrix_fast(
             return None  # a short row reads as blanks at its end: let read_csv decide
         values[blank] = 0.0
     if not np.all(np.isfinite(values)):
+        return None
+    return codes, values
+
+
+def _wide_by_numpy(path: Path, header: tuple[str, ...]) -> tuple[list[str], np.ndarray] | None:
+    """:func:`read_wide_matrix_fast` by ``numpy.loadtxt``'s C parser; ``None`` where it
+    refuses a cell (a blank one too) or the codes do not match the header's."""
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            lines = [line for line in fh if line.strip()]
+    except UnicodeDecodeError:
+        return None
+    codes = [line.split(",", 1)[0].strip() for line in lines[1:]]
+    if codes != list(header[1:]) or any('"' in c for c in codes):
+        return None
+    try:
+        values = np.loadtxt(
+            lines[1:], delimiter=",", usecols=range(1, len(header)), dtype=float, ndmin=2
+        )
+    except ValueError:
+        return None
+    if values.shape != (len(codes), len(codes)) or not np.all(np.isfinite(values)):
         return None
     return codes, values
 
