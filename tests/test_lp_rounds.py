@@ -18,6 +18,15 @@ from solver.scenarios.technique_choice import technique_choice_economy
 from solver.status import Method
 
 
+def two_rounds_by_our_method() -> None:
+    """Two rounds of a 60-good technique-choice session whose masters our interior point
+    method solves (``AUTO`` leaves masters this small to simplex)."""
+    market = market_from_economy(technique_choice_economy(60, seed=1))
+    session = PlanningSession(market, LPRule(method=Method.IPM), tolerance=0.001, max_rounds=3)
+    for _ in range(2):
+        session.close_round(session.simulated_proposals())
+
+
 def test_no_window_asks_for_a_vertex_and_only_coarser_ones_stop_short(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -39,11 +48,7 @@ def test_no_window_asks_for_a_vertex_and_only_coarser_ones_stop_short(
         return result
 
     monkeypatch.setattr(lp_rounds, "solve_master_lp", recording)
-    market = market_from_economy(technique_choice_economy(60, seed=1))
-    rule = LPRule(method=Method.IPM)  # AUTO leaves masters this small to simplex
-    session = PlanningSession(market, rule, tolerance=0.001, max_rounds=3)
-    for _ in range(2):
-        session.close_round(session.simulated_proposals())
+    two_rounds_by_our_method()
     finest = min(REFINE_WINDOWS)
     assert len(asked) >= 2 * len(REFINE_WINDOWS)
     assert not any(vertex for _, vertex in asked)
@@ -67,11 +72,7 @@ def test_each_master_starts_from_the_last_masters_duals(monkeypatch: pytest.Monk
         return outcome
 
     monkeypatch.setattr(master, "run_interior_point", recording)
-    market = market_from_economy(technique_choice_economy(60, seed=1))
-    rule = LPRule(method=Method.IPM)  # AUTO leaves masters this small to simplex
-    session = PlanningSession(market, rule, tolerance=0.001, max_rounds=3)
-    for _ in range(2):
-        session.close_round(session.simulated_proposals())
+    two_rounds_by_our_method()
     assert len(starts) >= 2 * len(REFINE_WINDOWS)
     assert starts[0] is None  # the session's first master: nothing to start from
     for start, earlier in zip(starts[1:], duals[:-1], strict=True):

@@ -82,17 +82,16 @@ class NormalSystem:
 
     def factor(self, theta: np.ndarray, extra: np.ndarray) -> None:
         """Factor ``A diag(theta) A^T + diag(extra)`` (``extra`` > 0 on every row)."""
-        if self._coupling is None:
-            self._factor.factor(self._normal.assemble(theta, extra))
-            return
-        rows, pivots = self._rows, self._pivots
-        rest = self._rest @ theta + extra[rows]
-        own = theta[pivots] * self._coefficient**2
-        self._diagonal = rest + own
-        self._couple = theta[pivots] * self._coefficient  # N[i, l] = couple_l a_it
-        reduced = theta.copy()
-        reduced[pivots] = theta[pivots] * rest / self._diagonal
-        self._factor.factor(self._normal.assemble(reduced, extra[self._kept]))
+        reduced, kept_extra = theta, extra
+        if self._coupling is not None:
+            rows, pivots = self._rows, self._pivots
+            rest = self._rest @ theta + extra[rows]
+            self._diagonal = rest + theta[pivots] * self._coefficient**2
+            self._couple = theta[pivots] * self._coefficient  # N[i, l] = couple_l a_it
+            reduced = theta.copy()
+            reduced[pivots] = theta[pivots] * rest / self._diagonal
+            kept_extra = extra[self._kept]
+        self._factor.factor(self._normal.assemble(reduced, kept_extra))
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         """``dy`` with ``N dy = rhs`` for the matrix factored last."""
