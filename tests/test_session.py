@@ -236,3 +236,46 @@ def test_lp_rounds_with_model_columns_replay_exactly() -> None:
     played = fork.close_round(fork.simulated_proposals())
     again = first.close_round(first.simulated_proposals())
     assert np.array_equal(played.next_prices, again.next_prices)
+
+
+def test_a_free_good_still_falling_in_price_does_not_hold_a_session_open() -> None:
+    # 60 worker councils of 20 goods per category: one natural resource is no council's
+    # input, so its price falls by the trust region's factor 8 every round towards 0
+    economy = pequod_economy(60, 100, 20, seed=0)
+    market = pequod_market(economy)
+    session = PlanningSession(market, "newton", tolerance=0.01, max_rounds=30)
+    while session.status is PlanStatus.RUNNING:
+        session.close_round(session.simulated_proposals())
+    assert session.status is PlanStatus.CONVERGED
+
+    def settled(record: Any) -> tuple[bool, float]:
+        """Whether a round meets the convergence test with free goods' moves left out, and
+        the largest move of a free good (every change against 1 % of the mean price)."""
+        floor = 0.01 * record.prices.mean()
+        change = np.abs(record.next_prices - record.prices) / np.maximum(record.prices, floor)
+        free = (record.supply > record.demand) & (record.prices <= floor)
+        counted = change[~(free & (record.next_prices <= floor))]
+        ok = record.max_excess <= 0.01 and record.rejected == 0 and counted.max() <= 0.01
+        return ok, float(change[free].max(initial=0.0))
+
+    *earlier, last = session.rounds
+    ok, free_move = settled(last)
+    # the case this is about: the free good still moved by more than the tolerance ...
+    assert ok and free_move > 0.1
+    assert last.price_change <= 0.01
+    # ... and the session stopped at the first round that had settled
+    assert not any(settled(record)[0] for record in earlier)
+    unused = np.flatnonzero(np.asarray(abs(economy.workers.exponents).sum(axis=0)).ravel() == 0)
+    nature = np.arange(market.n_items)[economy.category("nature")]
+    assert np.intersect1d(unused, nature).size > 0
+
+
+def test_a_free_good_counts_its_move_where_it_leaves_the_free_range() -> None:
+    from solver.planning.session import _relative_change
+
+    old = np.array([100.0, 0.4])  # floor: 1 % of the mean price, 0.502
+    free = np.array([False, True])
+    assert _relative_change(np.array([100.0, 0.1]), old, 0.01, free) == 0.0
+    assert _relative_change(np.array([100.0, 0.9]), old, 0.01, free) == pytest.approx(0.5 / 0.502)
+    # not free (say in excess demand): every move counts
+    assert _relative_change(np.array([100.0, 0.1]), old, 0.01) == pytest.approx(0.3 / 0.502)

@@ -20,7 +20,7 @@ import numpy as np
 
 from solver.economy.model import Economy
 from solver.planning.board.evaluation import Evaluation, evaluate
-from solver.planning.board.excess import clearing_excess
+from solver.planning.board.excess import clearing_excess, free_items
 from solver.planning.board.last_word import WINDOW, LastWord, last_word
 from solver.planning.from_economy import market_from_economy
 from solver.planning.market import (
@@ -37,11 +37,28 @@ from solver.planning.rules.registry import make_rule
 __all__ = ["PlanningSession", "run_planning"]
 
 
-def _relative_change(new: np.ndarray, old: np.ndarray, tolerance: float) -> float:
+def _relative_change(
+    new: np.ndarray, old: np.ndarray, tolerance: float, free: np.ndarray | None = None
+) -> float:
+    """Largest relative price change, each measured against ``tolerance`` times the mean
+    price where the price is lower than that.
+
+    A free good (``free``: in excess supply and priced below that floor, cleared by
+    disposal, :func:`~solver.planning.board.excess.free_items`) whose next price is below
+    the floor too counts no change: the excess measure takes a good in excess supply as
+    cleared at any price below the floor, so its move there says nothing about whether the
+    plan has settled.
+    Without that, an item no council uses held a session open while its price fell by the
+    trust region's factor each round (2-3 rounds of a Pequod economy with unused natural
+    resources, whose every other price had settled).
+    """
     if not old.size:
         return 0.0
     floor = tolerance * float(np.mean(np.abs(old)))
-    return float(np.max(np.abs(new - old) / np.maximum(np.abs(old), floor)))
+    change = np.abs(new - old) / np.maximum(np.abs(old), floor)
+    if free is not None:
+        change[free & (np.abs(new) <= floor)] = 0.0
+    return float(np.max(change))
 
 
 def _expected_activity(rule: PriceRule, market: Market, prices: np.ndarray) -> np.ndarray | None:
@@ -154,7 +171,8 @@ class PlanningSession:
         excess = clearing_excess(supply, demand, prices, self.tolerance)
         worst = int(np.argmax(excess)) if excess.size else 0
         step = self.rule.next_prices(self.market, prices, proposals, supply, demand)
-        change = _relative_change(step.prices, prices, self.tolerance)
+        free = free_items(supply, demand, prices, self.tolerance)
+        change = _relative_change(step.prices, prices, self.tolerance, free)
         record = RoundRecord(
             round=len(self.rounds) + 1,
             prices=prices.copy(),
