@@ -4,8 +4,9 @@ One round: the board publishes indicative prices; every council proposes (simula
 councils by their behaviour, live ones through :meth:`PlanningSession.close_round`); the
 board aggregates supply and demand, evaluates every proposal, and answers with the next
 prices from its price rule. The session stops when it has converged (every item's relative
-excess within tolerance, every proposal approved, prices moving less than the tolerance) or
-after ``max_rounds``, reported as not converged together with the last plan.
+excess within tolerance, every proposal approved, prices moving less than the tolerance, a
+free good's fall towards zero aside) or after ``max_rounds``, reported as not converged
+together with the last plan.
 """
 
 from __future__ import annotations
