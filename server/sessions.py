@@ -284,6 +284,10 @@ class SessionManager(Replicas, Economies, Watching):
 
         heads: list[str] = []
         await self.compute(replay_rounds, planning, rounds, heads, session_id)
+        if planning.status is PlanStatus.CONVERGED and record.status == PlanStatus.RUNNING:
+            # stored open by a version whose convergence test ran on: the store stands, as
+            # for its closed rounds (replay_round), so its open round stays open
+            planning.status = PlanStatus.RUNNING
         answers = []
         if planning.status is PlanStatus.AWAITING_ANSWERS:
             answers = await self.db(self.store.last_word_answers, session_id)

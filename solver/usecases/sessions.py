@@ -29,7 +29,7 @@ from solver.planning.live_proposals import (
     with_council_proposals,
 )
 from solver.planning.market import Market, Proposals, simulated_proposals
-from solver.planning.result import RoundRecord
+from solver.planning.result import PlanStatus, RoundRecord
 from solver.planning.rules import make_rule
 from solver.planning.session import PlanningSession
 
@@ -150,7 +150,14 @@ def replay_round(
 ) -> tuple[str, bool]:
     """Close a stored round again after a restart; returns its ledger hash and whether the
     replayed next prices differ from the published ones (the published are kept: councils
-    have proposed at them)."""
+    have proposed at them).
+
+    The store is what councils saw, so it stands where this version would have ended the
+    session sooner: a session stored with a round after one that the replay finds converged
+    (a convergence test changed between versions, say) is reopened for that round.
+    """
+    if session.status is PlanStatus.CONVERGED:
+        session.status = PlanStatus.RUNNING
     session.close_round(proposals)
     differ = not np.allclose(session.prices, published_prices, rtol=1e-9, atol=0.0)
     if differ:
