@@ -29,10 +29,19 @@ log = logging.getLogger(__name__)
 
 
 def replay_rounds(
-    planning: PlanningSession, rows: list[RoundRow], heads: list[str], session_id: str
+    planning: PlanningSession,
+    rows: list[RoundRow],
+    heads: list[str],
+    session_id: str,
+    stored: SessionRecord,
 ) -> None:
     """Play stored rounds again on ``planning`` (deterministic), appending each round's
-    ledger head to ``heads``; the stored (published) prices are kept where a replay differs."""
+    ledger head to ``heads``; the stored (published) prices are kept where a replay differs,
+    and a session ``stored`` with a round open after them stays open where the replay ends
+    it (a server of another version closed its rounds, whose convergence test ran on: the
+    store is what councils saw, as :func:`~solver.usecases.replay_round` keeps its closed
+    rounds). A round that closed after ``stored`` was read, and is among ``rows``, reopens
+    nothing."""
     for row in rows:
         head, differ = replay_round(
             planning, row.proposals, row.next_prices, heads[-1] if heads else LEDGER_GENESIS
@@ -45,6 +54,10 @@ def replay_rounds(
                 session_id,
                 row.round,
             )
+    played = len(planning.rounds)
+    open_after = stored.status == PlanStatus.RUNNING and stored.current_round > played
+    if planning.status is PlanStatus.CONVERGED and open_after:
+        planning.status = PlanStatus.RUNNING
 
 
 def _behind(live: LiveSession, record: SessionRecord) -> bool:
@@ -96,7 +109,7 @@ class Replicas(Rounds):
             played = len(live.planning.rounds)
             rows = await self.db(self.store.rounds, live.session_id, played + 1)
             planning, heads = live.planning.fork(), list(live.ledger_heads)
-            await self.compute(replay_rounds, planning, rows, heads, live.session_id)
+            await self.compute(replay_rounds, planning, rows, heads, live.session_id, record)
             stored = []
             if planning.status is PlanStatus.AWAITING_ANSWERS:
                 stored = await self.db(self.store.last_word_answers, live.session_id)

@@ -283,11 +283,7 @@ class SessionManager(Replicas, Economies, Watching):
         rounds = await self.db(self.store.rounds, session_id)
 
         heads: list[str] = []
-        await self.compute(replay_rounds, planning, rounds, heads, session_id)
-        if planning.status is PlanStatus.CONVERGED and record.status == PlanStatus.RUNNING:
-            # stored open by a version whose convergence test ran on: the store stands, as
-            # for its closed rounds (replay_round), so its open round stays open
-            planning.status = PlanStatus.RUNNING
+        await self.compute(replay_rounds, planning, rounds, heads, session_id, record)
         answers = []
         if planning.status is PlanStatus.AWAITING_ANSWERS:
             answers = await self.db(self.store.last_word_answers, session_id)
