@@ -22,6 +22,8 @@ import pytest
 
 from server.pg_cluster import PostgresCluster, PostgresUnavailable
 from server.store import is_postgres_url
+from solver.planning.market import Market, Proposals
+from solver.planning.result import RoundRecord
 
 POSTGRES_ENV = "PARPLAN_TEST_POSTGRES"
 REQUIRE_ENV = "PARPLAN_REQUIRE_POSTGRES"
@@ -111,3 +113,34 @@ SMALL_MRIO_M = [
     [0.3004620527704837, 0.9052387706892087, 0.311411003349379,
      0.23778766312079253, 0.5331560745059157, 0.6031791628984159],
 ]  # fmt: skip
+
+
+def played_before_free_goods(
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[Market, list[tuple[Proposals, RoundRecord]], int]:
+    """A Pequod economy whose one unused natural resource ends a session sooner today (its
+    fall in price counts no move) than under the earlier price test (every move counted):
+    the market, every round of the earlier test as ``(proposals, record)``, and the rounds
+    today's test plays."""
+    from solver.planning import session as planning_session
+    from solver.planning.result import PlanStatus
+    from solver.scenarios.pequod import pequod_economy, pequod_market
+
+    market = pequod_market(pequod_economy(60, 100, 20, seed=0))
+    counted = planning_session._relative_change
+    with monkeypatch.context() as earlier:
+        earlier.setattr(
+            planning_session,
+            "_relative_change",
+            lambda new, old, tol, free=None: counted(new, old, tol),
+        )
+        stored = planning_session.PlanningSession(market, "newton", tolerance=0.01, max_rounds=30)
+        rounds = []
+        while stored.status is PlanStatus.RUNNING:
+            proposals = stored.simulated_proposals()
+            rounds.append((proposals, stored.close_round(proposals)))
+    today = planning_session.PlanningSession(market, "newton", tolerance=0.01, max_rounds=30)
+    while today.status is PlanStatus.RUNNING:
+        today.close_round(today.simulated_proposals())
+    assert len(today.rounds) < len(rounds)  # the case: today's test ends the session sooner
+    return market, rounds, len(today.rounds)

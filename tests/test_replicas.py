@@ -172,34 +172,15 @@ def test_a_replay_leaves_open_the_round_the_store_holds_open(
     version's ends at: the round the store holds open stays open; a round that closed
     after the session's record was read (among the rows) ends the session."""
     import numpy as np
+    from conftest import played_before_free_goods
 
     from server.records import RoundRow, SessionRecord
     from server.replicas import replay_rounds
-    from solver.planning import session as planning_session
     from solver.planning.result import PlanStatus
     from solver.planning.session import PlanningSession
-    from solver.scenarios.pequod import pequod_economy, pequod_market
 
-    # one natural resource is no council's input: today's test lets its price fall freely
-    market = pequod_market(pequod_economy(60, 100, 20, seed=0))
-    counted = planning_session._relative_change
-    with monkeypatch.context() as earlier:
-        earlier.setattr(
-            planning_session,
-            "_relative_change",
-            lambda new, old, tol, free=None: counted(new, old, tol),
-        )
-        stored = PlanningSession(market, "newton", tolerance=0.01, max_rounds=30)
-        rows = []
-        while stored.status is PlanStatus.RUNNING:
-            proposals = stored.simulated_proposals()
-            record = stored.close_round(proposals)
-            rows.append(RoundRow(record.round, {}, record.prices, record.next_prices, proposals))
-    today = PlanningSession(market, "newton", tolerance=0.01, max_rounds=30)
-    while today.status is PlanStatus.RUNNING:
-        today.close_round(today.simulated_proposals())
-    ends = len(today.rounds)
-    assert ends < len(rows)  # the case: this version ends the session sooner
+    market, stored, ends = played_before_free_goods(monkeypatch)
+    rows = [RoundRow(r.round, {}, r.prices, r.next_prices, p) for p, r in stored]
 
     def replayed(current_round: int) -> PlanningSession:
         record = SessionRecord("s", "e", {}, "running", current_round, 0.0, 0.0)

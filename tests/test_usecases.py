@@ -163,34 +163,15 @@ def test_an_imported_table_is_named_by_its_folder_not_its_path() -> None:
 def test_a_replay_keeps_the_rounds_a_session_was_stored_with(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from solver.planning import session as planning_session
+    from conftest import played_before_free_goods
+
     from solver.planning.result import PlanStatus
-    from solver.scenarios.pequod import pequod_economy, pequod_market
     from solver.usecases import LEDGER_GENESIS, replay_round
 
-    # one natural resource is no council's input: today's convergence test lets its price
-    # fall freely, where an earlier version's ran on until that price had settled too
-    market = pequod_market(pequod_economy(60, 100, 20, seed=0))
-    counted = planning_session._relative_change
-    with monkeypatch.context() as earlier:
-        earlier.setattr(
-            planning_session,
-            "_relative_change",
-            lambda new, old, tol, free=None: counted(new, old, tol),
-        )
-        stored = solver.PlanningSession(market, "newton", tolerance=0.01, max_rounds=30)
-        rows = []
-        while stored.status is PlanStatus.RUNNING:
-            proposals = stored.simulated_proposals()
-            rows.append((proposals, stored.close_round(proposals).next_prices))
-    today = solver.PlanningSession(market, "newton", tolerance=0.01, max_rounds=30)
-    while today.status is PlanStatus.RUNNING:
-        today.close_round(today.simulated_proposals())
-    assert len(today.rounds) < len(rows)  # the case: this version ends the session sooner
-
+    market, stored, _ = played_before_free_goods(monkeypatch)
     replayed = solver.PlanningSession(market, "newton", tolerance=0.01, max_rounds=30)
     head = LEDGER_GENESIS
-    for proposals, published in rows:
-        head, _ = replay_round(replayed, proposals, published, head)
-    assert len(replayed.rounds) == len(rows) and replayed.status is PlanStatus.CONVERGED
-    assert [r.max_excess for r in replayed.rounds] == [r.max_excess for r in stored.rounds]
+    for proposals, record in stored:
+        head, _ = replay_round(replayed, proposals, record.next_prices, head)
+    assert len(replayed.rounds) == len(stored) and replayed.status is PlanStatus.CONVERGED
+    assert [r.max_excess for r in replayed.rounds] == [r.max_excess for _, r in stored]
