@@ -1,4 +1,4 @@
-"""Solver outcome enums and the HiGHS method choice.
+"""Solver outcome enums, the HiGHS method choice and the path by which an LP reaches it.
 
 As in Pyomo's ``contrib.solver``, *why the solver stopped* (termination condition) and
 *what it has to show for it* (solution status) are separate: "time limit hit with a feasible
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Method", "SolutionStatus", "SolveOutcome", "TerminationCondition"]
+__all__ = ["Method", "ModelPath", "SolutionStatus", "SolveOutcome", "TerminationCondition"]
 
 
 class TerminationCondition(StrEnum):
@@ -68,6 +68,15 @@ class Method(StrEnum):
     IPM = "ipm"
     PDLP = "pdlp"
     LEONTIEF = "leontief"
+
+
+class ModelPath(StrEnum):
+    """How the LP reaches HiGHS."""
+
+    VECTORISED = "vectorised"
+    """CSC arrays straight into ``highspy`` (fast hand-over; the default)."""
+    PYOMO = "pyomo"
+    """An algebraic Pyomo model through Pyomo's persistent HiGHS interface."""
 
 
 class SolveOutcome:

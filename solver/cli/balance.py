@@ -8,6 +8,8 @@ from typing import Any
 from solver.cli.common import EXIT_INFEASIBLE, EXIT_OK
 from solver.jobs.reports import BalanceStatus, WorkplaceReport
 from solver.usecases import (
+    DEFAULT_PARTNERS,
+    DEFAULT_TOLERANCE,
     bundled_workplaces,
     close_figure,
     load_society,
@@ -24,8 +26,10 @@ __all__ = ["print_balance", "run_balance"]
 def run_balance(args: argparse.Namespace) -> int:
     """``parplan balance``: rate and balance a society's job complexes."""
     society = load_society(args.workplaces or bundled_workplaces())
+    tolerance = DEFAULT_TOLERANCE if args.tolerance is None else args.tolerance
+    partners = DEFAULT_PARTNERS if args.partners is None else args.partners
     if args.alone:
-        reports, ratings = workplace_ratings(society, tolerance=args.tolerance)
+        reports, ratings = workplace_ratings(society, tolerance=tolerance)
         summary: dict[str, Any] = {
             "society": society.name,
             "mode": "alone",
@@ -36,9 +40,7 @@ def run_balance(args: argparse.Namespace) -> int:
         befores = [c for r in reports for c in (r.before or [])]
         target_of = {r.workplace: r.result.target for r in reports}
     else:
-        together, ratings = society_ratings(
-            society, tolerance=args.tolerance, partners=args.partners
-        )
+        together, ratings = society_ratings(society, tolerance=tolerance, partners=partners)
         reports = together.workplaces
         summary = {"society": society.name, "mode": "across"} | together.to_dict()
         statuses = [r.result.status for r in reports]

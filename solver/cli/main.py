@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,13 +19,9 @@ from typing import TYPE_CHECKING, Any
 from solver.cli.common import EXIT_BAD_INPUT, print_problems
 from solver.economy.io.readers import FORMAT_FILES, TABLE_FORMATS
 from solver.economy.model import EconomyValidationError
-from solver.lp.solve import ModelPath
-from solver.planning.rules.registry import PRICE_RULES
 from solver.scenarios.bundled import DEFAULT_PLANNING_EXAMPLE
-from solver.status import Method
+from solver.status import Method, ModelPath
 from solver.usecases import (
-    DEFAULT_PARTNERS,
-    DEFAULT_TOLERANCE,
     configure_threads,
     count,
     positive_seconds,
@@ -58,6 +54,23 @@ def _problem_errors() -> tuple[type[ProductionError], type[WorkplaceValidationEr
     from solver.jobs.workplaces import WorkplaceValidationError
 
     return (ProductionError, WorkplaceValidationError)
+
+
+class _RuleNames:
+    """``--rule``'s choices, read from the registry when argparse first asks (it imports every
+    rule and the board's LP: 40 ms that only ``plan`` needs, and only ``plan`` asks)."""
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    @staticmethod
+    def _names() -> tuple[str, ...]:
+        from solver.planning.rules.registry import PRICE_RULES
+
+        return PRICE_RULES
 
 
 @dataclass(frozen=True)
@@ -103,7 +116,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Rounds of indicative prices and proposals until supply meets demand.",
     )
     economy_args(pl, default=DEFAULT_PLANNING_EXAMPLE)
-    pl.add_argument("--rule", choices=list(PRICE_RULES), default="lp", help="price rule")
+    pl.add_argument(
+        "--rule",
+        choices=_RuleNames(),
+        metavar="RULE",  # not {the choices}: argparse would read them building the parser
+        default="lp",
+        help="price rule: %(choices)s (default %(default)s)",
+    )
     pl.add_argument("--tolerance", type=float, default=0.01, help="largest relative excess")
     pl.add_argument("--max-rounds", type=int, default=100)
     pl.add_argument(
@@ -261,11 +280,14 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--tolerance",
         type=float,
-        default=DEFAULT_TOLERANCE,
+        default=None,  # the default is the solver's, read when the command runs
         help="largest deviation, as a share of the rating scale",
     )
     b.add_argument(
-        "--partners", type=int, default=DEFAULT_PARTNERS, help="other workplaces a member may join"
+        "--partners",
+        type=int,
+        default=None,
+        help="other workplaces a member may join",
     )
     b.add_argument("--json", action="store_true", help="print everything as JSON")
     b.add_argument("--plot", type=Path, default=None, metavar="FILE.png", help="spread plot")

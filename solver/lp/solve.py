@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from enum import StrEnum
 from pathlib import Path
 
 from solver.economy.compiled import compile_economy
@@ -21,18 +20,9 @@ from solver.lp.highs_model import HighsRoundModel
 from solver.lp.leontief_path import leontief_solve
 from solver.lp.results import RoundResult, assign_result
 from solver.lp.write import lp_file_format, write_round_lp
-from solver.status import Method
+from solver.status import Method, ModelPath  # ModelPath: exported here too
 
 __all__ = ["ModelPath", "RoundSolver", "solve_round"]
-
-
-class ModelPath(StrEnum):
-    """How the LP reaches HiGHS."""
-
-    VECTORISED = "vectorised"
-    """CSC arrays straight into ``highspy`` (fast hand-over; the default)."""
-    PYOMO = "pyomo"
-    """An algebraic Pyomo model through Pyomo's persistent HiGHS interface."""
 
 
 class RoundSolver:

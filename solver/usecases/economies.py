@@ -17,17 +17,11 @@ from solver.economy.model import (
     save_economy,
 )
 from solver.economy.production import ProductionReport, check_production, technology_matrices
-from solver.planning.from_economy import market_from_economy
-from solver.scenarios.bundled import bundled_examples, bundled_workplaces
-from solver.scenarios.io_examples import with_simulated_councils
-from solver.scenarios.pequod import pequod_economy, pequod_market
-from solver.scenarios.synthetic import synthetic_economy
-from solver.scenarios.technique_choice import technique_choice_economy
 from solver.suggest import did_you_mean
 
+# The planning market and the scenarios are imported where used: `parplan solve` and
+# `import-io` on a table need neither, and they cost every such command ~0.1 s.
 __all__ = [
-    "bundled_examples",
-    "bundled_workplaces",
     "check_economy",
     "economy_file_summary",
     "economy_json_schema",
@@ -38,13 +32,8 @@ __all__ = [
     "load_economy",
     "load_example",
     "parse_economy",
-    "pequod_economy",
-    "pequod_market",
     "requests_anything",
     "save_economy",
-    "synthetic_economy",
-    "technique_choice_economy",
-    "with_simulated_councils",
 ]
 
 
@@ -97,6 +86,8 @@ def load_example(name: str) -> Economy:
     ValueError
         ``example: ...`` naming the examples there are.
     """
+    from solver.scenarios.bundled import bundled_examples
+
     examples = bundled_examples()
     if name not in examples:
         raise ValueError(
@@ -124,6 +115,8 @@ def example_commands(economy: Economy) -> list[str]:
     something, ``plan`` (a planning session) where its councils can be simulated (every
     technique has a capacity, every primary input an availability, every consumer council
     preferences or requests)."""
+    from solver.planning.from_economy import market_from_economy
+
     commands = ["solve"] if requests_anything(economy) else []
     try:
         market_from_economy(economy)
