@@ -12,7 +12,8 @@ import scipy.sparse as sp
 
 from solver import ProductionError, check_production, load_economy, parse_economy, solve_round
 from solver.economy import Economy, ProductionReport
-from solver.economy.production import paired_outputs, production_graph, technology_matrices
+from solver.economy.leontief import paired_outputs
+from solver.economy.production import production_graph, technology_matrices
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "solver" / "scenarios" / "examples"
 
@@ -175,6 +176,44 @@ def test_sparse_reachability_is_the_production_graphs(seed: int) -> None:
     expected = [("good", g) in seen for g in tech.goods]
     assert reachable_goods(tech).tolist() == expected
     assert not all(expected)  # the loops' goods (and what only they feed) are cut off
+
+
+@pytest.mark.parametrize("depth", [3, 40])
+def test_reachability_down_a_chain_deeper_than_the_levels_is_the_graphs(depth: int) -> None:
+    """Good k made from good k-1, good 0 from labour: reached level by level (3 goods) or,
+    past SHALLOW_LEVELS, by the search (40); a good made only from itself stays cut off."""
+    import networkx as nx
+
+    from solver.economy.production import SHALLOW_LEVELS, reachable_goods
+
+    assert (depth > SHALLOW_LEVELS) == (depth == 40)
+    chain = [
+        {
+            "id": "w0",
+            "techniques": [{"id": "t0", "outputs": {"g0": 1}, "primary_inputs": {"labour": 1}}],
+        }
+    ]
+    chain += [
+        {
+            "id": f"w{k}",
+            "techniques": [{"id": f"t{k}", "outputs": {f"g{k}": 1}, "inputs": {f"g{k - 1}": 0.5}}],
+        }
+        for k in range(1, depth)
+    ]
+    chain.append({"id": "loop", "techniques": [
+        {"id": "loop", "outputs": {"cut": 2}, "inputs": {"cut": 1}}]})  # fmt: skip
+    economy = parse_economy({
+        "name": "chain",
+        "goods": [{"id": f"g{k}"} for k in range(depth)] + [{"id": "cut"}],
+        "primary_inputs": [{"id": "labour", "kind": "labour"}],
+        "worker_councils": chain,
+    })  # fmt: skip
+    tech = technology_matrices(economy)
+    graph = production_graph(tech)
+    graph.add_edges_from((("source", ""), ("primary", p)) for p in tech.primary_inputs)
+    seen = nx.descendants(graph, ("source", ""))
+    assert reachable_goods(tech).tolist() == [("good", g) in seen for g in tech.goods]
+    assert reachable_goods(tech).tolist() == [True] * depth + [False]
 
 
 def test_paired_outputs_pairs_each_good_with_the_technique_it_mostly_comes_from() -> None:

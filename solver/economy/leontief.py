@@ -17,7 +17,10 @@ import scipy.sparse.linalg as spla
 __all__ = [
     "gross_output",
     "jacobi_solve",
+    "least_per_good",
     "leontief_inverse",
+    "paired_outputs",
+    "single_outputs",
     "sparse_lu",
     "spectral_radius",
     "technical_coefficients",
@@ -113,3 +116,37 @@ def spectral_radius(coefficients: Matrix) -> float:
             pass  # e.g. several eigenvalues of equal modulus: fall back to the dense solver
     dense = _dense(coefficients)
     return float(np.max(np.abs(np.linalg.eigvals(dense))))
+
+
+# -- techniques as a Leontief system: which technique makes which good --------------------
+
+
+def single_outputs(outputs: sp.sparray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The good each technique (a column of ``outputs``) makes and how much of it, or
+    ``None`` where some technique makes several goods or none (joint production)."""
+    outputs = sp.csc_array(outputs)
+    if outputs.shape[1] == 0 or np.any(np.diff(outputs.indptr) != 1):
+        return None
+    return outputs.indices.astype(np.int64), outputs.data.astype(float)
+
+
+def paired_outputs(outputs: sp.sparray, n_goods: int) -> np.ndarray | None:
+    """The technique of each good whose largest output it is, where that pairs goods and
+    techniques one to one (an input-output table's sectors, byproducts and all)."""
+    outputs = sp.csc_array(outputs)
+    if n_goods == 0 or outputs.shape[1] != n_goods or np.any(np.diff(outputs.indptr) == 0):
+        return None
+    main = np.asarray(outputs.argmax(axis=0)).ravel()
+    if np.unique(main).size != n_goods:
+        return None
+    chosen = np.empty(n_goods, dtype=np.int64)
+    chosen[main] = np.arange(n_goods)
+    return chosen
+
+
+def least_per_good(good: np.ndarray, unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every good some technique makes: the technique of least ``unit`` (the first on
+    a tie), and that good; ``good[t]`` is the good technique ``t`` makes."""
+    order = np.lexsort((unit, good))  # by good, then by unit
+    first = np.r_[True, good[order][1:] != good[order][:-1]]
+    return order[first], good[order][first]

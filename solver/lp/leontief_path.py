@@ -30,8 +30,13 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from solver.economy.leontief import jacobi_solve, sparse_lu
-from solver.economy.production import least_per_good, paired_outputs, single_outputs
+from solver.economy.leontief import (
+    jacobi_solve,
+    least_per_good,
+    paired_outputs,
+    single_outputs,
+    sparse_lu,
+)
 from solver.highs import LPOutcome
 from solver.lp.build import RoundLP
 from solver.status import Method, SolutionStatus, TerminationCondition
