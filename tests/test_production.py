@@ -148,6 +148,10 @@ def test_leontief_square_case_reports_the_spectral_radius() -> None:
     report = _checked(parse_economy(data))
     assert report.ok
     assert report.spectral_radius == pytest.approx(max(abs(np.linalg.eigvals(np.array(a)))))
+    # a solve's check leaves out the eigenvalue solve where nothing needs it
+    economy = parse_economy(data)
+    unasked = check_production(economy, technology_matrices(economy), radius=False)
+    assert unasked.ok and unasked.spectral_radius is None
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])

@@ -145,7 +145,7 @@ def solve_round(
         lp_file_format(write_lp)  # an unknown format is refused before any work
     compiled = compile_economy(economy)
     if check:
-        report = check_production(economy, compiled.tech)
+        report = check_production(economy, compiled.tech, radius=False)
         if not report.ok:
             raise ProductionError(report)
     lp = build_round_lp(compiled)
