@@ -8,11 +8,13 @@ coefficient row ``l``, ``v = l L`` are the (labour) values of the goods.
 from __future__ import annotations
 
 import warnings
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
+
+if TYPE_CHECKING:
+    import scipy.sparse.linalg as spla
 
 __all__ = [
     "gross_output",
@@ -56,6 +58,8 @@ def _i_minus(a: Matrix) -> sp.csc_array:
 
 def gross_output(coefficients: Matrix, final_demand: np.ndarray) -> np.ndarray:
     """``x`` solving ``(I - A) x = y`` (a sparse solve; no inverse is formed)."""
+    import scipy.sparse.linalg as spla  # here: it imports scipy.linalg, 0.06 s a command
+
     return np.asarray(spla.spsolve(_i_minus(coefficients), np.asarray(final_demand, dtype=float)))
 
 
@@ -82,6 +86,8 @@ def jacobi_solve(square: Matrix, rhs: np.ndarray, sweeps: int = 2000) -> np.ndar
 
 def sparse_lu(matrix: Matrix) -> spla.SuperLU | None:
     """A sparse LU factor of a square matrix; ``None`` where it is singular."""
+    import scipy.sparse.linalg as spla
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", spla.MatrixRankWarning)
         try:
@@ -96,6 +102,8 @@ def total_factor_content(coefficients: Matrix, direct: np.ndarray) -> np.ndarray
     With labour coefficients ``l`` these are labour values; with compensation per unit of
     output they are the "employment cost effects" of published IO tables.
     """
+    import scipy.sparse.linalg as spla
+
     lhs = _i_minus(coefficients).T.tocsc()
     return np.asarray(spla.spsolve(lhs, np.asarray(direct, dtype=float)))
 
@@ -106,6 +114,8 @@ def spectral_radius(coefficients: Matrix) -> float:
     if n == 0:
         return 0.0
     if n > 200:
+        import scipy.sparse.linalg as spla
+
         a = sp.csc_array(coefficients, dtype=float)
         if a.nnz == 0:
             return 0.0
