@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -218,6 +219,12 @@ def test_reachability_down_a_chain_deeper_than_the_levels_is_the_graphs(depth: i
     seen = nx.descendants(graph, ("source", ""))
     assert reachable_goods(tech).tolist() == [("good", g) in seen for g in tech.goods]
     assert reachable_goods(tech).tolist() == [True] * depth + [False]
+    # a stored zero is an edge, of the graph built from the same arrays too
+    inputs = sp.csc_array(tech.inputs, copy=True)
+    inputs.data[:] = 0.0
+    zeros = dataclasses.replace(tech, inputs=inputs)
+    assert production_graph(zeros).number_of_edges() == graph.number_of_edges() - 1
+    assert reachable_goods(zeros).tolist() == [True] * depth + [False]
 
 
 def test_paired_outputs_pairs_each_good_with_the_technique_it_mostly_comes_from() -> None:
