@@ -19,6 +19,7 @@ from solver.planning.result import PlanStatus
 from solver.planning.session import PlanningSession
 from solver.scenarios.council_rules import (
     CouncilRule,
+    MisstatedEffort,
     RoundPricedEffort,
     proposals_by_rule,
 )
@@ -117,3 +118,16 @@ def test_consumers_state_no_effort(town: Market) -> None:
         CouncilDirectory(town).check(
             CouncilProposal("north-cc", requests={"bread": 1.0}, stated_effort={"bake": 1.0})
         )
+
+
+@pytest.mark.parametrize("truth", [1.5, 2.0])
+@pytest.mark.parametrize("example", ["town", "germany"])
+def test_councils_whose_statements_their_moves_contradict_converge(
+    example: str, truth: float, request: pytest.FixtureRequest
+) -> None:
+    """Effort ``truth`` times the prior, stated four times over: the board believed the
+    statement's slope, and the proposals swung between idle or capacity and a point that
+    slope could not place, for 40 rounds. Their moves now overrule it."""
+    market = request.getfixturevalue(example)
+    session = plan_with(market, MisstatedEffort(truth, 4.0), max_rounds=12)
+    assert session.status is PlanStatus.CONVERGED

@@ -225,3 +225,56 @@ def test_a_council_that_answers_at_once_keeps_full_speed() -> None:
     assert belief.supply(lin, np.array([0.9])) == pytest.approx(
         linear_supply(truth, np.array([1.9, 1.0]))
     )
+
+
+def _misstating(truth: LinearWorkers, prices: np.ndarray, factor: float) -> tuple:
+    """What a council on ``truth``'s curve proposes at ``prices``, stating ``factor`` times
+    its marginal effort cost ``E x / K``."""
+    x = linear_supply(truth, prices)
+    return x, factor * truth.effort_at_capacity * x / truth.capacity
+
+
+def test_moves_overrule_a_statement_they_contradict() -> None:
+    """A council whose effort costs 1.5 times the prior and that states four times its
+    marginal effort cost: its word puts the slope at a quarter of what its moves show. After
+    two moves between idle and capacity the belief is its true curve."""
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    truth = replace(lin, effort_at_capacity=lin.effort_at_capacity * 1.5)
+    belief = EffortBelief.prior(lin)
+    for price in (1.5, 2.2):
+        prices = np.array([price, 1.0])
+        belief = belief.observe(lin, prices, *_misstating(truth, prices, 4.0))
+    assert belief.effort == pytest.approx([12.0])  # one move: the council's word stands
+    prices = np.array([1.8, 1.0])
+    belief = belief.observe(lin, prices, *_misstating(truth, prices, 4.0))
+    for price in (1.3, 2.0, 2.4, 4.0):
+        other = np.array([price, 1.0])
+        assert belief.supply(lin, unit_margin(lin, other)) == pytest.approx(
+            linear_supply(truth, other)
+        )
+
+
+def test_a_true_statement_is_not_overruled() -> None:
+    """A council that states its marginal effort cost truly keeps its word's slope, however
+    far its effort is from the prior."""
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    truth = replace(lin, effort_at_capacity=lin.effort_at_capacity * 0.6)
+    belief = EffortBelief.prior(lin)
+    for price in (1.3, 1.9, 1.5, 1.7):
+        prices = np.array([price, 1.0])
+        belief = belief.observe(lin, prices, *_misstating(truth, prices, 1.0))
+        assert belief.effort == pytest.approx([1.2])
+        assert belief.speed == pytest.approx([1.0])
+
+
+def test_a_move_to_capacity_counts_against_a_statement() -> None:
+    """Moves between idle and capacity all at one margin cannot tell slopes apart; a jump
+    to capacity where the stated slope keeps the council well below it can."""
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    truth = replace(lin, effort_at_capacity=lin.effort_at_capacity * 1.5)
+    belief = EffortBelief.prior(lin)
+    for margin in (0.6, 3.5, 0.62, 0.58):
+        prices = np.array([1.0 + margin, 1.0])
+        belief = belief.observe(lin, prices, *_misstating(truth, prices, 4.0))
+    assert belief.effort == pytest.approx([3.0])
+    assert belief.supply(lin, np.array([2.4])) == pytest.approx([8.0])

@@ -17,19 +17,21 @@ belief moves to what the council actually proposed:
   ``E_t = s K / x``; the shift then moves the curve towards the proposal (the whole way,
   then by half each time its error turns sign, down to :data:`SMALLEST_WEIGHT`, so that a
   wrong statement is not chased back and forth). A council that states is taken to be at
-  its choice (``l = 1``, ``g = 0``).
+  its choice (``l = 1``, ``g = 0``) until its moves contradict its word: where the line of
+  the stated slope misses them (moves to capacity or idle included,
+  :func:`~solver.planning.board.response_fit.line_error`) by :data:`OVERRULE` times what
+  the fit below misses, the fit is the belief. The council's proposals, not its statement,
+  are what the plan must clear.
 * **unstated, between idle and capacity** (at least :data:`READABLE` of capacity from
   either end, at a positive margin): the proposal reveals the council's effort scale,
   ``E_t = K m / x`` (the prior's curve through the proposal, ``d_t = 0``: a council whose
   effort costs it twice the prior answers at half the activity at every margin). Once a
-  technique has two such moves or more, the board fits how the council gets there, over
-  its last :data:`HISTORY` moves (the latest weighing most, :data:`RECENCY`): the speed
-  ``l`` (a council that moves only part of the way from its last proposal each round, on
-  the grid :data:`LAGS`, the least lag that fits preferred) and, for each, the elasticity
-  ``g`` (a council that values its effort at the round's own prices, so that its effort
-  cost moves with its input costs) by least squares in logs, or a shifted line
-  ``h = b m + d`` where that fits far better (:data:`LINE_GAIN`; a council with a threshold
-  of its own).
+  technique has two such moves or more, the board fits how the council gets there over
+  its last moves (:func:`~solver.planning.board.response_fit.fit_response`): the speed
+  ``l`` (a council that moves only part of the way from its last proposal each round) and
+  the elasticity ``g`` (a council that values its effort at the round's own prices, so that
+  its effort cost moves with its input costs), or a shifted line ``h = b m + d`` (a council
+  with a threshold of its own).
 * **anything else** (at capacity, idle, near either, or at a margin of zero or less): the
   curve moves sideways, just far enough that it reaches capacity (stays idle) at the
   round's margin, or towards an interior proposal as for stated effort.
@@ -49,7 +51,11 @@ this one) took 7-9 rounds for councils whose effort costs twice the prior and di
 converge in 40 on the USA example for one at 0.4 times it; a secant estimate of the slope
 from successive proposals diverged on councils that adjust in steps, since a lag and a
 flatter curve look alike in two points. A curve through the proposal (the scale) is right
-for both at once, and the fit over several moves tells them apart.
+for both at once, and the fit over several moves tells them apart. Before stated councils'
+moves could overrule their word, a council whose effort cost 1.5 or 2 times the prior and
+that stated 4 times its marginal effort cost never converged in 40 rounds on
+planning-town or Germany 1995: its proposals swung between idle or capacity and a point
+the stated slope could not place.
 """
 
 from __future__ import annotations
@@ -58,6 +64,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from solver.planning.board.response_fit import FIT_RESIDUAL, HISTORY, fit_response, line_error
 from solver.planning.councils import LinearWorkers, unit_margin
 
 __all__ = ["SMALLEST_WEIGHT", "EffortBelief", "input_cost"]
@@ -65,37 +72,16 @@ __all__ = ["SMALLEST_WEIGHT", "EffortBelief", "input_cost"]
 SMALLEST_WEIGHT = 0.125
 """Least share of its error by which a stated council's curve moves towards a proposal."""
 
-HISTORY = 6
-"""Moves (unstated proposals between idle and capacity) kept to fit a council's response."""
-
-RECENCY = 0.5
-"""Weight of a move relative to the next one in the fit: councils may change their ways."""
-
-LAGS = np.round(np.arange(0.0, 0.701, 0.02), 2)
-"""Shares ``1 - l`` of its last proposal a council may keep: speeds from 1 down to 0.3."""
-
-ELASTICITY_RANGE = (0.0, 1.0)
-"""Elasticities ``g`` of a council's effort cost to its input costs that the fit allows:
-from fixed (the prior) to valued at the round's prices."""
-
 NEGLIGIBLE_ELASTICITY = 1e-6
 """Fitted elasticities below it are rounding (up to 4e-14 on the prior's own councils)."""
-
-FIT_RESIDUAL = 0.02
-"""The fit holds where its root mean square error is under this share of capacity."""
-
-PLAINER = 1.2
-"""A fit with less lag is kept while its error is within this factor of the best fit's (or
-under 0.01 % of capacity): a council is taken to answer at once unless its moves say
-otherwise."""
 
 MOST_SCALE_CHANGE = 4.0
 """Largest factor by which one proposal may change the belief's effort scale."""
 
-LINE_GAIN = 2.0
-"""A shifted line of the fitted slope (``h = b m + d``: a council with a threshold of its
-own, or a fixed part of its effort cost) replaces the scaled curve where its error is this
-factor smaller; it needs three moves, as two fit any line."""
+OVERRULE = 4.0
+"""A stated council's moves overrule its statement where the statement's line (its slope,
+the best shift) misses them by this factor more than the fit of its moves does, and by
+:data:`~solver.planning.board.response_fit.FIT_RESIDUAL` of capacity at least."""
 
 READABLE = 0.05
 """An unstated proposal within this share of capacity of idle or of capacity moves the
@@ -237,7 +223,8 @@ class EffortBelief:
         interior = has_effort & ~top & ~bottom
 
         # unstated: the effort scale that puts the prior's curve through the proposal
-        scaled = interior & ~says & (margin > 0) & (x > READABLE * k) & (x < (1.0 - READABLE) * k)
+        readable = interior & (margin > 0) & (x > READABLE * k) & (x < (1.0 - READABLE) * k)
+        scaled = readable & ~says
         reading = np.divide(k * margin, x, out=effort.copy(), where=scaled)
         reading = np.clip(reading, effort / MOST_SCALE_CHANGE, effort * MOST_SCALE_CHANGE)
         effort = np.where(scaled, reading, effort)
@@ -263,29 +250,40 @@ class EffortBelief:
         shift = np.where(top, np.maximum(shift, k - rate * margin), shift)
         shift = np.where(bottom, np.minimum(shift, -rate * margin), shift)
 
-        # unstated moves: how fast the council gets there, and whether its effort moves with
-        # its input costs
+        # the moves: how fast the council gets there, and whether its effort moves with its
+        # input costs; where they contradict a council's statement, they overrule it
         step = np.stack([margin, now.previous, x, now.input_cost], axis=1)
-        step[~(interior & ~says) | ~np.isfinite(now.previous)] = np.nan
+        step[~has_effort | ~np.isfinite(now.previous)] = np.nan
         transitions = np.concatenate([now.transitions[:, 1:], step[:, None, :]], axis=1)
-        fitted, lag, elasticity, heading_slope, fitted_shift = _fit_response(
+        fitted, lag, elasticity, heading_slope, fitted_shift, fit_error = fit_response(
             transitions, now.input_cost, k, now.elasticity
         )
-        fitted &= scaled & (heading_slope > 0)
+        stated_error = line_error(
+            transitions, k, np.divide(k, effort, out=np.zeros_like(k), where=has_effort)
+        )
+        overruled = (
+            fitted
+            & readable
+            & says
+            & (heading_slope > 0)
+            & (stated_error > np.maximum(OVERRULE * fit_error, FIT_RESIDUAL))
+        )
+        fitted &= (scaled | overruled) & (heading_slope > 0)
         # a council at its choice on a scaled curve is read exactly by the latest scale;
         # a slow one, or one on a shifted line, by the fit
-        refit = fitted & ((lag > 0) | (fitted_shift != 0.0))
+        refit = fitted & ((lag > 0) | (fitted_shift != 0.0) | overruled)
         effort = np.where(
             refit, np.divide(k, heading_slope, out=effort.copy(), where=refit), effort
         )
         shift = np.where(fitted, fitted_shift, shift)
         speed = np.where(fitted, 1.0 - lag, np.where(says | scaled, 1.0, now.speed))
+        weight = np.where(overruled, 1.0, weight)
         return replace(
             now,
             effort=effort,
             shift=shift,
             weight=weight,
-            error=np.where(moved, error, now.error),
+            error=np.where(moved & ~overruled, error, np.where(overruled, 0.0, now.error)),
             speed=speed,
             elasticity=np.where(fitted, elasticity, np.where(says, 0.0, now.elasticity)),
             previous=x.copy(),
@@ -296,105 +294,3 @@ class EffortBelief:
 def input_cost(workers: LinearWorkers, prices: np.ndarray) -> np.ndarray:
     """Each technique's inputs (goods, primary inputs, permits) per unit at ``prices``."""
     return np.asarray(workers.inputs @ np.asarray(prices, dtype=float), dtype=float)
-
-
-def _fit_response(
-    transitions: np.ndarray, cost_now: np.ndarray, capacity: np.ndarray, elasticity: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Fit ``x_r = a x_(r-1) + (1 - a) clip(b (c_now / c_r)^g m_r, 0, K)`` to each
-    technique's moves.
-
-    ``transitions`` is ``(T, H, 4)``: margin ``m_r``, activity before and after, input cost
-    ``c_r`` (``NaN`` rows are left out); moves weigh :data:`RECENCY` times less per round
-    back. For every lag ``a`` in :data:`LAGS`, the heading each move implies,
-    ``h_r = (x_r - a x_(r-1)) / (1 - a)``, gives ``ln b`` and ``g`` by weighted least
-    squares of ``ln(h_r / m_r)`` on ``ln(c_now / c_r)`` over the moves whose heading is
-    neither idle nor at capacity (``g`` within :data:`ELASTICITY_RANGE`; where the input
-    costs have moved by less than 1 %, ``g`` stays ``elasticity``), and an error over all
-    moves; from three moves a shifted line ``h = b m + d`` (least squares) replaces that
-    where its error is :data:`LINE_GAIN` times smaller. The least lag within
-    :data:`PLAINER` of the least error is chosen. Returns whether the fit holds (two moves
-    or more, error under :data:`FIT_RESIDUAL` of capacity), the lag ``a``, the elasticity
-    ``g``, the heading's slope ``b = K / E_t`` at ``c_now`` and the shift ``d`` (0 on a
-    scaled curve).
-    """
-    n_t = capacity.size
-    ok = np.isfinite(transitions).all(axis=2)
-    candidates = np.flatnonzero(ok.sum(axis=1) >= 2)
-    fitted = np.zeros(n_t, dtype=bool)
-    lag, fitted_g, slope = np.zeros(n_t), elasticity.copy(), np.zeros(n_t)
-    shift = np.zeros(n_t)
-    if candidates.size == 0:
-        return fitted, lag, fitted_g, slope, shift
-    ok = ok[candidates]
-    move = np.where(ok[..., None], transitions[candidates], 0.0)
-    margin, before, after, cost = (move[..., i] for i in range(4))
-    k = capacity[candidates][:, None]
-    age = np.arange(HISTORY - 1, -1, -1, dtype=float)
-    w = np.where(ok, RECENCY**age, 0.0)
-    w /= w.sum(axis=1, keepdims=True)
-    now = cost_now[candidates][:, None]
-    priced = ok & (cost > 0) & (now > 0)
-    log_relative = np.log(np.divide(now, cost, out=np.ones_like(cost), where=priced))
-    g_before = elasticity[candidates]
-
-    errors = np.full((candidates.size, LAGS.size), np.inf)
-    slopes = np.zeros_like(errors)
-    gs = np.zeros_like(errors)
-    shifts = np.zeros_like(errors)
-    for j, a in enumerate(LAGS):
-        heading = (after - a * before) / (1.0 - a)
-        free = priced & (margin > 0) & (heading > k * 0.005) & (heading < k * 0.995)
-        wf = np.where(free, w, 0.0)
-        total = wf.sum(axis=1)
-        some = total > 0
-        log_ratio = np.log(np.divide(heading, margin, out=np.ones_like(heading), where=free))
-        mean_r = np.divide((wf * log_ratio).sum(1), total, out=np.zeros(total.shape), where=some)
-        mean_c = np.divide((wf * log_relative).sum(1), total, out=np.zeros(total.shape), where=some)
-        dc = np.where(free, log_relative - mean_c[:, None], 0.0)
-        var_c = (wf * dc * dc).sum(1)
-        spread = some & (var_c > 1e-4 * total)
-        g = np.divide(
-            (wf * dc * (log_ratio - mean_r[:, None])).sum(1),
-            var_c,
-            out=g_before.copy(),
-            where=spread,
-        )
-        g = np.clip(g, *ELASTICITY_RANGE)
-        log_b = mean_r - g * mean_c
-        b = np.exp(log_b)
-        predicted = np.clip(b[:, None] * np.exp(g[:, None] * log_relative) * margin, 0.0, k)
-        rms = np.sqrt((w * ((1.0 - a) * (heading - predicted)) ** 2).sum(axis=1)) / k[:, 0]
-        errors[:, j] = np.where(some, rms, np.inf)
-        slopes[:, j] = b
-        gs[:, j] = g
-        # the prior's slope family shifted, h = b m + d, where it fits far better
-        mean_m = np.divide((wf * margin).sum(1), total, out=np.zeros(total.shape), where=some)
-        mean_h = np.divide((wf * heading).sum(1), total, out=np.zeros(total.shape), where=some)
-        dm = np.where(free, margin - mean_m[:, None], 0.0)
-        var_m = (wf * dm * dm).sum(1)
-        spread_m = (free.sum(1) >= 3) & (var_m > (0.01 * mean_m) ** 2 * total)
-        b_line = np.divide(
-            (wf * dm * (heading - mean_h[:, None])).sum(1),
-            var_m,
-            out=np.zeros(total.shape),
-            where=spread_m,
-        )
-        d_line = mean_h - b_line * mean_m
-        on_line = np.clip(b_line[:, None] * margin + d_line[:, None], 0.0, k)
-        rms_line = np.sqrt((w * ((1.0 - a) * (heading - on_line)) ** 2).sum(axis=1)) / k[:, 0]
-        line = spread_m & (b_line > 0) & (rms_line * LINE_GAIN < errors[:, j])
-        errors[:, j] = np.where(line, rms_line, errors[:, j])
-        slopes[:, j] = np.where(line, b_line, b)
-        gs[:, j] = np.where(line, 0.0, g)
-        shifts[:, j] = np.where(line, d_line, 0.0)
-    least = errors.min(axis=1)
-    plain = errors <= np.maximum(PLAINER * least, 1e-4)[:, None]
-    choice = plain.argmax(axis=1)  # the first, so the least lag, within reach
-    rows = np.arange(candidates.size)
-    fitted[candidates] = least < FIT_RESIDUAL
-    lag[candidates] = LAGS[choice]
-    fitted_g[candidates] = gs[rows, choice]
-    slope[candidates] = slopes[rows, choice]
-    shift[candidates] = shifts[rows, choice]
-    return fitted, lag, fitted_g, slope, shift
