@@ -278,3 +278,22 @@ def test_a_move_to_capacity_counts_against_a_statement() -> None:
         belief = belief.observe(lin, prices, *_misstating(truth, prices, 4.0))
     assert belief.effort == pytest.approx([3.0])
     assert belief.supply(lin, np.array([2.4])) == pytest.approx([8.0])
+
+
+def test_a_council_that_moves_half_way_and_states_its_effort_is_recognised() -> None:
+    """A council heading for the prior's curve half way each round, stating its true
+    marginal effort cost at what it proposes: each proposal lies on the stated curve, but
+    its moves do not follow that curve's slope. Near the plan they miss it by under 2 % of
+    capacity, which must still overrule the statement (:data:`OVERRULE_FLOOR`)."""
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    belief = EffortBelief.prior(lin)
+    x = 4.0
+    for price in (1.85, 1.75, 1.82, 1.78, 1.8):
+        prices = np.array([price, 1.0])
+        target = 10.0 * (price - 1.0) / 2.0
+        x = x + 0.5 * (target - x)
+        belief = belief.observe(lin, prices, np.array([x]), np.array([2.0 * x / 10.0]))
+    assert belief.speed == pytest.approx([0.5], abs=0.1)
+    after = np.array([1.6, 1.0])  # the council heads for 3 and gets half way
+    expected = belief.floor() + belief.speed * belief.supply(lin, unit_margin(lin, after))
+    assert expected == pytest.approx([x + 0.5 * (3.0 - x)], abs=0.05)
