@@ -206,6 +206,9 @@ AUTONOMY_CASES: dict[str, Any] = {
     "states half its effort cost": lambda: MisstatedEffort(1.0, 0.5),
     "effort twice the prior, unstated": lambda: MisstatedEffort(2.0, float("nan")),
     "effort half the prior, stated": lambda: MisstatedEffort(0.5, 1.0),
+    "effort 1.5 times the prior, states twice it": lambda: MisstatedEffort(1.5, 2.0),
+    "effort half the prior, states twice it": lambda: MisstatedEffort(0.5, 2.0),
+    "effort twice the prior, states four times it": lambda: MisstatedEffort(2.0, 4.0),
 }
 
 
@@ -266,7 +269,9 @@ def section_autonomy(args: argparse.Namespace, started: str) -> str:
         "worker councils by a rule of their own (`solver/scenarios/council_rules.py`): "
         "effort valued at the round's input costs (so it moves with every price), moving "
         "half way to the best answer each round, stating twice or half the true marginal "
-        "effort cost, or an effort cost twice (unstated) or half (stated) the board's prior. "
+        "effort cost, an effort cost twice (unstated) or half (stated) the board's prior, or "
+        "an effort cost other than the prior stated wrongly (1.5 or 0.5 times the prior, "
+        "stating twice the true marginal effort cost; twice the prior, stating four times). "
         f"Tolerance {IO_TOLERANCE}; max rounds "
         + ", ".join(f"{k} {v}" for k, v in args.max_rounds.items() if k in args.rules)
         + ". `lp (no belief)` is the lp rule clearing its own model of the councils, as "
