@@ -188,17 +188,25 @@ def test_the_master_prices_activity_by_the_belief() -> None:
         assert_allclose(cost, e * (bounds**2 / 2 - d * bounds) / k, rtol=1e-9, atol=1e-9)
 
 
+def _half_way(
+    lin: LinearWorkers, prices: tuple[float, ...], *, start: float, states: bool
+) -> tuple[EffortBelief, float]:
+    """The belief after a council on the prior's curve (effort 2, capacity 10) moved half
+    way from ``start`` each round at the good's ``prices``, stating its true marginal effort
+    cost ``2 x / 10`` or nothing; and its last proposal."""
+    belief, x = EffortBelief.prior(lin), start
+    for price in prices:
+        x = x + 0.5 * (10.0 * (price - 1.0) / 2.0 - x)
+        stated = np.array([2.0 * x / 10.0]) if states else None
+        belief = belief.observe(lin, np.array([price, 1.0]), np.array([x]), stated)
+    return belief, x
+
+
 def test_a_council_that_moves_half_way_is_recognised_and_its_next_proposal_predicted() -> None:
     """A council heading for the prior's curve, half way each round: after three moves the
     board expects ``x_last + 0.5 (x(m) - x_last)``, not a shifted curve."""
     lin = one_good_workers(effort=2.0, capacity=10.0)
-    belief = EffortBelief.prior(lin)
-    x = 0.0
-    for price in (1.2, 1.6, 1.3, 1.8, 1.5):
-        prices = np.array([price, 1.0])
-        target = 10.0 * (price - 1.0) / 2.0
-        x = x + 0.5 * (target - x)
-        belief = belief.observe(lin, prices, np.array([x]))
+    belief, x = _half_way(lin, (1.2, 1.6, 1.3, 1.8, 1.5), start=0.0, states=False)
     assert belief.speed == pytest.approx([0.5])
     assert belief.shift == pytest.approx([0.0], abs=1e-9)
     assert belief.floor() == pytest.approx([0.5 * x])
@@ -286,13 +294,7 @@ def test_a_council_that_moves_half_way_and_states_its_effort_is_recognised() -> 
     its moves do not follow that curve's slope. Near the plan they miss it by under 2 % of
     capacity, which must still overrule the statement (:data:`OVERRULE_FLOOR`)."""
     lin = one_good_workers(effort=2.0, capacity=10.0)
-    belief = EffortBelief.prior(lin)
-    x = 4.0
-    for price in (1.85, 1.75, 1.82, 1.78, 1.8):
-        prices = np.array([price, 1.0])
-        target = 10.0 * (price - 1.0) / 2.0
-        x = x + 0.5 * (target - x)
-        belief = belief.observe(lin, prices, np.array([x]), np.array([2.0 * x / 10.0]))
+    belief, x = _half_way(lin, (1.85, 1.75, 1.82, 1.78, 1.8), start=4.0, states=True)
     assert belief.speed == pytest.approx([0.5], abs=0.1)
     after = np.array([1.6, 1.0])  # the council heads for 3 and gets half way
     expected = belief.floor() + belief.speed * belief.supply(lin, unit_margin(lin, after))
