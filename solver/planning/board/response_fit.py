@@ -62,8 +62,11 @@ def fit_response(
     technique's moves.
 
     ``transitions`` is ``(T, H, 4)``: margin ``m_r``, activity before and after, input cost
-    ``c_r`` (``NaN`` rows are left out); moves weigh :data:`RECENCY` times less per round
-    back. For every lag ``a`` in :data:`LAGS`, the heading each move implies,
+    ``c_r`` (``NaN`` rows, and moves that end idle or at capacity, are left out); moves weigh
+    :data:`RECENCY` times less per round back. A technique whose inputs cost nothing at
+    either price is taken to have costs that did not move.
+
+    For every lag ``a`` in :data:`LAGS`, the heading each move implies,
     ``h_r = (x_r - a x_(r-1)) / (1 - a)``, gives ``ln b`` and ``g`` by weighted least
     squares of ``ln(h_r / m_r)`` on ``ln(c_now / c_r)`` over the moves whose heading is
     neither idle nor at capacity (``g`` within :data:`ELASTICITY_RANGE`; where the input
@@ -72,8 +75,9 @@ def fit_response(
     where its error is :data:`LINE_GAIN` times smaller. The least lag within
     :data:`PLAINER` of the least error is chosen. Returns whether the fit holds (two moves
     or more, error under :data:`FIT_RESIDUAL` of capacity), the lag ``a``, the elasticity
-    ``g``, the heading's slope ``b = K / E_t`` at ``c_now`` and the shift ``d`` (0 on a
-    scaled curve).
+    ``g``, the heading's slope ``b = K / E_t`` at ``c_now``, the shift ``d`` (0 on a
+    scaled curve) and the fit's root mean square error as a share of capacity (``inf``
+    where there is none).
     """
     n_t = capacity.size
     inside = (transitions[..., 2] > capacity[:, None] * _EDGE) & (
