@@ -64,7 +64,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from solver.planning.board.response_fit import HISTORY, fit_response, line_error
+from solver.planning.board.response_fit import EDGE, HISTORY, fit_response, line_error
 from solver.planning.councils import LinearWorkers, unit_margin
 
 __all__ = ["SMALLEST_WEIGHT", "EffortBelief", "input_cost"]
@@ -93,8 +93,6 @@ READABLE = 0.05
 """An unstated proposal within this share of capacity of idle or of capacity moves the
 curve sideways instead of reading a scale from it: near the ends a small change of activity
 reads as a large change of scale (a council just past a threshold of its own)."""
-
-_EDGE = 1e-9  # relative tolerance of "at capacity" and "idle"
 
 
 @dataclass(frozen=True)
@@ -221,11 +219,11 @@ class EffortBelief:
         if stated is not None:  # the council's word on its slope
             s = np.asarray(stated, dtype=float)
             says = np.isfinite(s)
-            slope = says & (s > 0) & (x > k * _EDGE)
+            slope = says & (s > 0) & (x > k * EDGE)
             effort = np.where(slope, np.divide(s * k, x, out=effort.copy(), where=slope), effort)
         has_effort = effort > 0
-        top = has_effort & (x >= k * (1.0 - _EDGE))
-        bottom = has_effort & (x <= k * _EDGE)
+        top = has_effort & (x >= k * (1.0 - EDGE))
+        bottom = has_effort & (x <= k * EDGE)
         interior = has_effort & ~top & ~bottom
 
         # unstated: the effort scale that puts the prior's curve through the proposal
@@ -264,9 +262,7 @@ class EffortBelief:
         fitted, lag, elasticity, heading_slope, fitted_shift, fit_error = fit_response(
             transitions, now.input_cost, k, now.elasticity
         )
-        stated_error = line_error(
-            transitions, k, np.divide(k, effort, out=np.zeros_like(k), where=has_effort)
-        )
+        stated_error = line_error(transitions, k, rate)  # the stated slope, K / E_t
         overruled = (
             fitted
             & readable
@@ -289,7 +285,7 @@ class EffortBelief:
             effort=effort,
             shift=shift,
             weight=weight,
-            error=np.where(moved & ~overruled, error, np.where(overruled, 0.0, now.error)),
+            error=np.where(overruled, 0.0, np.where(moved, error, now.error)),
             speed=speed,
             elasticity=np.where(fitted, elasticity, np.where(says, 0.0, now.elasticity)),
             previous=x.copy(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "EDGE",
     "ELASTICITY_RANGE",
     "FIT_RESIDUAL",
     "HISTORY",
@@ -52,7 +53,9 @@ own, or a fixed part of its effort cost) replaces the scaled curve where its err
 factor smaller; it needs three moves, as two fit any line."""
 
 
-_EDGE = 1e-9  # relative tolerance of "at capacity" and "idle", as the belief's
+EDGE = 1e-9
+"""Relative tolerance of "at capacity" and "idle", for the fit and the belief alike: a move
+the belief reads as at capacity or idle is one the fit leaves out."""
 
 
 def fit_response(
@@ -80,8 +83,8 @@ def fit_response(
     where there is none).
     """
     n_t = capacity.size
-    inside = (transitions[..., 2] > capacity[:, None] * _EDGE) & (
-        transitions[..., 2] < capacity[:, None] * (1.0 - _EDGE)
+    inside = (transitions[..., 2] > capacity[:, None] * EDGE) & (
+        transitions[..., 2] < capacity[:, None] * (1.0 - EDGE)
     )
     ok = np.isfinite(transitions).all(axis=2) & inside  # moves to idle or capacity: not fitted
     candidates = np.flatnonzero(ok.sum(axis=1) >= 2)
