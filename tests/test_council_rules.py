@@ -131,3 +131,18 @@ def test_councils_whose_statements_their_moves_contradict_converge(
     market = request.getfixturevalue(example)
     session = plan_with(market, MisstatedEffort(truth, 4.0), max_rounds=12)
     assert session.status is PlanStatus.CONVERGED
+
+
+@pytest.mark.parametrize(("truth", "stated"), [(1.5, 2.0), (2.0, 4.0), (1.5, 4.0)])
+def test_an_overstating_council_is_planned_as_fast_as_one_that_states_nothing(
+    germany: Market, truth: float, stated: float
+) -> None:
+    """A council at its choice that states more than its marginal effort cost, and so more
+    than the margin, while it moves up contradicts its word in its first move (a council
+    moving towards its choice moves down when its marginal effort cost exceeds the margin):
+    the board reads it as one that states nothing, and plans it in as few rounds (it took
+    5 and 7 rounds against 3 while the board waited for two moves to overrule the word)."""
+    stating = plan_with(germany, MisstatedEffort(truth, stated))
+    silent = plan_with(germany, MisstatedEffort(truth, float("nan")))
+    assert stating.status is PlanStatus.CONVERGED and silent.status is PlanStatus.CONVERGED
+    assert len(stating.rounds) <= len(silent.rounds)

@@ -146,8 +146,26 @@ def test_a_stated_curve_moves_by_less_once_its_error_turns_sign() -> None:
     belief = belief.observe(lin, prices, *stating(6.0))  # error -2: half of it
     assert belief.shift == pytest.approx([3.0 - 1.0])
     assert belief.weight == pytest.approx([0.5])
-    belief = belief.observe(lin, prices, *stating(6.0))  # error -1, same sign: all of it
-    assert belief.shift == pytest.approx([1.0])
+    assert belief.effort == pytest.approx([2.0])  # the word's slope: E = 1.2 x 10 / 6
+
+
+def test_a_statement_its_own_move_contradicts_is_not_taken() -> None:
+    """A council that stays at 6 while stating a marginal effort cost of 1.2 at a margin
+    of 1 says that its choice is 5 and does not move towards it: no council moving to its
+    choice at any pace does that, so the board reads it as unstated (the prior's curve
+    through the proposal, E = 10 x 1 / 6), as it does one that moves up while stating more
+    than the margin."""
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    prices = np.array([2.0, 1.0])  # margin 1
+    belief = EffortBelief.prior(lin).observe(lin, prices, np.array([6.0]), np.array([1.2]))
+    assert belief.effort == pytest.approx([2.0])  # one proposal: its word stands
+    stayed = belief.observe(lin, prices, np.array([6.0]), np.array([1.2]))
+    assert stayed.effort == pytest.approx([10.0 / 6.0])
+    assert stayed.shift == pytest.approx([0.0])
+    rose = belief.observe(lin, prices, np.array([7.0]), np.array([1.4]))
+    assert rose.effort == pytest.approx([10.0 / 7.0])
+    kept = belief.observe(lin, prices, np.array([5.5]), np.array([1.1]))  # on its way to 5
+    assert kept.effort == pytest.approx([2.0])
     assert belief.weight == pytest.approx([1.0])
 
 
@@ -249,11 +267,13 @@ def test_moves_overrule_a_statement_they_contradict() -> None:
     lin = one_good_workers(effort=2.0, capacity=10.0)
     truth = replace(lin, effort_at_capacity=lin.effort_at_capacity * 1.5)
     belief = EffortBelief.prior(lin)
-    for price in (1.5, 2.2):
+    # 4, then 2: a council whose word puts its choice at a quarter of what it proposes
+    # could be half way there (a slow council), so neither move contradicts the word alone
+    for price in (2.2, 1.6):
         prices = np.array([price, 1.0])
         belief = belief.observe(lin, prices, *_misstating(truth, prices, 4.0))
     assert belief.effort == pytest.approx([12.0])  # one move: the council's word stands
-    prices = np.array([1.8, 1.0])
+    prices = np.array([1.3, 1.0])  # 1: two moves that the word's slope misses
     belief = belief.observe(lin, prices, *_misstating(truth, prices, 4.0))
     for price in (1.3, 2.0, 2.4, 4.0):
         other = np.array([price, 1.0])

@@ -16,9 +16,12 @@ belief moves to what the council actually proposed:
 * **stated effort**: a marginal effort cost ``s`` at the proposed activity ``x > 0`` gives
   ``E_t = s K / x``; the shift then moves the curve towards the proposal (the whole way,
   then by half each time its error turns sign, down to :data:`SMALLEST_WEIGHT`, so that a
-  wrong statement is not chased back and forth). A council that states is taken to be at
-  its choice (``l = 1``, ``g = 0``) until its moves contradict its word: where the line of
-  the stated slope misses them (moves to capacity or idle included,
+  wrong statement is not chased back and forth). A statement that the council's own
+  move contradicts is not taken (:func:`contradicted`): a council stating ``s`` at ``x``
+  puts its choice at ``x m / s``, and one that moves away from it, past it, or towards it
+  by less than :data:`SLOWEST` of the way is read as unstated. A council that states is
+  taken to be at its choice (``l = 1``, ``g = 0``) until its moves contradict its word:
+  where the line of the stated slope misses them (moves to capacity or idle included,
   :func:`~solver.planning.board.response_fit.line_error`) by :data:`OVERRULE` times what
   the fit below misses, the fit is the belief. The council's proposals, not its statement,
   are what the plan must clear.
@@ -64,10 +67,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from solver.planning.board.response_fit import EDGE, HISTORY, fit_response, line_error
+from solver.planning.board.response_fit import EDGE, HISTORY, LAGS, fit_response, line_error
 from solver.planning.councils import LinearWorkers, unit_margin
 
-__all__ = ["SMALLEST_WEIGHT", "EffortBelief", "input_cost"]
+__all__ = ["SMALLEST_WEIGHT", "EffortBelief", "contradicted", "input_cost"]
 
 SMALLEST_WEIGHT = 0.125
 """Least share of its error by which a stated council's curve moves towards a proposal."""
@@ -88,6 +91,19 @@ OVERRULE_FLOOR = 0.005
 that moves half way each round and states its true marginal effort cost misses its line by
 less than 2 % of capacity near the plan, and at that floor took 31 rounds on a 60-good
 technique-choice economy (10 at this one)."""
+
+CONTRADICTION_MOVE = 0.005
+"""Least distance, as a share of capacity, between a council's last proposal and the choice
+its word implies for the word's pace to be read (and twice it, the least move that
+contradicts a word saying the council is already at its choice)."""
+
+CONTRADICTION_GAP = 0.1
+"""How far past the choice its word implies a council may move before the move contradicts
+the word (rounding in what it states)."""
+
+SLOWEST = round(1.0 - float(LAGS.max()), 9)
+"""Least share of the way to its choice a council moves in a round: the slowest the fit of
+its moves allows (:data:`~solver.planning.board.response_fit.LAGS`)."""
 
 READABLE = 0.05
 """An unstated proposal within this share of capacity of idle or of capacity moves the
@@ -219,6 +235,7 @@ class EffortBelief:
         if stated is not None:  # the council's word on its slope
             s = np.asarray(stated, dtype=float)
             says = np.isfinite(s)
+            says &= ~contradicted(s, margin, x, now.previous, k)
             slope = says & (s > 0) & (x > k * EDGE)
             effort = np.where(slope, np.divide(s * k, x, out=effort.copy(), where=slope), effort)
         has_effort = effort > 0
@@ -291,6 +308,39 @@ class EffortBelief:
             previous=x.copy(),
             transitions=transitions,
         )
+
+
+def contradicted(
+    stated: np.ndarray,
+    margin: np.ndarray,
+    activity: np.ndarray,
+    previous: np.ndarray,
+    capacity: np.ndarray,
+) -> np.ndarray:
+    """Where the stated marginal effort cost ``stated`` cannot be true of a council that
+    moved from ``previous`` to ``activity`` at unit margin ``margin``.
+
+    A council on a curve of the prior's form (marginal effort cost ``E x / K``) that states
+    ``s`` at ``x`` has its choice at ``h = x m / s`` (clipped to idle and capacity). Moving
+    towards it at any pace it moves :data:`SLOWEST` to 1 of the way from its last proposal;
+    a move away from it, past it, shorter than that, or a move where its word says it is
+    already there, contradicts the word. A council at its choice that states twice its
+    marginal effort cost and moves up, or one that stays put, is caught in one round;
+    one moving half way and stating truly never is.
+    """
+    said = np.isfinite(stated) & (stated > 0) & (margin > 0) & np.isfinite(previous)
+    heading = np.clip(
+        np.divide(activity * margin, stated, out=np.zeros_like(activity), where=said),
+        0.0,
+        capacity,
+    )
+    gap = heading - previous
+    moved = activity - previous
+    far = np.abs(gap) > CONTRADICTION_MOVE * capacity
+    speed = np.divide(moved, gap, out=np.zeros_like(gap), where=said & far)
+    wrong_pace = far & ((speed < SLOWEST) | (speed > 1.0 + CONTRADICTION_GAP))
+    moved_anyway = ~far & (np.abs(moved) > 2.0 * CONTRADICTION_MOVE * capacity)
+    return said & (wrong_pace | moved_anyway)
 
 
 def input_cost(workers: LinearWorkers, prices: np.ndarray) -> np.ndarray:
