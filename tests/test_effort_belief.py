@@ -319,3 +319,38 @@ def test_a_council_that_moves_half_way_and_states_its_effort_is_recognised() -> 
     after = np.array([1.6, 1.0])  # the council heads for 3 and gets half way
     expected = belief.floor() + belief.speed * belief.supply(lin, unit_margin(lin, after))
     assert expected == pytest.approx([x + 0.5 * (3.0 - x)], abs=0.05)
+
+
+def _expected(lin: LinearWorkers, belief: EffortBelief, price: float) -> float:
+    """The belief's next proposal at the good's ``price``: what it keeps and its share of
+    where it is heading."""
+    prices = np.array([price, 1.0])
+    now = belief.at_prices(lin, prices)
+    heading = now.supply(lin, unit_margin(lin, prices))
+    return float((now.floor() + now.speed * heading)[0])
+
+
+def test_a_council_easing_towards_idle_half_way_is_recognised() -> None:
+    """At a loss (margin -0.5) a council moving half way each round eases from 6 to 3, 1.5
+    and 0.75. Every move heads for idle, so no slope can be read from them; only a lag of
+    one half explains them, and the board expects 0.375 next, not a curve through 0.75."""
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    belief = EffortBelief.prior(lin).observe(lin, np.array([3.0, 1.0]), np.array([6.0]))
+    for x in (3.0, 1.5, 0.75):
+        belief = belief.observe(lin, np.array([0.5, 1.0]), np.array([x]))
+    assert belief.speed == pytest.approx([0.5])
+    assert _expected(lin, belief, 0.5) == pytest.approx(0.375)
+
+
+def test_a_slow_council_near_capacity_is_expected_to_reach_it() -> None:
+    """A council known to move half way, heading for capacity (margin 3 against an effort
+    cost of 2 at capacity): it closes half its distance to 10 each round, which the board
+    reads as half way to capacity, not as a curve through its proposal."""
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    belief, x = _half_way(lin, (1.2, 1.6, 1.3, 1.8, 1.5), start=0.0, states=False)
+    assert belief.speed == pytest.approx([0.5])
+    for _ in range(4):  # to 9.5 and past it, where no scale is read from a proposal
+        x = x + 0.5 * (10.0 - x)
+        belief = belief.observe(lin, np.array([4.0, 1.0]), np.array([x]))
+    assert belief.speed == pytest.approx([0.5])
+    assert _expected(lin, belief, 4.0) == pytest.approx(x + 0.5 * (10.0 - x))

@@ -34,10 +34,16 @@ belief moves to what the council actually proposed:
   ``l`` (a council that moves only part of the way from its last proposal each round) and
   the elasticity ``g`` (a council that values its effort at the round's own prices, so that
   its effort cost moves with its input costs), or a shifted line ``h = b m + d`` (a council
-  with a threshold of its own).
+  with a threshold of its own). The speed is fitted wherever the council heads, idle and
+  capacity included (a council easing half way towards idle is slow, not a curve through
+  each proposal), and where two lags fit about as well, the lag the techniques whose moves
+  leave no doubt share settles it.
 * **anything else** (at capacity, idle, near either, or at a margin of zero or less): the
   curve moves sideways, just far enough that it reaches capacity (stays idle) at the
   round's margin, or towards an interior proposal as for stated effort.
+
+A council believed to move part of the way is read by where its proposal says it is
+heading, ``(x - (1 - l) x_last) / l`` (:meth:`EffortBelief.heading`), not by the proposal.
 
 With no statements and proposals that follow the prior, the belief stays the prior. The
 master LP (:func:`~solver.planning.board.master_blocks.technique_steps`) prices a technique's
@@ -67,7 +73,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from solver.planning.board.response_fit import EDGE, HISTORY, LAGS, fit_response, line_error
+from solver.planning.board.response_fit import (
+    EDGE,
+    HISTORY,
+    LAGS,
+    fit_response,
+    line_error,
+)
 from solver.planning.councils import LinearWorkers, unit_margin
 
 __all__ = ["SMALLEST_WEIGHT", "EffortBelief", "contradicted", "input_cost"]
@@ -171,6 +183,20 @@ class EffortBelief:
         last = np.nan_to_num(self.previous, nan=0.0)
         return (1.0 - self.speed) * last
 
+    def heading(self, activity: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+        """Where councils that proposed ``activity`` are heading, by their believed speeds:
+        ``(x - (1 - l) x_last) / l`` within idle and capacity (``x`` where ``l = 1`` or there
+        is no last proposal)."""
+        slow = (self.speed < 1.0) & np.isfinite(self.previous)
+        last = np.nan_to_num(self.previous, nan=0.0)
+        implied = np.divide(
+            activity - (1.0 - self.speed) * last,
+            self.speed,
+            out=np.asarray(activity, dtype=float).copy(),
+            where=slow,
+        )
+        return np.where(slow, np.clip(implied, 0.0, capacity), activity)
+
     @classmethod
     def prior(cls, workers: LinearWorkers) -> EffortBelief:
         """The board's model as it stands before any proposal."""
@@ -239,14 +265,18 @@ class EffortBelief:
             slope = says & (s > 0) & (x > k * EDGE)
             effort = np.where(slope, np.divide(s * k, x, out=effort.copy(), where=slope), effort)
         has_effort = effort > 0
-        top = has_effort & (x >= k * (1.0 - EDGE))
-        bottom = has_effort & (x <= k * EDGE)
+        # where the council is believed to move part of the way, where it is heading: the
+        # curve is of its choice, not of the proposal (a slow council near capacity read
+        # as a curve through its proposal was expected to stay short of capacity for good)
+        h = now.heading(x, k)
+        top = has_effort & (h >= k * (1.0 - EDGE))
+        bottom = has_effort & (h <= k * EDGE)
         interior = has_effort & ~top & ~bottom
 
         # unstated: the effort scale that puts the prior's curve through the proposal
-        readable = interior & (margin > 0) & (x > READABLE * k) & (x < (1.0 - READABLE) * k)
+        readable = interior & (margin > 0) & (h > READABLE * k) & (h < (1.0 - READABLE) * k)
         scaled = readable & ~says
-        reading = np.divide(k * margin, x, out=effort.copy(), where=scaled)
+        reading = np.divide(k * margin, h, out=effort.copy(), where=scaled)
         reading = np.clip(reading, effort / MOST_SCALE_CHANGE, effort * MOST_SCALE_CHANGE)
         effort = np.where(scaled, reading, effort)
         shift = np.where(has_effort & ~scaled, now.shift, 0.0)
@@ -255,7 +285,7 @@ class EffortBelief:
         # curve moves towards the proposal
         moved = interior & ~scaled
         rate = np.divide(k, effort, out=np.zeros_like(k), where=has_effort)
-        error = np.where(moved, x - rate * margin - shift, 0.0)
+        error = np.where(moved, h - rate * margin - shift, 0.0)
         turned = error * now.error < 0
         weight = np.where(
             moved,
@@ -277,8 +307,10 @@ class EffortBelief:
         step[~has_effort | ~np.isfinite(now.previous)] = np.nan
         transitions = np.concatenate([now.transitions[:, 1:], step[:, None, :]], axis=1)
         fitted, lag, elasticity, heading_slope, fitted_shift, fit_error = fit_response(
-            transitions, now.input_cost, k, now.elasticity
+            transitions, now.input_cost, k, now.elasticity, rate
         )
+        # how fast a council moves shows in its moves wherever it heads, idle included
+        paced = fitted & ~says & (heading_slope > 0)
         stated_error = line_error(transitions, k, rate)  # the stated slope, K / E_t
         overruled = (
             fitted
@@ -295,7 +327,7 @@ class EffortBelief:
             refit, np.divide(k, heading_slope, out=effort.copy(), where=refit), effort
         )
         shift = np.where(fitted, fitted_shift, shift)
-        speed = np.where(fitted, 1.0 - lag, np.where(says | scaled, 1.0, now.speed))
+        speed = np.where(fitted | paced, 1.0 - lag, np.where(says, 1.0, now.speed))
         weight = np.where(overruled, 1.0, weight)
         return replace(
             now,

@@ -53,13 +53,29 @@ own, or a fixed part of its effort cost) replaces the scaled curve where its err
 factor smaller; it needs three moves, as two fit any line."""
 
 
+CLEAR_LAG_SPREAD = 0.1
+"""Widest range of lags within :data:`PLAINER` of a technique's best fit for its moves to
+leave no doubt about its lag. Two moves fit a lag and an elasticity exactly wherever the
+input costs moved, so a council moving half way each round and one that values its effort
+at the round's prices look alike there; the techniques whose costs did not move tell."""
+
+
+LINE_SPREAD = 0.05
+"""Least spread of the margins (standard deviation over mean) for a shifted line to be
+fitted: over margins nearly alike, any slope fits."""
+
+
 EDGE = 1e-9
 """Relative tolerance of "at capacity" and "idle", for the fit and the belief alike: a move
 the belief reads as at capacity or idle is one the fit leaves out."""
 
 
 def fit_response(
-    transitions: np.ndarray, cost_now: np.ndarray, capacity: np.ndarray, elasticity: np.ndarray
+    transitions: np.ndarray,
+    cost_now: np.ndarray,
+    capacity: np.ndarray,
+    elasticity: np.ndarray,
+    slope_now: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Fit ``x_r = a x_(r-1) + (1 - a) clip(b (c_now / c_r)^g m_r, 0, K)`` to each
     technique's moves.
@@ -73,10 +89,14 @@ def fit_response(
     ``h_r = (x_r - a x_(r-1)) / (1 - a)``, gives ``ln b`` and ``g`` by weighted least
     squares of ``ln(h_r / m_r)`` on ``ln(c_now / c_r)`` over the moves whose heading is
     neither idle nor at capacity (``g`` within :data:`ELASTICITY_RANGE`; where the input
-    costs have moved by less than 1 %, ``g`` stays ``elasticity``), and an error over all
-    moves; from three moves a shifted line ``h = b m + d`` (least squares) replaces that
-    where its error is :data:`LINE_GAIN` times smaller. The least lag within
-    :data:`PLAINER` of the least error is chosen. Returns whether the fit holds (two moves
+    costs have moved by less than 1 %, ``g`` stays ``elasticity``; where every heading is
+    idle or at capacity, ``b`` is ``slope_now``, the belief's slope, and ``g`` stays), and
+    an error over all moves (a council easing towards idle half way each round heads for
+    idle at every move: only a lag explains its moves); from three moves a shifted line
+    ``h = b m + d`` (least squares) replaces that where its error is :data:`LINE_GAIN`
+    times smaller. Of the lags within :data:`PLAINER` of the least error, the least is
+    chosen, or where they span more than :data:`CLEAR_LAG_SPREAD`, the nearest the lag
+    that the techniques whose fits leave no doubt share. Returns whether the fit holds (two moves
     or more, error under :data:`FIT_RESIDUAL` of capacity), the lag ``a``, the elasticity
     ``g``, the heading's slope ``b = K / E_t`` at ``c_now``, the shift ``d`` (0 on a
     scaled curve) and the fit's root mean square error as a share of capacity (``inf``
@@ -128,11 +148,10 @@ def fit_response(
             where=spread,
         )
         g = np.clip(g, *ELASTICITY_RANGE)
-        log_b = mean_r - g * mean_c
-        b = np.exp(log_b)
+        b = np.where(some, np.exp(mean_r - g * mean_c), slope_now[candidates])
         predicted = np.clip(b[:, None] * np.exp(g[:, None] * log_relative) * margin, 0.0, k)
         rms = np.sqrt((w * ((1.0 - a) * (heading - predicted)) ** 2).sum(axis=1)) / k[:, 0]
-        errors[:, j] = np.where(some, rms, np.inf)
+        errors[:, j] = rms
         slopes[:, j] = b
         gs[:, j] = g
         # the prior's slope family shifted, h = b m + d, where it fits far better
@@ -140,7 +159,7 @@ def fit_response(
         mean_h = np.divide((wf * heading).sum(1), total, out=np.zeros(total.shape), where=some)
         dm = np.where(free, margin - mean_m[:, None], 0.0)
         var_m = (wf * dm * dm).sum(1)
-        spread_m = (free.sum(1) >= 3) & (var_m > (0.01 * mean_m) ** 2 * total)
+        spread_m = (free.sum(1) >= 3) & (var_m > (LINE_SPREAD * mean_m) ** 2 * total)
         b_line = np.divide(
             (wf * dm * (heading - mean_h[:, None])).sum(1),
             var_m,
@@ -159,6 +178,7 @@ def fit_response(
     plain = errors <= np.maximum(PLAINER * least, 1e-4)[:, None]
     choice = plain.argmax(axis=1)  # the first, so the least lag, within reach
     rows = np.arange(candidates.size)
+    choice = _nearest_common_lag(plain, choice, least < FIT_RESIDUAL)
     fitted[candidates] = least < FIT_RESIDUAL
     lag[candidates] = LAGS[choice]
     fitted_g[candidates] = gs[rows, choice]
@@ -166,6 +186,21 @@ def fit_response(
     shift[candidates] = shifts[rows, choice]
     error[candidates] = errors[rows, choice]
     return fitted, lag, fitted_g, slope, shift, error
+
+
+def _nearest_common_lag(plain: np.ndarray, choice: np.ndarray, holds: np.ndarray) -> np.ndarray:
+    """Where several lags fit a technique's moves about as well (``plain``, a row per
+    technique), the one nearest the lag that the techniques whose moves leave no doubt
+    share (their median); the least lag where none leaves no doubt."""
+    lags = np.where(plain, LAGS[None, :], np.nan)
+    spread = np.nanmax(lags, axis=1) - np.nanmin(lags, axis=1)
+    clear = holds & (spread <= CLEAR_LAG_SPREAD)
+    if not clear.any():
+        return choice
+    common = float(np.median(LAGS[choice[clear]]))
+    distance = np.where(plain, np.abs(LAGS[None, :] - common), np.inf)
+    nearest = distance.argmin(axis=1)  # the first, so the lesser lag, of two as near
+    return np.where(clear, choice, nearest)
 
 
 def line_error(transitions: np.ndarray, capacity: np.ndarray, slope: np.ndarray) -> np.ndarray:
