@@ -354,3 +354,14 @@ def test_a_slow_council_near_capacity_is_expected_to_reach_it() -> None:
         belief = belief.observe(lin, np.array([4.0, 1.0]), np.array([x]))
     assert belief.speed == pytest.approx([0.5])
     assert _expected(lin, belief, 4.0) == pytest.approx(x + 0.5 * (10.0 - x))
+
+
+def test_an_unstated_proposal_just_below_capacity_reveals_the_effort_scale() -> None:
+    """A council whose effort costs 1.5 at capacity proposes 9.7 of 10 at a margin of
+    1.455: as readable as a proposal further from capacity (E = 10 x 1.455 / 9.7 = 1.5),
+    so the board expects 8 at a margin of 1.2, not a shifted curve of the prior's slope."""
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    belief = EffortBelief.prior(lin).observe(lin, np.array([2.455, 1.0]), np.array([9.7]))
+    assert belief.effort == pytest.approx([1.5])
+    assert belief.shift == pytest.approx([0.0])
+    assert belief.supply(lin, np.array([1.2])) == pytest.approx([8.0])

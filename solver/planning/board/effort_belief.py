@@ -26,7 +26,8 @@ belief moves to what the council actually proposed:
   the fit below misses, the fit is the belief. The council's proposals, not its statement,
   are what the plan must clear.
 * **unstated, between idle and capacity** (at least :data:`READABLE` of capacity from
-  either end, at a positive margin): the proposal reveals the council's effort scale,
+  idle and :data:`READABLE_BELOW_CAPACITY` from capacity, at a positive margin): the
+  proposal reveals the council's effort scale,
   ``E_t = K m / x`` (the prior's curve through the proposal, ``d_t = 0``: a council whose
   effort costs it twice the prior answers at half the activity at every margin). Once a
   technique has two such moves or more, the board fits how the council gets there over
@@ -117,10 +118,16 @@ SLOWEST = round(1.0 - float(LAGS.max()), 9)
 """Least share of the way to its choice a council moves in a round: the slowest the fit of
 its moves allows (:data:`~solver.planning.board.response_fit.LAGS`)."""
 
+READABLE_BELOW_CAPACITY = 0.005
+"""An unstated proposal this close to capacity (as a share of it) is read as at capacity:
+a council held there by its capacity proposes it exactly, and one 1 % below is as readable
+as one 10 % below (reading it as a sideways move left the USA and Germany 1995, whose
+councils value effort at the round's prices, 6-16 % out a round later)."""
+
 READABLE = 0.05
-"""An unstated proposal within this share of capacity of idle or of capacity moves the
-curve sideways instead of reading a scale from it: near the ends a small change of activity
-reads as a large change of scale (a council just past a threshold of its own)."""
+"""An unstated proposal within this share of capacity of idle moves the curve sideways
+instead of reading a scale from it: near idle a small change of activity reads as a large
+change of scale (a council just past a threshold of its own)."""
 
 
 @dataclass(frozen=True)
@@ -274,7 +281,9 @@ class EffortBelief:
         interior = has_effort & ~top & ~bottom
 
         # unstated: the effort scale that puts the prior's curve through the proposal
-        readable = interior & (margin > 0) & (h > READABLE * k) & (h < (1.0 - READABLE) * k)
+        readable = (
+            interior & (margin > 0) & (h > READABLE * k) & (h < (1.0 - READABLE_BELOW_CAPACITY) * k)
+        )
         scaled = readable & ~says
         reading = np.divide(k * margin, h, out=effort.copy(), where=scaled)
         reading = np.clip(reading, effort / MOST_SCALE_CHANGE, effort * MOST_SCALE_CHANGE)
