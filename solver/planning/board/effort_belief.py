@@ -119,10 +119,11 @@ SLOWEST = round(1.0 - float(LAGS.max()), 9)
 its moves allows (:data:`~solver.planning.board.response_fit.LAGS`)."""
 
 READABLE_BELOW_CAPACITY = 0.005
-"""An unstated proposal this close to capacity (as a share of it) is read as at capacity:
-a council held there by its capacity proposes it exactly, and one 1 % below is as readable
-as one 10 % below (reading it as a sideways move left the USA and Germany 1995, whose
-councils value effort at the round's prices, 6-16 % out a round later)."""
+"""An unstated proposal this close to capacity (as a share of it) moves the curve sideways,
+as one at capacity does, instead of reading a scale from it. Only this close: one 1 %
+below capacity is as readable as one 10 % below (reading proposals 5 % below as sideways
+moves left Germany 1995's councils that value effort at the round's prices 6-16 % out a
+round later)."""
 
 READABLE = 0.05
 """An unstated proposal within this share of capacity of idle moves the curve sideways
