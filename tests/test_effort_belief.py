@@ -365,3 +365,22 @@ def test_an_unstated_proposal_just_below_capacity_reveals_the_effort_scale() -> 
     assert belief.effort == pytest.approx([1.5])
     assert belief.shift == pytest.approx([0.0])
     assert belief.supply(lin, np.array([1.2])) == pytest.approx([8.0])
+
+
+def test_a_council_caught_misstating_is_not_heard_the_round_after() -> None:
+    """A council twice as responsive as the prior (effort 1 at capacity) that states twice
+    its marginal effort cost, so that its word is the prior's slope. Moving up from 5 to 8
+    while it states 1.6 at a margin of 0.8 contradicts its word; its next move, down to 4
+    stating 0.8 at a margin of 0.4, would not on its own (half way down to the 2 its word
+    implies), but the board still reads it as unstated: effort 10 x 0.4 / 4 = 1."""
+    lin = one_good_workers(effort=2.0, capacity=10.0)
+    belief = EffortBelief.prior(lin)
+    for margin, x in ((0.5, 5.0), (0.8, 8.0), (0.4, 4.0)):
+        stated = np.array([2.0 * 1.0 * x / 10.0])
+        belief = belief.observe(lin, np.array([1.0 + margin, 1.0]), np.array([x]), stated)
+        if margin == 0.8:
+            assert belief.caught.tolist() == [True]
+            assert belief.effort == pytest.approx([1.0])
+    assert belief.caught.tolist() == [False]
+    assert belief.effort == pytest.approx([1.0])
+    assert belief.supply(lin, np.array([0.6])) == pytest.approx([6.0])

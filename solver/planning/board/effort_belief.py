@@ -17,10 +17,12 @@ belief moves to what the council actually proposed:
   ``E_t = s K / x``; the shift then moves the curve towards the proposal (the whole way,
   then by half each time its error turns sign, down to :data:`SMALLEST_WEIGHT`, so that a
   wrong statement is not chased back and forth). A statement that the council's own
-  move contradicts is not taken (:func:`contradicted`): a council stating ``s`` at ``x``
-  puts its choice at ``x m / s``, and one that moves away from it, past it, or towards it
-  by less than :data:`SLOWEST` of the way is read as unstated. A council that states is
-  taken to be at its choice (``l = 1``, ``g = 0``) until its moves contradict its word:
+  move contradicts is not taken, this round and the next
+  (:func:`~solver.planning.board.response_fit.contradicted`): a council stating ``s`` at
+  ``x`` puts its choice at ``x m / s``, and one that moves away from it, past it, or
+  towards it by less than :data:`~solver.planning.board.response_fit.SLOWEST` of the way
+  is read as unstated. A council that states is taken to be at its choice (``l = 1``,
+  ``g = 0``) until its moves contradict its word:
   where the line of the stated slope misses them (moves to capacity or idle included,
   :func:`~solver.planning.board.response_fit.line_error`) by :data:`OVERRULE` times what
   the fit below misses, the fit is the belief. The council's proposals, not its statement,
@@ -77,13 +79,13 @@ import numpy as np
 from solver.planning.board.response_fit import (
     EDGE,
     HISTORY,
-    LAGS,
+    contradicted,
     fit_response,
     line_error,
 )
 from solver.planning.councils import LinearWorkers, unit_margin
 
-__all__ = ["SMALLEST_WEIGHT", "EffortBelief", "contradicted", "input_cost"]
+__all__ = ["SMALLEST_WEIGHT", "EffortBelief", "input_cost"]
 
 SMALLEST_WEIGHT = 0.125
 """Least share of its error by which a stated council's curve moves towards a proposal."""
@@ -104,19 +106,6 @@ OVERRULE_FLOOR = 0.005
 that moves half way each round and states its true marginal effort cost misses its line by
 less than 2 % of capacity near the plan, and at that floor took 31 rounds on a 60-good
 technique-choice economy (10 at this one)."""
-
-CONTRADICTION_MOVE = 0.005
-"""Least distance, as a share of capacity, between a council's last proposal and the choice
-its word implies for the word's pace to be read (and twice it, the least move that
-contradicts a word saying the council is already at its choice)."""
-
-CONTRADICTION_GAP = 0.1
-"""How far past the choice its word implies a council may move before the move contradicts
-the word (rounding in what it states)."""
-
-SLOWEST = round(1.0 - float(LAGS.max()), 9)
-"""Least share of the way to its choice a council moves in a round: the slowest the fit of
-its moves allows (:data:`~solver.planning.board.response_fit.LAGS`)."""
 
 READABLE_BELOW_CAPACITY = 0.005
 """An unstated proposal this close to capacity (as a share of it) moves the curve sideways,
@@ -160,6 +149,9 @@ class EffortBelief:
     transitions
         ``(T, HISTORY, 4)`` the last moves: margin, activity before and after, input cost
         (``NaN`` where there is none).
+    caught
+        ``(T,)`` whether the council's last move contradicted its statement
+        (:func:`~solver.planning.board.response_fit.contradicted`).
     """
 
     effort: np.ndarray
@@ -171,6 +163,7 @@ class EffortBelief:
     input_cost: np.ndarray
     previous: np.ndarray
     transitions: np.ndarray
+    caught: np.ndarray
 
     @property
     def lagging(self) -> bool:
@@ -219,6 +212,7 @@ class EffortBelief:
             input_cost=np.full(n, np.nan),
             previous=np.full(n, np.nan),
             transitions=np.full((n, HISTORY, 4), np.nan),
+            caught=np.zeros(n, dtype=bool),
         )
 
     def at_prices(self, workers: LinearWorkers, prices: np.ndarray) -> EffortBelief:
@@ -265,11 +259,15 @@ class EffortBelief:
         x = np.asarray(activity, dtype=float)
         margin = unit_margin(workers, prices)
         says = np.zeros(k.shape, dtype=bool)
+        caught = np.zeros(k.shape, dtype=bool)
         effort = now.effort
         if stated is not None:  # the council's word on its slope
             s = np.asarray(stated, dtype=float)
             says = np.isfinite(s)
-            says &= ~contradicted(s, margin, x, now.previous, k)
+            caught = says & contradicted(s, margin, x, now.previous, k)
+            # a council caught once is heard again once a move of its own agrees with its
+            # word: the move after a contradicted one still tells its pace, not the word's
+            says &= ~caught & ~now.caught
             slope = says & (s > 0) & (x > k * EDGE)
             effort = np.where(slope, np.divide(s * k, x, out=effort.copy(), where=slope), effort)
         has_effort = effort > 0
@@ -349,40 +347,8 @@ class EffortBelief:
             elasticity=np.where(fitted, elasticity, np.where(says, 0.0, now.elasticity)),
             previous=x.copy(),
             transitions=transitions,
+            caught=caught,
         )
-
-
-def contradicted(
-    stated: np.ndarray,
-    margin: np.ndarray,
-    activity: np.ndarray,
-    previous: np.ndarray,
-    capacity: np.ndarray,
-) -> np.ndarray:
-    """Where the stated marginal effort cost ``stated`` cannot be true of a council that
-    moved from ``previous`` to ``activity`` at unit margin ``margin``.
-
-    A council on a curve of the prior's form (marginal effort cost ``E x / K``) that states
-    ``s`` at ``x`` has its choice at ``h = x m / s`` (clipped to idle and capacity). Moving
-    towards it at any pace it moves :data:`SLOWEST` to 1 of the way from its last proposal;
-    a move away from it, past it, shorter than that, or a move where its word says it is
-    already there, contradicts the word. A council at its choice that states twice its
-    marginal effort cost and moves up, or one that stays put, is caught in one round;
-    one moving half way and stating truly never is.
-    """
-    said = np.isfinite(stated) & (stated > 0) & (margin > 0) & np.isfinite(previous)
-    heading = np.clip(
-        np.divide(activity * margin, stated, out=np.zeros_like(activity), where=said),
-        0.0,
-        capacity,
-    )
-    gap = heading - previous
-    moved = activity - previous
-    far = np.abs(gap) > CONTRADICTION_MOVE * capacity
-    speed = np.divide(moved, gap, out=np.zeros_like(gap), where=said & far)
-    wrong_pace = far & ((speed < SLOWEST) | (speed > 1.0 + CONTRADICTION_GAP))
-    moved_anyway = ~far & (np.abs(moved) > 2.0 * CONTRADICTION_MOVE * capacity)
-    return said & (wrong_pace | moved_anyway)
 
 
 def input_cost(workers: LinearWorkers, prices: np.ndarray) -> np.ndarray:

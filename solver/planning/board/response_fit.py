@@ -1,8 +1,9 @@
 """How a linear worker council gets to its proposals, fitted to its moves across rounds:
 its speed, the elasticity of its effort cost to its input costs and its slope
-(:func:`fit_response`), and how far a stated council's own line misses them
-(:func:`line_error`). The board's belief (:mod:`~solver.planning.board.effort_belief`) reads
-them; the functions are pure and vectorised over techniques.
+(:func:`fit_response`), how far a stated council's own line misses them
+(:func:`line_error`), and where one move contradicts what it states
+(:func:`contradicted`). The board's belief (:mod:`~solver.planning.board.effort_belief`)
+reads them; the functions are pure and vectorised over techniques.
 
 A move is a row ``(margin, activity before, activity after, input cost)`` of a ``(T, H, 4)``
 array, ``NaN`` where there is none; the latest move is last.
@@ -21,6 +22,8 @@ __all__ = [
     "LINE_GAIN",
     "PLAINER",
     "RECENCY",
+    "SLOWEST",
+    "contradicted",
     "fit_response",
     "line_error",
 ]
@@ -64,6 +67,19 @@ LINE_SPREAD = 0.05
 """Least spread of the margins (standard deviation over mean) for a shifted line to be
 fitted: over margins nearly alike, any slope fits."""
 
+
+CONTRADICTION_MOVE = 0.005
+"""Least distance, as a share of capacity, between a council's last proposal and the choice
+its word implies for the word's pace to be read (and twice it, the least move that
+contradicts a word saying the council is already at its choice)."""
+
+CONTRADICTION_GAP = 0.1
+"""How far past the choice its word implies a council may move before the move contradicts
+the word (rounding in what it states)."""
+
+SLOWEST = round(1.0 - float(LAGS.max()), 9)
+"""Least share of the way to its choice a council moves in a round: the slowest the fit of
+its moves allows (:data:`LAGS`)."""
 
 EDGE = 1e-9
 """Relative tolerance of "at capacity" and "idle", for the fit and the belief alike: a move
@@ -235,3 +251,36 @@ def line_error(transitions: np.ndarray, capacity: np.ndarray, slope: np.ndarray)
     )
     readable = (used.sum(axis=1) >= 2) & (free.sum(axis=1) >= 1)
     return np.where(readable, rms / np.maximum(capacity, 1e-300), 0.0)
+
+
+def contradicted(
+    stated: np.ndarray,
+    margin: np.ndarray,
+    activity: np.ndarray,
+    previous: np.ndarray,
+    capacity: np.ndarray,
+) -> np.ndarray:
+    """Where the stated marginal effort cost ``stated`` cannot be true of a council that
+    moved from ``previous`` to ``activity`` at unit margin ``margin``.
+
+    A council on a curve of the prior's form (marginal effort cost ``E x / K``) that states
+    ``s`` at ``x`` has its choice at ``h = x m / s`` (clipped to idle and capacity). Moving
+    towards it at any pace it moves :data:`SLOWEST` to 1 of the way from its last proposal;
+    a move away from it, past it, shorter than that, or a move where its word says it is
+    already there, contradicts the word. A council at its choice that states twice its
+    marginal effort cost and moves up, or one that stays put, is caught in one round;
+    one moving half way and stating truly never is.
+    """
+    said = np.isfinite(stated) & (stated > 0) & (margin > 0) & np.isfinite(previous)
+    heading = np.clip(
+        np.divide(activity * margin, stated, out=np.zeros_like(activity), where=said),
+        0.0,
+        capacity,
+    )
+    gap = heading - previous
+    moved = activity - previous
+    far = np.abs(gap) > CONTRADICTION_MOVE * capacity
+    speed = np.divide(moved, gap, out=np.zeros_like(gap), where=said & far)
+    wrong_pace = far & ((speed < SLOWEST) | (speed > 1.0 + CONTRADICTION_GAP))
+    moved_anyway = ~far & (np.abs(moved) > 2.0 * CONTRADICTION_MOVE * capacity)
+    return said & (wrong_pace | moved_anyway)
