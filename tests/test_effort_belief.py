@@ -317,17 +317,13 @@ def test_a_council_that_moves_half_way_and_states_its_effort_is_recognised() -> 
     belief, x = _half_way(lin, (1.85, 1.75, 1.82, 1.78, 1.8), start=4.0, states=True)
     assert belief.speed == pytest.approx([0.5], abs=0.1)
     after = np.array([1.6, 1.0])  # the council heads for 3 and gets half way
-    expected = belief.floor() + belief.speed * belief.supply(lin, unit_margin(lin, after))
+    expected = belief.expected_activity(lin, after)
     assert expected == pytest.approx([x + 0.5 * (3.0 - x)], abs=0.05)
 
 
 def _expected(lin: LinearWorkers, belief: EffortBelief, price: float) -> float:
-    """The belief's next proposal at the good's ``price``: what it keeps and its share of
-    where it is heading."""
-    prices = np.array([price, 1.0])
-    now = belief.at_prices(lin, prices)
-    heading = now.supply(lin, unit_margin(lin, prices))
-    return float((now.floor() + now.speed * heading)[0])
+    """The belief's next proposal at the good's ``price``."""
+    return float(belief.expected_activity(lin, np.array([price, 1.0]))[0])
 
 
 def test_a_council_easing_towards_idle_half_way_is_recognised() -> None:

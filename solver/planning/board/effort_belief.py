@@ -193,7 +193,7 @@ class EffortBelief:
         implied = np.divide(
             activity - (1.0 - self.speed) * last,
             self.speed,
-            out=np.asarray(activity, dtype=float).copy(),
+            out=np.zeros_like(self.speed),
             where=slow,
         )
         return np.where(slow, np.clip(implied, 0.0, capacity), activity)
@@ -229,11 +229,18 @@ class EffortBelief:
     def supply(self, workers: LinearWorkers, margin: np.ndarray) -> np.ndarray:
         """The activity each technique's council would choose at unit margins ``margin``
         (where it is heading; a slow council's next proposal is
-        ``floor() + speed * supply(...)``), with the effort scales as they stand (see
+        :meth:`expected_activity`), with the effort scales as they stand (see
         :meth:`at_prices`)."""
         k, e = workers.capacity, self.effort
         share = np.divide(margin, e, out=np.where(margin > 0, 1.0, 0.0), where=e > 0)
         return np.clip(k * share + np.where(e > 0, self.shift, 0.0), 0.0, k)
+
+    def expected_activity(self, workers: LinearWorkers, prices: np.ndarray) -> np.ndarray:
+        """The activity the belief expects of every technique's council next round at
+        ``prices``: what it keeps of its last proposal and its share of the way to where it
+        is heading, ``floor() + speed * supply(...)`` at the effort scales of ``prices``."""
+        now = self.at_prices(workers, prices)
+        return now.floor() + now.speed * now.supply(workers, unit_margin(workers, prices))
 
     def effective_margin(self, workers: LinearWorkers, margin: np.ndarray) -> np.ndarray:
         """The margin at which the prior's form ``K m / E_t`` gives the belief's activity:
@@ -264,7 +271,7 @@ class EffortBelief:
         if stated is not None:  # the council's word on its slope
             s = np.asarray(stated, dtype=float)
             says = np.isfinite(s)
-            caught = says & contradicted(s, margin, x, now.previous, k)
+            caught = contradicted(s, margin, x, now.previous, k)
             # a council caught once is heard again once a move of its own agrees with its
             # word: the move after a contradicted one still tells its pace, not the word's
             says &= ~caught & ~now.caught

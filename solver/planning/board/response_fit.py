@@ -20,6 +20,7 @@ __all__ = [
     "HISTORY",
     "LAGS",
     "LINE_GAIN",
+    "NEAR_END",
     "PLAINER",
     "RECENCY",
     "SLOWEST",
@@ -80,6 +81,11 @@ the word (rounding in what it states)."""
 SLOWEST = round(1.0 - float(LAGS.max()), 9)
 """Least share of the way to its choice a council moves in a round: the slowest the fit of
 its moves allows (:data:`LAGS`)."""
+
+NEAR_END = 0.005
+"""Share of capacity within which a heading (or, for a stated line, a move) counts as at
+idle or at capacity: the fit reads no slope from it, and a stated line is measured by how
+far it stays from that end."""
 
 EDGE = 1e-9
 """Relative tolerance of "at capacity" and "idle", for the fit and the belief alike: a move
@@ -147,7 +153,7 @@ def fit_response(
     shifts = np.zeros_like(errors)
     for j, a in enumerate(LAGS):
         heading = (after - a * before) / (1.0 - a)
-        free = ok & (margin > 0) & (heading > k * 0.005) & (heading < k * 0.995)
+        free = ok & (margin > 0) & (heading > k * NEAR_END) & (heading < k * (1.0 - NEAR_END))
         wf = np.where(free, w, 0.0)
         total = wf.sum(axis=1)
         some = total > 0
@@ -193,8 +199,8 @@ def fit_response(
     least = errors.min(axis=1)
     plain = errors <= np.maximum(PLAINER * least, 1e-4)[:, None]
     choice = plain.argmax(axis=1)  # the first, so the least lag, within reach
-    rows = np.arange(candidates.size)
     choice = _nearest_common_lag(plain, choice, least < FIT_RESIDUAL)
+    rows = np.arange(candidates.size)
     fitted[candidates] = least < FIT_RESIDUAL
     lag[candidates] = LAGS[choice]
     fitted_g[candidates] = gs[rows, choice]
@@ -232,7 +238,7 @@ def line_error(transitions: np.ndarray, capacity: np.ndarray, slope: np.ndarray)
     margin, after = move[..., 0], move[..., 2]
     k = capacity[:, None]
     used = ok & (margin > 0)
-    top, bottom = used & (after >= k * 0.995), used & (after <= k * 0.005)
+    top, bottom = used & (after >= k * (1.0 - NEAR_END)), used & (after <= k * NEAR_END)
     free = used & ~top & ~bottom
     age = np.arange(HISTORY - 1, -1, -1, dtype=float)
     w = np.where(used, RECENCY**age, 0.0)

@@ -10,7 +10,6 @@ import numpy as np
 
 from solver.planning.board.effort_belief import EffortBelief
 from solver.planning.board.master_blocks import WorkerColumns, worker_columns
-from solver.planning.councils import unit_margin
 from solver.planning.market import Market, Proposals, elastic_supply, final_demand
 from solver.planning.rules.base import RuleStep, _secant
 from solver.status import Method
@@ -124,8 +123,5 @@ class BoardMemory:
         far it will get."""
         if market.linear is None:
             return None
-        belief = (self.effort_belief or EffortBelief.prior(market.linear)).at_prices(
-            market.linear, prices
-        )
-        heading = belief.supply(market.linear, unit_margin(market.linear, prices))
-        return belief.floor() + belief.speed * heading
+        belief = self.effort_belief or EffortBelief.prior(market.linear)
+        return belief.expected_activity(market.linear, prices)
