@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
-from solver.planning.board.council_groups import CouncilGroups
+from solver.planning.board.council_groups import CouncilGroups, columns_apart
 from solver.planning.board.master import BoardMaster
 from solver.planning.board.master_blocks import WorkerColumns, worker_columns
 from solver.planning.board.profit_model import ProfitModel
@@ -133,3 +133,31 @@ def test_the_group_master_reaches_the_optimum_of_the_master_of_councils() -> Non
     councils = generated_master(market, prices, columns, model, by_product=False)
     assert grouped.n_units < councils.n_units
     assert grouped.objective == pytest.approx(councils.objective, rel=1e-7)
+
+
+def test_columns_apart_keeps_a_groups_proposals_only_where_they_differ_from_the_reference() -> None:
+    # group 0: use (3, 4) at cost 0 against (3, 4.01): 0.01 apart on a size of 5, 0.2 %;
+    # group 1: use (1, 0) at cost 1 against cost 1.02: 0.02 on a size of sqrt 2, 1.4 %;
+    # group 2: the same column
+    columns = WorkerColumns(
+        use=sp.csr_array(np.array([[3.0, 4.0], [1.0, 0.0], [2.0, -1.0]])),
+        cost=np.array([0.0, 1.0, 0.5]),
+        unit=np.arange(3),
+        n_units=3,
+    )
+    reference = WorkerColumns(
+        use=sp.csr_array(np.array([[3.0, 4.01], [1.0, 0.0], [2.0, -1.0]])),
+        cost=np.array([0.0, 1.02, 0.5]),
+        unit=np.arange(3),
+        n_units=3,
+    )
+    kept = columns_apart(columns, reference, 1e-3)
+    assert kept.unit is not None and kept.unit.tolist() == [0, 1]
+    assert kept.n_units == 3
+    assert_allclose(kept.use.toarray(), [[3.0, 4.0], [1.0, 0.0]])
+    assert_allclose(kept.cost, [0.0, 1.0])
+    assert columns_apart(columns, reference, 1e-2).unit.tolist() == [1]
+    assert columns_apart(columns, reference, 0.1).use.shape == (0, 2)
+    with pytest.raises(ValueError, match="same groups"):
+        shuffled = WorkerColumns(reference.use, reference.cost, np.array([2, 1, 0]), 3)
+        columns_apart(columns, shuffled, 0.1)

@@ -26,7 +26,7 @@ from solver.planning.board.master_blocks import WorkerColumns
 from solver.planning.board.profit_model import ProfitModel
 from solver.planning.market import Market
 
-__all__ = ["CouncilGroups"]
+__all__ = ["CouncilGroups", "columns_apart"]
 
 
 @dataclass(frozen=True)
@@ -107,3 +107,27 @@ class CouncilGroups:
         the groups at ``prices``, summed."""
         worth = -(columns.use @ prices) - columns.cost
         return float(np.maximum(worth - values, 0.0).sum())
+
+
+def columns_apart(columns: WorkerColumns, reference: WorkerColumns, share: float) -> WorkerColumns:
+    """The columns of ``columns`` (one per group) that lie farther than ``share`` from the
+    same group's column of ``reference``, relative to their own size.
+
+    Each column is taken with its cost, as the vector ``(use, cost)``, and its distance
+    measured in the Euclidean norm; the columns kept keep their groups.
+    """
+    if columns.unit is None or reference.unit is None:
+        raise ValueError("columns, reference: one column per group, with their groups")
+    if not np.array_equal(columns.unit, reference.unit):
+        raise ValueError("columns, reference: the same groups in the same order")
+    gap = columns.use - reference.use
+    distance = np.asarray(gap.multiply(gap).sum(axis=1)).ravel()
+    distance += (columns.cost - reference.cost) ** 2
+    size = np.asarray(columns.use.multiply(columns.use).sum(axis=1)).ravel() + columns.cost**2
+    keep = np.flatnonzero(distance > share**2 * size)
+    return WorkerColumns(
+        use=sp.csr_array(columns.use[keep]),
+        cost=columns.cost[keep],
+        unit=columns.unit[keep],
+        n_units=columns.n_units,
+    )

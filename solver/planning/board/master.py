@@ -305,7 +305,11 @@ class BoardMaster:
         from scratch."""
         h, started = self._highs, time.perf_counter()
         apply_options(h, Method.SIMPLEX, self.n_cols, self.time_limit)
-        h.setOptionValue("simplex_strategy", 0)  # HiGHS chooses primal or dual
+        # primal simplex: the crash basis is primal feasible by construction. Left to choose,
+        # HiGHS ran dual simplex from it, which lost feasibility: on the last master of a
+        # 10,000-good Pequod economy, 48,000 pivots and no optimum, against 11,344 pivots
+        # (6.3 s) primal
+        h.setOptionValue("simplex_strategy", 4)
         h.setOptionValue("simplex_iteration_limit", int(CRASH_PIVOTS_PER_ROW * self.n_rows) + 100)
         outcome = run_with_fallback(h, Method.SIMPLEX, self.n_cols, self.time_limit)
         if outcome.termination is TerminationCondition.OPTIMAL or outcome.termination.cut_short:
