@@ -19,8 +19,8 @@ councils under each price rule (``tatonnement``, ``lp``, ``hybrid``, ``newton``)
                technique-choice``), 300 and 2,000 goods by default: rounds and seconds a round;
 * ``large``    60,000 councils and 500 goods (pequod-plus): a few rounds of each rule, the
                councils' proposals timed apart from the board's work;
-* ``huge``     10^5 goods and 10^6 consumer councils: economy generation, then one round of
-               tatonnement and one of lp.
+* ``huge``     10^5 goods and 10^6 consumer councils: economy generation, then each rule
+               played to tolerance 0.01 or ``--huge-rounds`` rounds.
 
 Every (economy, rule) run has a wall-time budget (``--max-seconds``); a run that exceeds it is
 reported as *stopped*, and the LP's HiGHS time limit is set to what is left of the budget so
@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         metavar=("GPC", "WORKERS", "CONSUMERS", "CONSUMER_GOODS"),
     )
     parser.add_argument("--huge-rules", nargs="+", choices=RULES, default=["tatonnement", "lp"])
+    parser.add_argument(
+        "--huge-rounds", type=int, default=10, help="most rounds of each rule in 'huge'"
+    )
     parser.add_argument(
         "--lp-option",
         nargs="+",

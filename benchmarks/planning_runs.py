@@ -64,6 +64,7 @@ class Run:
     lp_rounds: int = 0
     note: str = ""
     excess: list[float] = field(default_factory=list)
+    round_seconds: list[float] = field(default_factory=list)
 
     @property
     def per_round(self) -> float:
@@ -150,6 +151,7 @@ def play(
             if record.lp_status != "optimal":
                 run.lp_not_optimal += 1
         run.excess.append(record.max_excess)
+        run.round_seconds.append(t2 - t0)
         if progress:
             print(
                 f"  {economy} {rule} round {record.round}: excess {record.max_excess:.4f} "
