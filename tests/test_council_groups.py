@@ -8,6 +8,7 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
+import solver.planning.board.master as master_module
 from solver.planning.board.council_groups import CouncilGroups, columns_apart
 from solver.planning.board.master import BoardMaster
 from solver.planning.board.master_blocks import WorkerColumns, worker_columns
@@ -161,3 +162,30 @@ def test_columns_apart_keeps_a_groups_proposals_only_where_they_differ_from_the_
     with pytest.raises(ValueError, match="same groups"):
         shuffled = WorkerColumns(reference.use, reference.cost, np.array([2, 1, 0]), 3)
         columns_apart(columns, shuffled, 0.1)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_master_first_solved_near_its_crash_prices_ends_at_the_whole_masters_optimum(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the steps held out at their crash bounds in the first simplex are let back in: the
+    # whole master's objective is reached, whatever the band
+    market, prices, columns, model = round_of(seed)
+    groups = CouncilGroups.of(market, columns, model)
+    proposals = simulated_proposals(market, prices)
+    requests = np.asarray(proposals.consumer_requests.sum(axis=0)).ravel()
+    objectives = []
+    for band in (1, 10**6):
+        monkeypatch.setattr(master_module, "NEAR_STEPS", band)
+        master = BoardMaster(
+            [groups.summed(columns), groups.model_columns(model, prices)],
+            market,
+            requests,
+            np.zeros(market.n_items),
+            prices,
+            demand_elasticity=np.full(market.n_items, -1.0),
+            permit_elasticity=np.full(market.n_items, 0.5),
+        )
+        assert master.solve().termination.value == "optimal"
+        objectives.append(master.objective)
+    assert objectives[0] == pytest.approx(objectives[1], rel=1e-9)

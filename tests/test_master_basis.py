@@ -9,7 +9,7 @@ import scipy.sparse as sp
 
 from solver.highs import highs_lp
 from solver.lp.highs_model import crash_start
-from solver.planning.board.master_basis import AT_LOWER, AT_UPPER, BASIC, crash_basis
+from solver.planning.board.master_basis import AT_LOWER, AT_UPPER, BASIC, crash_basis, far_steps
 
 INF = np.inf
 
@@ -114,3 +114,17 @@ def test_without_a_box_an_item_in_plenty_is_free() -> None:
     h = solve_from(matrix, cost, upper, row_upper, (columns, rows))
     assert h.getInfo().simplex_iteration_count == 0
     assert h.getSolution().row_dual[0] == pytest.approx(0.0)
+
+
+def test_far_steps_are_the_bounded_ones_more_than_a_band_from_the_basic_one() -> None:
+    """At 2.1 the step worth 2 crosses (basic); the steps worth 3 and 1 are one place from
+    it in the order of their breaks (1, 2, 3), the box's unlimited columns are no steps and
+    the council's proposal no singleton."""
+    matrix, cost, upper, row_upper = one_item_market()
+    columns, _ = crash_basis(matrix, cost, upper, row_upper, 1, 1, np.array([2.1]))
+    assert far_steps(matrix, cost, upper, 1, columns, 1).tolist() == [False] * 6
+    assert np.flatnonzero(far_steps(matrix, cost, upper, 1, columns, 0)).tolist() == [0, 2]
+    # a row whose price no step sets (here: the box's edge) keeps every step
+    row_upper = np.array([10.0, 1.0])
+    columns, _ = crash_basis(matrix, cost, upper, row_upper, 1, 1, np.array([0.4]))
+    assert not far_steps(matrix, cost, upper, 1, columns, 0).any()

@@ -24,7 +24,7 @@ from solver.highs import (
 from solver.lp.build import RoundBounds, RoundLP
 from solver.status import Method, SolutionStatus, TerminationCondition
 
-__all__ = ["HighsRoundModel", "crash_start"]
+__all__ = ["HighsRoundModel", "basis_statuses", "crash_start"]
 
 
 class HighsRoundModel:
@@ -120,3 +120,17 @@ def crash_start(h: highspy.Highs, column_status: np.ndarray, row_status: np.ndar
     basis.row_status = _STATUSES[row_status].tolist()
     basis.valid = True
     return bool(h.setBasis(basis) == highspy.HighsStatus.kOk)
+
+
+def basis_statuses(h: highspy.Highs) -> tuple[np.ndarray, np.ndarray]:
+    """The basis of the LP loaded in ``h`` as :func:`crash_start` takes it: each column's
+    and row's status, 0 at its lower bound (or nonbasic free at zero), 1 basic, 2 at its
+    upper bound."""
+    basis = h.getBasis()
+    code = {
+        highspy.HighsBasisStatus.kBasic: 1,
+        highspy.HighsBasisStatus.kUpper: 2,
+    }
+    col = np.array([code.get(v, 0) for v in basis.col_status], dtype=np.int8)
+    row = np.array([code.get(v, 0) for v in basis.row_status], dtype=np.int8)
+    return col, row

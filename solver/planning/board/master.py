@@ -53,13 +53,18 @@ from solver.highs import (
 from solver.interior_point import PendingLP, run_interior_point
 from solver.lp.highs_model import crash_start
 from solver.planning.board.effort_belief import EffortBelief
-from solver.planning.board.master_basis import crash_basis
+from solver.planning.board.master_basis import NEAR_STEPS, crash_basis, near_basis
 from solver.planning.board.master_blocks import WorkerColumns, master_blocks
 from solver.planning.board.stabilisation import Stabilisation, stabilisation_block
 from solver.planning.market import Market
 from solver.status import Method, SolutionStatus, SolveOutcome, TerminationCondition
 
-__all__ = ["CRASH_PIVOTS_PER_ROW", "BoardMaster", "MasterLPResult", "solve_master_lp"]
+__all__ = [
+    "CRASH_PIVOTS_PER_ROW",
+    "BoardMaster",
+    "MasterLPResult",
+    "solve_master_lp",
+]
 
 
 @dataclass(frozen=True)
@@ -210,9 +215,11 @@ class BoardMaster:
         # simplex from the basis its centre gives (:func:`crash_basis`)
         started = time.perf_counter()
         self._crashed = False
+        self._crash: tuple[np.ndarray, np.ndarray] | None = None
         if n_units > 0 and n_rows == n + n_units:
             statuses = crash_basis(matrix, cost, upper, row_upper, n, n_units, self.prices)
             self._crashed = crash_start(self._highs, *statuses)
+            self._crash = statuses
         self._crash_seconds = time.perf_counter() - started  # counted with the first solve
         self._solved = False
         self._objective: float | None = None
@@ -301,9 +308,10 @@ class BoardMaster:
 
     def _solve_from_crash(self) -> LPOutcome:
         """Simplex from the crash basis, for at most :data:`CRASH_PIVOTS_PER_ROW` pivots a
-        row; where it ends neither optimal nor cut short, the method of the master's size
-        from scratch."""
+        row, first on the master without its far steps (:meth:`_solve_near`); where it ends
+        neither optimal nor cut short, the method of the master's size from scratch."""
         h, started = self._highs, time.perf_counter()
+        near = self._solve_near()
         apply_options(h, Method.SIMPLEX, self.n_cols, self.time_limit)
         # primal simplex: the crash basis is primal feasible by construction. Left to choose,
         # HiGHS ran dual simplex from it, which lost feasibility: on the last master of a
@@ -313,11 +321,26 @@ class BoardMaster:
         h.setOptionValue("simplex_iteration_limit", int(CRASH_PIVOTS_PER_ROW * self.n_rows) + 100)
         outcome = run_with_fallback(h, Method.SIMPLEX, self.n_cols, self.time_limit)
         if outcome.termination is TerminationCondition.OPTIMAL or outcome.termination.cut_short:
-            return dataclasses.replace(outcome, seconds=outcome.seconds + self._crash_seconds)
+            seconds = outcome.seconds + self._crash_seconds + near
+            return dataclasses.replace(outcome, seconds=seconds)
         left = None if self.time_limit is None else max(self.time_limit - outcome.seconds, 0.01)
         retry = self._solve_from_scratch(left)
         seconds = time.perf_counter() - started + self._crash_seconds
         return dataclasses.replace(retry, seconds=seconds)
+
+    def _solve_near(self) -> float:
+        """Start the master from the optimum of the master without its far steps
+        (:func:`~solver.planning.board.master_basis.near_basis`); the seconds it took."""
+        if self._crash is None or not self._crashed:
+            return 0.0
+        started = time.perf_counter()
+        pivots = int(CRASH_PIVOTS_PER_ROW * self.n_rows) + 100
+        basis = near_basis(
+            self._lp.arrays, self.n_items, self._crash, NEAR_STEPS, pivots, self.time_limit
+        )
+        if basis is not None:
+            crash_start(self._highs, *basis)
+        return time.perf_counter() - started
 
     def _solve_from_scratch(self, time_limit: float | None) -> LPOutcome:
         """The method of the master's size, from scratch (columns may have been added).

@@ -19,10 +19,32 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["AT_LOWER", "AT_UPPER", "BASIC", "crash_basis"]
+from solver.highs import apply_options, highs_lp, new_highs, run_with_fallback
+from solver.lp.highs_model import basis_statuses, crash_start
+from solver.status import Method, TerminationCondition
+
+__all__ = [
+    "AT_LOWER",
+    "AT_UPPER",
+    "BASIC",
+    "NEAR_STEPS",
+    "crash_basis",
+    "far_steps",
+    "near_basis",
+]
 
 AT_LOWER, BASIC, AT_UPPER = 0, 1, 2
 """Statuses of a column or row in :func:`crash_basis`'s basis."""
+
+NEAR_STEPS = 6
+"""Steps each side of an item's crash price that the first simplex of a master from its
+crash basis keeps (:func:`near_basis`).
+
+On the second master of a 100,000-item Pequod economy (3.76 million columns, 3.24 million
+of them demand steps) that leaves 0.96 million columns, and its 7,281 pivots took 9.7 s
+against 7,320 in 32 s on the whole master; the whole master then took none. The vertex it
+ends at may be another optimal one: the prices of items that no step prices (labour,
+natural resources) lie anywhere in a range there, and moved by up to 6 %."""
 
 
 def crash_basis(
@@ -123,3 +145,90 @@ def crash_basis(
     taken[owner[owned]] = False
     column_status[single[taken]] = AT_UPPER
     return column_status, row_status
+
+
+def far_steps(
+    matrix: sp.csc_array,
+    cost: np.ndarray,
+    upper: np.ndarray,
+    n_items: int,
+    column_status: np.ndarray,
+    band: int,
+) -> np.ndarray:
+    """Bounded singletons of item rows more than ``band`` places, in the order of their
+    breaks, from their row's basic singleton in ``column_status`` (rows without one: none).
+    """
+    a = sp.csc_array(matrix)
+    counts = np.diff(a.indptr)
+    single = np.flatnonzero((counts == 1) & np.isfinite(upper))
+    row, value = a.indices[a.indptr[single]], a.data[a.indptr[single]]
+    keep = row < n_items
+    single, row, value = single[keep], row[keep], value[keep]
+    order = np.lexsort((-cost[single] / value, row))
+    single, row = single[order], row[order]
+    starts = np.searchsorted(row, np.arange(n_items + 1))
+    rank = np.arange(single.size) - np.repeat(starts[:-1], np.diff(starts))
+    basic = column_status[single] == BASIC
+    centre = np.full(n_items, -1)
+    centre[row[basic]] = rank[basic]
+    far = np.zeros(a.shape[1], dtype=bool)
+    owned = centre[row] >= 0
+    far[single[owned & (np.abs(rank - centre[row]) > band)]] = True
+    return far
+
+
+def near_basis(
+    arrays: tuple[sp.csc_array, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    n_items: int,
+    crash: tuple[np.ndarray, np.ndarray],
+    band: int,
+    pivots: int,
+    time_limit: float | None = None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """A basis of the master LP ``arrays`` (matrix, cost, column and row bounds, as
+    :class:`~solver.interior_point.PendingLP` holds them): the optimum of the master with
+    every step farther than ``band`` places from its item's crash price (:func:`far_steps`
+    of the ``crash`` basis) held at its crash bound, taken out and its use moved into the row
+    bounds, and those steps at their crash bounds. ``None`` where no step is far, or where
+    primal simplex from the crash does not reach that optimum within ``pivots`` (or
+    ``time_limit`` seconds).
+
+    Each item's steps are one price curve, on which the crash places the item's price; a
+    step far from there stays at its bound unless the price moves past it. The master
+    without them has a fraction of the columns, and each simplex pivot scans every column.
+    Where the prices moved past a step held out, the whole master's simplex goes on from
+    the basis returned.
+    """
+    matrix, cost, lower, upper, row_lower, row_upper = arrays
+    column_status, row_status = crash
+    far = far_steps(matrix, cost, upper, n_items, column_status, band)
+    if not far.any():
+        return None
+    held = far & (column_status == AT_UPPER)
+    shift = matrix[:, np.flatnonzero(held)] @ upper[held]
+    near = ~far
+    n_near = int(near.sum())
+    h = new_highs()
+    h.passModel(
+        highs_lp(
+            sp.csc_array(matrix[:, np.flatnonzero(near)]),
+            cost[near],
+            lower[near],
+            upper[near],
+            row_lower - shift,
+            row_upper - shift,
+        )
+    )
+    if not crash_start(h, column_status[near], row_status):
+        return None
+    apply_options(h, Method.SIMPLEX, n_near, time_limit)
+    h.setOptionValue("simplex_strategy", 4)  # primal: the crash is primal feasible
+    h.setOptionValue("simplex_iteration_limit", pivots)
+    if run_with_fallback(h, Method.SIMPLEX, n_near, time_limit).termination is not (
+        TerminationCondition.OPTIMAL
+    ):
+        return None
+    columns, rows = basis_statuses(h)
+    status = column_status.copy()
+    status[near] = columns
+    return status, rows
