@@ -83,6 +83,26 @@ def test_a_council_the_model_holds_at_its_word_is_in_every_column_of_its_group()
         assert best.cost[0] == pytest.approx(cost[0])
 
 
+def round_master(market: Market, prices: np.ndarray, blocks: list[WorkerColumns]) -> BoardMaster:
+    """The master of one round over ``blocks``, its demand steps centred on the councils'
+    requests at ``prices`` (elasticity -1) on a grid of 1 % steps, 40 a side."""
+    proposals = simulated_proposals(market, prices)
+    requests = np.asarray(proposals.consumer_requests.sum(axis=0)).ravel()
+    if proposals.federation_requests is not None:
+        requests = requests + np.asarray(proposals.federation_requests.sum(axis=0)).ravel()
+    return BoardMaster(
+        blocks,
+        market,
+        requests,
+        np.zeros(market.n_items),
+        prices,
+        demand_elasticity=np.full(market.n_items, -1.0),
+        permit_elasticity=np.full(market.n_items, 0.5),
+        grid_ratio=1.01,
+        grid_steps=40,
+    )
+
+
 def generated_master(
     market: Market,
     prices: np.ndarray,
@@ -93,23 +113,13 @@ def generated_master(
 ) -> BoardMaster:
     """The master of one round after column generation over the model to a gap of 1e-9."""
     groups = CouncilGroups.of(market, columns, model, by_product=by_product)
-    proposals = simulated_proposals(market, prices)
-    requests = np.asarray(proposals.consumer_requests.sum(axis=0)).ravel()
-    if proposals.federation_requests is not None:
-        requests = requests + np.asarray(proposals.federation_requests.sum(axis=0)).ravel()
     # the model's answers around the prices as first columns, so that every resource is
     # priced from the first solve (with the proposals alone it is in excess, priced 0)
     around = prices * np.random.default_rng(1).uniform(0.6, 1.6, (20, prices.size))
-    master = BoardMaster(
-        [groups.summed(columns), *(groups.model_columns(model, q) for q in around)],
+    master = round_master(
         market,
-        requests,
-        np.zeros(market.n_items),
         prices,
-        demand_elasticity=np.full(market.n_items, -1.0),
-        permit_elasticity=np.full(market.n_items, 0.5),
-        grid_ratio=1.01,
-        grid_steps=40,
+        [groups.summed(columns), *(groups.model_columns(model, q) for q in around)],
     )
     for _ in range(200):
         result = master.solve()
@@ -172,19 +182,11 @@ def test_a_master_first_solved_near_its_crash_prices_ends_at_the_whole_masters_o
     # whole master's objective is reached, whatever the band
     market, prices, columns, model = round_of(seed)
     groups = CouncilGroups.of(market, columns, model)
-    proposals = simulated_proposals(market, prices)
-    requests = np.asarray(proposals.consumer_requests.sum(axis=0)).ravel()
     objectives = []
     for band in (1, 10**6):
         monkeypatch.setattr(master_module, "NEAR_STEPS", band)
-        master = BoardMaster(
-            [groups.summed(columns), groups.model_columns(model, prices)],
-            market,
-            requests,
-            np.zeros(market.n_items),
-            prices,
-            demand_elasticity=np.full(market.n_items, -1.0),
-            permit_elasticity=np.full(market.n_items, 0.5),
+        master = round_master(
+            market, prices, [groups.summed(columns), groups.model_columns(model, prices)]
         )
         assert master.solve().termination.value == "optimal"
         objectives.append(master.objective)
