@@ -53,18 +53,13 @@ from solver.highs import (
 from solver.interior_point import PendingLP, run_interior_point
 from solver.lp.highs_model import crash_start
 from solver.planning.board.effort_belief import EffortBelief
-from solver.planning.board.master_basis import NEAR_STEPS, crash_basis, near_basis
+from solver.planning.board.master_basis import NEAR_STEPS, crash_basis, near_basis, run_primal
 from solver.planning.board.master_blocks import WorkerColumns, master_blocks
 from solver.planning.board.stabilisation import Stabilisation, stabilisation_block
 from solver.planning.market import Market
 from solver.status import Method, SolutionStatus, SolveOutcome, TerminationCondition
 
-__all__ = [
-    "CRASH_PIVOTS_PER_ROW",
-    "BoardMaster",
-    "MasterLPResult",
-    "solve_master_lp",
-]
+__all__ = ["CRASH_PIVOTS_PER_ROW", "BoardMaster", "MasterLPResult", "solve_master_lp"]
 
 
 @dataclass(frozen=True)
@@ -214,12 +209,11 @@ class BoardMaster:
         # A master of proposals alone (items and convexity rows) is first solved by
         # simplex from the basis its centre gives (:func:`crash_basis`)
         started = time.perf_counter()
-        self._crashed = False
-        self._crash: tuple[np.ndarray, np.ndarray] | None = None
+        self._crash: tuple[np.ndarray, np.ndarray] | None = None  # the basis HiGHS took
         if n_units > 0 and n_rows == n + n_units:
             statuses = crash_basis(matrix, cost, upper, row_upper, n, n_units, self.prices)
-            self._crashed = crash_start(self._highs, *statuses)
-            self._crash = statuses
+            if crash_start(self._highs, *statuses):
+                self._crash = statuses
         self._crash_seconds = time.perf_counter() - started  # counted with the first solve
         self._solved = False
         self._objective: float | None = None
@@ -280,7 +274,7 @@ class BoardMaster:
 
     def solve(self) -> MasterLPResult:
         """Solve and return the balance duals as prices (and :attr:`council_values`)."""
-        if self._crashed and not self._solved:
+        if self._crash is not None and not self._solved:
             outcome = self._solve_from_crash()
         else:
             outcome = self._solve_from_scratch(self.time_limit)
@@ -310,16 +304,9 @@ class BoardMaster:
         """Simplex from the crash basis, for at most :data:`CRASH_PIVOTS_PER_ROW` pivots a
         row, first on the master without its far steps (:meth:`_solve_near`); where it ends
         neither optimal nor cut short, the method of the master's size from scratch."""
-        h, started = self._highs, time.perf_counter()
+        started = time.perf_counter()
         near = self._solve_near()
-        apply_options(h, Method.SIMPLEX, self.n_cols, self.time_limit)
-        # primal simplex: the crash basis is primal feasible by construction. Left to choose,
-        # HiGHS ran dual simplex from it, which lost feasibility: on the last master of a
-        # 10,000-good Pequod economy, 48,000 pivots and no optimum, against 11,344 pivots
-        # (6.3 s) primal
-        h.setOptionValue("simplex_strategy", 4)
-        h.setOptionValue("simplex_iteration_limit", int(CRASH_PIVOTS_PER_ROW * self.n_rows) + 100)
-        outcome = run_with_fallback(h, Method.SIMPLEX, self.n_cols, self.time_limit)
+        outcome = run_primal(self._highs, self.n_cols, self._crash_pivots, self.time_limit)
         if outcome.termination is TerminationCondition.OPTIMAL or outcome.termination.cut_short:
             seconds = outcome.seconds + self._crash_seconds + near
             return dataclasses.replace(outcome, seconds=seconds)
@@ -331,16 +318,25 @@ class BoardMaster:
     def _solve_near(self) -> float:
         """Start the master from the optimum of the master without its far steps
         (:func:`~solver.planning.board.master_basis.near_basis`); the seconds it took."""
-        if self._crash is None or not self._crashed:
+        if self._crash is None:
             return 0.0
         started = time.perf_counter()
-        pivots = int(CRASH_PIVOTS_PER_ROW * self.n_rows) + 100
         basis = near_basis(
-            self._lp.arrays, self.n_items, self._crash, NEAR_STEPS, pivots, self.time_limit
+            self._lp.arrays,
+            self.n_items,
+            self._crash,
+            NEAR_STEPS,
+            self._crash_pivots,
+            self.time_limit,
         )
         if basis is not None:
             crash_start(self._highs, *basis)
         return time.perf_counter() - started
+
+    @property
+    def _crash_pivots(self) -> int:
+        """Most simplex pivots from the crash basis (:data:`CRASH_PIVOTS_PER_ROW`)."""
+        return int(CRASH_PIVOTS_PER_ROW * self.n_rows) + 100
 
     def _solve_from_scratch(self, time_limit: float | None) -> LPOutcome:
         """The method of the master's size, from scratch (columns may have been added).

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from solver.highs import apply_options, highs_lp, new_highs, run_with_fallback
+from solver.highs import Highs, LPOutcome, apply_options, highs_lp, new_highs, run_with_fallback
 from solver.lp.highs_model import basis_statuses, crash_start
 from solver.status import Method, TerminationCondition
 
@@ -31,6 +31,7 @@ __all__ = [
     "crash_basis",
     "far_steps",
     "near_basis",
+    "run_primal",
 ]
 
 AT_LOWER, BASIC, AT_UPPER = 0, 1, 2
@@ -99,11 +100,7 @@ def crash_basis(
     left = np.asarray(row_upper, dtype=float) - a @ activity  # what the singletons may use
 
     # each item's singletons, ordered by the price at which each changes sides
-    single = np.flatnonzero(counts == 1)
-    row, value = a.indices[a.indptr[single]], a.data[a.indptr[single]]
-    breaks = -cost[single] / value
-    order = np.lexsort((breaks, row))
-    single, row, value, breaks = single[order], row[order], value[order], breaks[order]
+    single, row, value, breaks = _sorted_singletons(a, cost, counts == 1)
     bound = np.asarray(upper, dtype=float)[single]
     unlimited = ~np.isfinite(bound)
     unlimited_use, unlimited_supply = unlimited & (value > 0), unlimited & (value < 0)
@@ -147,6 +144,33 @@ def crash_basis(
     return column_status, row_status
 
 
+def _sorted_singletons(
+    a: sp.csc_array, cost: np.ndarray, chosen: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The ``chosen`` singleton columns of ``a`` with their row, entry and break (the price
+    at which each changes sides, ``-cost / entry``), by row and then by break."""
+    single = np.flatnonzero(chosen)
+    row, value = a.indices[a.indptr[single]], a.data[a.indptr[single]]
+    breaks = -cost[single] / value
+    order = np.lexsort((breaks, row))
+    return single[order], row[order], value[order], breaks[order]
+
+
+def run_primal(h: Highs, n_cols: int, pivots: int, time_limit: float | None) -> LPOutcome:
+    """Primal simplex on the LP loaded in ``h`` from the basis it holds, for at most
+    ``pivots`` pivots.
+
+    Primal, because a crash basis is primal feasible by construction. Left to choose,
+    HiGHS ran dual simplex from it, which lost feasibility: on the last master of a
+    10,000-good Pequod economy, 48,000 pivots and no optimum, against 11,344 pivots (6.3 s)
+    primal.
+    """
+    apply_options(h, Method.SIMPLEX, n_cols, time_limit)
+    h.setOptionValue("simplex_strategy", 4)
+    h.setOptionValue("simplex_iteration_limit", pivots)
+    return run_with_fallback(h, Method.SIMPLEX, n_cols, time_limit)
+
+
 def far_steps(
     matrix: sp.csc_array,
     cost: np.ndarray,
@@ -159,13 +183,10 @@ def far_steps(
     breaks, from their row's basic singleton in ``column_status`` (rows without one: none).
     """
     a = sp.csc_array(matrix)
-    counts = np.diff(a.indptr)
-    single = np.flatnonzero((counts == 1) & np.isfinite(upper))
-    row, value = a.indices[a.indptr[single]], a.data[a.indptr[single]]
+    bounded = (np.diff(a.indptr) == 1) & np.isfinite(upper)
+    single, row, _, _ = _sorted_singletons(a, cost, bounded)
     keep = row < n_items
-    single, row, value = single[keep], row[keep], value[keep]
-    order = np.lexsort((-cost[single] / value, row))
-    single, row = single[order], row[order]
+    single, row = single[keep], row[keep]
     starts = np.searchsorted(row, np.arange(n_items + 1))
     rank = np.arange(single.size) - np.repeat(starts[:-1], np.diff(starts))
     basic = column_status[single] == BASIC
@@ -221,12 +242,7 @@ def near_basis(
     )
     if not crash_start(h, column_status[near], row_status):
         return None
-    apply_options(h, Method.SIMPLEX, n_near, time_limit)
-    h.setOptionValue("simplex_strategy", 4)  # primal: the crash is primal feasible
-    h.setOptionValue("simplex_iteration_limit", pivots)
-    if run_with_fallback(h, Method.SIMPLEX, n_near, time_limit).termination is not (
-        TerminationCondition.OPTIMAL
-    ):
+    if run_primal(h, n_near, pivots, time_limit).termination is not TerminationCondition.OPTIMAL:
         return None
     columns, rows = basis_statuses(h)
     status = column_status.copy()
